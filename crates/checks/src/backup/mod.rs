@@ -1,0 +1,6 @@
+//! Checks of the `backup` area.
+
+use crate::check::Check;
+
+/// The checks of this area, in code order.
+pub(crate) const CHECKS: &[&dyn Check] = &[];

@@ -1,0 +1,269 @@
+//! The shape of a check: its declaration, and the sink it writes results to.
+
+use rampart_model::{Finding, Location, Meta, Origin, Remediation, Severity, Status};
+
+use crate::context::Context;
+
+/// The sources a check can judge (CHECKLIST's L S T C P F).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Input {
+    /// The live account.
+    Live,
+    /// A saved snapshot.
+    Snapshot,
+    /// Terraform.
+    Terraform,
+    /// CloudFormation.
+    CloudFormation,
+    /// A policy document on its own.
+    Policy,
+    /// Files in a source tree.
+    Files,
+}
+
+impl Input {
+    /// Live, snapshot, Terraform and CloudFormation: what most checks judge.
+    pub const LSTC: &'static [Input] =
+        &[Input::Live, Input::Snapshot, Input::Terraform, Input::CloudFormation];
+    /// Live and snapshot only: data IaC does not declare (usage, credential reports).
+    pub const LS: &'static [Input] = &[Input::Live, Input::Snapshot];
+
+    /// The name used in reports and `checks list`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Input::Live => "live",
+            Input::Snapshot => "snapshot",
+            Input::Terraform => "terraform",
+            Input::CloudFormation => "cloudformation",
+            Input::Policy => "policy",
+            Input::Files => "files",
+        }
+    }
+}
+
+/// A compliance framework whose controls a check maps to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Framework {
+    /// CIS AWS Foundations Benchmark v3.0.0.
+    Cis3,
+    /// CIS AWS Foundations Benchmark v6.0.0.
+    Cis6,
+    /// AWS Foundational Security Best Practices (Security Hub).
+    Fsbp,
+}
+
+impl Framework {
+    /// The `--compliance` name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Framework::Cis3 => "cis-3.0",
+            Framework::Cis6 => "cis-6.0",
+            Framework::Fsbp => "fsbp",
+        }
+    }
+}
+
+/// One compliance reference (`CIS 3.0 1.4`, `Security Hub S3.14`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compliance {
+    /// The framework.
+    pub framework: Framework,
+    /// The control id in that framework.
+    pub id: &'static str,
+}
+
+/// Shorthand for a CIS v3.0.0 reference.
+#[must_use]
+pub const fn cis3(id: &'static str) -> Compliance {
+    Compliance { framework: Framework::Cis3, id }
+}
+/// Shorthand for a CIS v6.0.0 reference.
+#[must_use]
+pub const fn cis6(id: &'static str) -> Compliance {
+    Compliance { framework: Framework::Cis6, id }
+}
+/// Shorthand for a Security Hub FSBP reference.
+#[must_use]
+pub const fn fsbp(id: &'static str) -> Compliance {
+    Compliance { framework: Framework::Fsbp, id }
+}
+
+/// The fix for a check's failures, as declared.
+#[derive(Debug, Clone, Copy)]
+pub struct RemediationText {
+    /// What to do.
+    pub text: &'static str,
+    /// An AWS CLI command.
+    pub cli: Option<&'static str>,
+    /// Terraform.
+    pub terraform: Option<&'static str>,
+}
+
+impl RemediationText {
+    /// As the model's owned type.
+    #[must_use]
+    pub fn to_model(&self) -> Remediation {
+        Remediation {
+            text: self.text.to_owned(),
+            cli: self.cli.map(str::to_owned),
+            terraform: self.terraform.map(str::to_owned),
+        }
+    }
+}
+
+/// A check's declaration: everything but its evaluation.
+#[derive(Debug)]
+pub struct CheckMeta {
+    /// Stable code (`S3-003`): never reused, never renumbered.
+    pub code: &'static str,
+    /// A kebab-case name that states the problem (`bucket-without-versioning`).
+    pub name: &'static str,
+    /// One line for lists.
+    pub title: &'static str,
+    /// Default severity (a config override may change it).
+    pub severity: Severity,
+    /// CHECKLIST control ids served.
+    pub controls: &'static [&'static str],
+    /// The inputs it can judge.
+    pub inputs: &'static [Input],
+    /// Compliance references.
+    pub compliance: &'static [Compliance],
+    /// The data sets it reads (see `rampart_model::data`): gaps on them make it `not_assessed`.
+    pub needs: &'static [&'static str],
+    /// Why it matters, in a paragraph.
+    pub rationale: &'static str,
+    /// How to fix it.
+    pub remediation: RemediationText,
+    /// A manual check: it only lists what an auditor must check.
+    pub manual: bool,
+}
+
+/// A check.
+pub trait Check: Sync {
+    /// The declaration.
+    fn meta(&self) -> &'static CheckMeta;
+    /// Evaluates the Inventory, writing a result per resource judged to `out`.
+    fn run(&self, ctx: &Context<'_>, out: &mut Sink);
+}
+
+/// Where a result applies: a resource, in an account and (for regional resources) a region.
+#[derive(Debug, Clone, Copy)]
+pub struct At<'a> {
+    /// The resource ARN or IaC address.
+    pub resource: &'a str,
+    /// The account id.
+    pub account: &'a str,
+    /// The region (`None`: global).
+    pub region: Option<&'a str>,
+    /// Where the resource was read or declared.
+    pub origin: Option<&'a Origin>,
+}
+
+impl<'a> At<'a> {
+    /// A resource described by its `Meta`.
+    #[must_use]
+    pub fn meta(account: &'a str, region: Option<&'a str>, meta: &'a Meta) -> Self {
+        At { resource: &meta.arn, account, region, origin: Some(&meta.origin) }
+    }
+
+    /// Something that is not a resource of its own (an account setting, a missing trail).
+    #[must_use]
+    pub fn place(account: &'a str, region: Option<&'a str>, resource: &'a str) -> Self {
+        At { resource, account, region, origin: None }
+    }
+
+    /// Uses a more precise origin (a rule declared apart from its group).
+    #[must_use]
+    pub fn with_origin(mut self, origin: Option<&'a Origin>) -> Self {
+        if origin.is_some() {
+            self.origin = origin;
+        }
+        self
+    }
+}
+
+/// Collects a check's results.
+#[derive(Debug)]
+pub struct Sink {
+    meta: &'static CheckMeta,
+    severity: Severity,
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl Sink {
+    /// A sink for `meta`'s results, at `severity` (the declared one unless overridden).
+    #[must_use]
+    pub fn new(meta: &'static CheckMeta, severity: Severity) -> Self {
+        Sink { meta, severity, findings: Vec::new() }
+    }
+
+    /// Records a failure; add evidence to the returned finding with [`FindingExt::with`].
+    pub fn fail(&mut self, at: At<'_>, message: impl Into<String>) -> &mut Finding {
+        self.push(at, Status::Fail, message.into())
+    }
+
+    /// Records a pass.
+    pub fn pass(&mut self, at: At<'_>, message: impl Into<String>) -> &mut Finding {
+        self.push(at, Status::Pass, message.into())
+    }
+
+    /// Records that the check could not judge this resource (a value unknown before apply).
+    pub fn not_assessed(&mut self, at: At<'_>, message: impl Into<String>) -> &mut Finding {
+        self.push(at, Status::NotAssessed, message.into())
+    }
+
+    /// Records a manual item.
+    pub fn manual(&mut self, at: At<'_>, message: impl Into<String>) -> &mut Finding {
+        self.push(at, Status::Manual, message.into())
+    }
+
+    /// The results so far.
+    #[must_use]
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Takes the results.
+    #[must_use]
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+
+    fn push(&mut self, at: At<'_>, status: Status, message: String) -> &mut Finding {
+        let location = at.origin.and_then(|o| {
+            o.file.as_ref().map(|file| Location { file: file.clone(), line: o.line, column: o.column })
+        });
+        self.findings.push(Finding {
+            check: self.meta.code.to_owned(),
+            name: self.meta.name.to_owned(),
+            controls: self.meta.controls.iter().map(|c| (*c).to_owned()).collect(),
+            severity: self.severity,
+            status,
+            resource: at.resource.to_owned(),
+            account: Some(at.account.to_owned()),
+            region: at.region.map(str::to_owned),
+            message,
+            evidence: rampart_model::Evidence::new(),
+            location,
+            remediation: self.meta.remediation.to_model(),
+            waiver_reason: None,
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+}
+
+/// Adds evidence to a finding, fluently.
+pub trait FindingExt {
+    /// Adds `key: value` to the evidence.
+    fn with(&mut self, key: &str, value: serde_json::Value) -> &mut Self;
+}
+
+impl FindingExt for Finding {
+    fn with(&mut self, key: &str, value: serde_json::Value) -> &mut Self {
+        self.evidence.insert(key.to_owned(), value);
+        self
+    }
+}

@@ -1,0 +1,272 @@
+//! `rampart.toml`: thresholds, tagging policy, port lists, severity overrides.
+//!
+//! Every field has a default, so an empty file (or none) gives the CHECKLIST's baseline. Unknown
+//! keys are errors: a misspelt threshold silently ignored would weaken an audit.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rampart_model::Severity;
+use serde::{Deserialize, Serialize};
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has unknown or mistyped keys.
+    #[error("{path}:{line}:{column}: {message}")]
+    Toml {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A deprecated runtime and the date its support ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeprecatedRuntime {
+    /// The runtime id (`python3.7`).
+    pub name: String,
+    /// When AWS stopped supporting it (`2023-12-04`).
+    pub deprecated: String,
+}
+
+/// Thresholds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    /// Access keys older than this are reported (IAM-8).
+    pub access_key_max_age_days: i64,
+    /// Access keys unused for this long are reported (IAM-8).
+    pub access_key_unused_days: i64,
+    /// Root use within this many days is reported (ROOT-3).
+    pub root_recent_use_days: i64,
+    /// Minimum password length (IAM-7).
+    pub password_min_length: u32,
+    /// Required password reuse prevention (IAM-7).
+    pub password_reuse_prevention: u32,
+    /// Maximum password age in days; 0 means the policy must not require expiry (NIST guidance)
+    /// and any value is accepted.
+    pub password_max_age_days: u32,
+    /// Secrets not rotated within this many days are reported when no schedule is set (SEC-4).
+    pub secret_rotation_max_days: i64,
+    /// Minimum CloudWatch Logs retention in days for the CloudTrail log group (LOG-4/LOG-8).
+    pub log_retention_min_days: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            access_key_max_age_days: 90,
+            access_key_unused_days: 90,
+            root_recent_use_days: 90,
+            password_min_length: 14,
+            password_reuse_prevention: 24,
+            password_max_age_days: 0,
+            secret_rotation_max_days: 90,
+            log_retention_min_days: 365,
+        }
+    }
+}
+
+/// The tagging policy (GOV-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tagging {
+    /// Tag keys every taggable resource must carry (case-insensitive).
+    pub required: Vec<String>,
+}
+
+impl Default for Tagging {
+    fn default() -> Self {
+        Tagging { required: vec!["environment".into(), "service".into(), "owner".into()] }
+    }
+}
+
+/// Port lists used by the network checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Ports {
+    /// Administration ports (NET-2, NET-14).
+    pub admin: Vec<u16>,
+    /// Database and cache ports (NET-3).
+    pub database: Vec<u16>,
+    /// Internal application ports (NET-4).
+    pub internal_app: Vec<u16>,
+    /// A port range wider than this many ports counts as "broad" (NET-1).
+    pub broad_range: u32,
+}
+
+impl Default for Ports {
+    fn default() -> Self {
+        Ports {
+            admin: vec![22, 3389],
+            database: vec![
+                1433, 1521, 2483, 2484, 3306, 5432, 5439, 5984, 6379, 7000, 7001, 8020, 8086, 8888,
+                9042, 9160, 9200, 9300, 11211, 27017, 27018, 27019, 50070,
+            ],
+            internal_app: vec![3000, 5000, 8000, 8080, 8081, 8443, 8888, 9000, 9090],
+            broad_range: 1024,
+        }
+    }
+}
+
+/// Lambda and lock-file runtimes that AWS no longer supports (APP-2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Runtimes {
+    /// Deprecated runtimes.
+    pub deprecated: Vec<DeprecatedRuntime>,
+}
+
+impl Default for Runtimes {
+    fn default() -> Self {
+        // Dates are AWS Lambda's published deprecation dates (phase 1).
+        let list: &[(&str, &str)] = &[
+            ("python2.7", "2021-07-15"),
+            ("python3.6", "2022-07-18"),
+            ("python3.7", "2023-12-04"),
+            ("python3.8", "2024-10-14"),
+            ("nodejs", "2016-10-31"),
+            ("nodejs4.3", "2020-03-05"),
+            ("nodejs6.10", "2019-08-12"),
+            ("nodejs8.10", "2020-03-06"),
+            ("nodejs10.x", "2021-07-30"),
+            ("nodejs12.x", "2023-03-31"),
+            ("nodejs14.x", "2023-12-04"),
+            ("nodejs16.x", "2024-06-12"),
+            ("nodejs18.x", "2025-09-01"),
+            ("java8", "2024-01-08"),
+            ("dotnetcore1.0", "2019-07-30"),
+            ("dotnetcore2.0", "2019-05-30"),
+            ("dotnetcore2.1", "2022-01-05"),
+            ("dotnetcore3.1", "2023-04-03"),
+            ("dotnet5.0", "2022-05-10"),
+            ("dotnet6", "2024-12-20"),
+            ("dotnet7", "2024-05-14"),
+            ("ruby2.5", "2021-07-30"),
+            ("ruby2.7", "2023-12-07"),
+            ("ruby3.2", "2026-03-31"),
+            ("go1.x", "2024-01-08"),
+            ("provided", "2024-01-08"),
+        ];
+        Runtimes {
+            deprecated: list
+                .iter()
+                .map(|(n, d)| DeprecatedRuntime { name: (*n).to_owned(), deprecated: (*d).to_owned() })
+                .collect(),
+        }
+    }
+}
+
+/// A waiver: a failure accepted for a reason, until a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    /// The check code.
+    pub check: String,
+    /// A glob on the resource ARN or address (`*` any run, `?` one character).
+    pub resource: String,
+    /// Why (required).
+    pub reason: String,
+    /// The last day it applies (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Thresholds.
+    pub thresholds: Thresholds,
+    /// The tagging policy.
+    pub tagging: Tagging,
+    /// Port lists.
+    pub ports: Ports,
+    /// Deprecated runtimes.
+    pub runtimes: Runtimes,
+    /// Severity overrides by check code.
+    pub severity: BTreeMap<String, Severity>,
+    /// Services each principal (by name) is meant to use (IAM-4).
+    pub expected_services: BTreeMap<String, Vec<String>>,
+    /// Waivers.
+    pub waivers: Vec<Waiver>,
+}
+
+impl Config {
+    /// Reads a configuration file.
+    ///
+    /// # Errors
+    /// I/O errors and TOML errors with their position.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Io { path: display.clone(), source })?;
+        Config::parse(&text, &display)
+    }
+
+    /// Parses configuration text; `path` is used in errors.
+    ///
+    /// # Errors
+    /// TOML errors with their position.
+    pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            ConfigError::Toml { path: path.to_owned(), line, column, message: e.message().to_owned() }
+        })
+    }
+
+    /// The severity of `code`, after overrides.
+    #[must_use]
+    pub fn severity_of(&self, code: &str, declared: Severity) -> Severity {
+        self.severity.get(code).copied().unwrap_or(declared)
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_config_is_the_baseline() {
+        let c = Config::parse("", "r.toml").expect("parse");
+        assert_eq!(c, Config::default());
+        assert_eq!(c.thresholds.password_min_length, 14);
+    }
+
+    #[test]
+    fn unknown_key_is_located() {
+        let err = Config::parse("[thresholds]\npasword_min_length = 8\n", "r.toml").unwrap_err();
+        let ConfigError::Toml { line, .. } = err else { panic!("{err}") };
+        assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn overrides() {
+        let c = Config::parse("[severity]\n\"S3-003\" = \"low\"\n[thresholds]\naccess_key_max_age_days = 30\n", "r")
+            .expect("parse");
+        assert_eq!(c.severity_of("S3-003", Severity::High), Severity::Low);
+        assert_eq!(c.thresholds.access_key_max_age_days, 30);
+    }
+}

@@ -1,0 +1,77 @@
+//! Runs checks over an Inventory, and enforces "missing data is never a pass".
+//!
+//! After a check has run, every gap that touches one of the data sets it needs becomes a
+//! `not_assessed` result naming the failed call, and the check's passes inside that gap's scope
+//! are withdrawn: a pass means "seen and fine", and what was not seen cannot be fine.
+
+use rampart_model::{Finding, Gap, Status};
+
+use crate::check::{Check, Sink};
+use crate::context::Context;
+
+/// The results of a run.
+#[derive(Debug, Default)]
+pub struct RunOutput {
+    /// Every result, passes included, in registry order.
+    pub findings: Vec<Finding>,
+    /// How many checks ran.
+    pub checks_run: usize,
+}
+
+/// Runs `checks` in `ctx`.
+#[must_use]
+pub fn run(ctx: &Context<'_>, checks: &[&dyn Check]) -> RunOutput {
+    let mut out = RunOutput::default();
+    for check in checks {
+        let meta = check.meta();
+        let severity = ctx.config.severity_of(meta.code, meta.severity);
+        let mut sink = Sink::new(meta, severity);
+        check.run(ctx, &mut sink);
+        let gaps: Vec<&Gap> = ctx
+            .inventory
+            .gaps
+            .iter()
+            .filter(|g| meta.needs.iter().any(|need| g.touches(need)))
+            .collect();
+        if !gaps.is_empty() {
+            apply_gaps(ctx, &mut sink, &gaps);
+        }
+        out.findings.extend(sink.into_findings());
+        out.checks_run += 1;
+    }
+    out
+}
+
+fn apply_gaps(ctx: &Context<'_>, sink: &mut Sink, gaps: &[&Gap]) {
+    sink.findings.retain(|f| {
+        f.status != Status::Pass
+            || !gaps.iter().any(|g| {
+                let account = f.account.as_deref().unwrap_or_default();
+                g.applies_to(account, f.region.as_deref())
+                    && g.resource.as_deref().is_none_or(|r| r == f.resource)
+            })
+    });
+    for gap in gaps {
+        let accounts: Vec<&str> = match &gap.account {
+            Some(a) => vec![a.as_str()],
+            None if ctx.inventory.accounts.is_empty() => vec!["unknown"],
+            None => ctx.inventory.accounts.iter().map(|a| a.id.as_str()).collect(),
+        };
+        for account in accounts {
+            let resource = gap.resource.clone().unwrap_or_else(|| match &gap.region {
+                Some(r) => format!("{account}/{r}/{}", gap.data),
+                None => format!("{account}/{}", gap.data),
+            });
+            let code = gap.code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+            let at = crate::check::At::place(account, gap.region.as_deref(), &resource);
+            let f = sink.not_assessed(
+                at,
+                format!(
+                    "not assessed: `{}` could not be read by {}{code}: {}",
+                    gap.data, gap.operation, gap.reason
+                ),
+            );
+            f.evidence.insert("gap".to_owned(), serde_json::to_value(gap).unwrap_or_default());
+        }
+    }
+}

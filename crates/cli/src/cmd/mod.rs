@@ -1,0 +1,14 @@
+//! One module per subcommand.
+
+pub mod checks;
+pub mod scan;
+
+use crate::Outcome;
+
+/// `rampart schema`: the snapshot JSON Schema.
+pub fn schema() -> anyhow::Result<Outcome> {
+    let schema = rampart_model::snapshot::json_schema();
+    let text = serde_json::to_string_pretty(&schema)?;
+    crate::output::write_stdout(&text)?;
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,63 @@
+//! `rampart scan PATH...`: audit snapshots and IaC; `rampart scan aws`: audit a live account.
+
+use clap::Args;
+use rampart_checks::{Context, registry};
+use rampart_model::Timestamp;
+
+use crate::Outcome;
+use crate::output::OutputArgs;
+
+/// Arguments of `rampart scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Snapshots (`.json`, `.json.zst`), Terraform directories or plan JSON, CloudFormation
+    /// templates; or `aws` for the live account.
+    #[arg(required = true)]
+    pub paths: Vec<String>,
+    /// Run only these checks (codes, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub checks: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Runs `rampart scan`.
+pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
+    let (config, config_path) = args.output.config()?;
+    if args.paths.first().is_some_and(|p| p == "aws") && !std::path::Path::new("aws").exists() {
+        anyhow::bail!("live scanning (`rampart scan aws`) is not available in this build yet");
+    }
+    let inventory = crate::inputs::load(&args.paths)?;
+    audit(args, &config, config_path, &inventory)
+}
+
+/// Runs the checks over `inventory` and emits the report.
+pub fn audit(
+    args: &ScanArgs,
+    config: &rampart_checks::Config,
+    config_path: Option<String>,
+    inventory: &rampart_model::Inventory,
+) -> anyhow::Result<Outcome> {
+    let mut checks = registry::all();
+    if !args.checks.is_empty() {
+        for code in &args.checks {
+            if registry::by_code(code).is_none() {
+                anyhow::bail!("unknown check `{code}` (see `rampart checks list`)");
+            }
+        }
+        checks.retain(|c| args.checks.iter().any(|code| code.eq_ignore_ascii_case(c.meta().code)));
+    }
+    let now = inventory.collected_at.unwrap_or_else(Timestamp::now);
+    let ctx = Context::new(inventory, config, now);
+    let out = rampart_checks::run(&ctx, &checks);
+    let report = crate::output::report(
+        inventory.inputs.clone(),
+        Some(now),
+        out.findings,
+        inventory.gaps.clone(),
+        out.checks_run,
+        inventory.resource_count(),
+        config_path,
+    );
+    args.output.emit(report)
+}

@@ -1,0 +1,67 @@
+//! The `rampart` binary: argument parsing, one module per subcommand, exit codes.
+//!
+//! Exit codes: 0 when nothing at or above `--fail-on` failed, 1 when something did, 2 when rampart
+//! could not run (bad input, unreadable configuration). Only this crate prints.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod inputs;
+mod output;
+
+/// rampart audits an AWS estate against the security auditor's checklist.
+#[derive(Debug, Parser)]
+#[command(name = "rampart", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Audit snapshots, Terraform, CloudFormation (paths), or a live account (`scan aws`).
+    Scan(cmd::scan::ScanArgs),
+    /// The check catalogue: list, explain, regenerate docs.
+    Checks(cmd::checks::ChecksArgs),
+    /// Print the JSON Schema of the snapshot format.
+    Schema,
+}
+
+/// What a subcommand tells `main` about how it went.
+pub(crate) enum Outcome {
+    /// Nothing at or above the fail-on severity.
+    Clean,
+    /// Findings at or above it.
+    Findings,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => cmd::scan::run(&args),
+        Command::Checks(args) => cmd::checks::run(&args),
+        Command::Schema => cmd::schema(),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("rampart: error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

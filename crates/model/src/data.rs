@@ -1,0 +1,113 @@
+//! Names of the data sets that sources fill and checks need.
+//!
+//! A gap names one of these; a check declares the ones it reads. Names are dotted paths so that a
+//! gap on a whole service (`s3`) covers every data set below it. Use these constants rather than
+//! literals so a typo is a compile error.
+
+/// The credential report's root row and the account summary.
+pub const IAM_ROOT: &str = "iam.root";
+/// The account password policy.
+pub const IAM_PASSWORD_POLICY: &str = "iam.password_policy";
+/// Account aliases.
+pub const IAM_ALIASES: &str = "iam.aliases";
+/// IAM users with their login profiles.
+pub const IAM_USERS: &str = "iam.users";
+/// MFA devices of users.
+pub const IAM_MFA: &str = "iam.users.mfa";
+/// Access keys of users, with their last use.
+pub const IAM_ACCESS_KEYS: &str = "iam.users.access_keys";
+/// IAM groups.
+pub const IAM_GROUPS: &str = "iam.groups";
+/// IAM roles.
+pub const IAM_ROLES: &str = "iam.roles";
+/// Managed policies and their default versions.
+pub const IAM_POLICIES: &str = "iam.policies";
+/// Instance profiles.
+pub const IAM_INSTANCE_PROFILES: &str = "iam.instance_profiles";
+
+/// The account-level S3 Block Public Access setting.
+pub const S3_ACCOUNT_PUBLIC_ACCESS_BLOCK: &str = "s3control.public_access_block";
+/// The list of buckets.
+pub const S3_BUCKETS: &str = "s3.bucket";
+/// Bucket default encryption.
+pub const S3_BUCKET_ENCRYPTION: &str = "s3.bucket.encryption";
+/// Bucket versioning and MFA delete.
+pub const S3_BUCKET_VERSIONING: &str = "s3.bucket.versioning";
+/// Bucket-level Block Public Access.
+pub const S3_BUCKET_PUBLIC_ACCESS_BLOCK: &str = "s3.bucket.public_access_block";
+/// Bucket policy.
+pub const S3_BUCKET_POLICY: &str = "s3.bucket.policy";
+/// Bucket ACL.
+pub const S3_BUCKET_ACL: &str = "s3.bucket.acl";
+/// Bucket lifecycle rules.
+pub const S3_BUCKET_LIFECYCLE: &str = "s3.bucket.lifecycle";
+/// Bucket server access logging.
+pub const S3_BUCKET_LOGGING: &str = "s3.bucket.logging";
+/// Bucket object lock.
+pub const S3_BUCKET_OBJECT_LOCK: &str = "s3.bucket.object_lock";
+/// Bucket tags.
+pub const S3_BUCKET_TAGS: &str = "s3.bucket.tags";
+
+/// VPCs, subnets, gateways, route tables, endpoints.
+pub const EC2_VPC: &str = "ec2.vpc";
+/// Route tables.
+pub const EC2_ROUTE_TABLES: &str = "ec2.vpc.route_tables";
+/// VPC flow logs.
+pub const EC2_FLOW_LOGS: &str = "ec2.flow_logs";
+/// Security groups.
+pub const EC2_SECURITY_GROUPS: &str = "ec2.security_groups";
+/// Network ACLs.
+pub const EC2_NETWORK_ACLS: &str = "ec2.network_acls";
+/// Instances.
+pub const EC2_INSTANCES: &str = "ec2.instances";
+/// Instance user data.
+pub const EC2_USER_DATA: &str = "ec2.instances.user_data";
+/// Network interfaces.
+pub const EC2_NETWORK_INTERFACES: &str = "ec2.network_interfaces";
+/// EBS volumes.
+pub const EC2_VOLUMES: &str = "ec2.volumes";
+/// EBS encryption by default.
+pub const EC2_EBS_DEFAULT_ENCRYPTION: &str = "ec2.ebs_encryption_by_default";
+
+/// RDS instances and clusters.
+pub const RDS: &str = "rds";
+/// DynamoDB tables.
+pub const DYNAMODB: &str = "dynamodb";
+/// Redshift clusters.
+pub const REDSHIFT: &str = "redshift";
+/// KMS keys.
+pub const KMS_KEYS: &str = "kms.keys";
+/// KMS key rotation status.
+pub const KMS_ROTATION: &str = "kms.keys.rotation";
+/// KMS key policies.
+pub const KMS_POLICIES: &str = "kms.keys.policy";
+/// Secrets Manager.
+pub const SECRETS_MANAGER: &str = "secretsmanager";
+/// SSM parameters.
+pub const SSM_PARAMETERS: &str = "ssm.parameters";
+/// CloudTrail trails.
+pub const CLOUDTRAIL: &str = "cloudtrail";
+/// CloudTrail trail status (`IsLogging`).
+pub const CLOUDTRAIL_STATUS: &str = "cloudtrail.status";
+/// CloudTrail event selectors.
+pub const CLOUDTRAIL_SELECTORS: &str = "cloudtrail.selectors";
+/// CloudWatch Logs log groups.
+pub const LOGS_GROUPS: &str = "logs.groups";
+/// CloudWatch Logs metric filters.
+pub const LOGS_METRIC_FILTERS: &str = "logs.metric_filters";
+/// CloudWatch alarms.
+pub const CLOUDWATCH_ALARMS: &str = "cloudwatch.alarms";
+/// SNS topics and subscriptions.
+pub const SNS: &str = "sns";
+/// Lambda functions.
+pub const LAMBDA: &str = "lambda";
+/// ECS task definitions.
+pub const ECS: &str = "ecs";
+/// Load balancers.
+pub const ELB: &str = "elb";
+/// Load balancer attributes (access logs).
+pub const ELB_ATTRIBUTES: &str = "elb.attributes";
+/// AWS Backup vaults.
+pub const BACKUP_VAULTS: &str = "backup.vaults";
+/// AWS Backup plans and selections.
+pub const BACKUP_PLANS: &str = "backup.plans";

@@ -1,0 +1,250 @@
+//! Findings and the report that carries them (the JSON contract of DESIGN.md).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::gap::Gap;
+use crate::inventory::InputInfo;
+
+/// How bad a failed check is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl Severity {
+    /// All severities, most severe first.
+    pub const ALL: [Severity; 5] =
+        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+
+    /// The lowercase name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            other => Err(format!("unknown severity `{other}` (expected critical, high, medium, low or info)")),
+        }
+    }
+}
+
+/// The outcome of a check for one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The resource fails the control.
+    Fail,
+    /// The resource meets the control.
+    Pass,
+    /// The data the check needs could not be read.
+    NotAssessed,
+    /// No configuration can decide it: an auditor must check.
+    Manual,
+    /// A failure accepted by a waiver (with its reason).
+    Waived,
+}
+
+impl Status {
+    /// The snake_case name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::Pass => "pass",
+            Status::NotAssessed => "not_assessed",
+            Status::Manual => "manual",
+            Status::Waived => "waived",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where in a file a finding is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Location {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+/// How to fix a failure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Remediation {
+    /// What to do, in words.
+    pub text: String,
+    /// An AWS CLI command (placeholders in `<angle brackets>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cli: Option<String>,
+    /// The Terraform that fixes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<String>,
+}
+
+/// Evidence: the exact offending statement, rule or setting, as named JSON values.
+pub type Evidence = BTreeMap<String, serde_json::Value>;
+
+/// One result of one check on one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    /// The check code (`S3-003`).
+    pub check: String,
+    /// The check name (`bucket-without-versioning`).
+    pub name: String,
+    /// The CHECKLIST controls it serves (`DATA-2`).
+    pub controls: Vec<String>,
+    /// Severity.
+    pub severity: Severity,
+    /// Status.
+    pub status: Status,
+    /// The resource: an ARN, or `FILE:ADDRESS` for IaC.
+    pub resource: String,
+    /// The account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// What is wrong (or right), in one sentence.
+    pub message: String,
+    /// The offending statement, rule or setting.
+    #[serde(default)]
+    pub evidence: Evidence,
+    /// The file position, for file inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// How to fix it.
+    pub remediation: Remediation,
+    /// Why it is waived (status `waived`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver_reason: Option<String>,
+}
+
+impl Finding {
+    /// A stable identity for baselines and de-duplication: check, resource, account, region and
+    /// the first line of the message are hashed (FNV-1a, hex).
+    #[must_use]
+    pub fn fingerprint(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let first_line = self.message.lines().next().unwrap_or_default();
+        for part in [
+            self.check.as_str(),
+            self.resource.as_str(),
+            self.account.as_deref().unwrap_or_default(),
+            self.region.as_deref().unwrap_or_default(),
+            first_line,
+        ] {
+            for b in part.bytes().chain(std::iter::once(0xff)) {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+}
+
+/// The tool that made a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ToolInfo {
+    /// `rampart`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// Counts by status and, for failures, by severity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    /// Results by status (`fail`, `pass`, `not_assessed`, `manual`, `waived`), over all results
+    /// including passes even when they are not listed.
+    pub by_status: BTreeMap<String, usize>,
+    /// Failures by severity.
+    pub failures_by_severity: BTreeMap<String, usize>,
+    /// How many checks ran.
+    pub checks_run: usize,
+    /// How many resources the Inventory held.
+    pub resources: usize,
+}
+
+impl Summary {
+    /// Counts `findings`.
+    #[must_use]
+    pub fn of(findings: &[Finding], checks_run: usize, resources: usize) -> Self {
+        let mut s = Summary { checks_run, resources, ..Summary::default() };
+        for f in findings {
+            *s.by_status.entry(f.status.as_str().to_owned()).or_default() += 1;
+            if f.status == Status::Fail {
+                *s.failures_by_severity.entry(f.severity.as_str().to_owned()).or_default() += 1;
+            }
+        }
+        s
+    }
+}
+
+/// A whole report: the JSON contract of DESIGN.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    /// The tool.
+    pub tool: ToolInfo,
+    /// What was read.
+    pub inputs: Vec<InputInfo>,
+    /// When the data was collected (the scan time checks measured ages from).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanned_at: Option<crate::Timestamp>,
+    /// Settings the report was made with (fail-on, config file, thresholds).
+    #[serde(default)]
+    pub settings: BTreeMap<String, serde_json::Value>,
+    /// The findings listed (by default: fail, not_assessed, manual, waived).
+    pub findings: Vec<Finding>,
+    /// What could not be read.
+    pub gaps: Vec<Gap>,
+    /// Counts.
+    pub summary: Summary,
+}

@@ -1,0 +1,335 @@
+//! The Inventory: accounts, regions, and the resources in them.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::compute::{EcsTaskDefinition, Instance, LambdaFunction, LoadBalancer, NetworkInterface};
+use crate::gap::Gap;
+use crate::iam::Iam;
+use crate::logging::{Alarm, LogGroup, MetricFilter, SnsTopic, Trail};
+use crate::network::{
+    FlowLog, InternetGateway, NatGateway, NetworkAcl, RouteTable, SecurityGroup, Subnet, Vpc,
+    VpcEndpoint,
+};
+use crate::security::{KmsKey, Secret, SsmParameter};
+use crate::storage::{
+    BackupPlan, BackupVault, Bucket, DbCluster, DbInstance, DynamoTable, PublicAccessBlock,
+    RedshiftCluster, Volume,
+};
+use crate::time_util::Timestamp;
+
+/// Resource tags, sorted by key.
+pub type Tags = BTreeMap<String, String>;
+
+/// Where a resource (or a gap) came from: an API call for live data, a file position for IaC.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Origin {
+    /// The API call that returned it, as `service:Operation` (`s3:GetBucketEncryption`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
+    /// The file that declares it (IaC, policy files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line in `file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column in `file`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// The IaC address (`aws_s3_bucket.logs`, `module.vpc.aws_vpc.this[0]`, a CloudFormation
+    /// logical id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+impl Origin {
+    /// An origin for data returned by an API call.
+    #[must_use]
+    pub fn api(call: &str) -> Self {
+        Origin { api: Some(call.to_owned()), ..Origin::default() }
+    }
+
+    /// An origin for a declaration in a file.
+    #[must_use]
+    pub fn file(file: &str, line: u32, column: u32, address: &str) -> Self {
+        Origin {
+            file: Some(file.to_owned()),
+            line: Some(line),
+            column: Some(column),
+            address: Some(address.to_owned()),
+            ..Origin::default()
+        }
+    }
+}
+
+/// What every resource has: identity, tags and provenance.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Meta {
+    /// The ARN where one is known; for IaC resources whose ARN is not known before apply, the
+    /// IaC address (`main.tf:aws_s3_bucket.logs`).
+    pub arn: String,
+    /// The resource's name or id as the console shows it.
+    pub name: String,
+    /// Tags as declared or read.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: Tags,
+    /// Where this resource was read from.
+    #[serde(default)]
+    pub origin: Origin,
+}
+
+impl Meta {
+    /// A `Meta` with no tags, read by `api`.
+    #[must_use]
+    pub fn new(arn: impl Into<String>, name: impl Into<String>, origin: Origin) -> Self {
+        Meta { arn: arn.into(), name: name.into(), tags: Tags::new(), origin }
+    }
+}
+
+/// A description of one input that was read (for the report's `inputs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct InputInfo {
+    /// `live`, `snapshot`, `terraform`, `terraform-plan`, `cloudformation`, `policy`, `tree`.
+    pub kind: String,
+    /// A path, or a description such as `aws account 123456789012 (us-east-1, eu-west-1)`.
+    pub source: String,
+}
+
+/// Everything rampart knows about an estate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Inventory {
+    /// When the data was collected; checks measure ages (key age, last rotation) from here so a
+    /// re-audited snapshot gives the same findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<Timestamp>,
+    /// What was read to build this Inventory.
+    #[serde(default)]
+    pub inputs: Vec<InputInfo>,
+    /// The accounts.
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    /// What could not be read, and why.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+}
+
+impl Inventory {
+    /// Appends another Inventory (another input of the same scan): accounts with the same id are
+    /// merged region by region.
+    pub fn merge(&mut self, other: Inventory) {
+        if self.collected_at.is_none() {
+            self.collected_at = other.collected_at;
+        }
+        self.inputs.extend(other.inputs);
+        self.gaps.extend(other.gaps);
+        for account in other.accounts {
+            match self.accounts.iter_mut().find(|a| a.id == account.id) {
+                Some(existing) => existing.merge(account),
+                None => self.accounts.push(account),
+            }
+        }
+    }
+
+    /// The number of resources of every kind, over all accounts and regions.
+    #[must_use]
+    pub fn resource_count(&self) -> usize {
+        self.accounts.iter().map(Account::resource_count).sum()
+    }
+}
+
+/// One AWS account (for IaC, a pseudo-account named after the input).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Account {
+    /// The 12-digit account id, or `iac` style placeholder for IaC inputs.
+    pub id: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`.
+    #[serde(default = "default_partition")]
+    pub partition: String,
+    /// Account aliases (IAM `ListAccountAliases`); empty means none.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Identity: root, password policy, users, groups, roles, policies.
+    #[serde(default)]
+    pub iam: Iam,
+    /// The account-level S3 Block Public Access setting (`None`: not configured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3_public_access_block: Option<PublicAccessBlock>,
+    /// S3 buckets (global namespace; each bucket records its region).
+    #[serde(default)]
+    pub buckets: Vec<Bucket>,
+    /// Values declared as defaults in IaC (Terraform variable defaults, CloudFormation parameter
+    /// defaults) that may hold secrets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub declared_defaults: Vec<DeclaredDefault>,
+    /// The regions that were read.
+    #[serde(default)]
+    pub regions: Vec<Region>,
+}
+
+fn default_partition() -> String {
+    "aws".to_owned()
+}
+
+impl Account {
+    /// An empty account with this id.
+    #[must_use]
+    pub fn new(id: impl Into<String>) -> Self {
+        Account { id: id.into(), partition: default_partition(), ..Account::default() }
+    }
+
+    /// The region named `name`, created empty if it is not there yet.
+    pub fn region_mut(&mut self, name: &str) -> &mut Region {
+        let index = match self.regions.iter().position(|r| r.name == name) {
+            Some(i) => i,
+            None => {
+                self.regions.push(Region::new(name));
+                self.regions.len() - 1
+            }
+        };
+        &mut self.regions[index]
+    }
+
+    fn merge(&mut self, other: Account) {
+        self.aliases.extend(other.aliases);
+        self.iam.merge(other.iam);
+        if self.s3_public_access_block.is_none() {
+            self.s3_public_access_block = other.s3_public_access_block;
+        }
+        self.buckets.extend(other.buckets);
+        self.declared_defaults.extend(other.declared_defaults);
+        for region in other.regions {
+            let name = region.name.clone();
+            self.region_mut(&name).merge(region);
+        }
+    }
+
+    /// The number of resources in this account.
+    #[must_use]
+    pub fn resource_count(&self) -> usize {
+        self.iam.resource_count()
+            + self.buckets.len()
+            + self.regions.iter().map(Region::resource_count).sum::<usize>()
+    }
+}
+
+/// A value declared as a default in IaC (Terraform variable default, CloudFormation parameter
+/// default), kept so the secret scanner can look at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeclaredDefault {
+    /// `terraform-variable` or `cloudformation-parameter`.
+    pub kind: String,
+    /// The variable or parameter name.
+    pub name: String,
+    /// The default value as text.
+    pub value: String,
+    /// Terraform `sensitive = true` or CloudFormation `NoEcho: true`.
+    #[serde(default)]
+    pub marked_sensitive: bool,
+    /// Where it is declared.
+    pub origin: Origin,
+}
+
+macro_rules! region_lists {
+    ($( $(#[$doc:meta])* $field:ident : $ty:ty ),* $(,)?) => {
+        /// The regional resources of one account.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        pub struct Region {
+            /// The region name (`us-east-1`); `global` for IaC inputs that name none.
+            pub name: String,
+            /// EBS encryption by default (`None`: not read, see gaps).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub ebs_encryption_by_default: Option<bool>,
+            /// The default KMS key for EBS encryption.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub ebs_default_kms_key: Option<String>,
+            $( $(#[$doc])* #[serde(default, skip_serializing_if = "Vec::is_empty")] pub $field: Vec<$ty>, )*
+        }
+
+        impl Region {
+            /// An empty region.
+            #[must_use]
+            pub fn new(name: impl Into<String>) -> Self {
+                Region { name: name.into(), ..Region::default() }
+            }
+
+            fn merge(&mut self, other: Region) {
+                if self.ebs_encryption_by_default.is_none() {
+                    self.ebs_encryption_by_default = other.ebs_encryption_by_default;
+                }
+                if self.ebs_default_kms_key.is_none() {
+                    self.ebs_default_kms_key = other.ebs_default_kms_key;
+                }
+                $( self.$field.extend(other.$field); )*
+            }
+
+            /// The number of resources in this region.
+            #[must_use]
+            pub fn resource_count(&self) -> usize {
+                0 $( + self.$field.len() )*
+            }
+        }
+    };
+}
+
+region_lists! {
+    /// VPCs.
+    vpcs: Vpc,
+    /// Subnets.
+    subnets: Subnet,
+    /// Route tables with their routes and associations.
+    route_tables: RouteTable,
+    /// Internet gateways (and egress-only internet gateways).
+    internet_gateways: InternetGateway,
+    /// NAT gateways.
+    nat_gateways: NatGateway,
+    /// VPC endpoints.
+    vpc_endpoints: VpcEndpoint,
+    /// VPC flow logs.
+    flow_logs: FlowLog,
+    /// Security groups with their rules.
+    security_groups: SecurityGroup,
+    /// Network ACLs with their entries.
+    network_acls: NetworkAcl,
+    /// EC2 instances.
+    instances: Instance,
+    /// Elastic network interfaces.
+    network_interfaces: NetworkInterface,
+    /// EBS volumes.
+    volumes: Volume,
+    /// RDS DB instances.
+    db_instances: DbInstance,
+    /// RDS / Aurora clusters.
+    db_clusters: DbCluster,
+    /// DynamoDB tables.
+    dynamodb_tables: DynamoTable,
+    /// Redshift clusters.
+    redshift_clusters: RedshiftCluster,
+    /// KMS keys.
+    kms_keys: KmsKey,
+    /// Secrets Manager secrets (metadata only, never values).
+    secrets: Secret,
+    /// SSM parameters.
+    ssm_parameters: SsmParameter,
+    /// CloudTrail trails (a multi-region trail is listed in its home region).
+    trails: Trail,
+    /// CloudWatch Logs log groups.
+    log_groups: LogGroup,
+    /// CloudWatch Logs metric filters.
+    metric_filters: MetricFilter,
+    /// CloudWatch alarms.
+    alarms: Alarm,
+    /// SNS topics with their subscriptions.
+    sns_topics: SnsTopic,
+    /// Lambda functions.
+    lambda_functions: LambdaFunction,
+    /// ECS task definitions (active revisions).
+    ecs_task_definitions: EcsTaskDefinition,
+    /// Elastic Load Balancing load balancers (v2 and classic).
+    load_balancers: LoadBalancer,
+    /// AWS Backup vaults.
+    backup_vaults: BackupVault,
+    /// AWS Backup plans with their selections.
+    backup_plans: BackupPlan,
+}
