@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Times `rampart scan` (release build) on the bundled example account and on generated
+# snapshots of 1k, 10k and 100k resources; prints wall time and peak memory for each.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
+cargo build --release -q -p rampart-cli
+bin="$CARGO_TARGET_DIR/release/rampart"
+work="${TMPDIR:-/tmp}/rampart-bench-snapshot"
+mkdir -p "$work"
+
+measure() { # label, args...
+  local label=$1; shift
+  # best of 3 wall times; peak RSS from GNU time
+  local best=""
+  for _ in 1 2 3; do
+    local s e
+    s=$(date +%s.%N)
+    "$bin" "$@" --format json -o "$work/out.json" >/dev/null 2>&1 || true
+    e=$(date +%s.%N)
+    local t; t=$(echo "$e - $s" | bc)
+    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
+  done
+  local rss
+  rss=$( { /usr/bin/time -v "$bin" "$@" --format json -o "$work/out.json" >/dev/null 2>/dev/null; } 2>&1 | awk '/Maximum resident/ {print $6}')
+  local findings; findings=$(python3 -c "import json;d=json.load(open('$work/out.json'));print(d['summary']['by_status'].get('fail',0))")
+  printf '%-28s wall %6.3f s   peak %7.1f MB   failures %s\n' "$label" "$best" "$(echo "$rss/1024" | bc -l)" "$findings"
+}
+
+measure "example account" scan examples/shopify-backend
+for n in 1000 10000 100000; do
+  f="$work/snapshot-$n.json"
+  [ -f "$f" ] || python3 bench/snapshot/generate.py "$n" "$f"
+  measure "generated $n resources" scan "$f"
+done
