@@ -113,6 +113,25 @@ pub struct Inventory {
     /// What could not be read, and why.
     #[serde(default)]
     pub gaps: Vec<Gap>,
+    /// Waivers declared in the inputs themselves (IaC `rampart:ignore` comments, CloudFormation
+    /// `Metadata.rampart.ignore`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<InlineWaiver>,
+}
+
+/// A waiver written next to a resource in IaC: a finding of `check` on `resource` is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct InlineWaiver {
+    /// The check code (`S3-003`).
+    pub check: String,
+    /// The resource it applies to (the `Meta::arn` of the resource it sits on).
+    pub resource: String,
+    /// Why the finding is accepted; a waiver without a reason is reported and not applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Where the waiver is written.
+    #[serde(default)]
+    pub origin: Origin,
 }
 
 impl Inventory {
@@ -124,6 +143,7 @@ impl Inventory {
         }
         self.inputs.extend(other.inputs);
         self.gaps.extend(other.gaps);
+        self.waivers.extend(other.waivers);
         for account in other.accounts {
             match self.accounts.iter_mut().find(|a| a.id == account.id) {
                 Some(existing) => existing.merge(account),
