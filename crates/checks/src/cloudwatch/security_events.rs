@@ -1,0 +1,446 @@
+//! The shared evaluation of the "metric filter and alarm for a security event" checks (LOG-6).
+//!
+//! A security event counts as monitored in an account when all of these hold:
+//! 1. a CloudTrail trail that is multi-region, logging and records management events delivers to
+//!    a CloudWatch Logs log group (a single-region trail misses events elsewhere);
+//! 2. a metric filter on that log group (same region) has a pattern that matches every sample
+//!    CloudTrail record of the event, and none of the unrelated samples (a pattern that matches
+//!    everything raises so many alarms that nobody reads them);
+//! 3. an alarm on the filter's metric has its actions enabled and at least one alarm action.
+//!
+//! The samples are real CloudTrail record shapes, so a filter is judged by what it matches, not by
+//! how it is spelt: `$.eventName = DeleteTrail`, `$.eventName = "Delete*"` and a filter split in
+//! two are all judged correctly.
+
+use std::collections::BTreeMap;
+
+use rampart_model::Account;
+use rampart_model::logging::{Alarm, MetricFilter, Trail};
+use serde_json::{Map, Value, json};
+
+use super::filter_pattern::{self, Pattern};
+use crate::check::{At, FindingExt, Sink};
+use crate::context::Context;
+
+/// The data sets every security-event check reads.
+pub(crate) const NEEDS: &[&str] = &[
+    rampart_model::data::CLOUDTRAIL,
+    rampart_model::data::CLOUDTRAIL_STATUS,
+    rampart_model::data::CLOUDTRAIL_SELECTORS,
+    rampart_model::data::LOGS_METRIC_FILTERS,
+    rampart_model::data::CLOUDWATCH_ALARMS,
+];
+
+/// One security event: what it is, and sample records that a good filter must (and must not)
+/// match.
+pub(crate) struct SecurityEvent {
+    /// What is monitored, in words (`IAM policy changes`).
+    pub what: &'static str,
+    /// Records the filter must match, each with a short label for messages.
+    pub samples: fn() -> Vec<(String, Value)>,
+    /// Records it must not match.
+    pub unrelated: fn() -> Vec<(String, Value)>,
+}
+
+/// A CloudTrail management event record, as delivered to CloudWatch Logs, made by an IAM user
+/// from the internet.
+#[must_use]
+pub(crate) fn api_call(source: &str, name: &str) -> Value {
+    json!({
+        "eventVersion": "1.09",
+        "userIdentity": {
+            "type": "IAMUser",
+            "principalId": "AIDAEXAMPLEEXAMPLE0001",
+            "arn": "arn:aws:iam::123456789012:user/operator",
+            "accountId": "123456789012",
+            "userName": "operator"
+        },
+        "eventTime": "2026-11-01T12:00:00Z",
+        "eventSource": source,
+        "eventName": name,
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "198.51.100.23",
+        "userAgent": "aws-cli/2.15.0",
+        "requestParameters": {},
+        "responseElements": null,
+        "requestID": "00000000-0000-0000-0000-000000000000",
+        "eventID": "00000000-0000-0000-0000-000000000001",
+        "readOnly": false,
+        "eventType": "AwsApiCall",
+        "managementEvent": true,
+        "recipientAccountId": "123456789012",
+        "eventCategory": "Management"
+    })
+}
+
+/// Sample write calls: one per event name, all from `source`.
+#[must_use]
+pub(crate) fn calls(source: &str, names: &[&str]) -> Vec<(String, Value)> {
+    names
+        .iter()
+        .map(|n| ((*n).to_owned(), api_call(source, n)))
+        .collect()
+}
+
+/// Sets `path` (dotted) in `event` to `value`, creating objects on the way.
+#[must_use]
+pub(crate) fn with(mut event: Value, path: &str, value: Value) -> Value {
+    let mut current = &mut event;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        if !current.is_object() {
+            *current = Value::Object(Map::new());
+        }
+        let Value::Object(map) = current else { break };
+        if parts.peek().is_none() {
+            map.insert(part.to_owned(), value);
+            break;
+        }
+        current = map
+            .entry(part.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    event
+}
+
+/// Unrelated activity that no security-event filter should match: a read-only describe call and
+/// an ordinary object write.
+#[must_use]
+pub(crate) fn routine_activity() -> Vec<(String, Value)> {
+    vec![
+        (
+            "DescribeInstances".to_owned(),
+            with(
+                api_call("ec2.amazonaws.com", "DescribeInstances"),
+                "readOnly",
+                json!(true),
+            ),
+        ),
+        (
+            "PutParameter".to_owned(),
+            api_call("ssm.amazonaws.com", "PutParameter"),
+        ),
+    ]
+}
+
+/// How one metric filter fared.
+struct FilterVerdict<'a> {
+    filter: &'a MetricFilter,
+    region: &'a str,
+    problem: Option<String>,
+    unparseable: bool,
+}
+
+/// Runs the evaluation for `event`, one result per account.
+pub(crate) fn evaluate(ctx: &Context<'_>, out: &mut Sink, event: &SecurityEvent) {
+    let samples = (event.samples)();
+    let unrelated = (event.unrelated)();
+    for account in ctx.accounts() {
+        evaluate_account(account, out, event, &samples, &unrelated);
+    }
+}
+
+fn evaluate_account(
+    account: &Account,
+    out: &mut Sink,
+    event: &SecurityEvent,
+    samples: &[(String, Value)],
+    unrelated: &[(String, Value)],
+) {
+    let resource = format!(
+        "arn:aws:cloudwatch::{}:security-event-monitoring",
+        account.id
+    );
+    let at = At::place(&account.id, None, &resource);
+    let trails: Vec<(&str, &Trail)> = account
+        .regions
+        .iter()
+        .flat_map(|r| r.trails.iter().map(move |t| (r.name.as_str(), t)))
+        .collect();
+    // (region, log group name) of every qualifying trail's log group.
+    let mut groups: Vec<(String, String, &str)> = Vec::new();
+    let mut unknown_status = Vec::new();
+    for (region, trail) in &trails {
+        let Some(arn) = &trail.log_group_arn else {
+            continue;
+        };
+        if !trail.multi_region || !trail.records_management_events() {
+            continue;
+        }
+        match trail.is_logging {
+            Some(true) => {}
+            Some(false) => continue,
+            None => {
+                unknown_status.push(trail.meta.name.as_str());
+                continue;
+            }
+        }
+        if let Some((group_region, name)) = log_group_of(arn, region) {
+            groups.push((group_region, name, trail.meta.name.as_str()));
+        }
+    }
+    if groups.is_empty() {
+        if unknown_status.is_empty() {
+            out.fail(
+                at,
+                format!(
+                    "{} are not monitored: no multi-region, logging trail that records management \
+                     events delivers to CloudWatch Logs, so no metric filter can see them",
+                    event.what
+                ),
+            )
+            .with("trails", trail_summary(&trails));
+        } else {
+            out.not_assessed(
+                at,
+                format!(
+                    "whether {} are monitored is unknown: the logging status of trail(s) {} was not read",
+                    event.what,
+                    unknown_status.join(", ")
+                ),
+            );
+        }
+        return;
+    }
+
+    let mut verdicts = Vec::new();
+    for region in &account.regions {
+        for filter in &region.metric_filters {
+            let name = group_name(&filter.log_group);
+            if !groups
+                .iter()
+                .any(|(r, g, _)| *r == region.name && g == name)
+            {
+                continue;
+            }
+            verdicts.push(judge_filter(filter, &region.name, samples, unrelated));
+        }
+    }
+
+    let mut evidence = Vec::new();
+    let mut unassessable = false;
+    for v in &verdicts {
+        let alarms = alarms_on(account, v.region, v.filter);
+        let live: Vec<&Alarm> = alarms
+            .iter()
+            .copied()
+            .filter(|a| a.actions_enabled && !a.alarm_actions.is_empty())
+            .collect();
+        let mut entry = BTreeMap::new();
+        entry.insert("filter", json!(v.filter.meta.name));
+        entry.insert("log_group", json!(v.filter.log_group));
+        entry.insert("region", json!(v.region));
+        entry.insert("pattern", json!(v.filter.pattern));
+        entry.insert(
+            "alarms",
+            json!(
+                alarms
+                    .iter()
+                    .map(|a| a.meta.name.as_str())
+                    .collect::<Vec<_>>()
+            ),
+        );
+        if let Some(problem) = &v.problem {
+            entry.insert("problem", json!(problem));
+            unassessable |= v.unparseable && !live.is_empty();
+            evidence.push(entry);
+            continue;
+        }
+        if let Some(alarm) = live.first() {
+            let arn = alarm.meta.arn.clone();
+            let filter_name = v.filter.meta.name.clone();
+            out.pass(
+                At::meta(&account.id, Some(v.region), &alarm.meta),
+                format!(
+                    "{} are monitored: metric filter `{filter_name}` on `{}` feeds alarm `{}`",
+                    event.what, v.filter.log_group, alarm.meta.name
+                ),
+            )
+            .with("filter", json!(filter_name))
+            .with("pattern", json!(v.filter.pattern))
+            .with("alarm", json!(arn));
+            return;
+        }
+        entry.insert(
+            "problem",
+            json!(if alarms.is_empty() {
+                "no alarm on its metric".to_owned()
+            } else {
+                "its alarms have no enabled action".to_owned()
+            }),
+        );
+        evidence.push(entry);
+    }
+    let log_groups: Vec<String> = groups
+        .iter()
+        .map(|(r, g, t)| format!("{g} ({r}, trail {t})"))
+        .collect();
+    if unassessable {
+        out.not_assessed(
+            at,
+            format!(
+                "whether {} are monitored is unknown: a metric filter with an alarm uses pattern \
+                 syntax rampart does not evaluate",
+                event.what
+            ),
+        )
+        .with("log_groups", json!(log_groups))
+        .with("filters", json!(evidence));
+        return;
+    }
+    let message = if evidence.is_empty() {
+        format!(
+            "{} are not monitored: no metric filter on the trail log group(s) {}",
+            event.what,
+            log_groups.join(", ")
+        )
+    } else {
+        format!(
+            "{} are not monitored: no metric filter on the trail log group(s) both matches them and \
+             feeds an alarm with an action",
+            event.what
+        )
+    };
+    out.fail(at, message)
+        .with("log_groups", json!(log_groups))
+        .with("filters", json!(evidence));
+}
+
+fn judge_filter<'a>(
+    filter: &'a MetricFilter,
+    region: &'a str,
+    samples: &[(String, Value)],
+    unrelated: &[(String, Value)],
+) -> FilterVerdict<'a> {
+    let verdict = |problem: Option<String>, unparseable: bool| FilterVerdict {
+        filter,
+        region,
+        problem,
+        unparseable,
+    };
+    let pattern: Pattern = match filter_pattern::parse(&filter.pattern) {
+        Ok(p) => p,
+        Err(e) => return verdict(Some(format!("pattern not evaluated: {e}")), true),
+    };
+    if filter.metrics.is_empty() {
+        return verdict(Some("publishes no metric".to_owned()), false);
+    }
+    let missed: Vec<&str> = samples
+        .iter()
+        .filter(|(_, e)| !pattern.matches(e))
+        .map(|(l, _)| l.as_str())
+        .collect();
+    if !missed.is_empty() {
+        return verdict(
+            Some(format!("does not match: {}", missed.join(", "))),
+            false,
+        );
+    }
+    let noisy: Vec<&str> = unrelated
+        .iter()
+        .filter(|(_, e)| pattern.matches(e))
+        .map(|(l, _)| l.as_str())
+        .collect();
+    if !noisy.is_empty() {
+        return verdict(
+            Some(format!(
+                "also matches unrelated events: {}",
+                noisy.join(", ")
+            )),
+            false,
+        );
+    }
+    verdict(None, false)
+}
+
+/// The alarms (in the filter's region) on any metric the filter publishes.
+fn alarms_on<'a>(account: &'a Account, region: &str, filter: &MetricFilter) -> Vec<&'a Alarm> {
+    account
+        .regions
+        .iter()
+        .filter(|r| r.name == region)
+        .flat_map(|r| r.alarms.iter())
+        .filter(|a| {
+            filter
+                .metrics
+                .iter()
+                .any(|(ns, name)| *ns == a.namespace && *name == a.metric_name)
+        })
+        .collect()
+}
+
+fn trail_summary(trails: &[(&str, &Trail)]) -> Value {
+    json!(
+        trails
+            .iter()
+            .map(|(region, t)| json!({
+                "trail": t.meta.name,
+                "region": region,
+                "multi_region": t.multi_region,
+                "is_logging": t.is_logging,
+                "management_events": t.records_management_events(),
+                "log_group": t.log_group_arn,
+            }))
+            .collect::<Vec<_>>()
+    )
+}
+
+/// The (region, name) of a log group from its ARN
+/// (`arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/Default:*`); a bare name is taken
+/// to be in `default_region`.
+#[must_use]
+pub(crate) fn log_group_of(arn: &str, default_region: &str) -> Option<(String, String)> {
+    if !arn.starts_with("arn:") {
+        return Some((default_region.to_owned(), arn.to_owned()));
+    }
+    let mut parts = arn.splitn(6, ':');
+    let (_, _, _, region, _, rest) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    let name = rest.strip_prefix("log-group:")?;
+    let name = name.strip_suffix(":*").unwrap_or(name);
+    Some((region.to_owned(), name.to_owned()))
+}
+
+/// A metric filter names its log group by name; tolerate an ARN there too.
+fn group_name(log_group: &str) -> &str {
+    match log_group.split_once(":log-group:") {
+        Some((_, name)) => name.strip_suffix(":*").unwrap_or(name),
+        None => log_group,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_group_arns_are_split() {
+        assert_eq!(
+            log_group_of(
+                "arn:aws:logs:eu-west-1:123456789012:log-group:CloudTrail/Org:*",
+                "us-east-1"
+            ),
+            Some(("eu-west-1".to_owned(), "CloudTrail/Org".to_owned()))
+        );
+        assert_eq!(
+            log_group_of("trail-logs", "us-east-1"),
+            Some(("us-east-1".to_owned(), "trail-logs".to_owned()))
+        );
+        assert_eq!(
+            group_name("arn:aws:logs:us-east-1:1:log-group:a/b:*"),
+            "a/b"
+        );
+    }
+
+    #[test]
+    fn with_sets_nested_paths() {
+        let e = with(json!({"a": {"b": 1}}), "a.c.d", json!("x"));
+        assert_eq!(e, json!({"a": {"b": 1, "c": {"d": "x"}}}));
+    }
+}
