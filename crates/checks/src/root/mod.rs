@@ -2,7 +2,23 @@
 
 use crate::check::Check;
 
+mod account_without_alias;
 mod root_access_keys;
+mod root_user_used_recently;
+mod root_user_without_hardware_mfa;
+mod root_user_without_mfa;
 
 /// The checks of this area, in code order.
-pub(crate) const CHECKS: &[&dyn Check] = &[&root_access_keys::RootUserHasAccessKeys];
+pub(crate) const CHECKS: &[&dyn Check] = &[
+    &root_access_keys::RootUserHasAccessKeys,
+    &root_user_without_mfa::RootUserWithoutMfa,
+    &root_user_without_hardware_mfa::RootUserWithoutHardwareMfa,
+    &root_user_used_recently::RootUserUsedRecently,
+    &account_without_alias::AccountWithoutAlias,
+];
+
+/// Whether `account` is a real AWS account (a 12-digit id) rather than the pseudo-account of an
+/// IaC input: account settings an IaC input does not declare are unknown, not absent.
+pub(crate) fn is_aws_account(account: &rampart_model::Account) -> bool {
+    account.id.len() == 12 && account.id.bytes().all(|b| b.is_ascii_digit())
+}

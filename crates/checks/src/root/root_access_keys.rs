@@ -34,12 +34,20 @@ impl Check for RootUserHasAccessKeys {
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         for account in ctx.accounts() {
-            let Some(root) = &account.iam.root else { continue };
+            let Some(root) = &account.iam.root else {
+                continue;
+            };
             let at = At::meta(&account.id, None, &root.meta);
             if root.active_access_keys > 0 {
-                out.fail(at, format!("the root user has {} active access key(s)", root.active_access_keys))
-                    .with("active_access_keys", json!(root.active_access_keys))
-                    .with("access_key_last_used", json!(root.access_key_last_used));
+                out.fail(
+                    at,
+                    format!(
+                        "the root user has {} active access key(s)",
+                        root.active_access_keys
+                    ),
+                )
+                .with("active_access_keys", json!(root.active_access_keys))
+                .with("access_key_last_used", json!(root.access_key_last_used));
             } else {
                 out.pass(at, "the root user has no access keys");
             }

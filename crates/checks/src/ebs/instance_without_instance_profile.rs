@@ -1,0 +1,70 @@
+//! EC2-050 `instance-without-instance-profile`: an EC2 instance has no IAM role.
+
+use crate::prelude::*;
+
+/// Without a role, software on the instance that calls AWS needs a long-lived key.
+pub struct InstanceWithoutInstanceProfile;
+
+static META: CheckMeta = CheckMeta {
+    code: "EC2-050",
+    name: "instance-without-instance-profile",
+    title: "An EC2 instance has no instance profile (IAM role)",
+    severity: Severity::Medium,
+    controls: &["IAM-9"],
+    inputs: Input::LSTC,
+    compliance: &[cis3("1.18"), cis6("2.17")],
+    needs: &[data::EC2_INSTANCES],
+    rationale: "An instance profile gives the instance temporary credentials that rotate by \
+                themselves and never need to be written down. An instance without one either \
+                makes no AWS calls or, far more often, carries a user's access key in a config \
+                file, environment variable or user data script — where anyone who reads the disk, \
+                an AMI copy or the instance metadata finds a key that does not expire.",
+    remediation: RemediationText {
+        text: "Create a role for the workload with only the permissions it needs, attach it to \
+               the instance through an instance profile, and remove any access keys stored on the \
+               instance.",
+        cli: Some(
+            "aws iam create-instance-profile --instance-profile-name web\naws iam add-role-to-instance-profile --instance-profile-name web --role-name web\naws ec2 associate-iam-instance-profile --instance-id <i-…> --iam-instance-profile Name=web",
+        ),
+        terraform: Some(
+            "resource \"aws_iam_instance_profile\" \"web\" {\n  role = aws_iam_role.web.name\n}\n\nresource \"aws_instance\" \"web\" {\n  # ...\n  iam_instance_profile = aws_iam_instance_profile.web.name\n}",
+        ),
+    },
+    manual: false,
+};
+
+impl Check for InstanceWithoutInstanceProfile {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
+        for (account, region, instance) in ctx.each(|r| &r.instances) {
+            // A terminated instance runs nothing and is gone within the hour.
+            if matches!(instance.state.as_str(), "terminated" | "shutting-down") {
+                continue;
+            }
+            let at = At::meta(&account.id, Some(&region.name), &instance.meta);
+            match &instance.instance_profile {
+                Some(profile) => {
+                    out.pass(
+                        at,
+                        format!(
+                            "instance `{}` runs with instance profile `{profile}`",
+                            instance.meta.name
+                        ),
+                    )
+                    .with("instance_profile", json!(profile));
+                }
+                None => {
+                    out.fail(
+                        at,
+                        format!("instance `{}` has no instance profile", instance.meta.name),
+                    )
+                    .with("instance_id", json!(instance.id))
+                    .with("state", json!(instance.state));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! IAM-004 `access-key-unused`: an active access key has not been used for a long time.
+
+use crate::prelude::*;
+
+/// A key nobody uses is a credential nobody would notice being stolen.
+pub struct AccessKeyUnused;
+
+static META: CheckMeta = CheckMeta {
+    code: "IAM-004",
+    name: "access-key-unused",
+    title: "An active access key has not been used within the allowed period",
+    severity: Severity::Medium,
+    controls: &["IAM-8"],
+    inputs: Input::LS,
+    compliance: &[cis3("1.12"), cis6("2.11"), fsbp("IAM.8"), fsbp("IAM.22")],
+    needs: &[data::IAM_USERS, data::IAM_ACCESS_KEYS],
+    rationale: "An active key that no workload uses grants its user's permissions to whoever holds \
+                a copy — in an old laptop backup, a CI log, a former employee's shell history — \
+                and nobody would miss it if it were revoked. Keys left behind by departed people \
+                and retired systems are a common way into accounts. The period is \
+                `thresholds.access_key_unused_days` (CIS asks for 45 days).",
+    remediation: RemediationText {
+        text: "Deactivate the key, wait long enough to be sure nothing breaks, then delete it. If \
+               a workload still needs AWS access, give it a role (instance profile, task role, \
+               OIDC federation for CI) instead of a user key.",
+        cli: Some(
+            "aws iam update-access-key --user-name <user> --access-key-id <key-id> --status Inactive\naws iam delete-access-key --user-name <user> --access-key-id <key-id>",
+        ),
+        terraform: Some("# remove the aws_iam_access_key resource of this user"),
+    },
+    manual: false,
+};
+
+impl Check for AccessKeyUnused {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
+        let limit = ctx.config.thresholds.access_key_unused_days;
+        for account in ctx.accounts() {
+            for user in &account.iam.users {
+                let active: Vec<_> = user.access_keys.iter().filter(|k| k.active).collect();
+                if active.is_empty() {
+                    continue;
+                }
+                let at = At::meta(&account.id, None, &user.meta);
+                let mut stale = Vec::new();
+                let mut unknown = Vec::new();
+                for key in active {
+                    // Never used: idle since it was created.
+                    match key.last_used.or(key.created) {
+                        Some(since) if ctx.days_since(since) > limit => stale.push(json!({
+                            "access_key_id": key.id,
+                            "last_used": key.last_used,
+                            "created": key.created,
+                            "idle_days": ctx.days_since(since),
+                        })),
+                        Some(_) => {}
+                        None => unknown.push(key.id.as_str()),
+                    }
+                }
+                if !stale.is_empty() {
+                    out.fail(at, format!("user `{}` has {} active access key(s) unused for more than {limit} days", user.meta.name, stale.len()))
+                        .with("keys", json!(stale))
+                        .with("limit_days", json!(limit));
+                } else if !unknown.is_empty() {
+                    out.not_assessed(at, format!("user `{}` has active keys whose last use and creation dates are unknown", user.meta.name))
+                        .with("keys", json!(unknown));
+                } else {
+                    out.pass(
+                        at,
+                        format!(
+                            "every active access key of user `{}` was used within {limit} days",
+                            user.meta.name
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Resolving a key reference (key id, key ARN, alias name or alias ARN) to a KMS key of the
+//! Inventory, to tell customer managed keys from AWS managed ones.
+
+use rampart_model::Account;
+use rampart_model::security::{KeyManager, KmsKey};
+
+/// What a key reference resolves to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Resolved<'a> {
+    /// A customer managed key of the Inventory.
+    Customer(&'a KmsKey),
+    /// An AWS managed key: found in the Inventory, or named by an `alias/aws/…` alias, which
+    /// only AWS can create.
+    AwsManaged(Option<&'a KmsKey>),
+    /// Not in the Inventory: who manages it cannot be told.
+    Unknown,
+}
+
+/// Resolves `reference` against the KMS keys of every region of `account`.
+pub(crate) fn resolve<'a>(account: &'a Account, reference: &str) -> Resolved<'a> {
+    let alias = alias_name(reference);
+    let found = account
+        .regions
+        .iter()
+        .flat_map(|r| r.kms_keys.iter())
+        .find(|k| match alias {
+            Some(alias) => k.aliases.iter().any(|a| a == alias),
+            None => k.meta.arn == reference || k.id == reference,
+        });
+    match found {
+        Some(k) if k.manager == KeyManager::Customer => Resolved::Customer(k),
+        Some(k) => Resolved::AwsManaged(Some(k)),
+        None if alias.is_some_and(|a| a.starts_with("alias/aws/")) => Resolved::AwsManaged(None),
+        None => Resolved::Unknown,
+    }
+}
+
+/// `alias/name` from `alias/name` or `arn:aws:kms:region:account:alias/name`.
+fn alias_name(reference: &str) -> Option<&str> {
+    if reference.starts_with("alias/") {
+        return Some(reference);
+    }
+    let resource = reference.strip_prefix("arn:")?.splitn(5, ':').nth(4)?;
+    resource.starts_with("alias/").then_some(resource)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rampart_model::{Meta, Origin, Region};
+
+    fn key(id: &str, manager: KeyManager, aliases: &[&str]) -> KmsKey {
+        KmsKey {
+            meta: Meta::new(
+                format!("arn:aws:kms:us-east-1:111122223333:key/{id}"),
+                id,
+                Origin::default(),
+            ),
+            id: id.to_owned(),
+            manager,
+            state: "Enabled".into(),
+            spec: "SYMMETRIC_DEFAULT".into(),
+            rotation_enabled: Some(true),
+            policy: None,
+            aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn resolves_every_reference_form() {
+        let mut account = Account::new("111122223333");
+        let mut region = Region::new("us-east-1");
+        region
+            .kms_keys
+            .push(key("k1", KeyManager::Customer, &["alias/shop-data"]));
+        region
+            .kms_keys
+            .push(key("k2", KeyManager::Aws, &["alias/aws/rds"]));
+        account.regions.push(region);
+        assert!(matches!(resolve(&account, "k1"), Resolved::Customer(_)));
+        assert!(matches!(
+            resolve(&account, "arn:aws:kms:us-east-1:111122223333:key/k1"),
+            Resolved::Customer(_)
+        ));
+        assert!(matches!(
+            resolve(&account, "alias/shop-data"),
+            Resolved::Customer(_)
+        ));
+        assert!(matches!(
+            resolve(
+                &account,
+                "arn:aws:kms:us-east-1:111122223333:alias/shop-data"
+            ),
+            Resolved::Customer(_)
+        ));
+        assert!(matches!(
+            resolve(&account, "k2"),
+            Resolved::AwsManaged(Some(_))
+        ));
+        assert!(matches!(
+            resolve(&account, "alias/aws/ebs"),
+            Resolved::AwsManaged(None)
+        ));
+        assert!(matches!(resolve(&account, "k3"), Resolved::Unknown));
+        assert!(matches!(
+            resolve(&account, "alias/other"),
+            Resolved::Unknown
+        ));
+    }
+}

@@ -1,0 +1,183 @@
+//! TAG-001 `resource-missing-required-tags`: a resource lacks tags the tagging policy requires.
+
+use rampart_model::security::KeyManager;
+
+use super::missing_tags;
+use crate::prelude::*;
+
+/// Untagged resources have no known owner, environment or purpose.
+pub struct ResourceMissingRequiredTags;
+
+static META: CheckMeta = CheckMeta {
+    code: "TAG-001",
+    name: "resource-missing-required-tags",
+    title: "A resource is missing tags required by the tagging policy",
+    severity: Severity::Low,
+    controls: &["GOV-1"],
+    inputs: Input::LSTC,
+    compliance: &[],
+    needs: &[
+        data::IAM_USERS,
+        data::IAM_ROLES,
+        data::S3_BUCKET_TAGS,
+        data::EC2_VPC,
+        data::EC2_INSTANCES,
+        data::EC2_VOLUMES,
+        data::RDS,
+        data::DYNAMODB,
+        data::REDSHIFT,
+        data::KMS_KEYS,
+        data::SECRETS_MANAGER,
+        data::SSM_PARAMETERS,
+        data::LAMBDA,
+        data::ECS,
+        data::ELB,
+        data::CLOUDTRAIL,
+        data::LOGS_GROUPS,
+        data::SNS,
+        data::BACKUP_VAULTS,
+    ],
+    rationale: "Tags are how an incident responder finds who owns a resource, how a cost or \
+                access review tells production from test, and how tag-based policies (ABAC, \
+                backup selections, SCPs) decide what applies. A resource without the required \
+                tags is invisible to those controls: nobody is paged for it, no backup plan \
+                selects it, and nobody dares delete it. The required keys are \
+                `tagging.required` in `rampart.toml`, compared case-insensitively.",
+    remediation: RemediationText {
+        text: "Add the missing tags, and make them impossible to forget: `default_tags` in the \
+               Terraform AWS provider, a tag policy in AWS Organizations, and an SCP that denies \
+               creating untagged resources.",
+        cli: Some(
+            "aws resourcegroupstaggingapi tag-resources --resource-arn-list <arn> --tags environment=prod,service=shop,owner=platform",
+        ),
+        terraform: Some(
+            "provider \"aws\" {\n  default_tags {\n    tags = {\n      environment = \"prod\"\n      service     = \"shop\"\n      owner       = \"platform\"\n    }\n  }\n}",
+        ),
+    },
+    manual: false,
+};
+
+impl Check for ResourceMissingRequiredTags {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
+        let required = &ctx.config.tagging.required;
+        if required.is_empty() {
+            return;
+        }
+        for account in ctx.accounts() {
+            let global = account
+                .iam
+                .users
+                .iter()
+                .map(|u| ("IAM user", &u.meta))
+                // Service-linked roles are created and tagged by AWS services, not by you.
+                .chain(
+                    account
+                        .iam
+                        .roles
+                        .iter()
+                        .filter(|r| !r.service_linked)
+                        .map(|r| ("IAM role", &r.meta)),
+                );
+            for (kind, meta) in global {
+                judge(out, At::meta(&account.id, None, meta), kind, meta, required);
+            }
+            for bucket in &account.buckets {
+                judge(
+                    out,
+                    At::meta(&account.id, Some(&bucket.region), &bucket.meta),
+                    "S3 bucket",
+                    &bucket.meta,
+                    required,
+                );
+            }
+            for region in &account.regions {
+                for (kind, meta) in regional(region) {
+                    judge(
+                        out,
+                        At::meta(&account.id, Some(&region.name), meta),
+                        kind,
+                        meta,
+                        required,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The taggable resources of a region (security groups have their own check, TAG-002).
+fn regional(r: &Region) -> Vec<(&'static str, &Meta)> {
+    let mut v: Vec<(&'static str, &Meta)> = Vec::new();
+    v.extend(r.vpcs.iter().map(|x| ("VPC", &x.meta)));
+    v.extend(r.subnets.iter().map(|x| ("subnet", &x.meta)));
+    v.extend(
+        r.instances
+            .iter()
+            .filter(|i| i.state != "terminated")
+            .map(|x| ("EC2 instance", &x.meta)),
+    );
+    v.extend(r.volumes.iter().map(|x| ("EBS volume", &x.meta)));
+    v.extend(r.db_instances.iter().map(|x| ("RDS instance", &x.meta)));
+    v.extend(r.db_clusters.iter().map(|x| ("RDS cluster", &x.meta)));
+    v.extend(
+        r.dynamodb_tables
+            .iter()
+            .map(|x| ("DynamoDB table", &x.meta)),
+    );
+    v.extend(
+        r.redshift_clusters
+            .iter()
+            .map(|x| ("Redshift cluster", &x.meta)),
+    );
+    // AWS managed keys cannot be tagged.
+    v.extend(
+        r.kms_keys
+            .iter()
+            .filter(|k| k.manager == KeyManager::Customer)
+            .map(|x| ("KMS key", &x.meta)),
+    );
+    v.extend(r.secrets.iter().map(|x| ("secret", &x.meta)));
+    v.extend(r.ssm_parameters.iter().map(|x| ("SSM parameter", &x.meta)));
+    v.extend(
+        r.lambda_functions
+            .iter()
+            .map(|x| ("Lambda function", &x.meta)),
+    );
+    v.extend(
+        r.ecs_task_definitions
+            .iter()
+            .map(|x| ("ECS task definition", &x.meta)),
+    );
+    v.extend(r.load_balancers.iter().map(|x| ("load balancer", &x.meta)));
+    v.extend(r.trails.iter().map(|x| ("CloudTrail trail", &x.meta)));
+    v.extend(r.log_groups.iter().map(|x| ("log group", &x.meta)));
+    v.extend(r.sns_topics.iter().map(|x| ("SNS topic", &x.meta)));
+    v.extend(r.backup_vaults.iter().map(|x| ("backup vault", &x.meta)));
+    v
+}
+
+fn judge(out: &mut Sink, at: At<'_>, kind: &str, meta: &Meta, required: &[String]) {
+    let missing = missing_tags(&meta.tags, required);
+    if missing.is_empty() {
+        out.pass(
+            at,
+            format!("{kind} `{}` carries every required tag", meta.name),
+        );
+    } else {
+        out.fail(
+            at,
+            format!(
+                "{kind} `{}` is missing required tag(s) {}",
+                meta.name,
+                missing.join(", ")
+            ),
+        )
+        .with("resource_type", json!(kind))
+        .with("missing", json!(missing))
+        .with("tags", json!(meta.tags.keys().collect::<Vec<_>>()));
+    }
+}
