@@ -1,12 +1,14 @@
 //! The terminal report: failures grouped by severity then area, with evidence and the fix; then
-//! what was not assessed, the manual items, and a summary line.
+//! what was waived, not assessed and manual, the compliance table when asked for, report-level
+//! warnings, and a summary line.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use rampart_model::{Finding, Report, Severity, Status};
+use rampart_model::{Finding, Severity, Status};
 
-use crate::RenderOptions;
+use crate::compliance::ControlStatus;
+use crate::{Document, RenderOptions};
 
 struct Paint {
     on: bool,
@@ -14,7 +16,11 @@ struct Paint {
 
 impl Paint {
     fn wrap(&self, code: &str, s: &str) -> String {
-        if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_owned() }
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
     }
     fn severity(&self, sev: Severity) -> String {
         let code = match sev {
@@ -28,30 +34,48 @@ impl Paint {
     }
 }
 
-fn area(code: &str) -> &str {
-    code.split('-').next().unwrap_or(code)
-}
-
 /// Strips control characters so that hostile resource names cannot drive the terminal.
 fn clean(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() && c != '\n' { '\u{FFFD}' } else { c }).collect()
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Renders the text report.
 ///
 /// # Errors
 /// Write errors.
-pub fn render(report: &Report, options: RenderOptions, w: &mut dyn Write) -> io::Result<()> {
+pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::Result<()> {
+    let report = &doc.report;
     let p = Paint { on: options.color };
-    let inputs: Vec<String> = report.inputs.iter().map(|i| format!("{} {}", i.kind, i.source)).collect();
-    writeln!(w, "{} {} — {}", report.tool.name, report.tool.version, clean(&inputs.join(", ")))?;
+    let inputs: Vec<String> = report
+        .inputs
+        .iter()
+        .map(|i| format!("{} {}", i.kind, i.source))
+        .collect();
+    writeln!(
+        w,
+        "{} {} — {}",
+        report.tool.name,
+        report.tool.version,
+        clean(&inputs.join(", "))
+    )?;
     if let Some(t) = report.scanned_at {
         writeln!(w, "data collected at {t}")?;
     }
 
     let mut fails: BTreeMap<(std::cmp::Reverse<Severity>, &str), Vec<&Finding>> = BTreeMap::new();
     for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
-        fails.entry((std::cmp::Reverse(f.severity), area(&f.check))).or_default().push(f);
+        fails
+            .entry((std::cmp::Reverse(f.severity), crate::area(&f.check)))
+            .or_default()
+            .push(f);
     }
     let mut last_sev = None;
     for ((std::cmp::Reverse(sev), area), list) in &fails {
@@ -65,13 +89,17 @@ pub fn render(report: &Report, options: RenderOptions, w: &mut dyn Write) -> io:
         }
     }
 
-    let waived: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Waived).collect();
+    let waived: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Waived)
+        .collect();
     if !waived.is_empty() {
         writeln!(w, "\n{}", p.wrap("1", "WAIVED"))?;
         for f in waived {
             writeln!(
                 w,
-                "    {} {} — {} (reason: {})",
+                "    {} {} — {} (waived: {})",
                 f.check,
                 clean(&f.resource),
                 clean(&f.message),
@@ -80,23 +108,95 @@ pub fn render(report: &Report, options: RenderOptions, w: &mut dyn Write) -> io:
         }
     }
 
-    let na: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::NotAssessed).collect();
+    let na: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::NotAssessed)
+        .collect();
     if !na.is_empty() {
-        writeln!(w, "\n{}", p.wrap("1;35", "NOT ASSESSED (data could not be read)"))?;
+        writeln!(
+            w,
+            "\n{}",
+            p.wrap("1;35", "NOT ASSESSED (data could not be read)")
+        )?;
         for f in na {
-            writeln!(w, "    {} {} — {}", f.check, clean(&f.resource), clean(&f.message))?;
+            writeln!(
+                w,
+                "    {} {} — {}",
+                f.check,
+                clean(&f.resource),
+                clean(&f.message)
+            )?;
         }
     }
 
-    let manual: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Manual).collect();
+    let manual: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Manual)
+        .collect();
     if !manual.is_empty() {
         writeln!(w, "\n{}", p.wrap("1", "MANUAL (an auditor must check)"))?;
         let mut seen = std::collections::BTreeSet::new();
         for f in manual {
             if seen.insert(&f.check) {
-                writeln!(w, "    {} [{}] {}", f.check, f.controls.join(","), clean(&f.message))?;
+                writeln!(
+                    w,
+                    "    {} [{}] {}",
+                    f.check,
+                    f.controls.join(","),
+                    clean(&f.message)
+                )?;
                 writeln!(w, "      check: {}", clean(&f.remediation.text))?;
             }
+        }
+    }
+
+    if let Some(view) = &doc.compliance {
+        writeln!(
+            w,
+            "\n{}",
+            p.wrap(
+                "1",
+                &format!("COMPLIANCE: {} ({})", clean(&view.title), view.framework)
+            )
+        )?;
+        for c in &view.controls {
+            let status = match c.status {
+                ControlStatus::Fail => p.wrap("31", "FAIL        "),
+                ControlStatus::Pass => p.wrap("32", "PASS        "),
+                ControlStatus::NotAssessed => p.wrap("35", "NOT ASSESSED"),
+                ControlStatus::Manual => p.wrap("2", "MANUAL      "),
+            };
+            let checks = if c.checks.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", c.checks.join(","))
+            };
+            writeln!(
+                w,
+                "  {status} {:<7} {} — {}{checks}",
+                c.id,
+                clean(&c.title),
+                clean(&c.reason)
+            )?;
+        }
+        let t = |k: &str| view.totals.get(k).copied().unwrap_or(0);
+        writeln!(
+            w,
+            "  {} controls: {} pass, {} fail, {} not assessed, {} manual",
+            view.controls.len(),
+            t("pass"),
+            t("fail"),
+            t("not_assessed"),
+            t("manual")
+        )?;
+    }
+
+    if !doc.warnings.is_empty() {
+        writeln!(w, "\n{}", p.wrap("1;33", "WARNINGS"))?;
+        for warning in &doc.warnings {
+            writeln!(w, "    {}: {}", warning.kind, clean(&warning.message))?;
         }
     }
 
@@ -104,13 +204,21 @@ pub fn render(report: &Report, options: RenderOptions, w: &mut dyn Write) -> io:
     let count = |k: &str| s.by_status.get(k).copied().unwrap_or(0);
     let sev: Vec<String> = Severity::ALL
         .iter()
-        .filter_map(|sv| s.failures_by_severity.get(sv.as_str()).map(|n| format!("{n} {sv}")))
+        .filter_map(|sv| {
+            s.failures_by_severity
+                .get(sv.as_str())
+                .map(|n| format!("{n} {sv}"))
+        })
         .collect();
     writeln!(
         w,
         "\n{} failed ({}), {} passed, {} not assessed, {} manual, {} waived — {} checks over {} resources",
         count("fail"),
-        if sev.is_empty() { "none".to_owned() } else { sev.join(", ") },
+        if sev.is_empty() {
+            "none".to_owned()
+        } else {
+            sev.join(", ")
+        },
         count("pass"),
         count("not_assessed"),
         count("manual"),
@@ -118,8 +226,23 @@ pub fn render(report: &Report, options: RenderOptions, w: &mut dyn Write) -> io:
         s.checks_run,
         s.resources
     )?;
+    if let Some(b) = &doc.baseline {
+        let c = b.compare(&report.findings);
+        writeln!(
+            w,
+            "baseline {}: {} new, {} unchanged (not counted for the exit code), {} no longer listed",
+            clean(&c.source),
+            c.new,
+            c.unchanged,
+            c.absent
+        )?;
+    }
     if !report.gaps.is_empty() {
-        writeln!(w, "{} gap(s): data that could not be read is listed in the JSON report's `gaps`", report.gaps.len())?;
+        writeln!(
+            w,
+            "{} gap(s): data that could not be read is listed in the JSON report's `gaps`",
+            report.gaps.len()
+        )?;
     }
     Ok(())
 }
@@ -150,9 +273,23 @@ fn write_finding(w: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        let text = if text.len() > 300 { format!("{}…", &text[..text.floor_char_boundary(300)]) } else { text };
-        writeln!(w, "      {} {}", p.wrap("2", &format!("{k}:")), clean(&text))?;
+        let text = if text.len() > 300 {
+            format!("{}…", &text[..text.floor_char_boundary(300)])
+        } else {
+            text
+        };
+        writeln!(
+            w,
+            "      {} {}",
+            p.wrap("2", &format!("{k}:")),
+            clean(&text)
+        )?;
     }
-    writeln!(w, "      {} {}", p.wrap("32", "fix:"), clean(&f.remediation.text))?;
+    writeln!(
+        w,
+        "      {} {}",
+        p.wrap("32", "fix:"),
+        clean(&f.remediation.text)
+    )?;
     Ok(())
 }

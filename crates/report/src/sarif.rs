@@ -1,0 +1,265 @@
+//! SARIF 2.1.0, for code-scanning dashboards (GitHub, GitLab, Azure DevOps, IDEs).
+//!
+//! - One run; the driver's `rules` are the checks, each with `security-severity` (the number
+//!   GitHub buckets into critical/high/medium/low), its rationale and its fix.
+//! - A result per finding: `kind` `fail` (level from severity), `review` for manual items, `open`
+//!   for what could not be assessed, `pass` for passes; a waived failure carries an accepted
+//!   external suppression with the waiver's reason.
+//! - Locations: a physical location (file, line, column) for file inputs, and always a logical
+//!   location naming the resource (its ARN or IaC address).
+//! - `partialFingerprints["rampart/v1"]` is the finding's stable fingerprint; with a baseline,
+//!   `baselineState` is `new` or `unchanged`.
+//! - Unused and expired waivers are `toolConfigurationNotifications` of the invocation.
+
+use std::io::{self, Write};
+
+use rampart_model::{Finding, Severity, Status};
+use serde_json::{Value, json};
+
+use crate::{Document, Rule};
+
+/// The schema URI written in `$schema`.
+pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The `security-severity` of a severity (CVSS-like: GitHub shows ≥ 9 as critical, ≥ 7 high,
+/// ≥ 4 medium, > 0 low).
+#[must_use]
+pub fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.0",
+    }
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    }
+}
+
+/// Writes `doc` as a SARIF log.
+///
+/// # Errors
+/// Write errors.
+pub fn render(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
+    let r = &doc.report;
+    let index = doc.rule_index();
+    let rules: Vec<Value> = doc.rules.iter().map(rule).collect();
+    let results: Vec<Value> = r
+        .findings
+        .iter()
+        .map(|f| result(doc, f, index.get(f.check.as_str()).copied()))
+        .collect();
+    let notifications: Vec<Value> = doc
+        .warnings
+        .iter()
+        .map(|wn| {
+            json!({
+                "level": "warning",
+                "message": { "text": wn.message },
+                "descriptor": { "id": wn.kind },
+            })
+        })
+        .collect();
+    let artifacts: Vec<Value> = r
+        .inputs
+        .iter()
+        .filter(|i| i.kind != "live")
+        .map(|i| {
+            json!({
+                "location": { "uri": uri(&i.source) },
+                "roles": ["analysisTarget"],
+                "properties": { "kind": i.kind },
+            })
+        })
+        .collect();
+    let mut run = json!({
+        "tool": {
+            "driver": {
+                "name": r.tool.name,
+                "version": r.tool.version,
+                "semanticVersion": r.tool.version,
+                "rules": rules,
+            }
+        },
+        "invocations": [{
+            "executionSuccessful": true,
+            "endTimeUtc": doc.generated_at.to_string(),
+            "toolConfigurationNotifications": notifications,
+        }],
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "summary": r.summary,
+            "gaps": r.gaps,
+            "settings": r.settings,
+        }
+    });
+    if !artifacts.is_empty()
+        && let Some(obj) = run.as_object_mut()
+    {
+        obj.insert("artifacts".into(), Value::Array(artifacts));
+    }
+    if let Some(view) = &doc.compliance
+        && let Some(props) = run.get_mut("properties").and_then(Value::as_object_mut)
+    {
+        props.insert(
+            "compliance".into(),
+            serde_json::to_value(view).map_err(io::Error::other)?,
+        );
+    }
+    let log = json!({
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [run],
+    });
+    serde_json::to_writer_pretty(&mut *w, &log).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+fn rule(r: &Rule) -> Value {
+    let mut tags: Vec<String> = vec!["security".into()];
+    tags.extend(r.controls.iter().cloned());
+    tags.extend(r.compliance.iter().map(crate::Reference::label));
+    let mut help = String::new();
+    if !r.rationale.is_empty() {
+        help.push_str(&r.rationale);
+        help.push_str("\n\n");
+    }
+    help.push_str("Fix: ");
+    help.push_str(&r.remediation.text);
+    let mut markdown = format!("**{}** ({})\n\n", r.title, r.code);
+    if !r.rationale.is_empty() {
+        markdown.push_str(&format!("{}\n\n", r.rationale));
+    }
+    markdown.push_str(&format!("**Fix.** {}\n", r.remediation.text));
+    if let Some(cli) = &r.remediation.cli {
+        markdown.push_str(&format!("\nAWS CLI:\n\n```sh\n{cli}\n```\n"));
+    }
+    if let Some(tf) = &r.remediation.terraform {
+        markdown.push_str(&format!("\nTerraform:\n\n```hcl\n{tf}\n```\n"));
+    }
+    let mut refs: Vec<String> = r
+        .controls
+        .iter()
+        .map(|c| format!("CHECKLIST {c}"))
+        .collect();
+    refs.extend(r.compliance.iter().map(crate::Reference::label));
+    if !refs.is_empty() {
+        markdown.push_str(&format!("\nReferences: {}\n", refs.join(", ")));
+    }
+    json!({
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": { "text": r.title },
+        "fullDescription": { "text": if r.rationale.is_empty() { &r.title } else { &r.rationale } },
+        "help": { "text": help, "markdown": markdown },
+        "defaultConfiguration": { "level": level(r.severity) },
+        "properties": {
+            "security-severity": security_severity(r.severity),
+            "severity": r.severity.as_str(),
+            "precision": "high",
+            "tags": tags,
+            "manual": r.manual,
+            "remediation": r.remediation,
+        }
+    })
+}
+
+fn result(doc: &Document, f: &Finding, rule_index: Option<usize>) -> Value {
+    let (kind, level) = match f.status {
+        Status::Fail | Status::Waived => ("fail", level(f.severity)),
+        Status::Pass => ("pass", "none"),
+        Status::NotAssessed => ("open", "none"),
+        Status::Manual => ("review", "none"),
+    };
+    let name = f
+        .resource
+        .rsplit(['/', ':'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(&f.resource);
+    let mut location = json!({
+        "logicalLocations": [{
+            "name": name,
+            "fullyQualifiedName": f.resource,
+            "kind": "resource",
+        }]
+    });
+    if let Some(l) = &f.location {
+        let mut physical = json!({ "artifactLocation": { "uri": uri(&l.file) } });
+        if let Some(line) = l.line.filter(|n| *n > 0) {
+            let mut region = json!({ "startLine": line });
+            if let Some(col) = l.column.filter(|n| *n > 0) {
+                region["startColumn"] = json!(col);
+            }
+            physical["region"] = region;
+        }
+        location["physicalLocation"] = physical;
+    }
+    let mut properties = json!({
+        "status": f.status.as_str(),
+        "severity": f.severity.as_str(),
+        "controls": f.controls,
+        "resource": f.resource,
+        "evidence": f.evidence,
+    });
+    if let Some(a) = &f.account {
+        properties["account"] = json!(a);
+    }
+    if let Some(rg) = &f.region {
+        properties["region"] = json!(rg);
+    }
+    let mut res = json!({
+        "ruleId": f.check,
+        "kind": kind,
+        "level": level,
+        "message": { "text": f.message },
+        "locations": [location],
+        "partialFingerprints": { "rampart/v1": f.fingerprint() },
+        "properties": properties,
+    });
+    if let Some(i) = rule_index {
+        res["ruleIndex"] = json!(i);
+    }
+    if f.status == Status::Waived {
+        res["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": f.waiver_reason.as_deref().unwrap_or_default(),
+        }]);
+    }
+    if let Some(state) = doc.baseline_state(f) {
+        res["baselineState"] = json!(state);
+    }
+    res
+}
+
+/// A file path as a URI reference: every byte outside the unreserved set and `/` is
+/// percent-encoded, so spaces and `#` in file names stay valid.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn uris() {
+        assert_eq!(uri("infra/main.tf"), "infra/main.tf");
+        assert_eq!(uri("my dir/a#b.tf"), "my%20dir/a%23b.tf");
+    }
+}
