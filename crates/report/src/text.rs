@@ -161,6 +161,7 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
                 &format!("COMPLIANCE: {} ({})", clean(&view.title), view.framework)
             )
         )?;
+        let width = view.controls.iter().map(|c| c.id.len()).max().unwrap_or(0);
         for c in &view.controls {
             let status = match c.status {
                 ControlStatus::Fail => p.wrap("31", "FAIL        "),
