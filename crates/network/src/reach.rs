@@ -1,0 +1,757 @@
+//! Reachability from the internet, with the path as evidence.
+//!
+//! A connection from internet address S to a resource's public address on (protocol, port)
+//! works when, all at once:
+//! 1. S is a public address, and the resource has a public address of S's family;
+//! 2. the subnet's route table sends S to an internet gateway (the reply must leave that way:
+//!    the most specific route for S is an `igw-…` route that is not a blackhole);
+//! 3. the subnet's network ACL allows the packet inbound (first matching entry is an allow);
+//! 4. the network ACL allows the reply outbound, to S, on the client's ephemeral port (TCP/UDP:
+//!    some port in the ephemeral range, 1024–65535 by default) — NACLs are stateless;
+//! 5. some rule of some of the resource's security groups admits the packet (stateful: the reply
+//!    needs no rule);
+//! 6. the resource serves that traffic, where that is known (a load balancer's listeners, a
+//!    database's port).
+//!
+//! [`RegionNetwork::exposure`] computes the exact set of such (S, protocol, port), as boxes, each
+//! with the route, NACL entries and security group rule that admit it. Anything the Inventory
+//! does not say (a subnet's NACL or route table, a group that is not listed) is assumed open and
+//! named in the exposure's `assumptions`, so callers can tell "reachable" from "maybe".
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use rampart_model::Region;
+use rampart_model::network::{NetworkAcl, RouteTable, SecurityGroup, Subnet};
+
+use crate::addr::{Family, describe_intervals, intersect, normalize, public_space};
+use crate::nacl::NaclPolicy;
+use crate::routes::{InternetRoutes, table_for};
+use crate::sg::SgPolicy;
+use crate::space::{Packet, Space, describe_traffic, proto};
+
+/// The ephemeral port range clients use, which return traffic must reach.
+pub const EPHEMERAL: (u16, u16) = (1024, 65535);
+
+/// What kind of resource a target is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetKind {
+    /// An EC2 instance (through its interfaces).
+    Instance,
+    /// A network interface not attached to a listed instance or load balancer.
+    NetworkInterface,
+    /// A load balancer.
+    LoadBalancer,
+    /// An RDS DB instance.
+    DbInstance,
+    /// A Lambda function in a VPC.
+    Lambda,
+}
+
+impl TargetKind {
+    /// `instance`, `network-interface`, …
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Instance => "instance",
+            TargetKind::NetworkInterface => "network-interface",
+            TargetKind::LoadBalancer => "load-balancer",
+            TargetKind::DbInstance => "db-instance",
+            TargetKind::Lambda => "lambda-function",
+        }
+    }
+}
+
+/// One place a target receives traffic: an interface, or a subnet a service places nodes in.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// The subnet.
+    pub subnet_id: String,
+    /// The VPC.
+    pub vpc_id: String,
+    /// The interface (`eni-…`), when known.
+    pub interface: Option<String>,
+    /// The public IPv4 address, or a description of one a service assigns.
+    pub public_v4: Option<String>,
+    /// Whether it has IPv6 addresses (global unicast, reachable when routed).
+    pub ipv6: bool,
+    /// Its security groups.
+    pub security_groups: Vec<String>,
+    /// Whether security groups filter its traffic (a network load balancer without groups: no).
+    pub sg_filter: bool,
+}
+
+/// A resource that might be reachable from the internet.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Kind.
+    pub kind: TargetKind,
+    /// Id (`i-…`, `eni-…`, load balancer name, DB identifier, function name).
+    pub id: String,
+    /// ARN.
+    pub arn: String,
+    /// The VPC.
+    pub vpc_id: Option<String>,
+    /// Where it receives traffic.
+    pub attachments: Vec<Attachment>,
+    /// The only (protocol, ports) it serves, when known (listeners, database port).
+    pub serves: Option<Vec<(u8, (u16, u16))>>,
+    /// Why it cannot be reached at all, when that is decided before any rule is read.
+    pub unreachable: Option<String>,
+    /// Index of the resource in its region list (instances, interfaces, load balancers, DB
+    /// instances or Lambda functions, by kind).
+    pub index: usize,
+}
+
+/// One way in: sources, traffic, and the path that admits it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exposure {
+    /// Family.
+    pub family: Family,
+    /// Source address intervals (normalized).
+    pub sources: Vec<(u128, u128)>,
+    /// Protocol interval.
+    pub protos: (u8, u8),
+    /// Port interval (ICMP: `type << 8 | code`).
+    pub ports: (u16, u16),
+    /// The subnet.
+    pub subnet_id: String,
+    /// The interface.
+    pub interface: Option<String>,
+    /// The public address.
+    pub address: Option<String>,
+    /// The route table and route (`rtb-… 0.0.0.0/0 → igw-…`).
+    pub route: String,
+    /// The NACL and its inbound entry.
+    pub nacl_inbound: String,
+    /// The NACL and its outbound entry that lets replies out.
+    pub nacl_outbound: String,
+    /// The security group and rule that admits it.
+    pub security_group: String,
+    /// What was assumed because the Inventory does not say (empty: the path is certain).
+    pub assumptions: Vec<String>,
+}
+
+impl Exposure {
+    /// `tcp 22`, `all traffic`…
+    #[must_use]
+    pub fn traffic(&self) -> String {
+        describe_traffic(self.protos, self.ports)
+    }
+
+    /// The sources as CIDR blocks (at most `limit`).
+    #[must_use]
+    pub fn sources_text(&self, limit: usize) -> String {
+        describe_intervals(self.family, &self.sources, limit)
+    }
+
+    /// Whether the exposure includes this inbound packet.
+    #[must_use]
+    pub fn contains(&self, p: &Packet) -> bool {
+        p.family == self.family
+            && (self.protos.0..=self.protos.1).contains(&p.proto)
+            && (self.ports.0..=self.ports.1).contains(&p.port)
+            && self
+                .sources
+                .iter()
+                .any(|(lo, hi)| (*lo..=*hi).contains(&p.addr))
+    }
+
+    /// Whether any of `ports` (TCP or UDP) is in this exposure.
+    #[must_use]
+    pub fn touches_port(&self, port: u16) -> bool {
+        [proto::TCP, proto::UDP]
+            .iter()
+            .any(|p| (self.protos.0..=self.protos.1).contains(p))
+            && (self.ports.0..=self.ports.1).contains(&port)
+    }
+
+    /// Whether the path is certain (nothing assumed).
+    #[must_use]
+    pub fn certain(&self) -> bool {
+        self.assumptions.is_empty()
+    }
+
+    /// The path in one line.
+    #[must_use]
+    pub fn path(&self) -> String {
+        format!(
+            "internet → {} → NACL in {} → {} → return: NACL out {}",
+            self.route, self.nacl_inbound, self.security_group, self.nacl_outbound
+        )
+    }
+}
+
+/// A target and what reaches it.
+#[derive(Debug, Clone)]
+pub struct TargetExposure {
+    /// The target.
+    pub target: Target,
+    /// The ways in (empty: not reachable).
+    pub exposures: Vec<Exposure>,
+    /// Why it is not reachable, or what limits it (no public address, internal, …).
+    pub notes: Vec<String>,
+}
+
+impl TargetExposure {
+    /// Reachable through a path with no assumption.
+    #[must_use]
+    pub fn reachable(&self) -> bool {
+        self.exposures.iter().any(Exposure::certain)
+    }
+
+    /// Reachable only if an assumption holds.
+    #[must_use]
+    pub fn maybe_reachable(&self) -> bool {
+        !self.reachable() && !self.exposures.is_empty()
+    }
+}
+
+/// Part of a subnet's path from the internet: NACL inbound ∩ NACL return ∩ route ∩ public space.
+#[derive(Debug, Clone)]
+struct PathPiece {
+    space: Space,
+    nacl_in: String,
+    nacl_out: String,
+    route: String,
+    assumptions: Vec<String>,
+}
+
+/// Internet paths into each (subnet, family), computed once.
+type PathCache = HashMap<(String, Family), Rc<Vec<PathPiece>>>;
+
+/// The network of one region, indexed for reachability questions.
+pub struct RegionNetwork<'a> {
+    /// The region.
+    pub region: &'a Region,
+    sgs: HashMap<&'a str, (&'a SecurityGroup, SgPolicy)>,
+    subnets: HashMap<&'a str, &'a Subnet>,
+    nacl_of_subnet: HashMap<&'a str, usize>,
+    nacls: Vec<NaclPolicy>,
+    paths: RefCell<PathCache>,
+    routes: RefCell<HashMap<String, Rc<InternetRoutes>>>,
+}
+
+impl<'a> RegionNetwork<'a> {
+    /// Indexes a region.
+    #[must_use]
+    pub fn new(region: &'a Region) -> RegionNetwork<'a> {
+        let sgs = region
+            .security_groups
+            .iter()
+            .map(|g| (g.id.as_str(), (g, SgPolicy::new(g))))
+            .collect();
+        let subnets = region.subnets.iter().map(|s| (s.id.as_str(), s)).collect();
+        let mut nacl_of_subnet = HashMap::new();
+        for (i, acl) in region.network_acls.iter().enumerate() {
+            for s in &acl.subnet_ids {
+                nacl_of_subnet.insert(s.as_str(), i);
+            }
+        }
+        let nacls = region.network_acls.iter().map(NaclPolicy::new).collect();
+        RegionNetwork {
+            region,
+            sgs,
+            subnets,
+            nacl_of_subnet,
+            nacls,
+            paths: RefCell::new(HashMap::new()),
+            routes: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// A security group and its analysis.
+    #[must_use]
+    pub fn security_group(&self, id: &str) -> Option<&(&'a SecurityGroup, SgPolicy)> {
+        self.sgs.get(id)
+    }
+
+    /// The analysis of the region's `i`-th network ACL.
+    #[must_use]
+    pub fn nacl_policy(&self, i: usize) -> Option<&NaclPolicy> {
+        self.nacls.get(i)
+    }
+
+    /// The network ACL of a subnet.
+    #[must_use]
+    pub fn nacl_for_subnet(&self, subnet_id: &str) -> Option<(&'a NetworkAcl, &NaclPolicy)> {
+        let i = *self.nacl_of_subnet.get(subnet_id)?;
+        Some((self.region.network_acls.get(i)?, self.nacls.get(i)?))
+    }
+
+    /// The route table of a subnet (explicit association, else the VPC's main table).
+    #[must_use]
+    pub fn route_table_for(&self, subnet_id: &str) -> Option<&'a RouteTable> {
+        let vpc = self
+            .subnets
+            .get(subnet_id)
+            .map(|s| s.vpc_id.as_str())
+            .unwrap_or_default();
+        table_for(&self.region.route_tables, subnet_id, vpc)
+    }
+
+    /// Whether the subnet's route table has a working route to an internet gateway.
+    #[must_use]
+    pub fn subnet_routes_to_internet(&self, subnet_id: &str) -> Option<bool> {
+        let table = self.route_table_for(subnet_id)?;
+        let r = self.internet_routes(table);
+        Some(r.any(Family::V4) || r.any(Family::V6))
+    }
+
+    fn internet_routes(&self, table: &RouteTable) -> Rc<InternetRoutes> {
+        if let Some(r) = self.routes.borrow().get(&table.id) {
+            return Rc::clone(r);
+        }
+        let r = Rc::new(InternetRoutes::of(table));
+        self.routes
+            .borrow_mut()
+            .insert(table.id.clone(), Rc::clone(&r));
+        r
+    }
+
+    /// Every target of the region.
+    #[must_use]
+    pub fn targets(&self) -> Vec<Target> {
+        let r = self.region;
+        let mut out = Vec::new();
+        let instance_ids: HashMap<&str, usize> = r
+            .instances
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.as_str(), i))
+            .collect();
+        let mut enis_of_instance: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut lb_names: HashMap<String, usize> = HashMap::new();
+        for (i, lb) in r.load_balancers.iter().enumerate() {
+            // `arn:…:loadbalancer/app/<name>/<id>` → `app/<name>/<id>`, as ELB names its ENIs.
+            if let Some((_, tail)) = lb.meta.arn.split_once(":loadbalancer/") {
+                lb_names.insert(tail.to_owned(), i);
+            }
+            lb_names.insert(lb.meta.name.clone(), i);
+        }
+        let mut standalone = Vec::new();
+        for (i, eni) in r.network_interfaces.iter().enumerate() {
+            let by_instance = eni
+                .instance_id
+                .as_deref()
+                .and_then(|id| instance_ids.get(id).copied())
+                .or_else(|| {
+                    r.instances
+                        .iter()
+                        .position(|x| x.network_interfaces.iter().any(|n| n == &eni.id))
+                });
+            if let Some(inst) = by_instance {
+                enis_of_instance.entry(inst).or_default().push(i);
+                continue;
+            }
+            let lb_owned = eni
+                .description
+                .strip_prefix("ELB ")
+                .is_some_and(|name| lb_names.contains_key(name));
+            if lb_owned || eni.interface_type == "nat_gateway" {
+                continue;
+            }
+            standalone.push(i);
+        }
+        for (i, inst) in r.instances.iter().enumerate() {
+            if inst.state == "terminated" {
+                continue;
+            }
+            let mut attachments: Vec<Attachment> = enis_of_instance
+                .get(&i)
+                .map(|list| {
+                    list.iter()
+                        .map(|&e| eni_attachment(&r.network_interfaces[e]))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if attachments.is_empty()
+                && let Some(subnet) = &inst.subnet_id
+            {
+                attachments.push(Attachment {
+                    subnet_id: subnet.clone(),
+                    vpc_id: inst.vpc_id.clone().unwrap_or_default(),
+                    interface: None,
+                    public_v4: inst.public_ip.clone(),
+                    ipv6: false,
+                    security_groups: inst.security_groups.clone(),
+                    sg_filter: true,
+                });
+            }
+            let unreachable =
+                (inst.state == "stopped").then(|| "the instance is stopped".to_owned());
+            out.push(Target {
+                kind: TargetKind::Instance,
+                id: inst.id.clone(),
+                arn: inst.meta.arn.clone(),
+                vpc_id: inst.vpc_id.clone(),
+                attachments,
+                serves: None,
+                unreachable,
+                index: i,
+            });
+        }
+        for i in standalone {
+            let eni = &r.network_interfaces[i];
+            out.push(Target {
+                kind: TargetKind::NetworkInterface,
+                id: eni.id.clone(),
+                arn: eni.meta.arn.clone(),
+                vpc_id: Some(eni.vpc_id.clone()),
+                attachments: vec![eni_attachment(eni)],
+                serves: None,
+                unreachable: None,
+                index: i,
+            });
+        }
+        for (i, lb) in r.load_balancers.iter().enumerate() {
+            let vpc = lb.vpc_id.clone().unwrap_or_default();
+            let attachments = lb
+                .subnet_ids
+                .iter()
+                .map(|s| Attachment {
+                    subnet_id: s.clone(),
+                    vpc_id: vpc.clone(),
+                    interface: None,
+                    public_v4: Some("load balancer node address".into()),
+                    ipv6: false,
+                    security_groups: lb.security_groups.clone(),
+                    sg_filter: !lb.security_groups.is_empty(),
+                })
+                .collect();
+            let mut serves = Vec::new();
+            for l in &lb.listeners {
+                let p = l.protocol.to_ascii_uppercase();
+                if p != "UDP" {
+                    serves.push((proto::TCP, (l.port, l.port)));
+                }
+                if p == "UDP" || p == "TCP_UDP" {
+                    serves.push((proto::UDP, (l.port, l.port)));
+                }
+            }
+            out.push(Target {
+                kind: TargetKind::LoadBalancer,
+                id: lb.meta.name.clone(),
+                arn: lb.meta.arn.clone(),
+                vpc_id: lb.vpc_id.clone(),
+                attachments,
+                serves: (!serves.is_empty()).then_some(serves),
+                unreachable: (!lb.internet_facing).then(|| "internal load balancer".to_owned()),
+                index: i,
+            });
+        }
+        for (i, db) in r.db_instances.iter().enumerate() {
+            let vpc = db.vpc_id.clone().unwrap_or_default();
+            let attachments = db
+                .subnet_ids
+                .iter()
+                .map(|s| Attachment {
+                    subnet_id: s.clone(),
+                    vpc_id: vpc.clone(),
+                    interface: None,
+                    public_v4: Some("address assigned by RDS".into()),
+                    ipv6: false,
+                    security_groups: db.security_groups.clone(),
+                    sg_filter: true,
+                })
+                .collect();
+            out.push(Target {
+                kind: TargetKind::DbInstance,
+                id: db.id.clone(),
+                arn: db.meta.arn.clone(),
+                vpc_id: db.vpc_id.clone(),
+                attachments,
+                serves: db.port.map(|p| vec![(proto::TCP, (p, p))]),
+                unreachable: (!db.publicly_accessible)
+                    .then(|| "not publicly accessible: it has no public address".to_owned()),
+                index: i,
+            });
+        }
+        for (i, f) in r.lambda_functions.iter().enumerate() {
+            let Some(vpc) = &f.vpc else { continue };
+            out.push(Target {
+                kind: TargetKind::Lambda,
+                id: f.meta.name.clone(),
+                arn: f.meta.arn.clone(),
+                vpc_id: Some(vpc.vpc_id.clone()),
+                attachments: Vec::new(),
+                serves: None,
+                unreachable: Some(
+                    "Lambda's network interfaces in a VPC get no public address; the function takes \
+                     no inbound connections"
+                        .to_owned(),
+                ),
+                index: i,
+            });
+        }
+        out
+    }
+
+    /// What reaches a target from the internet, with the paths.
+    #[must_use]
+    pub fn exposure(&self, target: &Target) -> TargetExposure {
+        let mut report = TargetExposure {
+            target: target.clone(),
+            exposures: Vec::new(),
+            notes: Vec::new(),
+        };
+        if let Some(why) = &target.unreachable {
+            report.notes.push(why.clone());
+            return report;
+        }
+        if target.attachments.is_empty() {
+            report
+                .notes
+                .push("no network interface or subnet is known for it".into());
+            return report;
+        }
+        let mut groups: HashMap<ExposureKey, Exposure> = HashMap::new();
+        let mut order: Vec<ExposureKey> = Vec::new();
+        for att in &target.attachments {
+            let families: Vec<(Family, String)> = [
+                att.public_v4.clone().map(|a| (Family::V4, a)),
+                att.ipv6.then(|| (Family::V6, "IPv6 address".to_owned())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if families.is_empty() {
+                let on = att.interface.as_deref().unwrap_or(&att.subnet_id);
+                report.notes.push(format!(
+                    "`{on}` has no public IPv4 address and no IPv6 address"
+                ));
+                continue;
+            }
+            // The security group rules that apply, as (box, label, assumption).
+            let mut rules: Vec<(Space, String, Option<String>)> = Vec::new();
+            if att.sg_filter {
+                for g in &att.security_groups {
+                    match self.sgs.get(g.as_str()) {
+                        Some((sg, pol)) => {
+                            for (s, i) in &pol.ingress.spaces {
+                                let rule = &sg.ingress[*i];
+                                let label = format!(
+                                    "security group {g} rule #{} ({})",
+                                    i + 1,
+                                    crate::rules::describe_sg_rule(rule, true)
+                                );
+                                rules.push((*s, label, None));
+                            }
+                        }
+                        None => {
+                            for f in Family::ALL {
+                                rules.push((
+                                    Space::full(f),
+                                    format!("security group {g}"),
+                                    Some(format!(
+                                        "security group `{g}` is not in the inventory: assumed open"
+                                    )),
+                                ));
+                            }
+                        }
+                    }
+                }
+            } else {
+                for f in Family::ALL {
+                    rules.push((
+                        Space::full(f),
+                        "no security group (all traffic to listeners)".into(),
+                        None,
+                    ));
+                }
+            }
+            for (family, address) in families {
+                let pieces = self.path_pieces(&att.subnet_id, &att.vpc_id, family);
+                for (rule_space, label, rule_assumption) in &rules {
+                    if rule_space.family != family {
+                        continue;
+                    }
+                    for piece in pieces.iter() {
+                        let Some(mut hit) = rule_space.intersect(&piece.space) else {
+                            continue;
+                        };
+                        let served: Vec<Space> = match &target.serves {
+                            None => vec![hit],
+                            Some(list) => list
+                                .iter()
+                                .filter_map(|(p, ports)| {
+                                    hit.intersect(&Space {
+                                        proto: (*p, *p),
+                                        port: *ports,
+                                        ..hit
+                                    })
+                                })
+                                .collect(),
+                        };
+                        for s in served {
+                            hit = s;
+                            let mut assumptions = piece.assumptions.clone();
+                            assumptions.extend(rule_assumption.clone());
+                            let key = ExposureKey {
+                                family,
+                                protos: hit.proto,
+                                ports: hit.port,
+                                subnet: att.subnet_id.clone(),
+                                interface: att.interface.clone(),
+                                route: piece.route.clone(),
+                                nacl_in: piece.nacl_in.clone(),
+                                nacl_out: piece.nacl_out.clone(),
+                                sg: label.clone(),
+                            };
+                            match groups.get_mut(&key) {
+                                Some(e) => e.sources.push(hit.addr),
+                                None => {
+                                    order.push(key.clone());
+                                    groups.insert(
+                                        key,
+                                        Exposure {
+                                            family,
+                                            sources: vec![hit.addr],
+                                            protos: hit.proto,
+                                            ports: hit.port,
+                                            subnet_id: att.subnet_id.clone(),
+                                            interface: att.interface.clone(),
+                                            address: Some(address.clone()),
+                                            route: piece.route.clone(),
+                                            nacl_inbound: piece.nacl_in.clone(),
+                                            nacl_outbound: piece.nacl_out.clone(),
+                                            security_group: label.clone(),
+                                            assumptions,
+                                        },
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for key in order {
+            if let Some(mut e) = groups.remove(&key) {
+                e.sources = normalize(std::mem::take(&mut e.sources));
+                report.exposures.push(e);
+            }
+        }
+        if report.exposures.is_empty() && report.notes.is_empty() {
+            report.notes.push(
+                "no path: the route table, network ACL (both directions) and security groups admit no \
+                 internet traffic together"
+                    .into(),
+            );
+        }
+        report
+    }
+
+    /// The internet paths into a subnet for a family (cached).
+    fn path_pieces(&self, subnet_id: &str, vpc_id: &str, family: Family) -> Rc<Vec<PathPiece>> {
+        let key = (subnet_id.to_owned(), family);
+        if let Some(p) = self.paths.borrow().get(&key) {
+            return Rc::clone(p);
+        }
+        let pieces = Rc::new(self.compute_pieces(subnet_id, vpc_id, family));
+        self.paths.borrow_mut().insert(key, Rc::clone(&pieces));
+        pieces
+    }
+
+    fn compute_pieces(&self, subnet_id: &str, vpc_id: &str, family: Family) -> Vec<PathPiece> {
+        let mut base_assumptions = Vec::new();
+        let assumed_nacl;
+        let (nacl_id, policy) = match self.nacl_for_subnet(subnet_id) {
+            Some((acl, pol)) => (acl.id.clone(), pol),
+            None => {
+                base_assumptions.push(format!(
+                    "the network ACL of `{subnet_id}` is not in the inventory: assumed to allow all"
+                ));
+                assumed_nacl = NaclPolicy::allow_all();
+                ("(unknown NACL)".to_owned(), &assumed_nacl)
+            }
+        };
+        let vpc = self
+            .subnets
+            .get(subnet_id)
+            .map_or(vpc_id, |s| s.vpc_id.as_str());
+        let public = public_space(family);
+        // Address intervals routed to the internet, with a label for each.
+        let routed: Vec<((u128, u128), String)> =
+            match table_for(&self.region.route_tables, subnet_id, vpc) {
+                Some(table) => {
+                    let r = self.internet_routes(table);
+                    let mut out = Vec::new();
+                    for (f, iv, i) in &r.pieces {
+                        if *f != family {
+                            continue;
+                        }
+                        let route = &table.routes[*i];
+                        let label = format!(
+                            "route table {} ({} → {})",
+                            table.id, route.destination, route.target
+                        );
+                        for piece in intersect(&public, &[*iv]) {
+                            out.push((piece, label.clone()));
+                        }
+                    }
+                    out
+                }
+                None => {
+                    base_assumptions.push(format!(
+                    "no route table is known for `{subnet_id}`: assumed to route to the internet"
+                ));
+                    public
+                        .iter()
+                        .map(|iv| (*iv, "(unknown route table)".to_owned()))
+                        .collect()
+                }
+            };
+        if routed.is_empty() {
+            return Vec::new();
+        }
+        let returns = policy.outbound.return_projection(EPHEMERAL);
+        let mut out = Vec::new();
+        for (inb, in_rule) in policy.inbound.allowed_in(family) {
+            for (ret, out_rule) in returns.iter().filter(|(s, _)| s.family == family) {
+                let Some(both) = inb.intersect(ret) else {
+                    continue;
+                };
+                for (iv, label) in &routed {
+                    let Some(space) = both.intersect(&Space { addr: *iv, ..both }) else {
+                        continue;
+                    };
+                    out.push(PathPiece {
+                        space,
+                        nacl_in: format!("{nacl_id} rule {in_rule}"),
+                        nacl_out: format!("{nacl_id} rule {out_rule}"),
+                        route: label.clone(),
+                        assumptions: base_assumptions.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct ExposureKey {
+    family: Family,
+    protos: (u8, u8),
+    ports: (u16, u16),
+    subnet: String,
+    interface: Option<String>,
+    route: String,
+    nacl_in: String,
+    nacl_out: String,
+    sg: String,
+}
+
+fn eni_attachment(eni: &rampart_model::compute::NetworkInterface) -> Attachment {
+    Attachment {
+        subnet_id: eni.subnet_id.clone(),
+        vpc_id: eni.vpc_id.clone(),
+        interface: Some(eni.id.clone()),
+        public_v4: eni.public_ip.clone(),
+        ipv6: !eni.ipv6_addresses.is_empty(),
+        security_groups: eni.security_groups.clone(),
+        sg_filter: true,
+    }
+}
