@@ -176,7 +176,7 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
             };
             writeln!(
                 w,
-                "  {status} {:<7} {} — {}{checks}",
+                "  {status} {:<width$} {} — {}{checks}",
                 c.id,
                 clean(&c.title),
                 clean(&c.reason)
