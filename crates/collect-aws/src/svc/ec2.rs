@@ -1,0 +1,698 @@
+//! EC2 and VPC: networks, rules, instances, interfaces, volumes, EBS defaults.
+
+use aws_config::SdkConfig;
+use aws_sdk_ec2::types::{InstanceAttributeName, IpPermission, RouteState};
+use rampart_model::compute::{Instance, NetworkInterface};
+use rampart_model::network::{
+    FlowLog, InternetGateway, NaclEntry, NatGateway, NetworkAcl, Peer, Route, RouteTable,
+    RouteTargetKind, RuleAction, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
+};
+use rampart_model::storage::Volume;
+use rampart_model::{Meta, Region, data};
+
+use crate::ctx::{CallError, Ctx, origin, policy_doc};
+use crate::svc::{client, name_of, tags, u32_of};
+
+const EC2: &str = "EC2";
+
+fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> rampart_model::Tags {
+    tags(t.iter().map(|t| (t.key(), t.value())))
+}
+
+fn meta(ctx: &Ctx, kind: &str, id: &str, t: &[aws_sdk_ec2::types::Tag], op: &str) -> Meta {
+    let tags = ec2_tags(t);
+    Meta {
+        arn: ctx.arn("ec2", &format!("{kind}/{id}")),
+        name: name_of(&tags, id),
+        tags,
+        origin: origin(EC2, op),
+    }
+}
+
+/// The regions known to the account, each with whether it is enabled.
+pub(crate) async fn regions(
+    ctx: &Ctx,
+    config: &SdkConfig,
+) -> Result<Vec<(String, bool)>, CallError> {
+    let c = client!(aws_sdk_ec2, ctx, config);
+    let out = ctx
+        .call(
+            EC2,
+            "DescribeRegions",
+            c.describe_regions().all_regions(true).send(),
+        )
+        .await?;
+    let mut list: Vec<(String, bool)> = out
+        .regions()
+        .iter()
+        .filter_map(|r| {
+            let name = r.region_name()?.to_owned();
+            let enabled = r.opt_in_status().is_none_or(|s| s != "not-opted-in");
+            Some((name, enabled))
+        })
+        .collect();
+    list.sort();
+    Ok(list)
+}
+
+/// Reads the EC2/VPC data of one region.
+pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
+    let c = client!(aws_sdk_ec2, ctx, &config);
+    let mut region = Region::new(ctx.region_name());
+    let (
+        vpcs,
+        subnets,
+        routes,
+        igws,
+        eigws,
+        nats,
+        endpoints,
+        flows,
+        sgs,
+        nacls,
+        instances,
+        enis,
+        volumes,
+        ebs,
+    ) = tokio::join!(
+        ctx.paged(
+            EC2,
+            "DescribeVpcs",
+            |t| c.describe_vpcs().set_next_token(t).send(),
+            |o| (o.vpcs.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeSubnets",
+            |t| c.describe_subnets().set_next_token(t).send(),
+            |o| (o.subnets.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeRouteTables",
+            |t| c.describe_route_tables().set_next_token(t).send(),
+            |o| (o.route_tables.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeInternetGateways",
+            |t| c.describe_internet_gateways().set_next_token(t).send(),
+            |o| (o.internet_gateways.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeEgressOnlyInternetGateways",
+            |t| c
+                .describe_egress_only_internet_gateways()
+                .set_next_token(t)
+                .send(),
+            |o| (
+                o.egress_only_internet_gateways.unwrap_or_default(),
+                o.next_token
+            )
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeNatGateways",
+            |t| c.describe_nat_gateways().set_next_token(t).send(),
+            |o| (o.nat_gateways.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeVpcEndpoints",
+            |t| c.describe_vpc_endpoints().set_next_token(t).send(),
+            |o| (o.vpc_endpoints.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeFlowLogs",
+            |t| c.describe_flow_logs().set_next_token(t).send(),
+            |o| (o.flow_logs.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeSecurityGroups",
+            |t| c.describe_security_groups().set_next_token(t).send(),
+            |o| (o.security_groups.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeNetworkAcls",
+            |t| c.describe_network_acls().set_next_token(t).send(),
+            |o| (o.network_acls.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeInstances",
+            |t| c.describe_instances().set_next_token(t).send(),
+            |o| (
+                o.reservations
+                    .unwrap_or_default()
+                    .into_iter()
+                    .flat_map(|r| r.instances.unwrap_or_default())
+                    .collect(),
+                o.next_token
+            )
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeNetworkInterfaces",
+            |t| c.describe_network_interfaces().set_next_token(t).send(),
+            |o| (o.network_interfaces.unwrap_or_default(), o.next_token)
+        ),
+        ctx.paged(
+            EC2,
+            "DescribeVolumes",
+            |t| c.describe_volumes().set_next_token(t).send(),
+            |o| (o.volumes.unwrap_or_default(), o.next_token)
+        ),
+        async {
+            let enabled = ctx
+                .call(
+                    EC2,
+                    "GetEbsEncryptionByDefault",
+                    c.get_ebs_encryption_by_default().send(),
+                )
+                .await;
+            let key = ctx
+                .call(
+                    EC2,
+                    "GetEbsDefaultKmsKeyId",
+                    c.get_ebs_default_kms_key_id().send(),
+                )
+                .await;
+            (enabled, key)
+        },
+    );
+
+    match vpcs {
+        Ok(list) => {
+            for v in list {
+                let id = v.vpc_id().unwrap_or_default();
+                region.vpcs.push(Vpc {
+                    meta: meta(&ctx, "vpc", id, v.tags(), "DescribeVpcs"),
+                    id: id.to_owned(),
+                    cidr_blocks: {
+                        let mut c: Vec<String> = v
+                            .cidr_block_association_set()
+                            .iter()
+                            .filter_map(|a| a.cidr_block().map(str::to_owned))
+                            .collect();
+                        if c.is_empty() {
+                            c.extend(v.cidr_block().map(str::to_owned));
+                        }
+                        c
+                    },
+                    ipv6_cidr_blocks: v
+                        .ipv6_cidr_block_association_set()
+                        .iter()
+                        .filter_map(|a| a.ipv6_cidr_block().map(str::to_owned))
+                        .collect(),
+                    is_default: v.is_default().unwrap_or(false),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeVpcs", &e),
+    }
+    match subnets {
+        Ok(list) => {
+            for s in list {
+                let id = s.subnet_id().unwrap_or_default();
+                region.subnets.push(Subnet {
+                    meta: meta(&ctx, "subnet", id, s.tags(), "DescribeSubnets"),
+                    id: id.to_owned(),
+                    vpc_id: s.vpc_id().unwrap_or_default().to_owned(),
+                    cidr: s.cidr_block().map(str::to_owned),
+                    ipv6_cidr: s
+                        .ipv6_cidr_block_association_set()
+                        .iter()
+                        .find_map(|a| a.ipv6_cidr_block().map(str::to_owned)),
+                    availability_zone: s.availability_zone().map(str::to_owned),
+                    map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeSubnets", &e),
+    }
+    match routes {
+        Ok(list) => {
+            for t in list {
+                let id = t.route_table_id().unwrap_or_default();
+                region.route_tables.push(RouteTable {
+                    meta: meta(&ctx, "route-table", id, t.tags(), "DescribeRouteTables"),
+                    id: id.to_owned(),
+                    vpc_id: t.vpc_id().unwrap_or_default().to_owned(),
+                    main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+                    subnet_ids: t
+                        .associations()
+                        .iter()
+                        .filter_map(|a| a.subnet_id().map(str::to_owned))
+                        .collect(),
+                    routes: t.routes().iter().map(route).collect(),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_ROUTE_TABLES, EC2, "DescribeRouteTables", &e),
+    }
+    match igws {
+        Ok(list) => {
+            for g in list {
+                let id = g.internet_gateway_id().unwrap_or_default();
+                region.internet_gateways.push(InternetGateway {
+                    meta: meta(
+                        &ctx,
+                        "internet-gateway",
+                        id,
+                        g.tags(),
+                        "DescribeInternetGateways",
+                    ),
+                    id: id.to_owned(),
+                    vpc_ids: g
+                        .attachments()
+                        .iter()
+                        .filter_map(|a| a.vpc_id().map(str::to_owned))
+                        .collect(),
+                    egress_only: false,
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeInternetGateways", &e),
+    }
+    match eigws {
+        Ok(list) => {
+            for g in list {
+                let id = g.egress_only_internet_gateway_id().unwrap_or_default();
+                region.internet_gateways.push(InternetGateway {
+                    meta: meta(
+                        &ctx,
+                        "egress-only-internet-gateway",
+                        id,
+                        g.tags(),
+                        "DescribeEgressOnlyInternetGateways",
+                    ),
+                    id: id.to_owned(),
+                    vpc_ids: g
+                        .attachments()
+                        .iter()
+                        .filter_map(|a| a.vpc_id().map(str::to_owned))
+                        .collect(),
+                    egress_only: true,
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeEgressOnlyInternetGateways", &e),
+    }
+    match nats {
+        Ok(list) => {
+            for n in list {
+                let id = n.nat_gateway_id().unwrap_or_default();
+                if n.state().is_some_and(|s| s.as_str() == "deleted") {
+                    continue;
+                }
+                region.nat_gateways.push(NatGateway {
+                    meta: meta(&ctx, "natgateway", id, n.tags(), "DescribeNatGateways"),
+                    id: id.to_owned(),
+                    vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
+                    subnet_id: n.subnet_id().unwrap_or_default().to_owned(),
+                    public: n
+                        .connectivity_type()
+                        .is_none_or(|c| c.as_str() != "private"),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeNatGateways", &e),
+    }
+    match endpoints {
+        Ok(list) => {
+            for v in list {
+                let id = v.vpc_endpoint_id().unwrap_or_default();
+                region.vpc_endpoints.push(VpcEndpoint {
+                    meta: meta(&ctx, "vpc-endpoint", id, v.tags(), "DescribeVpcEndpoints"),
+                    id: id.to_owned(),
+                    vpc_id: v.vpc_id().unwrap_or_default().to_owned(),
+                    service_name: v.service_name().unwrap_or_default().to_owned(),
+                    endpoint_type: v
+                        .vpc_endpoint_type()
+                        .map(|t| t.as_str().to_owned())
+                        .unwrap_or_default(),
+                    policy: v.policy_document().map(policy_doc),
+                    route_table_ids: v.route_table_ids().to_vec(),
+                    subnet_ids: v.subnet_ids().to_vec(),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeVpcEndpoints", &e),
+    }
+    match flows {
+        Ok(list) => {
+            for f in list {
+                let id = f.flow_log_id().unwrap_or_default();
+                region.flow_logs.push(FlowLog {
+                    meta: meta(&ctx, "vpc-flow-log", id, f.tags(), "DescribeFlowLogs"),
+                    id: id.to_owned(),
+                    resource_id: f.resource_id().unwrap_or_default().to_owned(),
+                    traffic_type: f
+                        .traffic_type()
+                        .map(|t| t.as_str().to_owned())
+                        .unwrap_or_else(|| "ALL".into()),
+                    destination_type: f.log_destination_type().map(|t| t.as_str().to_owned()),
+                    active: f.flow_log_status().is_none_or(|s| s == "ACTIVE")
+                        && f.deliver_logs_status().is_none_or(|s| s != "FAILED"),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_FLOW_LOGS, EC2, "DescribeFlowLogs", &e),
+    }
+    match sgs {
+        Ok(list) => {
+            for g in list {
+                let id = g.group_id().unwrap_or_default();
+                region.security_groups.push(SecurityGroup {
+                    meta: meta(
+                        &ctx,
+                        "security-group",
+                        id,
+                        g.tags(),
+                        "DescribeSecurityGroups",
+                    ),
+                    id: id.to_owned(),
+                    group_name: g.group_name().unwrap_or_default().to_owned(),
+                    description: g.description().unwrap_or_default().to_owned(),
+                    vpc_id: g.vpc_id().map(str::to_owned),
+                    ingress: g
+                        .ip_permissions()
+                        .iter()
+                        .flat_map(|p| sg_rules(p, &ctx.account))
+                        .collect(),
+                    egress: g
+                        .ip_permissions_egress()
+                        .iter()
+                        .flat_map(|p| sg_rules(p, &ctx.account))
+                        .collect(),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_SECURITY_GROUPS, EC2, "DescribeSecurityGroups", &e),
+    }
+    match nacls {
+        Ok(list) => {
+            for n in list {
+                let id = n.network_acl_id().unwrap_or_default();
+                region.network_acls.push(NetworkAcl {
+                    meta: meta(&ctx, "network-acl", id, n.tags(), "DescribeNetworkAcls"),
+                    id: id.to_owned(),
+                    vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
+                    is_default: n.is_default().unwrap_or(false),
+                    subnet_ids: n
+                        .associations()
+                        .iter()
+                        .filter_map(|a| a.subnet_id().map(str::to_owned))
+                        .collect(),
+                    entries: n
+                        .entries()
+                        .iter()
+                        .map(|e| NaclEntry {
+                            rule_number: e.rule_number().unwrap_or(32767),
+                            egress: e.egress().unwrap_or(false),
+                            protocol: e.protocol().unwrap_or("-1").to_owned(),
+                            action: if e.rule_action().is_some_and(|a| a.as_str() == "allow") {
+                                RuleAction::Allow
+                            } else {
+                                RuleAction::Deny
+                            },
+                            cidr: e.cidr_block().map(str::to_owned),
+                            ipv6_cidr: e.ipv6_cidr_block().map(str::to_owned),
+                            from_port: e.port_range().and_then(|p| p.from()),
+                            to_port: e.port_range().and_then(|p| p.to()),
+                            origin: None,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_NETWORK_ACLS, EC2, "DescribeNetworkAcls", &e),
+    }
+    match instances {
+        Ok(list) => {
+            let ids: Vec<String> = list
+                .iter()
+                .filter_map(|i| i.instance_id().map(str::to_owned))
+                .collect();
+            let user_data = {
+                let (c, ctx2) = (c.clone(), ctx.clone());
+                ctx.map(ids, move |id| {
+                    let (c, ctx) = (c.clone(), ctx2.clone());
+                    async move {
+                        let r = ctx
+                            .call(
+                                EC2,
+                                "DescribeInstanceAttribute",
+                                c.describe_instance_attribute()
+                                    .instance_id(&id)
+                                    .attribute(InstanceAttributeName::UserData)
+                                    .send(),
+                            )
+                            .await;
+                        match r {
+                            Ok(o) => Ok(o
+                                .user_data()
+                                .and_then(|v| v.value())
+                                .and_then(decode_user_data)),
+                            Err(e) => {
+                                let arn = ctx.arn("ec2", &format!("instance/{id}"));
+                                ctx.gap_for(
+                                    data::EC2_USER_DATA,
+                                    EC2,
+                                    "DescribeInstanceAttribute",
+                                    &arn,
+                                    &e,
+                                );
+                                Err(())
+                            }
+                        }
+                    }
+                })
+                .await
+            };
+            for (i, ud) in list.into_iter().zip(user_data) {
+                let id = i.instance_id().unwrap_or_default();
+                region.instances.push(Instance {
+                    meta: meta(&ctx, "instance", id, i.tags(), "DescribeInstances"),
+                    id: id.to_owned(),
+                    state: i
+                        .state()
+                        .and_then(|s| s.name())
+                        .map(|n| n.as_str().to_owned())
+                        .unwrap_or_default(),
+                    vpc_id: i.vpc_id().map(str::to_owned),
+                    subnet_id: i.subnet_id().map(str::to_owned),
+                    public_ip: i.public_ip_address().map(str::to_owned),
+                    instance_profile: i
+                        .iam_instance_profile()
+                        .and_then(|p| p.arn())
+                        .map(str::to_owned),
+                    security_groups: i
+                        .security_groups()
+                        .iter()
+                        .filter_map(|g| g.group_id().map(str::to_owned))
+                        .collect(),
+                    network_interfaces: i
+                        .network_interfaces()
+                        .iter()
+                        .filter_map(|n| n.network_interface_id().map(str::to_owned))
+                        .collect(),
+                    user_data: ud.ok().flatten(),
+                    imdsv2_required: i
+                        .metadata_options()
+                        .and_then(|m| m.http_tokens())
+                        .map(|t| t.as_str() == "required"),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_INSTANCES, EC2, "DescribeInstances", &e),
+    }
+    match enis {
+        Ok(list) => {
+            for n in list {
+                let id = n.network_interface_id().unwrap_or_default();
+                region.network_interfaces.push(NetworkInterface {
+                    meta: meta(
+                        &ctx,
+                        "network-interface",
+                        id,
+                        n.tag_set(),
+                        "DescribeNetworkInterfaces",
+                    ),
+                    id: id.to_owned(),
+                    subnet_id: n.subnet_id().unwrap_or_default().to_owned(),
+                    vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
+                    security_groups: n
+                        .groups()
+                        .iter()
+                        .filter_map(|g| g.group_id().map(str::to_owned))
+                        .collect(),
+                    public_ip: n
+                        .association()
+                        .and_then(|a| a.public_ip())
+                        .map(str::to_owned),
+                    ipv6_addresses: n
+                        .ipv6_addresses()
+                        .iter()
+                        .filter_map(|a| a.ipv6_address().map(str::to_owned))
+                        .collect(),
+                    private_ips: n
+                        .private_ip_addresses()
+                        .iter()
+                        .filter_map(|a| a.private_ip_address().map(str::to_owned))
+                        .collect(),
+                    instance_id: n
+                        .attachment()
+                        .and_then(|a| a.instance_id())
+                        .map(str::to_owned),
+                    interface_type: n
+                        .interface_type()
+                        .map(|t| t.as_str().to_owned())
+                        .unwrap_or_default(),
+                    description: n.description().unwrap_or_default().to_owned(),
+                });
+            }
+        }
+        Err(e) => ctx.gap(
+            data::EC2_NETWORK_INTERFACES,
+            EC2,
+            "DescribeNetworkInterfaces",
+            &e,
+        ),
+    }
+    match volumes {
+        Ok(list) => {
+            for v in list {
+                let id = v.volume_id().unwrap_or_default();
+                region.volumes.push(Volume {
+                    meta: meta(&ctx, "volume", id, v.tags(), "DescribeVolumes"),
+                    id: id.to_owned(),
+                    encrypted: v.encrypted().unwrap_or(false),
+                    kms_key_id: v.kms_key_id().map(str::to_owned),
+                    size_gib: u32_of(v.size().unwrap_or(0)),
+                    attached_to: v
+                        .attachments()
+                        .iter()
+                        .filter_map(|a| a.instance_id().map(str::to_owned))
+                        .collect(),
+                });
+            }
+        }
+        Err(e) => ctx.gap(data::EC2_VOLUMES, EC2, "DescribeVolumes", &e),
+    }
+    let (enabled, key) = ebs;
+    match enabled {
+        Ok(o) => {
+            region.ebs_encryption_by_default = Some(o.ebs_encryption_by_default().unwrap_or(false))
+        }
+        Err(e) => ctx.gap(
+            data::EC2_EBS_DEFAULT_ENCRYPTION,
+            EC2,
+            "GetEbsEncryptionByDefault",
+            &e,
+        ),
+    }
+    match key {
+        Ok(o) => region.ebs_default_kms_key = o.kms_key_id().map(str::to_owned),
+        Err(e) => ctx.gap(
+            data::EC2_EBS_DEFAULT_ENCRYPTION,
+            EC2,
+            "GetEbsDefaultKmsKeyId",
+            &e,
+        ),
+    }
+    region
+}
+
+fn decode_user_data(b64: &str) -> Option<String> {
+    let bytes = aws_smithy_types::base64::decode(b64.trim()).ok()?;
+    // Compressed (gzip) user data is not text: keep it out rather than store noise.
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+fn route(r: &aws_sdk_ec2::types::Route) -> Route {
+    let destination = r
+        .destination_cidr_block()
+        .or(r.destination_ipv6_cidr_block())
+        .or(r.destination_prefix_list_id())
+        .unwrap_or_default()
+        .to_owned();
+    let (kind, target) = if let Some(g) = r.gateway_id() {
+        let kind = if g == "local" {
+            RouteTargetKind::Local
+        } else if g.starts_with("igw-") {
+            RouteTargetKind::InternetGateway
+        } else if g.starts_with("vpce-") {
+            RouteTargetKind::VpcEndpoint
+        } else if g.starts_with("vgw-") {
+            RouteTargetKind::VirtualPrivateGateway
+        } else {
+            RouteTargetKind::Other
+        };
+        (kind, g)
+    } else if let Some(t) = r.nat_gateway_id() {
+        (RouteTargetKind::NatGateway, t)
+    } else if let Some(t) = r.egress_only_internet_gateway_id() {
+        (RouteTargetKind::EgressOnlyInternetGateway, t)
+    } else if let Some(t) = r.vpc_peering_connection_id() {
+        (RouteTargetKind::VpcPeering, t)
+    } else if let Some(t) = r.transit_gateway_id() {
+        (RouteTargetKind::TransitGateway, t)
+    } else if let Some(t) = r.network_interface_id().or(r.instance_id()) {
+        (RouteTargetKind::NetworkInterface, t)
+    } else {
+        (RouteTargetKind::Other, "")
+    };
+    Route {
+        destination,
+        target_kind: kind,
+        target: target.to_owned(),
+        blackhole: r.state().is_some_and(|s| *s == RouteState::Blackhole),
+    }
+}
+
+/// Splits one permission into one rule per peer, as the `SecurityGroupRule` API does.
+fn sg_rules(p: &IpPermission, own_account: &str) -> Vec<SgRule> {
+    let protocol = p.ip_protocol().unwrap_or("-1").to_owned();
+    let rule = |peer: Peer, description: Option<&str>| SgRule {
+        protocol: protocol.clone(),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        peer,
+        description: description.map(str::to_owned),
+        origin: None,
+    };
+    let mut out = Vec::new();
+    for r in p.ip_ranges() {
+        if let Some(c) = r.cidr_ip() {
+            out.push(rule(Peer::Cidr4(c.to_owned()), r.description()));
+        }
+    }
+    for r in p.ipv6_ranges() {
+        if let Some(c) = r.cidr_ipv6() {
+            out.push(rule(Peer::Cidr6(c.to_owned()), r.description()));
+        }
+    }
+    for r in p.prefix_list_ids() {
+        if let Some(c) = r.prefix_list_id() {
+            out.push(rule(Peer::PrefixList(c.to_owned()), r.description()));
+        }
+    }
+    for r in p.user_id_group_pairs() {
+        if let Some(g) = r.group_id() {
+            let peer = match r.user_id() {
+                Some(u) if !u.is_empty() && u != own_account => format!("{u}/{g}"),
+                _ => g.to_owned(),
+            };
+            out.push(rule(Peer::SecurityGroup(peer), r.description()));
+        }
+    }
+    out
+}
