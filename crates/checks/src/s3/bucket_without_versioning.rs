@@ -24,7 +24,9 @@ static META: CheckMeta = CheckMeta {
     remediation: RemediationText {
         text: "Enable versioning on the bucket (and MFA delete on buckets that hold backups), then \
                add a lifecycle rule that expires noncurrent versions after the retention period.",
-        cli: Some("aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration Status=Enabled"),
+        cli: Some(
+            "aws s3api put-bucket-versioning --bucket <bucket> --versioning-configuration Status=Enabled",
+        ),
         terraform: Some(
             "resource \"aws_s3_bucket_versioning\" \"this\" {\n  bucket = aws_s3_bucket.this.id\n  versioning_configuration {\n    status = \"Enabled\"\n  }\n}",
         ),
@@ -43,14 +45,28 @@ impl Check for BucketWithoutVersioning {
                 let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
                 match bucket.versioning {
                     VersioningStatus::Enabled => {
-                        let mfa = if bucket.mfa_delete { " with MFA delete" } else { "" };
-                        out.pass(at, format!("bucket `{}` has versioning enabled{mfa}", bucket.meta.name));
+                        let mfa = if bucket.mfa_delete {
+                            " with MFA delete"
+                        } else {
+                            ""
+                        };
+                        out.pass(
+                            at,
+                            format!("bucket `{}` has versioning enabled{mfa}", bucket.meta.name),
+                        );
                     }
                     status => {
-                        out.fail(at, format!("bucket `{}` has versioning {}", bucket.meta.name, match status {
-                            VersioningStatus::Suspended => "suspended",
-                            _ => "disabled",
-                        }))
+                        out.fail(
+                            at,
+                            format!(
+                                "bucket `{}` has versioning {}",
+                                bucket.meta.name,
+                                match status {
+                                    VersioningStatus::Suspended => "suspended",
+                                    _ => "disabled",
+                                }
+                            ),
+                        )
                         .with("versioning", json!(status))
                         .with("mfa_delete", json!(bucket.mfa_delete));
                     }

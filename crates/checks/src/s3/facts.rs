@@ -1,0 +1,260 @@
+//! Facts about buckets that several checks share: which buckets hold backups, which receive
+//! logs, and whether a bucket is open to the public through its ACL or policy.
+//!
+//! The public-exposure test here is deliberately simple (a wildcard principal without a
+//! condition that narrows who can call, and public ACL grants, each neutralized by the matching
+//! Block Public Access setting); the policy-engine checks (S3-100 onwards) judge DATA-1 in full.
+
+use std::collections::BTreeSet;
+
+use rampart_model::Account;
+use rampart_model::storage::{Bucket, PublicAccessBlock};
+use serde_json::Value;
+
+use crate::context::Context;
+
+/// Name words that mark a bucket as holding backups.
+const BACKUP_WORDS: &[&str] = &["backup", "backups", "bak", "bkp", "snapshots", "dr"];
+
+/// Why `bucket` is taken to hold backups (its name or a tag value says so), or `None`.
+///
+/// A tag *key* such as `backup=true` is not enough: that is how AWS Backup plans select resources
+/// to protect, not a sign that the bucket stores backups.
+#[must_use]
+pub(crate) fn backup_reason(bucket: &Bucket) -> Option<String> {
+    let words = |s: &str| -> bool {
+        s.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| BACKUP_WORDS.contains(&w))
+    };
+    if words(&bucket.meta.name) {
+        return Some(format!(
+            "its name `{}` says it holds backups",
+            bucket.meta.name
+        ));
+    }
+    bucket
+        .meta
+        .tags
+        .iter()
+        .find(|(_, v)| words(v))
+        .map(|(k, v)| format!("its tag `{k}={v}` says it holds backups"))
+}
+
+/// The names of the buckets that receive S3 server access logs or CloudTrail logs in `ctx`.
+#[must_use]
+pub(crate) fn log_destinations(ctx: &Context<'_>) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = ctx
+        .accounts()
+        .flat_map(|a| a.buckets.iter())
+        .filter_map(|b| b.logging.as_ref().map(|l| l.target_bucket.clone()))
+        .collect();
+    names.extend(
+        ctx.each(|r| &r.trails)
+            .filter_map(|(_, _, t)| t.s3_bucket.clone()),
+    );
+    names
+}
+
+/// The bucket called `name`: in `account` first, then anywhere in the Inventory.
+#[must_use]
+pub(crate) fn find_bucket<'a>(
+    ctx: &Context<'a>,
+    account: &'a Account,
+    name: &str,
+) -> Option<(&'a Account, &'a Bucket)> {
+    account
+        .buckets
+        .iter()
+        .find(|b| b.meta.name == name)
+        .map(|b| (account, b))
+        .or_else(|| {
+            ctx.accounts().find_map(|a| {
+                a.buckets
+                    .iter()
+                    .find(|b| b.meta.name == name)
+                    .map(|b| (a, b))
+            })
+        })
+}
+
+/// The statements of a policy document (a single statement object is allowed).
+#[must_use]
+pub(crate) fn statements(policy: &Value) -> Vec<&serde_json::Map<String, Value>> {
+    match policy.get("Statement") {
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_object).collect(),
+        Some(Value::Object(one)) => vec![one],
+        _ => Vec::new(),
+    }
+}
+
+/// A statement's value as a list of strings (a string or an array of strings).
+#[must_use]
+pub(crate) fn strings(value: Option<&Value>) -> Vec<&str> {
+    match value {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The principals of a statement: (`AWS`/`Service`/`Federated`/`CanonicalUser`/`*`, value).
+#[must_use]
+pub(crate) fn principals(statement: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
+    match statement.get("Principal") {
+        Some(Value::String(s)) => vec![("*".to_owned(), s.clone())],
+        Some(Value::Object(map)) => map
+            .iter()
+            .flat_map(|(kind, v)| {
+                strings(Some(v))
+                    .into_iter()
+                    .map(move |s| (kind.clone(), s.to_owned()))
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Condition keys that narrow a wildcard principal to known callers.
+const NARROWING_KEYS: &[&str] = &[
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:sourceip",
+    "aws:userid",
+    "aws:username",
+];
+
+/// The condition keys of a statement, lower-cased.
+#[must_use]
+pub(crate) fn condition_keys(statement: &serde_json::Map<String, Value>) -> Vec<String> {
+    statement
+        .get("Condition")
+        .and_then(Value::as_object)
+        .map(|ops| {
+            ops.values()
+                .filter_map(Value::as_object)
+                .flat_map(|m| m.keys().map(|k| k.to_ascii_lowercase()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether an `Allow` statement lets anyone call (wildcard principal, no narrowing condition).
+#[must_use]
+pub(crate) fn allows_anyone(statement: &serde_json::Map<String, Value>) -> bool {
+    let allow = statement.get("Effect").and_then(Value::as_str) == Some("Allow");
+    let wildcard = principals(statement)
+        .iter()
+        .any(|(kind, p)| p == "*" && (kind == "*" || kind == "AWS"));
+    let narrowed = condition_keys(statement)
+        .iter()
+        .any(|k| NARROWING_KEYS.contains(&k.as_str()));
+    allow && wildcard && !narrowed
+}
+
+/// The effective Block Public Access: each setting on if it is on at the bucket or the account.
+#[must_use]
+pub(crate) fn effective_block(account: &Account, bucket: &Bucket) -> PublicAccessBlock {
+    let a = account.s3_public_access_block.unwrap_or_default();
+    let b = bucket.public_access_block.unwrap_or_default();
+    PublicAccessBlock {
+        block_public_acls: a.block_public_acls || b.block_public_acls,
+        ignore_public_acls: a.ignore_public_acls || b.ignore_public_acls,
+        block_public_policy: a.block_public_policy || b.block_public_policy,
+        restrict_public_buckets: a.restrict_public_buckets || b.restrict_public_buckets,
+    }
+}
+
+/// Why `bucket` is open to the public (empty: it is not, as far as ACL and policy show).
+#[must_use]
+pub(crate) fn public_reasons(account: &Account, bucket: &Bucket) -> Vec<String> {
+    let block = effective_block(account, bucket);
+    let mut reasons = Vec::new();
+    if !block.ignore_public_acls {
+        for g in bucket.acl.iter().filter(|g| g.is_public()) {
+            let who = g.grantee.rsplit('/').next().unwrap_or(&g.grantee);
+            reasons.push(format!("its ACL grants {} to {who}", g.permission));
+        }
+    }
+    if !block.restrict_public_buckets
+        && let Some(policy) = &bucket.policy
+    {
+        for (i, s) in statements(policy).into_iter().enumerate() {
+            if allows_anyone(s) {
+                let sid = s
+                    .get("Sid")
+                    .and_then(Value::as_str)
+                    .map(|s| format!(" `{s}`"))
+                    .unwrap_or_default();
+                let actions = strings(s.get("Action")).join(", ");
+                reasons.push(format!(
+                    "its policy statement {}{sid} allows anyone ({actions}) with no narrowing condition",
+                    i + 1
+                ));
+            }
+        }
+    }
+    reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::storage::Grant;
+    use serde_json::json;
+
+    use super::*;
+
+    fn bucket(name: &str) -> Bucket {
+        serde_json::from_value(json!({"meta": {"arn": format!("arn:aws:s3:::{name}"), "name": name}, "region": "us-east-1"}))
+            .expect("bucket")
+    }
+
+    #[test]
+    fn backup_buckets_by_name_and_tag_value() {
+        assert!(backup_reason(&bucket("shop-db-backups")).is_some());
+        assert!(backup_reason(&bucket("shop_dr_copy")).is_some());
+        assert!(backup_reason(&bucket("bakery-assets")).is_none());
+        let mut b = bucket("shop-archive");
+        b.meta.tags.insert("backup".into(), "true".into());
+        assert!(
+            backup_reason(&b).is_none(),
+            "a selection tag is not a backup bucket"
+        );
+        b.meta
+            .tags
+            .insert("purpose".into(), "nightly-backup".into());
+        assert!(backup_reason(&b).is_some());
+    }
+
+    #[test]
+    fn public_policy_and_acl_respect_block_public_access() {
+        let mut account = Account::new("1");
+        let mut b = bucket("x");
+        b.policy = Some(json!({"Statement": [
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"},
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*",
+             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}
+        ]}));
+        b.acl.push(Grant {
+            grantee_type: "Group".into(),
+            grantee: "http://acs.amazonaws.com/groups/global/AllUsers".into(),
+            permission: "READ".into(),
+        });
+        assert_eq!(public_reasons(&account, &b).len(), 2);
+        account.s3_public_access_block = Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        });
+        assert!(public_reasons(&account, &b).is_empty());
+    }
+}
