@@ -104,12 +104,12 @@ fn write_case(w: &mut dyn Write, f: &Finding) -> io::Result<()> {
             } else {
                 "not assessed"
             };
-            writeln!(
-                w,
-                r#"      <skipped message="{}: {}"/>"#,
-                what,
-                esc(&f.message)
-            )?;
+            let message = if f.message.starts_with(what) {
+                f.message.clone()
+            } else {
+                format!("{what}: {}", f.message)
+            };
+            writeln!(w, r#"      <skipped message="{}"/>"#, esc(&message))?;
         }
         Status::Waived => {
             writeln!(w, ">")?;

@@ -176,7 +176,6 @@ fn event(doc: &Document, f: &Finding, rule: Option<&Rule>, time_ms: i64) -> Valu
         "message": f.message,
         "confidence_id": 3,
         "confidence": "High",
-        "is_alert": f.status == Status::Fail,
         "metadata": {
             "version": OCSF_VERSION,
             "profiles": ["cloud"],
