@@ -1,9 +1,9 @@
 //! DDB-001 `table-without-customer-managed-key`: a DynamoDB table is encrypted with a key owned
 //! or managed by AWS.
 
-use rampart_model::storage::TableKeyKind;
+use rampart_model::storage::{DynamoTable, TableKeyKind};
 
-use crate::kms::keys::{Resolved, resolve};
+use crate::kms::keys::{KeyIndex, Resolved};
 use crate::prelude::*;
 
 /// Every DynamoDB table is encrypted; the question is who controls the key.
@@ -44,45 +44,58 @@ impl Check for TableWithoutCustomerManagedKey {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
-        for (account, region, table) in ctx.each(|r| &r.dynamodb_tables) {
-            let at = At::meta(&account.id, Some(&region.name), &table.meta);
-            let name = &table.meta.name;
-            match table.key_kind {
-                TableKeyKind::AwsOwned => {
-                    out.fail(
-                        at,
-                        format!("table `{name}` is encrypted with the AWS owned key (the default)"),
-                    )
-                    .with("key_kind", json!(table.key_kind));
+        for account in ctx.accounts() {
+            let keys = KeyIndex::new(account);
+            for region in &account.regions {
+                for table in &region.dynamodb_tables {
+                    judge(account, region, &keys, table, out);
                 }
-                TableKeyKind::AwsManaged => {
+            }
+        }
+    }
+}
+
+fn judge(
+    account: &Account,
+    region: &Region,
+    keys: &KeyIndex<'_>,
+    table: &DynamoTable,
+    out: &mut Sink,
+) {
+    let at = At::meta(&account.id, Some(&region.name), &table.meta);
+    let name = &table.meta.name;
+    match table.key_kind {
+        TableKeyKind::AwsOwned => {
+            out.fail(
+                at,
+                format!("table `{name}` is encrypted with the AWS owned key (the default)"),
+            )
+            .with("key_kind", json!(table.key_kind));
+        }
+        TableKeyKind::AwsManaged => {
+            out.fail(
+                at,
+                format!("table `{name}` is encrypted with the AWS managed key `aws/dynamodb`"),
+            )
+            .with("key_kind", json!(table.key_kind))
+            .with("kms_key", json!(table.kms_key_arn));
+        }
+        TableKeyKind::CustomerManaged => {
+            // The source's word is checked against the key itself when it is known.
+            match table.kms_key_arn.as_deref().map(|k| keys.resolve(k)) {
+                Some(Resolved::AwsManaged(_)) => {
                     out.fail(
                         at,
-                        format!(
-                            "table `{name}` is encrypted with the AWS managed key `aws/dynamodb`"
-                        ),
+                        format!("table `{name}` is encrypted with an AWS managed key"),
                     )
-                    .with("key_kind", json!(table.key_kind))
                     .with("kms_key", json!(table.kms_key_arn));
                 }
-                TableKeyKind::CustomerManaged => {
-                    // The source's word is checked against the key itself when it is known.
-                    match table.kms_key_arn.as_deref().map(|k| resolve(account, k)) {
-                        Some(Resolved::AwsManaged(_)) => {
-                            out.fail(
-                                at,
-                                format!("table `{name}` is encrypted with an AWS managed key"),
-                            )
-                            .with("kms_key", json!(table.kms_key_arn));
-                        }
-                        _ => {
-                            out.pass(
-                                at,
-                                format!("table `{name}` is encrypted with a customer managed key"),
-                            )
-                            .with("kms_key", json!(table.kms_key_arn));
-                        }
-                    }
+                _ => {
+                    out.pass(
+                        at,
+                        format!("table `{name}` is encrypted with a customer managed key"),
+                    )
+                    .with("kms_key", json!(table.kms_key_arn));
                 }
             }
         }

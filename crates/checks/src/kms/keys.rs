@@ -1,6 +1,8 @@
 //! Resolving a key reference (key id, key ARN, alias name or alias ARN) to a KMS key of the
 //! Inventory, to tell customer managed keys from AWS managed ones.
 
+use std::collections::HashMap;
+
 use rampart_model::Account;
 use rampart_model::security::{KeyManager, KmsKey};
 
@@ -16,22 +18,38 @@ pub(crate) enum Resolved<'a> {
     Unknown,
 }
 
-/// Resolves `reference` against the KMS keys of every region of `account`.
-pub(crate) fn resolve<'a>(account: &'a Account, reference: &str) -> Resolved<'a> {
-    let alias = alias_name(reference);
-    let found = account
-        .regions
-        .iter()
-        .flat_map(|r| r.kms_keys.iter())
-        .find(|k| match alias {
-            Some(alias) => k.aliases.iter().any(|a| a == alias),
-            None => k.meta.arn == reference || k.id == reference,
-        });
-    match found {
-        Some(k) if k.manager == KeyManager::Customer => Resolved::Customer(k),
-        Some(k) => Resolved::AwsManaged(Some(k)),
-        None if alias.is_some_and(|a| a.starts_with("alias/aws/")) => Resolved::AwsManaged(None),
-        None => Resolved::Unknown,
+/// The KMS keys of one account, indexed by id, key ARN and alias: built once per account so
+/// that resolving is a lookup, not a scan, on estates with thousands of keys and stores.
+#[derive(Debug, Default)]
+pub(crate) struct KeyIndex<'a> {
+    by_ref: HashMap<&'a str, &'a KmsKey>,
+}
+
+impl<'a> KeyIndex<'a> {
+    /// Indexes every key of every region of `account`.
+    pub fn new(account: &'a Account) -> Self {
+        let mut by_ref = HashMap::new();
+        for key in account.regions.iter().flat_map(|r| r.kms_keys.iter()) {
+            by_ref.entry(key.meta.arn.as_str()).or_insert(key);
+            by_ref.entry(key.id.as_str()).or_insert(key);
+            for alias in &key.aliases {
+                by_ref.entry(alias.as_str()).or_insert(key);
+            }
+        }
+        KeyIndex { by_ref }
+    }
+
+    /// Resolves `reference`: a key id, a key ARN, an alias name or an alias ARN.
+    pub fn resolve(&self, reference: &str) -> Resolved<'a> {
+        let alias = alias_name(reference);
+        match self.by_ref.get(alias.unwrap_or(reference)) {
+            Some(k) if k.manager == KeyManager::Customer => Resolved::Customer(k),
+            Some(k) => Resolved::AwsManaged(Some(k)),
+            None if alias.is_some_and(|a| a.starts_with("alias/aws/")) => {
+                Resolved::AwsManaged(None)
+            }
+            None => Resolved::Unknown,
+        }
     }
 }
 
@@ -77,34 +95,24 @@ mod tests {
             .kms_keys
             .push(key("k2", KeyManager::Aws, &["alias/aws/rds"]));
         account.regions.push(region);
-        assert!(matches!(resolve(&account, "k1"), Resolved::Customer(_)));
+        let index = KeyIndex::new(&account);
+        let resolve = |r: &str| index.resolve(r);
+        assert!(matches!(resolve("k1"), Resolved::Customer(_)));
         assert!(matches!(
-            resolve(&account, "arn:aws:kms:us-east-1:111122223333:key/k1"),
+            resolve("arn:aws:kms:us-east-1:111122223333:key/k1"),
             Resolved::Customer(_)
         ));
+        assert!(matches!(resolve("alias/shop-data"), Resolved::Customer(_)));
         assert!(matches!(
-            resolve(&account, "alias/shop-data"),
+            resolve("arn:aws:kms:us-east-1:111122223333:alias/shop-data"),
             Resolved::Customer(_)
         ));
+        assert!(matches!(resolve("k2"), Resolved::AwsManaged(Some(_))));
         assert!(matches!(
-            resolve(
-                &account,
-                "arn:aws:kms:us-east-1:111122223333:alias/shop-data"
-            ),
-            Resolved::Customer(_)
-        ));
-        assert!(matches!(
-            resolve(&account, "k2"),
-            Resolved::AwsManaged(Some(_))
-        ));
-        assert!(matches!(
-            resolve(&account, "alias/aws/ebs"),
+            resolve("alias/aws/ebs"),
             Resolved::AwsManaged(None)
         ));
-        assert!(matches!(resolve(&account, "k3"), Resolved::Unknown));
-        assert!(matches!(
-            resolve(&account, "alias/other"),
-            Resolved::Unknown
-        ));
+        assert!(matches!(resolve("k3"), Resolved::Unknown));
+        assert!(matches!(resolve("alias/other"), Resolved::Unknown));
     }
 }

@@ -1,7 +1,9 @@
 //! KMS-002 `store-uses-aws-managed-key`: a sensitive data store is encrypted with an AWS managed
 //! key rather than a customer managed one.
 
-use crate::kms::keys::{Resolved, resolve};
+use std::collections::HashSet;
+
+use crate::kms::keys::{KeyIndex, Resolved};
 use crate::prelude::*;
 
 /// With an AWS managed key, the key policy cannot be changed, so who may decrypt the data is
@@ -60,9 +62,12 @@ impl Check for StoreUsesAwsManagedKey {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
-        for (account, region) in ctx.regions() {
-            for store in stores(region) {
-                judge(account, region, &store, out);
+        for account in ctx.accounts() {
+            let keys = KeyIndex::new(account);
+            for region in &account.regions {
+                for store in stores(region) {
+                    judge(account, region, &keys, &store, out);
+                }
             }
         }
     }
@@ -71,12 +76,13 @@ impl Check for StoreUsesAwsManagedKey {
 /// The encrypted stores of a region (unencrypted ones are ENC-3's business).
 fn stores(region: &Region) -> Vec<Store<'_>> {
     let mut stores = Vec::new();
+    let clusters: HashSet<&str> = region.db_clusters.iter().map(|c| c.id.as_str()).collect();
     for db in &region.db_instances {
         // An Aurora member is encrypted by its cluster's key: judged once, on the cluster.
         let in_cluster = db
             .cluster_id
-            .as_ref()
-            .is_some_and(|c| region.db_clusters.iter().any(|k| &k.id == c));
+            .as_deref()
+            .is_some_and(|c| clusters.contains(c));
         if db.storage_encrypted && !in_cluster {
             stores.push(Store {
                 kind: "RDS instance",
@@ -121,7 +127,13 @@ fn stores(region: &Region) -> Vec<Store<'_>> {
     stores
 }
 
-fn judge(account: &Account, region: &Region, store: &Store<'_>, out: &mut Sink) {
+fn judge(
+    account: &Account,
+    region: &Region,
+    keys: &KeyIndex<'_>,
+    store: &Store<'_>,
+    out: &mut Sink,
+) {
     let at = At::meta(&account.id, Some(&region.name), store.meta);
     let name = &store.meta.name;
     let Some(reference) = store.key.or(store.default_key) else {
@@ -134,7 +146,7 @@ fn judge(account: &Account, region: &Region, store: &Store<'_>, out: &mut Sink) 
         );
         return;
     };
-    match resolve(account, reference) {
+    match keys.resolve(reference) {
         Resolved::Customer(key) => {
             out.pass(
                 at,

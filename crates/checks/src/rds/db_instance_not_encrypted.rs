@@ -1,5 +1,9 @@
 //! RDS-001 `db-instance-not-encrypted`: an RDS DB instance stores its data unencrypted.
 
+use std::collections::HashSet;
+
+use rampart_model::storage::DbInstance;
+
 use crate::prelude::*;
 
 /// The database is usually where the customer data is.
@@ -39,29 +43,43 @@ impl Check for DbInstanceNotEncrypted {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
-        for (account, region, db) in ctx.each(|r| &r.db_instances) {
-            // Aurora members share their cluster's storage: RDS-002 judges the cluster.
-            if db
-                .cluster_id
-                .as_ref()
-                .is_some_and(|c| region.db_clusters.iter().any(|k| &k.id == c))
-            {
-                continue;
-            }
-            let at = At::meta(&account.id, Some(&region.name), &db.meta);
-            if db.storage_encrypted {
-                out.pass(at, format!("DB instance `{}` is encrypted at rest", db.id));
-            } else {
-                out.fail(
-                    at,
-                    format!(
-                        "DB instance `{}` ({}) is not encrypted at rest",
-                        db.id, db.engine
-                    ),
-                )
-                .with("engine", json!(db.engine))
-                .with("storage_encrypted", json!(false));
+        for (account, region) in ctx.regions() {
+            let clusters: HashSet<&str> =
+                region.db_clusters.iter().map(|c| c.id.as_str()).collect();
+            for db in &region.db_instances {
+                judge(account, region, &clusters, db, out);
             }
         }
+    }
+}
+
+fn judge(
+    account: &Account,
+    region: &Region,
+    clusters: &HashSet<&str>,
+    db: &DbInstance,
+    out: &mut Sink,
+) {
+    // Aurora members share their cluster's storage: RDS-002 judges the cluster.
+    if db
+        .cluster_id
+        .as_deref()
+        .is_some_and(|c| clusters.contains(c))
+    {
+        return;
+    }
+    let at = At::meta(&account.id, Some(&region.name), &db.meta);
+    if db.storage_encrypted {
+        out.pass(at, format!("DB instance `{}` is encrypted at rest", db.id));
+    } else {
+        out.fail(
+            at,
+            format!(
+                "DB instance `{}` ({}) is not encrypted at rest",
+                db.id, db.engine
+            ),
+        )
+        .with("engine", json!(db.engine))
+        .with("storage_encrypted", json!(false));
     }
 }
