@@ -4,7 +4,7 @@
 use crate::check::Check;
 
 pub(crate) mod filter_pattern;
-mod security_events;
+pub(crate) mod security_events;
 
 mod alarm_without_reachable_action;
 mod cloudtrail_changes_not_monitored;
