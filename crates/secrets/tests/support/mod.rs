@@ -1,0 +1,3 @@
+//! Test support shared by the integration tests and the `fixture_tree` example.
+
+pub mod tree;
