@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Audit snapshots, Terraform, CloudFormation (paths), or a live account (`scan aws`).
     Scan(cmd::scan::ScanArgs),
+    /// Read a live account into a snapshot (`collect aws -o snapshot.json[.zst]`).
+    Collect(cmd::collect::CollectArgs),
     /// The check catalogue: list, explain, regenerate docs.
     Checks(cmd::checks::ChecksArgs),
     /// Print the JSON Schema of the snapshot format.
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => cmd::scan::run(&args),
+        Command::Collect(args) => cmd::collect::run(&args),
         Command::Checks(args) => cmd::checks::run(&args),
         Command::Schema => cmd::schema(),
     };

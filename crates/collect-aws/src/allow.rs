@@ -308,9 +308,13 @@ impl Intercept for Guard {
         "rampart-read-only-guard"
     }
 
-    fn read_before_execution(
+    // `read_before_execution` runs before the operation's configuration (and so its `Metadata`)
+    // is in the bag for client-level interceptors; this hook runs after it, before anything is
+    // serialized or sent.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let Some(meta) = cfg.load::<Metadata>() else {
@@ -394,5 +398,61 @@ mod tests {
         assert!(!is_allowed("S3", "PutBucketPolicy"));
         assert!(!is_allowed("IAM", "CreateUser"));
         assert_eq!(action_of("S3", "ListBuckets"), Some("s3:ListAllMyBuckets"));
+    }
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use std::sync::Arc;
+
+    use aws_config::{BehaviorVersion, Region};
+    use aws_credential_types::Credentials;
+
+    use super::Guard;
+    use crate::stats::Stats;
+
+    fn client(stats: &Arc<Stats>) -> aws_sdk_ec2::Client {
+        // Port 9 on loopback: nothing listens; a request that got through would fail to connect.
+        let config = aws_sdk_ec2::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(Credentials::new("testing", "testing", None, None, "static"))
+            .interceptor(Guard::new(Arc::clone(stats)))
+            .build();
+        aws_sdk_ec2::Client::from_conf(config)
+    }
+
+    #[tokio::test]
+    async fn a_write_is_refused_before_it_is_sent() {
+        let stats = Arc::new(Stats::default());
+        let err = client(&stats)
+            .delete_vpc()
+            .vpc_id("vpc-1")
+            .send()
+            .await
+            .expect_err("must be refused");
+        let text = format!(
+            "{}",
+            aws_smithy_types::error::display::DisplayErrorContext(&err)
+        );
+        assert!(text.contains("not on the read-only allow-list"), "{text}");
+        assert_eq!(stats.total_requests(), 0, "nothing may be sent");
+    }
+
+    #[tokio::test]
+    async fn a_read_passes_the_guard_and_is_sent() {
+        let stats = Arc::new(Stats::default());
+        let err = client(&stats)
+            .describe_vpcs()
+            .send()
+            .await
+            .expect_err("nothing listens on port 9");
+        let text = format!(
+            "{}",
+            aws_smithy_types::error::display::DisplayErrorContext(&err)
+        );
+        assert!(!text.contains("allow-list"), "{text}");
+        assert!(stats.total_requests() >= 1, "the read was attempted");
     }
 }

@@ -39,11 +39,14 @@ impl CallError {
         match err {
             SdkError::ServiceError(ctx) => {
                 let status = ctx.raw().status().as_u16();
-                let code = ctx
-                    .err()
-                    .code()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| format!("HTTP {status}"));
+                let code = ctx.err().code().map(str::to_owned).unwrap_or_else(|| {
+                    if (200..300).contains(&status) {
+                        // A success status whose body the SDK could not parse.
+                        "UnparseableResponse".to_owned()
+                    } else {
+                        format!("HTTP {status}")
+                    }
+                });
                 let message = ctx
                     .err()
                     .message()
@@ -94,6 +97,8 @@ impl CallError {
                 | "InvalidClientTokenId"
         ) {
             "the region is not enabled for this account, or the credentials are not valid there"
+        } else if self.code == "UnparseableResponse" {
+            "the endpoint answered with a response the SDK could not parse"
         } else if self.code == "Timeout" || self.code == "DispatchFailure" {
             "the call did not complete"
         } else {

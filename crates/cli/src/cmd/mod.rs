@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod checks;
+pub mod collect;
 pub mod scan;
 
 use crate::Outcome;

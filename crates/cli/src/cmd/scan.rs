@@ -19,15 +19,26 @@ pub struct ScanArgs {
     pub checks: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Live-account options (used with `aws`).
+    #[command(flatten, next_help_heading = "Live account (scan aws)")]
+    pub aws: crate::cmd::collect::AwsArgs,
 }
 
 /// Runs `rampart scan`.
 pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let (config, config_path) = args.output.config()?;
-    if args.paths.first().is_some_and(|p| p == "aws") && !std::path::Path::new("aws").exists() {
-        anyhow::bail!("live scanning (`rampart scan aws`) is not available in this build yet");
-    }
-    let inventory = crate::inputs::load(&args.paths)?;
+    let live = args.paths.iter().any(|p| p == "aws") && !std::path::Path::new("aws").exists();
+    let inventory = if live {
+        // Collect the live account, then audit it with any other inputs given beside it.
+        let mut inventory = crate::cmd::collect::live(&args.aws)?;
+        let rest: Vec<String> = args.paths.iter().filter(|p| *p != "aws").cloned().collect();
+        if !rest.is_empty() {
+            inventory.merge(crate::inputs::load(&rest)?);
+        }
+        inventory
+    } else {
+        crate::inputs::load(&args.paths)?
+    };
     audit(args, &config, config_path, &inventory)
 }
 

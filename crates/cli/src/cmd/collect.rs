@@ -1,0 +1,162 @@
+//! `rampart collect aws -o snapshot.json[.zst]`: read a live account (or organization) into a
+//! snapshot; and the live-collection options shared with `rampart scan aws`.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use rampart_collect_aws::progress::{Bar, Silent};
+use rampart_collect_aws::{Collection, Options, Progress, Regions};
+use rampart_model::Inventory;
+
+use crate::Outcome;
+
+/// How to reach the live account.
+#[derive(Debug, Args, Clone)]
+pub struct AwsArgs {
+    /// A named profile from the AWS config files (default: the standard credential chain).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Assume this role first, with the credentials found.
+    #[arg(long)]
+    pub role_arn: Option<String>,
+    /// The external id for `--role-arn` and `--org-role`.
+    #[arg(long)]
+    pub external_id: Option<String>,
+    /// `all` (every enabled region) or a comma-separated list.
+    #[arg(long, default_value = "all")]
+    pub regions: String,
+    /// Send every request to this endpoint (an emulator, a VPC endpoint).
+    #[arg(long, env = "AWS_ENDPOINT_URL")]
+    pub endpoint_url: Option<String>,
+    /// At most this many requests per second per account, region and service (0: no limit).
+    #[arg(long, default_value_t = 20.0)]
+    pub max_rps: f64,
+    /// Read every account of the AWS Organization (from its management or delegated account).
+    #[arg(long)]
+    pub org: bool,
+    /// The role assumed in each member account with `--org`.
+    #[arg(long, default_value = "OrganizationAccountAccessRole")]
+    pub org_role: String,
+    /// Member accounts read at once with `--org`.
+    #[arg(long, default_value_t = 4)]
+    pub max_accounts: usize,
+    /// Attempts per API call (adaptive retry with backoff).
+    #[arg(long, default_value_t = 5)]
+    pub max_attempts: u32,
+    /// Print a per-service summary of calls, errors and time on stderr.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+}
+
+impl AwsArgs {
+    fn options(&self) -> anyhow::Result<Options> {
+        let regions: Regions = self.regions.parse().map_err(anyhow::Error::msg)?;
+        if !(self.max_rps.is_finite() && self.max_rps >= 0.0) {
+            bail!("--max-rps must be a non-negative number");
+        }
+        Ok(Options {
+            profile: self.profile.clone(),
+            role_arn: self.role_arn.clone(),
+            external_id: self.external_id.clone(),
+            regions,
+            endpoint_url: self.endpoint_url.clone(),
+            max_rps: self.max_rps,
+            org: self.org,
+            org_role: self.org_role.clone(),
+            max_accounts: self.max_accounts.max(1),
+            max_attempts: self.max_attempts.max(1),
+            ..Options::default()
+        })
+    }
+}
+
+/// Arguments of `rampart collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// What to collect: `aws`.
+    pub source: String,
+    /// The snapshot to write (`.json`, or `.json.zst` for zstd); `-` for standard output.
+    #[arg(long, short = 'o')]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
+/// Runs `rampart collect`.
+pub fn run(args: &CollectArgs) -> anyhow::Result<Outcome> {
+    if args.source != "aws" {
+        bail!(
+            "cannot collect `{}`: the only live source is `aws`",
+            args.source
+        );
+    }
+    let inventory = live(&args.aws)?;
+    if args.output.as_os_str() == "-" {
+        let stdout = std::io::stdout();
+        let mut lock = std::io::BufWriter::new(stdout.lock());
+        rampart_model::snapshot::to_writer(&mut lock, &inventory)?;
+        lock.flush()?;
+    } else {
+        rampart_model::snapshot::write(&args.output, &inventory)
+            .with_context(|| format!("writing the snapshot `{}`", args.output.display()))?;
+        eprintln!(
+            "rampart: wrote {} ({} resources, {} gaps)",
+            args.output.display(),
+            inventory.resource_count(),
+            inventory.gaps.len()
+        );
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Collects the live account described by `args`, reporting progress on stderr.
+pub fn live(args: &AwsArgs) -> anyhow::Result<Inventory> {
+    let options = args.options()?;
+    if let Some(url) = &options.endpoint_url {
+        // Requests are signed with whatever credentials were found: say where they go.
+        eprintln!("rampart: endpoint override: every AWS request goes to {url}");
+    }
+    let progress: Arc<dyn Progress> = if std::io::stderr().is_terminal() {
+        Arc::new(Bar::stderr())
+    } else {
+        Arc::new(Silent)
+    };
+    let collection = rampart_collect_aws::collect_blocking(&options, progress)?;
+    if args.verbose {
+        print_summary(&collection);
+    }
+    Ok(collection.inventory)
+}
+
+fn print_summary(c: &Collection) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "{:<28} {:>9} {:>7} {:>5} {:>10} {:>10}",
+        "service", "requests", "errors", "gaps", "busy", "throttled"
+    );
+    for s in &c.stats {
+        let _ = writeln!(
+            err,
+            "{:<28} {:>9} {:>7} {:>5} {:>9.2}s {:>9.2}s",
+            s.service,
+            s.requests,
+            s.errors,
+            s.gaps,
+            s.busy.as_secs_f64(),
+            s.throttled.as_secs_f64()
+        );
+    }
+    let total: u64 = c.stats.iter().map(|s| s.requests).sum();
+    let _ = writeln!(
+        err,
+        "collected {} resources, {} gaps, {} requests in {:.2}s",
+        c.inventory.resource_count(),
+        c.inventory.gaps.len(),
+        total,
+        c.elapsed.as_secs_f64()
+    );
+}
