@@ -1,0 +1,91 @@
+//! VPC-009 `private-bucket-without-vpc-endpoint-condition`: a private bucket's policy does not
+//! tie access to the VPC endpoint.
+
+use crate::prelude::*;
+use crate::s3::facts::{condition_keys, public_reasons, statements};
+
+/// For a bucket only the backend should use, the policy can say "only through our VPC endpoint";
+/// then a leaked credential used from elsewhere gets nothing.
+pub struct PrivateBucketWithoutVpcEndpointCondition;
+
+static META: CheckMeta = CheckMeta {
+    code: "VPC-009",
+    name: "private-bucket-without-vpc-endpoint-condition",
+    title: "Private bucket is not restricted to a VPC endpoint",
+    severity: Severity::Low,
+    controls: &["NET-12"],
+    inputs: Input::LSTC,
+    compliance: &[],
+    needs: &[
+        data::S3_BUCKETS,
+        data::S3_BUCKET_POLICY,
+        data::S3_BUCKET_ACL,
+    ],
+    rationale: "Traffic from a VPC to S3 through a gateway endpoint never crosses the internet, and a \
+                bucket policy that denies requests lacking `aws:SourceVpce` (or `aws:SourceVpc`) makes \
+                the bucket unusable from anywhere else, even with valid stolen credentials. rampart \
+                checks the bucket side (partial control): buckets that are not public and whose \
+                policy names no VPC endpoint or VPC condition are reported. Whether every legitimate \
+                reader really sits behind the endpoint is for the auditor to confirm.",
+    remediation: RemediationText {
+        text: "Add a Deny statement for requests whose `aws:SourceVpce` is not the backend VPC's S3 \
+               endpoint (exempting the roles that administer the bucket), after creating the gateway \
+               endpoint.",
+        cli: Some(
+            "aws s3api put-bucket-policy --bucket <bucket> --policy file://deny-outside-vpce.json",
+        ),
+        terraform: Some(
+            "data \"aws_iam_policy_document\" \"vpce_only\" {\n  statement {\n    effect    = \"Deny\"\n    actions   = [\"s3:*\"]\n    resources = [aws_s3_bucket.data.arn, \"${aws_s3_bucket.data.arn}/*\"]\n    principals {\n      type        = \"*\"\n      identifiers = [\"*\"]\n    }\n    condition {\n      test     = \"StringNotEquals\"\n      variable = \"aws:SourceVpce\"\n      values   = [aws_vpc_endpoint.s3.id]\n    }\n  }\n}",
+        ),
+    },
+    manual: false,
+};
+
+impl Check for PrivateBucketWithoutVpcEndpointCondition {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
+        for account in ctx.accounts() {
+            for bucket in &account.buckets {
+                if !public_reasons(account, bucket).is_empty() {
+                    continue; // public on purpose or not: other checks judge that
+                }
+                let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
+                let keys: Vec<String> = bucket
+                    .policy
+                    .as_ref()
+                    .map(|p| statements(p).into_iter().flat_map(condition_keys).collect())
+                    .unwrap_or_default();
+                let vpce: Vec<&String> = keys
+                    .iter()
+                    .filter(|k| *k == "aws:sourcevpce" || *k == "aws:sourcevpc")
+                    .collect();
+                if vpce.is_empty() {
+                    let why = if bucket.policy.is_none() {
+                        "has no bucket policy"
+                    } else {
+                        "has a policy with no aws:SourceVpce or aws:SourceVpc condition"
+                    };
+                    out.fail(
+                        at,
+                        format!(
+                            "private bucket `{}` {why}: it can be used from outside the VPC",
+                            bucket.meta.name
+                        ),
+                    )
+                    .with("policy_condition_keys", json!(keys));
+                } else {
+                    out.pass(
+                        at,
+                        format!(
+                            "bucket `{}` restricts access with {}",
+                            bucket.meta.name, vpce[0]
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
