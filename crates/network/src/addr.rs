@@ -267,7 +267,16 @@ const NON_PUBLIC_V4: &[&str] = &[
 /// examples and fixtures use them to stand for "some internet address", so they are treated as
 /// internet sources. IPv6: the global unicast block `2000::/3`.
 #[must_use]
-pub fn public_space(family: Family) -> Vec<(u128, u128)> {
+pub fn public_space(family: Family) -> &'static [(u128, u128)] {
+    static V4: std::sync::OnceLock<Vec<(u128, u128)>> = std::sync::OnceLock::new();
+    static V6: std::sync::OnceLock<Vec<(u128, u128)>> = std::sync::OnceLock::new();
+    match family {
+        Family::V4 => V4.get_or_init(|| compute_public_space(family)),
+        Family::V6 => V6.get_or_init(|| compute_public_space(family)),
+    }
+}
+
+fn compute_public_space(family: Family) -> Vec<(u128, u128)> {
     match family {
         Family::V4 => {
             let reserved: Vec<(u128, u128)> = NON_PUBLIC_V4
@@ -330,10 +339,10 @@ mod tests {
         assert_eq!(intersect(&a, &[(15, 32)]), vec![(15, 20), (30, 32)]);
         let public = public_space(Family::V4);
         let ten = Cidr::parse("10.0.0.0/8").expect("cidr");
-        assert!(intersect(&public, &[(ten.lo, ten.hi)]).is_empty());
+        assert!(intersect(public, &[(ten.lo, ten.hi)]).is_empty());
         let doc = Cidr::parse("203.0.113.0/24").expect("cidr");
         assert_eq!(
-            intersect(&public, &[(doc.lo, doc.hi)]),
+            intersect(public, &[(doc.lo, doc.hi)]),
             vec![(doc.lo, doc.hi)]
         );
     }

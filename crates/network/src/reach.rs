@@ -687,7 +687,7 @@ impl<'a> RegionNetwork<'a> {
                             "route table {} ({} → {})",
                             table.id, route.destination, route.target
                         );
-                        for piece in intersect(&public, &[*iv]) {
+                        for piece in intersect(public, &[*iv]) {
                             out.push((piece, label.clone()));
                         }
                     }

@@ -47,16 +47,21 @@ impl SgSpaces {
     /// or several rules that add up to it.
     #[must_use]
     pub fn open_to_internet(&self, family: Family, protos: (u8, u8), ports: (u16, u16)) -> bool {
+        let want = Space {
+            family,
+            addr: (0, family.max()),
+            proto: protos,
+            port: ports,
+        };
         let relevant: Vec<Space> = self
             .spaces
             .iter()
-            .filter(|(s, _)| s.family == family)
-            .map(|(s, _)| *s)
+            .filter_map(|(s, _)| s.intersect(&want))
             .collect();
         if relevant.is_empty() {
             return false;
         }
-        public_space(family).into_iter().all(|addr| {
+        public_space(family).iter().copied().all(|addr| {
             let b = Space {
                 family,
                 addr,
