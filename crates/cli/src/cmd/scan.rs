@@ -17,6 +17,9 @@ pub struct ScanArgs {
     /// Run only these checks (codes, comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub checks: Vec<String>,
+    /// Terraform variable files (like `terraform -var-file`), for the Terraform directories given.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<std::path::PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Live-account options (used with `aws`).
@@ -37,7 +40,7 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         }
         inventory
     } else {
-        crate::inputs::load(&args.paths)?
+        crate::inputs::load_with(&args.paths, &args.var_files)?
     };
     audit(args, &config, config_path, &inventory)
 }
@@ -60,7 +63,8 @@ pub fn audit(
     }
     let now = inventory.collected_at.unwrap_or_else(Timestamp::now);
     let ctx = Context::new(inventory, config, now);
-    let out = rampart_checks::run(&ctx, &checks);
+    let mut out = rampart_checks::run(&ctx, &checks);
+    crate::inputs::apply_inline_waivers(&mut out.findings, inventory);
     let report = crate::output::report(
         inventory.inputs.clone(),
         Some(now),

@@ -1,0 +1,584 @@
+//! CloudFormation templates (JSON and YAML, SAM's common types) evaluated to [`Raw`] resources.
+//!
+//! Intrinsic functions are evaluated with parameter defaults (a parameter without a default is
+//! unknown). Conditions are not decided from defaults: every condition a resource's `Fn::If`
+//! uses is tried both ways, and when the branches give different resources each one is audited
+//! on its own, named by its branch (`UseKms=false`), so a finding says which branch fails.
+
+pub mod node;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rampart_model::Origin;
+use rampart_model::inventory::DeclaredDefault;
+
+use self::node::{N, Node};
+use crate::raw::{Collected, Raw};
+use crate::value::{COLUMN_KEY, LINE_KEY, Value};
+use crate::waiver::{self, WaiverComment};
+
+/// At most this many conditions are tried both ways per resource (2^4 variants).
+const MAX_BRANCH_CONDITIONS: usize = 4;
+
+/// Template files in a directory (recursively), by content.
+#[must_use]
+pub fn templates_in(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if e.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if crate::looks_like_template(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+struct Ctx<'a> {
+    params: BTreeMap<String, Value>,
+    mappings: Option<&'a Node>,
+    conditions: BTreeMap<String, &'a Node>,
+    assume: BTreeMap<String, bool>,
+    refs: BTreeMap<String, (String, String)>,
+    region: String,
+}
+
+/// Reads one template into `out`.
+pub fn load(text: &str, display: &str, out: &mut Collected) {
+    let root = match node::parse(text, display) {
+        Ok(n) => n,
+        Err(e) => return out.file_error(e),
+    };
+    let Some(resources) = root.get("Resources") else {
+        return out.file_error(crate::raw::IacError {
+            file: display.to_owned(),
+            line: 1,
+            column: 1,
+            message: "no `Resources` section: not a CloudFormation template".to_owned(),
+        });
+    };
+    out.files_read += 1;
+    let lines: Vec<&str> = text.lines().collect();
+    let mut ctx = Ctx {
+        params: BTreeMap::new(),
+        mappings: root.get("Mappings"),
+        conditions: BTreeMap::new(),
+        assume: BTreeMap::new(),
+        refs: BTreeMap::new(),
+        region: crate::DEFAULT_REGION.to_owned(),
+    };
+    for (name, p) in root
+        .get("Parameters")
+        .map(Node::entries)
+        .unwrap_or_default()
+    {
+        let default = p.get("Default").map(|d| ctx.eval(d, 0));
+        let list_type = p
+            .get("Type")
+            .and_then(Node::as_str)
+            .is_some_and(|t| t.starts_with("List<") || t == "CommaDelimitedList");
+        let value = match default {
+            Some(Value::String(s)) if list_type => Value::List(
+                s.split(',')
+                    .map(|x| Value::str(x.trim().to_owned()))
+                    .collect(),
+            ),
+            Some(v) => v,
+            None => match p.get("AllowedValues").map(|a| &a.n) {
+                Some(N::Seq(vals)) if vals.len() == 1 => {
+                    vals.first().map_or(Value::Unknown, |v| ctx.eval(v, 0))
+                }
+                _ => Value::Unknown,
+            },
+        };
+        if let Some(d) = p.get("Default") {
+            if let Some(text) = ctx.eval(d, 0).as_string().filter(|t| !t.is_empty()) {
+                out.declared_defaults.push(DeclaredDefault {
+                    kind: "cloudformation-parameter".to_owned(),
+                    name: name.clone(),
+                    value: text,
+                    marked_sensitive: p.get("NoEcho").is_some_and(|n| {
+                        matches!(n.n, N::Bool(true)) || n.as_str() == Some("true")
+                    }),
+                    origin: Origin::file(display, p.line, p.column, &format!("Parameters.{name}")),
+                });
+            }
+        }
+        ctx.params.insert(name.clone(), value);
+    }
+    for (name, c) in root
+        .get("Conditions")
+        .map(Node::entries)
+        .unwrap_or_default()
+    {
+        ctx.conditions.insert(name.clone(), c);
+    }
+    // What `Ref` and `Fn::GetAtt …Arn` give for each resource.
+    for (id, r) in resources.entries() {
+        let kind = r
+            .get("Type")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let props = r.get("Properties");
+        let named = |k: &str| {
+            props
+                .and_then(|p| p.get(k))
+                .map(|n| ctx.eval(n, 0))
+                .and_then(|v| v.as_string())
+        };
+        let ref_value = match kind.as_str() {
+            "AWS::S3::Bucket" => named("BucketName"),
+            "AWS::IAM::Role" => named("RoleName"),
+            "AWS::IAM::User" => named("UserName"),
+            "AWS::IAM::Group" => named("GroupName"),
+            "AWS::Logs::LogGroup" => named("LogGroupName"),
+            _ => None,
+        }
+        .unwrap_or_else(|| id.clone());
+        let arn = synth_arn(&kind, &ref_value);
+        ctx.refs.insert(id.clone(), (ref_value, arn));
+    }
+    // SAM globals apply to every function.
+    let globals = root.get("Globals").and_then(|g| g.get("Function"));
+    for (id, r) in resources.entries() {
+        let kind = r
+            .get("Type")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let mut used = Vec::new();
+        if let Some(p) = r.get("Properties") {
+            conditions_used(p, &mut used);
+        }
+        used.sort();
+        used.dedup();
+        let fixed: Vec<String> = used.iter().skip(MAX_BRANCH_CONDITIONS).cloned().collect();
+        used.truncate(MAX_BRANCH_CONDITIONS);
+        let own = r.get("Condition").and_then(Node::as_str).map(str::to_owned);
+        let mut variants: Vec<(String, Value)> = Vec::new();
+        for combo in 0..(1usize << used.len()) {
+            ctx.assume.clear();
+            for (bit, c) in used.iter().enumerate() {
+                ctx.assume.insert(c.clone(), combo & (1 << bit) != 0);
+            }
+            for c in &fixed {
+                let v = ctx.condition(c, 0).unwrap_or(false);
+                ctx.assume.insert(c.clone(), v);
+            }
+            if let Some(c) = &own {
+                if ctx.assume.get(c) == Some(&false) {
+                    continue; // not created on this branch
+                }
+            }
+            let mut props = r
+                .get("Properties")
+                .map_or(Value::Map(BTreeMap::new()), |p| ctx.eval(p, 0));
+            if kind == "AWS::Serverless::Function" {
+                if let (Some(g), Value::Map(m)) = (globals, &mut props) {
+                    if let Value::Map(gm) = ctx.eval(g, 0) {
+                        for (k, v) in gm {
+                            m.entry(k).or_insert(v);
+                        }
+                    }
+                }
+            }
+            if let Value::Map(m) = &mut props {
+                if let Some(meta) = r.get("Metadata") {
+                    m.insert("@Metadata".to_owned(), ctx.eval(meta, 0));
+                }
+            }
+            let label: Vec<String> = used
+                .iter()
+                .map(|c| format!("{c}={}", ctx.assume.get(c).copied().unwrap_or(false)))
+                .collect();
+            if !variants.iter().any(|(_, v)| *v == props) {
+                variants.push((label.join(","), props));
+            }
+        }
+        let mut waivers = waiver::around(&lines, r.line.saturating_sub(1).max(1));
+        waivers.extend(waiver::around(&lines, r.line));
+        waivers.dedup();
+        waivers.extend(metadata_waivers(r, r.line));
+        let single = variants.len() == 1;
+        let (ref_value, _) = ctx.refs.get(id).cloned().unwrap_or_default();
+        for (branch, attrs) in variants {
+            out.raws.push(Raw {
+                kind: kind.clone(),
+                address: id.clone(),
+                id: ref_value.clone(),
+                origin: Origin::file(display, r.line, r.column, id),
+                attrs,
+                scope: display.to_owned(),
+                waivers: waivers.clone(),
+                branch: if single { String::new() } else { branch },
+            });
+        }
+    }
+    let _ = &ctx.region;
+}
+
+/// `Metadata: { rampart: { ignore: [ {check: S3-003, reason: …} | "S3-003 reason" ] } }`.
+fn metadata_waivers(r: &Node, line: u32) -> Vec<WaiverComment> {
+    let Some(list) = r
+        .get("Metadata")
+        .and_then(|m| m.get("rampart"))
+        .and_then(|m| m.get("ignore"))
+    else {
+        return Vec::new();
+    };
+    let items: Vec<&Node> = match &list.n {
+        N::Seq(s) => s.iter().collect(),
+        _ => vec![list],
+    };
+    items
+        .into_iter()
+        .filter_map(|it| match &it.n {
+            N::Str(s) => waiver::parse_line(&format!("rampart:ignore {s}"), it.line),
+            N::Map(_) => {
+                let code = it
+                    .get("check")
+                    .or_else(|| it.get("id"))
+                    .or_else(|| it.get("code"))
+                    .and_then(Node::as_str)?;
+                let reason = it
+                    .get("reason")
+                    .or_else(|| it.get("comment"))
+                    .and_then(Node::as_str)
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty());
+                Some(WaiverComment {
+                    checks: vec![code.to_ascii_uppercase()],
+                    reason: reason.map(str::to_owned),
+                    line: if it.line > 0 { it.line } else { line },
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn conditions_used(n: &Node, out: &mut Vec<String>) {
+    match &n.n {
+        N::Map(m) => {
+            for (k, v) in m {
+                if k == "Fn::If" {
+                    if let N::Seq(args) = &v.n {
+                        if let Some(c) = args.first().and_then(Node::as_str) {
+                            out.push(c.to_owned());
+                        }
+                    }
+                }
+                conditions_used(v, out);
+            }
+        }
+        N::Seq(s) => s.iter().for_each(|x| conditions_used(x, out)),
+        _ => {}
+    }
+}
+
+fn synth_arn(kind: &str, name: &str) -> String {
+    let acct = crate::ACCOUNT_ID;
+    let region = crate::DEFAULT_REGION;
+    match kind {
+        "AWS::S3::Bucket" => format!("arn:aws:s3:::{name}"),
+        "AWS::IAM::Role" => format!("arn:aws:iam::{acct}:role/{name}"),
+        "AWS::IAM::User" => format!("arn:aws:iam::{acct}:user/{name}"),
+        "AWS::IAM::Group" => format!("arn:aws:iam::{acct}:group/{name}"),
+        "AWS::IAM::ManagedPolicy" => format!("arn:aws:iam::{acct}:policy/{name}"),
+        "AWS::KMS::Key" => format!("arn:aws:kms:{region}:{acct}:key/{name}"),
+        "AWS::SNS::Topic" => format!("arn:aws:sns:{region}:{acct}:{name}"),
+        "AWS::Logs::LogGroup" => format!("arn:aws:logs:{region}:{acct}:log-group:{name}"),
+        "AWS::DynamoDB::Table" => format!("arn:aws:dynamodb:{region}:{acct}:table/{name}"),
+        "AWS::Lambda::Function" | "AWS::Serverless::Function" => {
+            format!("arn:aws:lambda:{region}:{acct}:function:{name}")
+        }
+        _ => {
+            let mut parts = kind.split("::");
+            let service = parts.nth(1).unwrap_or("unknown").to_ascii_lowercase();
+            let res = parts.next().unwrap_or("resource").to_ascii_lowercase();
+            format!("arn:aws:{service}:{region}:{acct}:{res}/{name}")
+        }
+    }
+}
+
+const MAX_DEPTH: usize = 128;
+
+impl Ctx<'_> {
+    fn eval(&self, n: &Node, depth: usize) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Unknown;
+        }
+        let d = depth + 1;
+        match &n.n {
+            N::Null => Value::Null,
+            N::Bool(b) => Value::Bool(*b),
+            N::Num(x) => Value::Number(*x),
+            N::Str(s) => Value::String(s.clone()),
+            N::Seq(items) => Value::List(
+                items
+                    .iter()
+                    .map(|i| self.eval(i, d))
+                    .filter(|v| !is_no_value(v))
+                    .collect(),
+            ),
+            N::Map(m) => {
+                if let [(k, arg)] = m.as_slice() {
+                    if k == "Ref" || k == "Condition" || k.starts_with("Fn::") {
+                        return self.intrinsic(k, arg, d);
+                    }
+                }
+                let mut out = BTreeMap::new();
+                for (k, v) in m {
+                    let v = self.eval(v, d);
+                    if !is_no_value(&v) {
+                        out.insert(k.clone(), v);
+                    }
+                }
+                out.insert(LINE_KEY.to_owned(), Value::Number(f64::from(n.line)));
+                out.insert(COLUMN_KEY.to_owned(), Value::Number(f64::from(n.column)));
+                Value::Map(out)
+            }
+        }
+    }
+
+    fn intrinsic(&self, f: &str, arg: &Node, d: usize) -> Value {
+        let args: Vec<&Node> = match &arg.n {
+            N::Seq(s) => s.iter().collect(),
+            _ => vec![arg],
+        };
+        let a = |i: usize| args.get(i).map_or(Value::Null, |n| self.eval(n, d));
+        match f {
+            "Ref" => {
+                let name = arg
+                    .as_str()
+                    .map(str::to_owned)
+                    .or_else(|| self.eval(arg, d).as_string())
+                    .unwrap_or_default();
+                self.reference(&name)
+            }
+            "Condition" => arg
+                .as_str()
+                .and_then(|c| self.condition(c, d))
+                .map_or(Value::Unknown, Value::Bool),
+            "Fn::GetAtt" => {
+                let (res, attr) = match (a(0).as_string(), a(1).as_string()) {
+                    (Some(r), Some(at)) => (r, at),
+                    (Some(r), None) => match r.split_once('.') {
+                        Some((x, y)) => (x.to_owned(), y.to_owned()),
+                        None => return Value::Unknown,
+                    },
+                    _ => return Value::Unknown,
+                };
+                match self.refs.get(&res) {
+                    Some((id, arn)) => match attr.as_str() {
+                        "Arn" => Value::str(arn.clone()),
+                        "GroupId" | "Id" | "KeyId" | "AllocationId" | "RoleId" | "TopicName" => {
+                            Value::str(id.clone())
+                        }
+                        _ => Value::Unknown,
+                    },
+                    None => Value::Unknown,
+                }
+            }
+            "Fn::Sub" => {
+                let template = a(0);
+                let vars = if args.len() > 1 { a(1) } else { Value::Null };
+                match template.as_str() {
+                    Some(t) => self.sub(t, &vars),
+                    None => Value::Unknown,
+                }
+            }
+            "Fn::Join" => {
+                let (Some(sep), Value::List(items)) = (a(0).as_string(), a(1)) else {
+                    return Value::Unknown;
+                };
+                let mut parts = Vec::new();
+                for it in items {
+                    match it.as_string() {
+                        Some(s) => parts.push(s),
+                        None => return Value::Unknown,
+                    }
+                }
+                Value::String(parts.join(&sep))
+            }
+            "Fn::Select" => match (a(0).as_i64(), a(1)) {
+                (Some(i), Value::List(l)) => usize::try_from(i)
+                    .ok()
+                    .and_then(|i| l.get(i).cloned())
+                    .unwrap_or(Value::Unknown),
+                _ => Value::Unknown,
+            },
+            "Fn::Split" => match (a(0).as_string(), a(1).as_string()) {
+                (Some(sep), Some(s)) if !sep.is_empty() => Value::List(
+                    s.split(sep.as_str())
+                        .map(|x| Value::str(x.to_owned()))
+                        .collect(),
+                ),
+                _ => Value::Unknown,
+            },
+            "Fn::If" => {
+                let Some(c) = args.first().and_then(|n| n.as_str()) else {
+                    return Value::Unknown;
+                };
+                match self.assume.get(c).copied().or_else(|| self.condition(c, d)) {
+                    Some(true) => a(1),
+                    Some(false) => a(2),
+                    None => Value::Unknown,
+                }
+            }
+            "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" => self
+                .boolean(f, &args, d)
+                .map_or(Value::Unknown, Value::Bool),
+            "Fn::FindInMap" => {
+                let (Some(m), Some(k1), Some(k2)) =
+                    (a(0).as_string(), a(1).as_string(), a(2).as_string())
+                else {
+                    return args
+                        .get(3)
+                        .and_then(|x| x.get("DefaultValue"))
+                        .map_or(Value::Unknown, |x| self.eval(x, d));
+                };
+                self.mappings
+                    .and_then(|mp| mp.get(&m))
+                    .and_then(|x| x.get(&k1))
+                    .and_then(|x| x.get(&k2))
+                    .map_or(Value::Unknown, |x| self.eval(x, d))
+            }
+            "Fn::Base64" => a(0),
+            "Fn::ToJsonString" => {
+                let v = a(0);
+                if v.has_unknown() {
+                    Value::Unknown
+                } else {
+                    Value::String(v.to_json().to_string())
+                }
+            }
+            "Fn::Length" => match a(0) {
+                #[allow(clippy::cast_precision_loss)]
+                Value::List(l) => Value::Number(l.len() as f64),
+                _ => Value::Unknown,
+            },
+            _ => Value::Unknown,
+        }
+    }
+
+    fn reference(&self, name: &str) -> Value {
+        match name {
+            "AWS::Region" => Value::str(self.region.clone()),
+            "AWS::AccountId" => Value::str(crate::ACCOUNT_ID),
+            "AWS::Partition" => Value::str("aws"),
+            "AWS::URLSuffix" => Value::str("amazonaws.com"),
+            "AWS::NoValue" => Value::str(NO_VALUE),
+            "AWS::StackName" => Value::str("stack"),
+            "AWS::StackId" | "AWS::NotificationARNs" => Value::Unknown,
+            _ => {
+                if let Some(v) = self.params.get(name) {
+                    return v.clone();
+                }
+                self.refs
+                    .get(name)
+                    .map_or(Value::Unknown, |(id, _)| Value::str(id.clone()))
+            }
+        }
+    }
+
+    fn sub(&self, t: &str, vars: &Value) -> Value {
+        let mut out = String::new();
+        let mut rest = t;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                rest = "";
+                break;
+            };
+            let name = &after[..end];
+            if let Some(lit) = name.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(lit);
+                out.push('}');
+            } else {
+                let v = match vars.get(name) {
+                    Value::Null => match name.split_once('.') {
+                        Some((res, attr)) if self.refs.contains_key(res) => {
+                            let (id, arn) = self.refs.get(res).cloned().unwrap_or_default();
+                            match attr {
+                                "Arn" => Value::str(arn),
+                                "GroupId" | "Id" | "KeyId" => Value::str(id),
+                                _ => Value::Unknown,
+                            }
+                        }
+                        _ => self.reference(name),
+                    },
+                    v => v.clone(),
+                };
+                match v.as_string() {
+                    Some(s) => out.push_str(&s),
+                    None => return Value::Unknown,
+                }
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Value::String(out)
+    }
+
+    fn condition(&self, name: &str, d: usize) -> Option<bool> {
+        if let Some(v) = self.assume.get(name) {
+            return Some(*v);
+        }
+        if d > MAX_DEPTH {
+            return None;
+        }
+        let n = self.conditions.get(name)?;
+        self.eval(n, d + 1).as_bool()
+    }
+
+    fn boolean(&self, f: &str, args: &[&Node], d: usize) -> Option<bool> {
+        let b = |n: &Node| self.eval(n, d).as_bool();
+        match f {
+            "Fn::Equals" => {
+                let x = self.eval(args.first()?, d);
+                let y = self.eval(args.get(1)?, d);
+                if x.has_unknown() || y.has_unknown() {
+                    return None;
+                }
+                Some(
+                    x.as_string()
+                        .zip(y.as_string())
+                        .map_or(x == y, |(p, q)| p == q),
+                )
+            }
+            "Fn::Not" => b(args.first()?).map(|x| !x),
+            "Fn::And" => {
+                let vals: Option<Vec<bool>> = args.iter().map(|n| b(n)).collect();
+                vals.map(|v| v.into_iter().all(|x| x))
+            }
+            _ => {
+                let vals: Option<Vec<bool>> = args.iter().map(|n| b(n)).collect();
+                vals.map(|v| v.into_iter().any(|x| x))
+            }
+        }
+    }
+}
+
+/// What `Ref: AWS::NoValue` evaluates to: the property is removed.
+const NO_VALUE: &str = "\u{0}AWS::NoValue";
+
+fn is_no_value(v: &Value) -> bool {
+    v.as_str() == Some(NO_VALUE)
+}

@@ -1,0 +1,294 @@
+//! Resources as declared ([`Raw`]) into the Inventory, one mapper per IaC language.
+//!
+//! Unknown values follow one rule: the field gets the value under which no check fails, and the
+//! resource gets a [`Gap`] on the data set, so the runner withdraws the pass and reports
+//! `not_assessed` — never a pass, never a false failure. Whatever is known still fails.
+
+pub mod cfn;
+pub mod policy;
+pub mod tf;
+
+use rampart_model::iam::{InlinePolicy, RootUser};
+use rampart_model::inventory::DeclaredDefault;
+use rampart_model::network::{Peer, SgRule};
+use rampart_model::{Account, Gap, InlineWaiver, Meta, Origin, Region, Tags, data};
+
+use crate::raw::Raw;
+use crate::value::Value;
+
+/// Builds one pseudo-account from the resources of one input.
+#[derive(Debug)]
+pub struct Builder {
+    /// The account being filled.
+    pub account: Account,
+    /// The region resources go to.
+    pub region: String,
+    /// Gaps: unknowns, undeclared data.
+    pub gaps: Vec<Gap>,
+    /// Inline waivers found on resources.
+    pub waivers: Vec<InlineWaiver>,
+    /// The input's label for gaps (`main.tf`, `template.yaml`).
+    pub operation: String,
+}
+
+impl Builder {
+    /// An empty builder.
+    #[must_use]
+    pub fn new(region: &str, operation: &str) -> Self {
+        Builder {
+            account: Account::new(crate::ACCOUNT_ID),
+            region: region.to_owned(),
+            gaps: Vec::new(),
+            waivers: Vec::new(),
+            operation: operation.to_owned(),
+        }
+    }
+
+    /// The region every regional resource goes to.
+    pub fn region(&mut self) -> &mut Region {
+        let name = self.region.clone();
+        self.account.region_mut(&name)
+    }
+
+    /// The `Meta` of a resource; records its waivers.
+    pub fn meta(
+        &mut self,
+        raw: &Raw,
+        arn: Option<String>,
+        name: Option<String>,
+        tags: &Value,
+    ) -> Meta {
+        let arn = arn.unwrap_or_else(|| raw.iac_arn());
+        for w in &raw.waivers {
+            for check in &w.checks {
+                let mut origin = raw.origin.clone();
+                origin.line = Some(w.line);
+                origin.column = Some(1);
+                self.waivers.push(InlineWaiver {
+                    check: check.clone(),
+                    resource: arn.clone(),
+                    reason: w.reason.clone(),
+                    origin,
+                });
+            }
+        }
+        Meta {
+            arn,
+            name: name.unwrap_or_else(|| raw.address.clone()),
+            tags: tags_of(tags),
+            origin: raw.origin.clone(),
+        }
+    }
+
+    /// A gap on `data` for one resource.
+    pub fn gap(&mut self, data: &str, resource: &str, file: &str, reason: impl Into<String>) {
+        let g = Gap::new(data, file, reason)
+            .in_account(crate::ACCOUNT_ID)
+            .for_resource(resource)
+            .with_code("UnknownBeforeApply");
+        if !self.gaps.contains(&g) {
+            self.gaps.push(g);
+        }
+    }
+
+    /// A gap on `data` for the whole account: IaC does not declare it.
+    pub fn account_gap(&mut self, data: &str, reason: &str) {
+        self.gaps.push(
+            Gap::new(data, &self.operation, reason)
+                .in_account(crate::ACCOUNT_ID)
+                .with_code("NotDeclared"),
+        );
+    }
+
+    /// Records a gap for each of `keys` of `attrs` whose value is (or holds) unknown.
+    pub fn unknowns(
+        &mut self,
+        raw: &Raw,
+        resource: &str,
+        attrs: &Value,
+        keys: &[&str],
+        data: &str,
+    ) -> bool {
+        let file = raw.origin.file.clone().unwrap_or_default();
+        let mut any = false;
+        for k in keys {
+            if attrs.get(k).has_unknown() {
+                any = true;
+                self.gap(
+                    data,
+                    resource,
+                    &file,
+                    format!("`{}` of `{}` is not known before apply", k, raw.address),
+                );
+            }
+        }
+        any
+    }
+
+    /// Account-level gaps for what IaC never declares, or did not declare here.
+    pub fn finish(&mut self, declared_defaults: Vec<DeclaredDefault>) {
+        self.account.declared_defaults.extend(declared_defaults);
+        self.account_gap(
+            data::IAM_ROOT,
+            "the root user's credentials and MFA are not declared in infrastructure as code",
+        );
+        let iam = &self.account.iam;
+        let none_declared: Vec<(&str, &str)> = [
+            (iam.password_policy.is_none(), data::IAM_PASSWORD_POLICY, "no account password policy is declared in this input; it may be set elsewhere"),
+            (self.account.aliases.is_empty(), data::IAM_ALIASES, "no account alias is declared in this input; it may be set elsewhere"),
+            (self.account.s3_public_access_block.is_none(), data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, "the account-level S3 Block Public Access is not declared in this input; it may be set elsewhere"),
+        ]
+        .into_iter()
+        .filter(|(missing, _, _)| *missing)
+        .map(|(_, d, r)| (d, r))
+        .collect();
+        for (d, r) in none_declared {
+            self.account_gap(d, r);
+        }
+        let regions = &self.account.regions;
+        let any = |f: &dyn Fn(&Region) -> bool| regions.iter().any(f);
+        let mut more = Vec::new();
+        if !any(&|r| r.ebs_encryption_by_default.is_some()) {
+            more.push((
+                data::EC2_EBS_DEFAULT_ENCRYPTION,
+                "EBS encryption by default is not declared in this input; it may be set elsewhere",
+            ));
+        }
+        if !any(&|r| !r.trails.is_empty()) {
+            more.push((data::CLOUDTRAIL, "no CloudTrail trail is declared in this input; the account's trails may be managed elsewhere"));
+        }
+        if !any(&|r| !r.metric_filters.is_empty()) {
+            more.push((
+                data::LOGS_METRIC_FILTERS,
+                "no metric filter is declared in this input; they may be managed elsewhere",
+            ));
+        }
+        if !any(&|r| !r.alarms.is_empty()) {
+            more.push((
+                data::CLOUDWATCH_ALARMS,
+                "no alarm is declared in this input; they may be managed elsewhere",
+            ));
+        }
+        if !any(&|r| !r.backup_plans.is_empty()) {
+            more.push((
+                data::BACKUP_PLANS,
+                "no AWS Backup plan is declared in this input; backups may be managed elsewhere",
+            ));
+        }
+        for (d, r) in more {
+            self.account_gap(d, r);
+        }
+        // Data only the live account has: access key usage.
+        let users: Vec<String> = self
+            .account
+            .iam
+            .users
+            .iter()
+            .filter(|u| !u.access_keys.is_empty())
+            .map(|u| u.meta.arn.clone())
+            .collect();
+        for u in users {
+            self.gap(
+                data::IAM_ACCESS_KEYS,
+                &u,
+                &self.operation.clone(),
+                "when access keys were last used is not known before apply",
+            );
+        }
+        // An IaC input declares no root user; keep the slot empty so root checks rely on the gap.
+        let _: Option<RootUser> = None;
+    }
+}
+
+/// Tags from a map value (known string values only).
+#[must_use]
+pub fn tags_of(v: &Value) -> Tags {
+    match v {
+        Value::Map(m) => m
+            .iter()
+            .filter(|(k, _)| !k.starts_with('@'))
+            .filter_map(|(k, v)| v.as_string().map(|s| (k.clone(), s)))
+            .collect(),
+        Value::List(l) => l
+            .iter()
+            .filter_map(|t| Some((t.get("Key").as_string()?, t.get("Value").as_string()?)))
+            .collect(),
+        _ => Tags::new(),
+    }
+}
+
+/// An origin for a nested block or mapping of `raw` (its recorded line), else `raw`'s own.
+#[must_use]
+pub fn nested_origin(raw: &Raw, v: &Value) -> Origin {
+    let mut o = raw.origin.clone();
+    if let Some(l) = v.line() {
+        o.line = Some(l);
+        o.column = v.column().or(Some(1));
+    }
+    o
+}
+
+/// Normalizes a protocol name as the API reports it (`tcp`, `udp`, `icmp`, `-1`).
+#[must_use]
+pub fn protocol(p: &str) -> String {
+    match p.to_ascii_lowercase().as_str() {
+        "all" | "-1" | "" => "-1".to_owned(),
+        "6" => "tcp".to_owned(),
+        "17" => "udp".to_owned(),
+        "1" => "icmp".to_owned(),
+        "58" => "icmpv6".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// Security group rules for each peer of one declared rule (CIDRs, IPv6 CIDRs, prefix lists,
+/// groups, self).
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+pub fn sg_rules(
+    proto: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+    cidrs: &[String],
+    cidrs6: &[String],
+    prefix_lists: &[String],
+    groups: &[String],
+    description: Option<String>,
+    origin: &Origin,
+) -> Vec<SgRule> {
+    let proto = protocol(proto);
+    let all = proto == "-1";
+    let port = |p: Option<i64>| {
+        if all {
+            None
+        } else {
+            p.and_then(|x| i32::try_from(x).ok())
+        }
+    };
+    let peers = cidrs
+        .iter()
+        .map(|c| Peer::Cidr4(c.clone()))
+        .chain(cidrs6.iter().map(|c| Peer::Cidr6(c.clone())))
+        .chain(prefix_lists.iter().map(|c| Peer::PrefixList(c.clone())))
+        .chain(groups.iter().map(|c| Peer::SecurityGroup(c.clone())));
+    peers
+        .map(|peer| SgRule {
+            protocol: proto.clone(),
+            from_port: port(from),
+            to_port: port(to),
+            peer,
+            description: description.clone(),
+            origin: Some(origin.clone()),
+        })
+        .collect()
+}
+
+/// An inline policy with its origin.
+#[must_use]
+pub fn inline(name: &str, document: serde_json::Value, origin: &Origin) -> InlinePolicy {
+    InlinePolicy {
+        name: name.to_owned(),
+        document,
+        origin: origin.clone(),
+    }
+}

@@ -1,0 +1,157 @@
+//! IAM policy documents declared in IaC: `aws_iam_policy_document` data sources, JSON strings,
+//! CloudFormation objects; and the marker for parts unknown before apply.
+
+use serde_json::{Map, Value as Json, json};
+
+use crate::value::Value;
+
+/// The text standing for a value unknown before apply inside a policy document. A document that
+/// contains it is still judged for what is known, and its resource gets a gap.
+pub const UNKNOWN_MARK: &str = "(known after apply)";
+
+/// As JSON, with unknowns replaced by [`UNKNOWN_MARK`].
+#[must_use]
+pub fn to_json_marked(v: &Value) -> Json {
+    match v {
+        Value::Unknown => Json::String(UNKNOWN_MARK.to_owned()),
+        Value::List(l) => Json::Array(l.iter().map(to_json_marked).collect()),
+        Value::Map(m) => Json::Object(
+            m.iter()
+                .filter(|(k, _)| !k.starts_with('@'))
+                .map(|(k, v)| (k.clone(), to_json_marked(v)))
+                .collect(),
+        ),
+        other => other.to_json(),
+    }
+}
+
+/// Whether a JSON document contains the unknown marker.
+#[must_use]
+pub fn has_unknown(doc: &Json) -> bool {
+    match doc {
+        Json::String(s) => s.contains(UNKNOWN_MARK),
+        Json::Array(a) => a.iter().any(has_unknown),
+        Json::Object(o) => o.values().any(has_unknown),
+        _ => false,
+    }
+}
+
+/// A policy given as a JSON string or an object. `Err(())` when unknown (or not JSON), `Ok(None)`
+/// when absent.
+///
+/// # Errors
+/// The value is unknown or not a policy document.
+pub fn parse(v: &Value) -> Result<Option<Json>, ()> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => serde_json::from_str(s).map(Some).map_err(|_| ()),
+        Value::Map(_) => Ok(Some(to_json_marked(v))),
+        _ => Err(()),
+    }
+}
+
+fn list_json(v: &Value) -> Json {
+    match v {
+        Value::List(l) if l.len() == 1 => l.first().map_or(Json::Null, to_json_marked),
+        other => to_json_marked(other),
+    }
+}
+
+/// The JSON document an `aws_iam_policy_document` data source renders.
+#[must_use]
+pub fn document_from_tf(attrs: &Value) -> Json {
+    let mut statements: Vec<Json> = Vec::new();
+    // Source documents come first; the data source's own statements are added after them.
+    let mut sources: Vec<&Value> = attrs.get("source_policy_documents").items();
+    if !attrs.get("source_json").is_null() {
+        sources.push(attrs.get("source_json"));
+    }
+    for src in sources {
+        if let Ok(Some(doc)) = parse(src) {
+            if let Some(Json::Array(st)) = doc.get("Statement") {
+                statements.extend(st.iter().cloned());
+            } else if let Some(st @ Json::Object(_)) = doc.get("Statement") {
+                statements.push(st.clone());
+            }
+        }
+    }
+    for st in attrs.get("statement").items() {
+        let mut s = Map::new();
+        if let Some(sid) = st.get("sid").as_string() {
+            s.insert("Sid".to_owned(), json!(sid));
+        }
+        let effect = st
+            .get("effect")
+            .as_string()
+            .unwrap_or_else(|| "Allow".to_owned());
+        s.insert("Effect".to_owned(), json!(effect));
+        for (k, out) in [
+            ("actions", "Action"),
+            ("not_actions", "NotAction"),
+            ("resources", "Resource"),
+            ("not_resources", "NotResource"),
+        ] {
+            let v = st.get(k);
+            if !v.is_null() {
+                s.insert(out.to_owned(), list_json(v));
+            }
+        }
+        for (k, out) in [
+            ("principals", "Principal"),
+            ("not_principals", "NotPrincipal"),
+        ] {
+            let ps = st.get(k).items();
+            if ps.is_empty() {
+                continue;
+            }
+            let mut pm = Map::new();
+            let mut star = false;
+            for p in ps {
+                let t = p.get("type").as_string().unwrap_or_default();
+                let ids = p.get("identifiers");
+                if t == "*" {
+                    star = true;
+                    continue;
+                }
+                let entry = pm.entry(t).or_insert_with(|| Json::Array(Vec::new()));
+                if let Json::Array(a) = entry {
+                    match to_json_marked(ids) {
+                        Json::Array(x) => a.extend(x),
+                        other => a.push(other),
+                    }
+                }
+            }
+            for v in pm.values_mut() {
+                if let Json::Array(a) = v {
+                    if a.len() == 1 {
+                        *v = a.remove(0);
+                    }
+                }
+            }
+            s.insert(
+                out.to_owned(),
+                if star && pm.is_empty() {
+                    json!("*")
+                } else {
+                    Json::Object(pm)
+                },
+            );
+        }
+        let conds = st.get("condition").items();
+        if !conds.is_empty() {
+            let mut cm = Map::new();
+            for c in conds {
+                let test = c.get("test").as_string().unwrap_or_default();
+                let var = c.get("variable").as_string().unwrap_or_default();
+                let entry = cm.entry(test).or_insert_with(|| Json::Object(Map::new()));
+                if let Json::Object(o) = entry {
+                    o.insert(var, list_json(c.get("values")));
+                }
+            }
+            s.insert("Condition".to_owned(), Json::Object(cm));
+        }
+        statements.push(Json::Object(s));
+    }
+    json!({ "Version": attrs.get("version").as_string().unwrap_or_else(|| "2012-10-17".to_owned()), "Statement": statements })
+}
