@@ -24,7 +24,9 @@ impl ActionSet {
     /// The empty set sized for the catalogue.
     #[must_use]
     pub fn empty(c: &Catalogue) -> Self {
-        ActionSet { words: vec![0; c.actions.len().div_ceil(64)] }
+        ActionSet {
+            words: vec![0; c.actions.len().div_ceil(64)],
+        }
     }
 
     /// Every action.
@@ -47,7 +49,9 @@ impl ActionSet {
     /// Whether it holds the action.
     #[must_use]
     pub fn contains(&self, i: usize) -> bool {
-        self.words.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.words
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
     /// Whether it is empty.
@@ -65,13 +69,27 @@ impl ActionSet {
     /// `self ∩ other`.
     #[must_use]
     pub fn and(&self, other: &ActionSet) -> ActionSet {
-        ActionSet { words: self.words.iter().zip(&other.words).map(|(a, b)| a & b).collect() }
+        ActionSet {
+            words: self
+                .words
+                .iter()
+                .zip(&other.words)
+                .map(|(a, b)| a & b)
+                .collect(),
+        }
     }
 
     /// `self \ other`.
     #[must_use]
     pub fn minus(&self, other: &ActionSet) -> ActionSet {
-        ActionSet { words: self.words.iter().zip(&other.words).map(|(a, b)| a & !b).collect() }
+        ActionSet {
+            words: self
+                .words
+                .iter()
+                .zip(&other.words)
+                .map(|(a, b)| a & !b)
+                .collect(),
+        }
     }
 
     /// `self ∪= other`.
@@ -84,7 +102,9 @@ impl ActionSet {
     /// The indices, ascending.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.words.iter().enumerate().flat_map(|(wi, w)| {
-            (0..64).filter(move |b| w & (1u64 << b) != 0).map(move |b| wi * 64 + b)
+            (0..64)
+                .filter(move |b| w & (1u64 << b) != 0)
+                .map(move |b| wi * 64 + b)
         })
     }
 }
@@ -98,7 +118,11 @@ pub fn statement_actions(c: &Catalogue, s: &Statement) -> ActionSet {
             set.insert(i);
         }
     }
-    if s.action.negated { ActionSet::full(c).minus(&set) } else { set }
+    if s.action.negated {
+        ActionSet::full(c).minus(&set)
+    } else {
+        set
+    }
 }
 
 /// A reference to a statement of a policy in a list.
@@ -158,13 +182,26 @@ pub fn effective(policies: &[Named<'_>]) -> Effective {
                 Some(r) => Some(r.items.as_slice()),
                 None => None,
             };
-            denies.push(DenyInfo { at: StatementRef { policy: pi, statement: s.index }, actions: statement_actions(c, s), resources });
+            denies.push(DenyInfo {
+                at: StatementRef {
+                    policy: pi,
+                    statement: s.index,
+                },
+                actions: statement_actions(c, s),
+                resources,
+            });
         }
     }
-    let mut out = Effective { grants: Vec::new(), unknown: Vec::new() };
+    let mut out = Effective {
+        grants: Vec::new(),
+        unknown: Vec::new(),
+    };
     for (pi, n) in policies.iter().enumerate() {
         for s in n.policy.statements_with(Effect::Allow) {
-            let at = StatementRef { policy: pi, statement: s.index };
+            let at = StatementRef {
+                policy: pi,
+                statement: s.index,
+            };
             let actions = statement_actions(c, s);
             if !s.action.negated {
                 for p in &s.action.items {
@@ -184,7 +221,8 @@ pub fn effective(policies: &[Named<'_>]) -> Effective {
                 if !not_resource {
                     for d in &denies {
                         let covered = d.resources.is_none_or(|rs| {
-                            rs.iter().any(|r| wildcard::covers(&r.value, &resource, false))
+                            rs.iter()
+                                .any(|r| wildcard::covers(&r.value, &resource, false))
                         });
                         if !covered {
                             continue;
@@ -226,14 +264,20 @@ impl Effective {
     /// Allows that carry conditions.
     #[must_use]
     pub fn allows(&self, action: &str, unconditional: bool) -> bool {
-        let Some(i) = catalogue::global().action_index(action) else { return false };
-        self.grants.iter().any(|g| (!unconditional || !g.conditional) && g.actions.contains(i))
+        let Some(i) = catalogue::global().action_index(action) else {
+            return false;
+        };
+        self.grants
+            .iter()
+            .any(|g| (!unconditional || !g.conditional) && g.actions.contains(i))
     }
 
     /// The grants that allow `action`.
     pub fn grants_of<'a>(&'a self, action: &str) -> impl Iterator<Item = &'a ResourceGrant> + 'a {
         let i = catalogue::global().action_index(action);
-        self.grants.iter().filter(move |g| i.is_some_and(|i| g.actions.contains(i)))
+        self.grants
+            .iter()
+            .filter(move |g| i.is_some_and(|i| g.actions.contains(i)))
     }
 
     /// The service prefixes reachable.
@@ -242,10 +286,10 @@ impl Effective {
         let c = catalogue::global();
         let mut out = BTreeSet::new();
         for i in self.allowed_actions().iter() {
-            if let Some(a) = c.actions.get(i) {
-                if let Some(s) = c.services.get(a.service) {
-                    out.insert(s.prefix.clone());
-                }
+            if let Some(a) = c.actions.get(i)
+                && let Some(s) = c.services.get(a.service)
+            {
+                out.insert(s.prefix.clone());
             }
         }
         for (_, p) in &self.unknown {
@@ -282,7 +326,11 @@ pub struct Cancellation {
 #[must_use]
 pub fn cancellations(e: &Effective) -> Vec<Cancellation> {
     let c = catalogue::global();
-    let names = |s: &ActionSet| s.iter().filter_map(|i| c.actions.get(i).map(|a| a.full.clone())).collect::<Vec<_>>();
+    let names = |s: &ActionSet| {
+        s.iter()
+            .filter_map(|i| c.actions.get(i).map(|a| a.full.clone()))
+            .collect::<Vec<_>>()
+    };
     let mut out = Vec::new();
     for g in &e.grants {
         for (deny, hit) in &g.cancelled {
@@ -327,12 +375,17 @@ pub struct BroadAllow {
 pub fn broad_allows(p: &Policy) -> Vec<BroadAllow> {
     let mut out = Vec::new();
     for s in p.statements_with(Effect::Allow) {
-        let all_resources = s.resource.as_ref().is_none_or(|r| r.negated || r.items.iter().any(|x| x.value == "*"));
+        let all_resources = s
+            .resource
+            .as_ref()
+            .is_none_or(|r| r.negated || r.items.iter().any(|x| x.value == "*"));
         let conditional = !s.conditions.is_empty();
         if s.action.negated {
             out.push(BroadAllow {
                 statement: s.index,
-                breadth: Breadth::AllExcept(s.action.items.iter().map(|x| x.value.clone()).collect()),
+                breadth: Breadth::AllExcept(
+                    s.action.items.iter().map(|x| x.value.clone()).collect(),
+                ),
                 all_resources,
                 conditional,
             });
@@ -341,16 +394,21 @@ pub fn broad_allows(p: &Policy) -> Vec<BroadAllow> {
         for a in &s.action.items {
             let v = a.value.as_str();
             if v == "*" || v == "*:*" {
-                out.push(BroadAllow { statement: s.index, breadth: Breadth::AllActions, all_resources, conditional });
-            } else if let Some(svc) = v.strip_suffix(":*") {
-                if !wildcard::has_wildcard(svc) {
-                    out.push(BroadAllow {
-                        statement: s.index,
-                        breadth: Breadth::ServiceWide(svc.to_ascii_lowercase()),
-                        all_resources,
-                        conditional,
-                    });
-                }
+                out.push(BroadAllow {
+                    statement: s.index,
+                    breadth: Breadth::AllActions,
+                    all_resources,
+                    conditional,
+                });
+            } else if let Some(svc) = v.strip_suffix(":*")
+                && !wildcard::has_wildcard(svc)
+            {
+                out.push(BroadAllow {
+                    statement: s.index,
+                    breadth: Breadth::ServiceWide(svc.to_ascii_lowercase()),
+                    all_resources,
+                    conditional,
+                });
             }
         }
     }
@@ -365,19 +423,28 @@ pub fn is_wildcard_resource(pattern: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let Some(rest) = pattern.strip_prefix("arn:") else { return false };
+    let Some(rest) = pattern.strip_prefix("arn:") else {
+        return false;
+    };
     let parts: Vec<&str> = rest.splitn(5, ':').collect();
-    let (Some(service), Some(res)) = (parts.get(1), parts.get(4)) else { return false };
-    let only_wildcards = |t: &str| t.contains('*') && t.bytes().all(|b| matches!(b, b'*' | b'/' | b':'));
+    let (Some(service), Some(res)) = (parts.get(1), parts.get(4)) else {
+        return false;
+    };
+    let only_wildcards =
+        |t: &str| t.contains('*') && t.bytes().all(|b| matches!(b, b'*' | b'/' | b':'));
     if only_wildcards(res) {
         return true;
     }
     // Otherwise: wildcard when it covers every resource of one of the service's types
     // (`table/*` for DynamoDB tables, `secret:*` for secrets), not merely part of one.
     let c = catalogue::global();
-    let Some(svc) = c.service(service) else { return false };
+    let Some(svc) = c.service(service) else {
+        return false;
+    };
     svc.resource_types.iter().any(|rt| {
-        rt.glob.splitn(6, ':').nth(5).is_some_and(|type_res| !type_res.is_empty() && wildcard::covers(res, type_res, false) && type_res != "*")
+        rt.glob.splitn(6, ':').nth(5).is_some_and(|type_res| {
+            !type_res.is_empty() && wildcard::covers(res, type_res, false) && type_res != "*"
+        })
     })
 }
 
@@ -405,7 +472,11 @@ pub fn wildcard_resources(p: &Policy) -> Vec<WildcardResource> {
         let patterns: Vec<&str> = if r.negated {
             vec!["*"]
         } else {
-            r.items.iter().map(|x| x.value.as_str()).filter(|v| is_wildcard_resource(v)).collect()
+            r.items
+                .iter()
+                .map(|x| x.value.as_str())
+                .filter(|v| is_wildcard_resource(v))
+                .collect()
         };
         if patterns.is_empty() {
             continue;
@@ -419,7 +490,11 @@ pub fn wildcard_resources(p: &Policy) -> Vec<WildcardResource> {
                     && patterns.iter().any(|p| {
                         *p == "*"
                             || c.services.get(a.service).is_some_and(|svc| {
-                                a.resource_types.iter().any(|(t, _)| svc.resource_types.get(*t).is_some_and(|rt| wildcard::intersects(p, &rt.glob, false)))
+                                a.resource_types.iter().any(|(t, _)| {
+                                    svc.resource_types
+                                        .get(*t)
+                                        .is_some_and(|rt| wildcard::intersects(p, &rt.glob, false))
+                                })
                             })
                     })
             })
@@ -454,38 +529,194 @@ pub struct EscalationMethod {
 
 /// The escalation methods rampart knows (the published IAM escalation research, reworded).
 pub const ESCALATION_METHODS: &[EscalationMethod] = &[
-    EscalationMethod { name: "create-policy-version", actions: &["iam:CreatePolicyVersion"], how: "write a new default version of a managed policy attached to oneself" },
-    EscalationMethod { name: "set-default-policy-version", actions: &["iam:SetDefaultPolicyVersion"], how: "switch a policy to an older, broader version" },
-    EscalationMethod { name: "create-access-key", actions: &["iam:CreateAccessKey"], how: "create access keys for a more privileged user" },
-    EscalationMethod { name: "create-login-profile", actions: &["iam:CreateLoginProfile"], how: "give a console password to a more privileged user" },
-    EscalationMethod { name: "update-login-profile", actions: &["iam:UpdateLoginProfile"], how: "reset a more privileged user's console password" },
-    EscalationMethod { name: "attach-user-policy", actions: &["iam:AttachUserPolicy"], how: "attach AdministratorAccess to oneself" },
-    EscalationMethod { name: "attach-group-policy", actions: &["iam:AttachGroupPolicy"], how: "attach an administrator policy to one's group" },
-    EscalationMethod { name: "attach-role-policy", actions: &["iam:AttachRolePolicy"], how: "attach an administrator policy to a role one can use" },
-    EscalationMethod { name: "put-user-policy", actions: &["iam:PutUserPolicy"], how: "write an inline administrator policy on oneself" },
-    EscalationMethod { name: "put-group-policy", actions: &["iam:PutGroupPolicy"], how: "write an inline administrator policy on one's group" },
-    EscalationMethod { name: "put-role-policy", actions: &["iam:PutRolePolicy"], how: "write an inline administrator policy on a role one can use" },
-    EscalationMethod { name: "add-user-to-group", actions: &["iam:AddUserToGroup"], how: "join a more privileged group" },
-    EscalationMethod { name: "update-assume-role-policy", actions: &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"], how: "rewrite a privileged role's trust policy, then assume it" },
-    EscalationMethod { name: "pass-role-ec2", actions: &["iam:PassRole", "ec2:RunInstances"], how: "launch an instance with a privileged instance profile and use its credentials" },
-    EscalationMethod { name: "pass-role-lambda-invoke", actions: &["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"], how: "create a function running as a privileged role and invoke it" },
-    EscalationMethod { name: "pass-role-lambda-event-source", actions: &["iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping"], how: "create a function running as a privileged role, triggered by an event source" },
-    EscalationMethod { name: "pass-role-lambda-add-permission", actions: &["iam:PassRole", "lambda:CreateFunction", "lambda:AddPermission"], how: "create a function running as a privileged role and let oneself invoke it" },
-    EscalationMethod { name: "update-function-code", actions: &["lambda:UpdateFunctionCode"], how: "replace the code of a function that runs as a privileged role" },
-    EscalationMethod { name: "pass-role-cloudformation", actions: &["iam:PassRole", "cloudformation:CreateStack"], how: "create a stack that runs as a privileged role" },
-    EscalationMethod { name: "pass-role-glue-dev-endpoint", actions: &["iam:PassRole", "glue:CreateDevEndpoint"], how: "create a Glue development endpoint with a privileged role and log in to it" },
-    EscalationMethod { name: "glue-update-dev-endpoint", actions: &["glue:UpdateDevEndpoint"], how: "add one's SSH key to an existing Glue development endpoint" },
-    EscalationMethod { name: "pass-role-glue-job", actions: &["iam:PassRole", "glue:CreateJob", "glue:StartJobRun"], how: "run a Glue job as a privileged role" },
-    EscalationMethod { name: "pass-role-datapipeline", actions: &["iam:PassRole", "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"], how: "run a data pipeline as a privileged role" },
-    EscalationMethod { name: "pass-role-sagemaker-notebook", actions: &["iam:PassRole", "sagemaker:CreateNotebookInstance", "sagemaker:CreatePresignedNotebookInstanceUrl"], how: "open a notebook running as a privileged role" },
-    EscalationMethod { name: "sagemaker-presigned-url", actions: &["sagemaker:CreatePresignedNotebookInstanceUrl"], how: "open an existing notebook that runs as a privileged role" },
-    EscalationMethod { name: "pass-role-codebuild", actions: &["iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild"], how: "run a build as a privileged role" },
-    EscalationMethod { name: "pass-role-ecs", actions: &["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"], how: "run a task with a privileged task role" },
-    EscalationMethod { name: "ssm-send-command", actions: &["ssm:SendCommand"], how: "run commands on an instance and use its role's credentials" },
-    EscalationMethod { name: "ssm-start-session", actions: &["ssm:StartSession"], how: "open a shell on an instance and use its role's credentials" },
-    EscalationMethod { name: "pass-role-autoscaling", actions: &["iam:PassRole", "autoscaling:CreateLaunchConfiguration", "autoscaling:CreateAutoScalingGroup"], how: "launch instances with a privileged instance profile through Auto Scaling" },
-    EscalationMethod { name: "ec2-instance-connect", actions: &["ec2-instance-connect:SendSSHPublicKey"], how: "log in to an instance and use its role's credentials" },
-    EscalationMethod { name: "pass-role-apprunner", actions: &["iam:PassRole", "apprunner:CreateService"], how: "run a service with a privileged instance role" },
+    EscalationMethod {
+        name: "create-policy-version",
+        actions: &["iam:CreatePolicyVersion"],
+        how: "write a new default version of a managed policy attached to oneself",
+    },
+    EscalationMethod {
+        name: "set-default-policy-version",
+        actions: &["iam:SetDefaultPolicyVersion"],
+        how: "switch a policy to an older, broader version",
+    },
+    EscalationMethod {
+        name: "create-access-key",
+        actions: &["iam:CreateAccessKey"],
+        how: "create access keys for a more privileged user",
+    },
+    EscalationMethod {
+        name: "create-login-profile",
+        actions: &["iam:CreateLoginProfile"],
+        how: "give a console password to a more privileged user",
+    },
+    EscalationMethod {
+        name: "update-login-profile",
+        actions: &["iam:UpdateLoginProfile"],
+        how: "reset a more privileged user's console password",
+    },
+    EscalationMethod {
+        name: "attach-user-policy",
+        actions: &["iam:AttachUserPolicy"],
+        how: "attach AdministratorAccess to oneself",
+    },
+    EscalationMethod {
+        name: "attach-group-policy",
+        actions: &["iam:AttachGroupPolicy"],
+        how: "attach an administrator policy to one's group",
+    },
+    EscalationMethod {
+        name: "attach-role-policy",
+        actions: &["iam:AttachRolePolicy"],
+        how: "attach an administrator policy to a role one can use",
+    },
+    EscalationMethod {
+        name: "put-user-policy",
+        actions: &["iam:PutUserPolicy"],
+        how: "write an inline administrator policy on oneself",
+    },
+    EscalationMethod {
+        name: "put-group-policy",
+        actions: &["iam:PutGroupPolicy"],
+        how: "write an inline administrator policy on one's group",
+    },
+    EscalationMethod {
+        name: "put-role-policy",
+        actions: &["iam:PutRolePolicy"],
+        how: "write an inline administrator policy on a role one can use",
+    },
+    EscalationMethod {
+        name: "add-user-to-group",
+        actions: &["iam:AddUserToGroup"],
+        how: "join a more privileged group",
+    },
+    EscalationMethod {
+        name: "update-assume-role-policy",
+        actions: &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
+        how: "rewrite a privileged role's trust policy, then assume it",
+    },
+    EscalationMethod {
+        name: "pass-role-ec2",
+        actions: &["iam:PassRole", "ec2:RunInstances"],
+        how: "launch an instance with a privileged instance profile and use its credentials",
+    },
+    EscalationMethod {
+        name: "pass-role-lambda-invoke",
+        actions: &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:InvokeFunction",
+        ],
+        how: "create a function running as a privileged role and invoke it",
+    },
+    EscalationMethod {
+        name: "pass-role-lambda-event-source",
+        actions: &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:CreateEventSourceMapping",
+        ],
+        how: "create a function running as a privileged role, triggered by an event source",
+    },
+    EscalationMethod {
+        name: "pass-role-lambda-add-permission",
+        actions: &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:AddPermission",
+        ],
+        how: "create a function running as a privileged role and let oneself invoke it",
+    },
+    EscalationMethod {
+        name: "update-function-code",
+        actions: &["lambda:UpdateFunctionCode"],
+        how: "replace the code of a function that runs as a privileged role",
+    },
+    EscalationMethod {
+        name: "pass-role-cloudformation",
+        actions: &["iam:PassRole", "cloudformation:CreateStack"],
+        how: "create a stack that runs as a privileged role",
+    },
+    EscalationMethod {
+        name: "pass-role-glue-dev-endpoint",
+        actions: &["iam:PassRole", "glue:CreateDevEndpoint"],
+        how: "create a Glue development endpoint with a privileged role and log in to it",
+    },
+    EscalationMethod {
+        name: "glue-update-dev-endpoint",
+        actions: &["glue:UpdateDevEndpoint"],
+        how: "add one's SSH key to an existing Glue development endpoint",
+    },
+    EscalationMethod {
+        name: "pass-role-glue-job",
+        actions: &["iam:PassRole", "glue:CreateJob", "glue:StartJobRun"],
+        how: "run a Glue job as a privileged role",
+    },
+    EscalationMethod {
+        name: "pass-role-datapipeline",
+        actions: &[
+            "iam:PassRole",
+            "datapipeline:CreatePipeline",
+            "datapipeline:PutPipelineDefinition",
+        ],
+        how: "run a data pipeline as a privileged role",
+    },
+    EscalationMethod {
+        name: "pass-role-sagemaker-notebook",
+        actions: &[
+            "iam:PassRole",
+            "sagemaker:CreateNotebookInstance",
+            "sagemaker:CreatePresignedNotebookInstanceUrl",
+        ],
+        how: "open a notebook running as a privileged role",
+    },
+    EscalationMethod {
+        name: "sagemaker-presigned-url",
+        actions: &["sagemaker:CreatePresignedNotebookInstanceUrl"],
+        how: "open an existing notebook that runs as a privileged role",
+    },
+    EscalationMethod {
+        name: "pass-role-codebuild",
+        actions: &[
+            "iam:PassRole",
+            "codebuild:CreateProject",
+            "codebuild:StartBuild",
+        ],
+        how: "run a build as a privileged role",
+    },
+    EscalationMethod {
+        name: "pass-role-ecs",
+        actions: &["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"],
+        how: "run a task with a privileged task role",
+    },
+    EscalationMethod {
+        name: "ssm-send-command",
+        actions: &["ssm:SendCommand"],
+        how: "run commands on an instance and use its role's credentials",
+    },
+    EscalationMethod {
+        name: "ssm-start-session",
+        actions: &["ssm:StartSession"],
+        how: "open a shell on an instance and use its role's credentials",
+    },
+    EscalationMethod {
+        name: "pass-role-autoscaling",
+        actions: &[
+            "iam:PassRole",
+            "autoscaling:CreateLaunchConfiguration",
+            "autoscaling:CreateAutoScalingGroup",
+        ],
+        how: "launch instances with a privileged instance profile through Auto Scaling",
+    },
+    EscalationMethod {
+        name: "ec2-instance-connect",
+        actions: &["ec2-instance-connect:SendSSHPublicKey"],
+        how: "log in to an instance and use its role's credentials",
+    },
+    EscalationMethod {
+        name: "pass-role-apprunner",
+        actions: &["iam:PassRole", "apprunner:CreateService"],
+        how: "run a service with a privileged instance role",
+    },
 ];
 
 /// An escalation method a set of policies makes possible.
@@ -514,7 +745,10 @@ pub fn escalations(e: &Effective) -> Vec<Escalation> {
             granted_by.push(((*a).to_owned(), refs.into_iter().collect()));
         }
         if all {
-            out.push(Escalation { method: m, granted_by });
+            out.push(Escalation {
+                method: m,
+                granted_by,
+            });
         }
     }
     out
@@ -586,7 +820,10 @@ fn limiting(s: &Statement) -> Vec<String> {
         if base.is_negated() || c.operator.if_exists || base == OperatorBase::Null {
             continue;
         }
-        let broad = c.values.iter().any(|v| v == "*" || v == "0.0.0.0/0" || v == "::/0" || v == "arn:aws:*");
+        let broad = c
+            .values
+            .iter()
+            .any(|v| v == "*" || v == "0.0.0.0/0" || v == "::/0" || v == "arn:aws:*");
         if !broad && !c.values.is_empty() {
             out.push(key.clone());
         }
@@ -629,9 +866,11 @@ pub fn exposures(p: &Policy, owner: &str) -> Vec<Exposure> {
 /// Whether the policies grant every action on every resource (an administrator).
 #[must_use]
 pub fn is_full_admin(e: &Effective) -> bool {
-    e.grants.iter().any(|g| !g.conditional && g.resource == "*" && !g.not_resource && {
-        let c = catalogue::global();
-        g.actions.len() == c.actions.len()
+    e.grants.iter().any(|g| {
+        !g.conditional && g.resource == "*" && !g.not_resource && {
+            let c = catalogue::global();
+            g.actions.len() == c.actions.len()
+        }
     })
 }
 
@@ -649,17 +888,24 @@ mod tests {
         assert!(is_wildcard_resource("*"));
         assert!(is_wildcard_resource("arn:aws:s3:::*"));
         assert!(is_wildcard_resource("arn:aws:dynamodb:*:*:table/*"));
-        assert!(is_wildcard_resource("arn:aws:secretsmanager:us-east-1:1:secret:*"));
+        assert!(is_wildcard_resource(
+            "arn:aws:secretsmanager:us-east-1:1:secret:*"
+        ));
         assert!(!is_wildcard_resource("arn:aws:s3:::bucket/*"));
         assert!(!is_wildcard_resource("arn:aws:ssm:*:*:parameter/app/*"));
     }
 
     #[test]
     fn deny_on_star_cancels_scoped_allow() {
-        let p = policy(r#"{"Version":"2012-10-17","Statement":[
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[
             {"Effect":"Allow","Action":["sqs:SendMessage"],"Resource":"arn:aws:sqs:us-east-1:1:q"},
-            {"Effect":"Deny","Action":"sqs:*","Resource":"*"}]}"#);
-        let e = effective(&[Named { name: "p", policy: &p }]);
+            {"Effect":"Deny","Action":"sqs:*","Resource":"*"}]}"#,
+        );
+        let e = effective(&[Named {
+            name: "p",
+            policy: &p,
+        }]);
         assert!(e.grants_nothing());
         let c = cancellations(&e);
         assert_eq!(c.len(), 1);
@@ -668,32 +914,47 @@ mod tests {
 
     #[test]
     fn conditional_deny_does_not_cancel() {
-        let p = policy(r#"{"Version":"2012-10-17","Statement":[
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[
             {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
-            {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]}"#);
-        let e = effective(&[Named { name: "p", policy: &p }]);
+            {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"NotIpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]}"#,
+        );
+        let e = effective(&[Named {
+            name: "p",
+            policy: &p,
+        }]);
         assert!(e.allows("s3:GetObject", true));
     }
 
     #[test]
     fn escalation_via_pass_role() {
-        let p = policy(r#"{"Version":"2012-10-17","Statement":[
-            {"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances"],"Resource":"*"}]}"#);
-        let e = effective(&[Named { name: "p", policy: &p }]);
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances"],"Resource":"*"}]}"#,
+        );
+        let e = effective(&[Named {
+            name: "p",
+            policy: &p,
+        }]);
         let names: Vec<&str> = escalations(&e).iter().map(|x| x.method.name).collect();
         assert_eq!(names, vec!["pass-role-ec2"]);
     }
 
     #[test]
     fn public_unless_limited() {
-        let p = policy(r#"{"Version":"2012-10-17","Statement":[
+        let p = policy(
+            r#"{"Version":"2012-10-17","Statement":[
             {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
             {"Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}},
-            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#);
+            {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+        );
         let x = exposures(&p, "111111111111");
         assert_eq!(x.len(), 3);
         assert!(x[0].is_public());
         assert!(!x[1].is_public());
-        assert_eq!(x[2].audience, Audience::OtherAccounts(vec!["999999999999".into()]));
+        assert_eq!(
+            x[2].audience,
+            Audience::OtherAccounts(vec!["999999999999".into()])
+        );
     }
 }

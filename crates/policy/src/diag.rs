@@ -31,13 +31,23 @@ impl Diagnostic {
     /// An error.
     #[must_use]
     pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { level: Level::Error, code, message: message.into(), span }
+        Diagnostic {
+            level: Level::Error,
+            code,
+            message: message.into(),
+            span,
+        }
     }
 
     /// A warning.
     #[must_use]
     pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { level: Level::Warning, code, message: message.into(), span }
+        Diagnostic {
+            level: Level::Warning,
+            code,
+            message: message.into(),
+            span,
+        }
     }
 }
 

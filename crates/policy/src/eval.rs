@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::json::Span;
-use crate::policy::{Condition, Effect, OperatorBase, Policy, PrincipalType, Principals, SetQualifier, Statement};
+use crate::policy::{
+    Condition, Effect, OperatorBase, Policy, PrincipalType, Principals, SetQualifier, Statement,
+};
 use crate::wildcard;
 
 /// The request context: condition keys and their values. Keys are case-insensitive.
@@ -27,7 +29,10 @@ impl RequestContext {
 
     /// Adds a value to a key (a key given twice becomes multi-valued).
     pub fn insert(&mut self, key: &str, value: impl Into<String>) {
-        self.values.entry(key.to_ascii_lowercase()).or_default().push(value.into());
+        self.values
+            .entry(key.to_ascii_lowercase())
+            .or_default()
+            .push(value.into());
     }
 
     /// The values of a key.
@@ -145,10 +150,17 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
     let denies: Vec<Decider> = all.flat_map(|n| matching(n, Effect::Deny, req)).collect();
     if !denies.is_empty() {
         let reason = format!("explicitly denied by {}", describe(&denies));
-        return Evaluation { decision: Decision::ExplicitDeny, deciding: denies, reason };
+        return Evaluation {
+            decision: Decision::ExplicitDeny,
+            deciding: denies,
+            reason,
+        };
     }
     for (level, scps) in set.scps.iter().enumerate() {
-        if scps.iter().all(|n| matching(n, Effect::Allow, req).is_empty()) {
+        if scps
+            .iter()
+            .all(|n| matching(n, Effect::Allow, req).is_empty())
+        {
             return Evaluation {
                 decision: Decision::ImplicitDeny,
                 deciding: Vec::new(),
@@ -156,49 +168,73 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
             };
         }
     }
-    let resource_allows: Vec<Decider> = set.resource.iter().flat_map(|n| matching(n, Effect::Allow, req)).collect();
+    let resource_allows: Vec<Decider> = set
+        .resource
+        .iter()
+        .flat_map(|n| matching(n, Effect::Allow, req))
+        .collect();
     if !resource_allows.is_empty() && !set.cross_account {
-        let reason = format!("allowed by the resource policy: {}", describe(&resource_allows));
-        return Evaluation { decision: Decision::Allow, deciding: resource_allows, reason };
+        let reason = format!(
+            "allowed by the resource policy: {}",
+            describe(&resource_allows)
+        );
+        return Evaluation {
+            decision: Decision::Allow,
+            deciding: resource_allows,
+            reason,
+        };
     }
-    if let Some(boundary) = &set.boundary {
-        if boundary.iter().all(|n| matching(n, Effect::Allow, req).is_empty()) {
-            return Evaluation {
-                decision: Decision::ImplicitDeny,
-                deciding: Vec::new(),
-                reason: "the permissions boundary does not allow it".into(),
-            };
-        }
+    if let Some(boundary) = &set.boundary
+        && boundary.iter().all(|n| matching(n, Effect::Allow, req).is_empty())
+    {
+        return Evaluation {
+            decision: Decision::ImplicitDeny,
+            deciding: Vec::new(),
+            reason: "the permissions boundary does not allow it".into(),
+        };
     }
-    if let Some(session) = &set.session {
-        if session.iter().all(|n| matching(n, Effect::Allow, req).is_empty()) {
-            return Evaluation {
-                decision: Decision::ImplicitDeny,
-                deciding: Vec::new(),
-                reason: "the session policy does not allow it".into(),
-            };
-        }
+    if let Some(session) = &set.session
+        && session.iter().all(|n| matching(n, Effect::Allow, req).is_empty())
+    {
+        return Evaluation {
+            decision: Decision::ImplicitDeny,
+            deciding: Vec::new(),
+            reason: "the session policy does not allow it".into(),
+        };
     }
-    let identity_allows: Vec<Decider> = set.identity.iter().flat_map(|n| matching(n, Effect::Allow, req)).collect();
+    let identity_allows: Vec<Decider> = set
+        .identity
+        .iter()
+        .flat_map(|n| matching(n, Effect::Allow, req))
+        .collect();
     if identity_allows.is_empty() {
         let reason = if set.cross_account && !resource_allows.is_empty() {
             "cross-account: the resource policy allows it but no identity policy does".to_owned()
         } else {
             "no statement allows it (default deny)".to_owned()
         };
-        return Evaluation { decision: Decision::ImplicitDeny, deciding: Vec::new(), reason };
+        return Evaluation {
+            decision: Decision::ImplicitDeny,
+            deciding: Vec::new(),
+            reason,
+        };
     }
     if set.cross_account && resource_allows.is_empty() {
         return Evaluation {
             decision: Decision::ImplicitDeny,
             deciding: Vec::new(),
-            reason: "cross-account: an identity policy allows it but the resource policy does not".into(),
+            reason: "cross-account: an identity policy allows it but the resource policy does not"
+                .into(),
         };
     }
     let mut deciding = identity_allows;
     deciding.extend(resource_allows);
     let reason = format!("allowed by {}", describe(&deciding));
-    Evaluation { decision: Decision::Allow, deciding, reason }
+    Evaluation {
+        decision: Decision::Allow,
+        deciding,
+        reason,
+    }
 }
 
 /// Evaluates one policy on its own (an identity policy, or a resource policy when the request
@@ -207,9 +243,15 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
 pub fn evaluate_policy(name: &str, policy: &Policy, req: &Request<'_>) -> Evaluation {
     let named = Named { name, policy };
     let set = if policy.kind.has_principals() {
-        PolicySet { resource: vec![named], ..PolicySet::default() }
+        PolicySet {
+            resource: vec![named],
+            ..PolicySet::default()
+        }
     } else {
-        PolicySet { identity: vec![named], ..PolicySet::default() }
+        PolicySet {
+            identity: vec![named],
+            ..PolicySet::default()
+        }
     };
     evaluate(&set, req)
 }
@@ -217,7 +259,9 @@ pub fn evaluate_policy(name: &str, policy: &Policy, req: &Request<'_>) -> Evalua
 fn describe(d: &[Decider]) -> String {
     d.iter()
         .map(|x| match &x.sid {
-            Some(s) if !s.is_empty() => format!("{} statement #{} `{s}`", x.policy, x.statement + 1),
+            Some(s) if !s.is_empty() => {
+                format!("{} statement #{} `{s}`", x.policy, x.statement + 1)
+            }
             _ => format!("{} statement #{}", x.policy, x.statement + 1),
         })
         .collect::<Vec<_>>()
@@ -229,7 +273,13 @@ fn matching(n: &Named<'_>, effect: Effect, req: &Request<'_>) -> Vec<Decider> {
         .statements
         .iter()
         .filter(|s| s.effect == effect && statement_matches(n.policy, s, req))
-        .map(|s| Decider { policy: n.name.to_owned(), statement: s.index, sid: s.sid.clone(), effect, span: s.span })
+        .map(|s| Decider {
+            policy: n.name.to_owned(),
+            statement: s.index,
+            sid: s.sid.clone(),
+            effect,
+            span: s.span,
+        })
         .collect()
 }
 
@@ -239,15 +289,27 @@ pub fn statement_matches(policy: &Policy, s: &Statement, req: &Request<'_>) -> b
     let vars = policy.variables_enabled();
     action_matches(s, req.action)
         && resource_matches(s, req.resource, vars, req.context)
-        && s.principal.as_ref().is_none_or(|p| principal_matches(p, req.principal))
-        && s.conditions.iter().all(|c| condition_holds(c, req.context, vars))
+        && s.principal
+            .as_ref()
+            .is_none_or(|p| principal_matches(p, req.principal))
+        && s.conditions
+            .iter()
+            .all(|c| condition_holds(c, req.context, vars))
 }
 
 /// Whether the statement's `Action` / `NotAction` covers `action`.
 #[must_use]
 pub fn action_matches(s: &Statement, action: &str) -> bool {
-    let any = s.action.items.iter().any(|p| wildcard::matches(&p.value, action, true));
-    if s.action.negated { !any && !s.action.items.is_empty() } else { any }
+    let any = s
+        .action
+        .items
+        .iter()
+        .any(|p| wildcard::matches(&p.value, action, true));
+    if s.action.negated {
+        !any && !s.action.items.is_empty()
+    } else {
+        any
+    }
 }
 
 fn resource_matches(s: &Statement, resource: &str, vars: bool, ctx: &RequestContext) -> bool {
@@ -291,11 +353,12 @@ fn principal_matches(p: &Principals, who: Option<&str>) -> bool {
                         return account_of(v).is_some() && account_of(v) == account_of(who);
                     }
                     // A role ARN also names that role's sessions.
-                    if let Some(rest) = who.strip_prefix("arn:aws:sts::") {
-                        if let Some((acct, path)) = rest.split_once(":assumed-role/") {
-                            let role = path.split('/').next().unwrap_or_default();
-                            return v.starts_with(&format!("arn:aws:iam::{acct}:role/")) && v.ends_with(&format!("/{role}"));
-                        }
+                    if let Some(rest) = who.strip_prefix("arn:aws:sts::")
+                        && let Some((acct, path)) = rest.split_once(":assumed-role/")
+                    {
+                        let role = path.split('/').next().unwrap_or_default();
+                        return v.starts_with(&format!("arn:aws:iam::{acct}:role/"))
+                            && v.ends_with(&format!("/{role}"));
                     }
                     false
                 }
@@ -348,10 +411,22 @@ pub fn condition_holds(c: &Condition, ctx: &RequestContext, vars: bool) -> bool 
     let present = ctx.get(&c.key.value).filter(|v| !v.is_empty());
     if op.base == OperatorBase::Null {
         let absent = present.is_none();
-        return c.values.iter().any(|v| v.eq_ignore_ascii_case("true") == absent);
+        return c
+            .values
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case("true") == absent);
     }
     let values: Vec<String> = if vars && matches!(op.base.value_type(), "String" | "ARN") {
-        c.values.iter().filter_map(|v| if v.contains("${") { substitute(v, ctx) } else { Some(v.clone()) }).collect()
+        c.values
+            .iter()
+            .filter_map(|v| {
+                if v.contains("${") {
+                    substitute(v, ctx)
+                } else {
+                    Some(v.clone())
+                }
+            })
+            .collect()
     } else {
         c.values.clone()
     };
@@ -381,7 +456,9 @@ fn positive_test(base: OperatorBase, pv: &str, rv: &str) -> bool {
     use OperatorBase as O;
     match base {
         O::StringEquals | O::StringNotEquals => pv == rv,
-        O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => pv.to_lowercase() == rv.to_lowercase(),
+        O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => {
+            pv.to_lowercase() == rv.to_lowercase()
+        }
         O::StringLike | O::StringNotLike => wildcard::matches(pv, rv, false),
         O::NumericEquals | O::NumericNotEquals => num(pv, rv, |a, b| (a - b).abs() < f64::EPSILON),
         O::NumericLessThan => num(pv, rv, |p, r| r < p),
@@ -396,7 +473,9 @@ fn positive_test(base: OperatorBase, pv: &str, rv: &str) -> bool {
         O::Bool => pv.eq_ignore_ascii_case(rv),
         O::BinaryEquals => pv == rv,
         O::IpAddress | O::NotIpAddress => ip_in(pv, rv),
-        O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike => wildcard::arn_matches(pv, rv),
+        O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike => {
+            wildcard::arn_matches(pv, rv)
+        }
         O::Null => false,
     }
 }
@@ -438,14 +517,25 @@ pub fn parse_date(s: &str) -> Option<i64> {
             return None;
         }
         let (hh, mm) = (d(11..13)?, d(14..16)?);
-        let ss = if b.get(16) == Some(&b':') { d(17..19)? } else { 0 };
+        let ss = if b.get(16) == Some(&b':') {
+            d(17..19)?
+        } else {
+            0
+        };
         secs += hh * 3600 + mm * 60 + ss;
         let tail = s.get(16..).unwrap_or_default();
         if let Some(pos) = tail.rfind(['+', '-']) {
             let off = tail.get(pos + 1..).unwrap_or_default().replace(':', "");
             if off.len() == 4 {
-                let (oh, om) = (off.get(0..2)?.parse::<i64>().ok()?, off.get(2..4)?.parse::<i64>().ok()?);
-                let sign = if tail.as_bytes().get(pos) == Some(&b'-') { -1 } else { 1 };
+                let (oh, om) = (
+                    off.get(0..2)?.parse::<i64>().ok()?,
+                    off.get(2..4)?.parse::<i64>().ok()?,
+                );
+                let sign = if tail.as_bytes().get(pos) == Some(&b'-') {
+                    -1
+                } else {
+                    1
+                };
                 secs -= sign * (oh * 3600 + om * 60);
             }
         }
@@ -470,16 +560,26 @@ pub fn ip_in(cidr: &str, ip: &str) -> bool {
         Some((n, b)) => (n, b.parse::<u32>().ok()),
         None => (cidr.trim(), None),
     };
-    let (Ok(net), Ok(ip)) = (net.parse::<IpAddr>(), ip.trim().parse::<IpAddr>()) else { return false };
+    let (Ok(net), Ok(ip)) = (net.parse::<IpAddr>(), ip.trim().parse::<IpAddr>()) else {
+        return false;
+    };
     match (net, ip) {
         (IpAddr::V4(n), IpAddr::V4(i)) => {
             let bits = bits.unwrap_or(32).min(32);
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             (u32::from(n) & mask) == (u32::from(i) & mask)
         }
         (IpAddr::V6(n), IpAddr::V6(i)) => {
             let bits = bits.unwrap_or(128).min(128);
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
             (u128::from(n) & mask) == (u128::from(i) & mask)
         }
         _ => false,
@@ -511,7 +611,10 @@ mod tests {
     fn variables() {
         let mut ctx = RequestContext::new();
         ctx.insert("aws:username", "alice");
-        assert_eq!(substitute("arn:aws:s3:::b/${aws:username}/*", &ctx).as_deref(), Some("arn:aws:s3:::b/alice/*"));
+        assert_eq!(
+            substitute("arn:aws:s3:::b/${aws:username}/*", &ctx).as_deref(),
+            Some("arn:aws:s3:::b/alice/*")
+        );
         assert_eq!(substitute("${aws:userid}", &ctx), None);
         assert_eq!(substitute("${aws:userid, 'x'}", &ctx).as_deref(), Some("x"));
         assert_eq!(substitute("a${*}b", &ctx).as_deref(), Some("a*b"));

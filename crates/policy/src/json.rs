@@ -98,14 +98,23 @@ impl Json {
             serde_json::Value::Bool(b) => JsonKind::Bool(*b),
             serde_json::Value::Number(n) => JsonKind::Number(n.to_string()),
             serde_json::Value::String(s) => JsonKind::String(s.clone()),
-            serde_json::Value::Array(a) => JsonKind::Array(a.iter().map(Json::from_value).collect()),
+            serde_json::Value::Array(a) => {
+                JsonKind::Array(a.iter().map(Json::from_value).collect())
+            }
             serde_json::Value::Object(o) => JsonKind::Object(
                 o.iter()
-                    .map(|(k, v)| Member { key: k.clone(), key_span: Span::default(), value: Json::from_value(v) })
+                    .map(|(k, v)| Member {
+                        key: k.clone(),
+                        key_span: Span::default(),
+                        value: Json::from_value(v),
+                    })
                     .collect(),
             ),
         };
-        Json { kind, span: Span::default() }
+        Json {
+            kind,
+            span: Span::default(),
+        }
     }
 
     /// Converts back to a `serde_json::Value` (for evidence).
@@ -118,7 +127,9 @@ impl Json {
             JsonKind::String(s) => serde_json::Value::String(s.clone()),
             JsonKind::Array(a) => serde_json::Value::Array(a.iter().map(Json::to_value).collect()),
             JsonKind::Object(o) => serde_json::Value::Object(
-                o.iter().map(|m| (m.key.clone(), m.value.to_value())).collect(),
+                o.iter()
+                    .map(|m| (m.key.clone(), m.value.to_value()))
+                    .collect(),
             ),
         }
     }
@@ -148,7 +159,13 @@ impl std::error::Error for SyntaxError {}
 /// # Errors
 /// The first syntax error, with its line and column.
 pub fn parse(text: &str) -> Result<Json, SyntaxError> {
-    let mut p = Parser { src: text.as_bytes(), text, pos: 0, line: 1, line_start: 0 };
+    let mut p = Parser {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+        line: 1,
+        line_start: 0,
+    };
     // A UTF-8 byte order mark is what some editors write; AWS accepts it.
     if text.starts_with('\u{feff}') {
         p.pos = 3;
@@ -158,7 +175,10 @@ pub fn parse(text: &str) -> Result<Json, SyntaxError> {
     let v = p.value(0)?;
     p.skip_ws()?;
     if p.pos < p.src.len() {
-        return Err(p.error_here("unexpected text after the end of the document", "invalid-json"));
+        return Err(p.error_here(
+            "unexpected text after the end of the document",
+            "invalid-json",
+        ));
     }
     Ok(v)
 }
@@ -174,21 +194,36 @@ struct Parser<'a> {
 impl Parser<'_> {
     fn column_of(&self, pos: usize) -> u32 {
         let start = self.line_start.min(pos);
-        let col = self.text.get(start..pos).map_or(pos - start, |s| s.chars().count());
+        let col = self
+            .text
+            .get(start..pos)
+            .map_or(pos - start, |s| s.chars().count());
         u32::try_from(col).unwrap_or(u32::MAX).saturating_add(1)
     }
 
     fn here(&self) -> Span {
         let p = u32::try_from(self.pos).unwrap_or(u32::MAX);
-        Span { start: p, end: p, line: self.line, column: self.column_of(self.pos) }
+        Span {
+            start: p,
+            end: p,
+            line: self.line,
+            column: self.column_of(self.pos),
+        }
     }
 
     fn error_here(&self, message: impl Into<String>, code: &'static str) -> SyntaxError {
-        SyntaxError { message: message.into(), span: self.here(), code }
+        SyntaxError {
+            message: message.into(),
+            span: self.here(),
+            code,
+        }
     }
 
     fn finish(&self, start: Span) -> Span {
-        Span { end: u32::try_from(self.pos).unwrap_or(u32::MAX), ..start }
+        Span {
+            end: u32::try_from(self.pos).unwrap_or(u32::MAX),
+            ..start
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -205,7 +240,8 @@ impl Parser<'_> {
                 }
                 b' ' | b'\t' | b'\r' => self.pos += 1,
                 b'/' if matches!(self.src.get(self.pos + 1), Some(b'/' | b'*')) => {
-                    return Err(self.error_here("comments are not allowed in JSON policies", "invalid-json"));
+                    return Err(self
+                        .error_here("comments are not allowed in JSON policies", "invalid-json"));
                 }
                 _ => break,
             }
@@ -215,7 +251,10 @@ impl Parser<'_> {
 
     fn value(&mut self, depth: usize) -> Result<Json, SyntaxError> {
         if depth > MAX_DEPTH {
-            return Err(self.error_here(format!("nesting deeper than {MAX_DEPTH} levels"), "too-deep"));
+            return Err(self.error_here(
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+                "too-deep",
+            ));
         }
         let start = self.here();
         match self.peek() {
@@ -224,16 +263,28 @@ impl Parser<'_> {
             Some(b'[') => self.array(depth, start),
             Some(b'"') => {
                 let s = self.string()?;
-                Ok(Json { kind: JsonKind::String(s), span: self.finish(start) })
+                Ok(Json {
+                    kind: JsonKind::String(s),
+                    span: self.finish(start),
+                })
             }
             Some(b't') => self.literal("true", JsonKind::Bool(true), start),
             Some(b'f') => self.literal("false", JsonKind::Bool(false), start),
             Some(b'n') => self.literal("null", JsonKind::Null, start),
             Some(b'-' | b'0'..=b'9') => self.number(start),
-            Some(b'\'') => Err(self.error_here("strings must use double quotes, not single quotes", "invalid-json")),
-            Some(b',') => Err(self.error_here("unexpected `,`: a value is missing", "invalid-json")),
+            Some(b'\'') => Err(self.error_here(
+                "strings must use double quotes, not single quotes",
+                "invalid-json",
+            )),
+            Some(b',') => {
+                Err(self.error_here("unexpected `,`: a value is missing", "invalid-json"))
+            }
             Some(_) => {
-                let c = self.text.get(self.pos..).and_then(|s| s.chars().next()).unwrap_or('?');
+                let c = self
+                    .text
+                    .get(self.pos..)
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or('?');
                 Err(self.error_here(format!("unexpected character `{c}`"), "invalid-json"))
             }
         }
@@ -242,9 +293,15 @@ impl Parser<'_> {
     fn literal(&mut self, word: &str, kind: JsonKind, start: Span) -> Result<Json, SyntaxError> {
         if self.src.get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
             self.pos += word.len();
-            Ok(Json { kind, span: self.finish(start) })
+            Ok(Json {
+                kind,
+                span: self.finish(start),
+            })
         } else {
-            Err(self.error_here("invalid literal (expected `true`, `false` or `null`; strings need double quotes)", "invalid-json"))
+            Err(self.error_here(
+                "invalid literal (expected `true`, `false` or `null`; strings need double quotes)",
+                "invalid-json",
+            ))
         }
     }
 
@@ -266,7 +323,9 @@ impl Parser<'_> {
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if !digits(self) {
-                return Err(self.error_here("invalid number: digits expected after `.`", "invalid-json"));
+                return Err(
+                    self.error_here("invalid number: digits expected after `.`", "invalid-json")
+                );
             }
         }
         if matches!(self.peek(), Some(b'e' | b'E')) {
@@ -275,11 +334,21 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             if !digits(self) {
-                return Err(self.error_here("invalid number: digits expected in the exponent", "invalid-json"));
+                return Err(self.error_here(
+                    "invalid number: digits expected in the exponent",
+                    "invalid-json",
+                ));
             }
         }
-        let text = self.text.get(begin..self.pos).unwrap_or_default().to_owned();
-        Ok(Json { kind: JsonKind::Number(text), span: self.finish(start) })
+        let text = self
+            .text
+            .get(begin..self.pos)
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Json {
+            kind: JsonKind::Number(text),
+            span: self.finish(start),
+        })
     }
 
     fn string(&mut self) -> Result<String, SyntaxError> {
@@ -320,12 +389,22 @@ impl Parser<'_> {
                         }
                         _ => {
                             self.pos -= 1;
-                            return Err(self.error_here("invalid escape sequence in string", "invalid-json"));
+                            return Err(self
+                                .error_here("invalid escape sequence in string", "invalid-json"));
                         }
                     }
                 }
-                Some(b'\n') => return Err(self.error_here("unterminated string (line break inside a string)", "invalid-json")),
-                Some(_) => return Err(self.error_here("control character inside a string", "invalid-json")),
+                Some(b'\n') => {
+                    return Err(self.error_here(
+                        "unterminated string (line break inside a string)",
+                        "invalid-json",
+                    ));
+                }
+                Some(_) => {
+                    return Err(
+                        self.error_here("control character inside a string", "invalid-json")
+                    );
+                }
             }
         }
     }
@@ -350,7 +429,9 @@ impl Parser<'_> {
             self.pos += 2;
             let lo = self.hex4()?;
             if !(0xdc00..0xe000).contains(&lo) {
-                return Err(self.error_here("invalid surrogate pair in `\\u` escape", "invalid-json"));
+                return Err(
+                    self.error_here("invalid surrogate pair in `\\u` escape", "invalid-json")
+                );
             }
             0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)
         } else {
@@ -365,7 +446,10 @@ impl Parser<'_> {
         self.skip_ws()?;
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Json { kind: JsonKind::Array(items), span: self.finish(start) });
+            return Ok(Json {
+                kind: JsonKind::Array(items),
+                span: self.finish(start),
+            });
         }
         loop {
             self.skip_ws()?;
@@ -386,10 +470,18 @@ impl Parser<'_> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Json { kind: JsonKind::Array(items), span: self.finish(start) });
+                    return Ok(Json {
+                        kind: JsonKind::Array(items),
+                        span: self.finish(start),
+                    });
                 }
-                None => return Err(self.error_here("unterminated array: `]` expected", "invalid-json")),
-                Some(_) => return Err(self.error_here("`,` or `]` expected after an array element", "invalid-json")),
+                None => {
+                    return Err(self.error_here("unterminated array: `]` expected", "invalid-json"));
+                }
+                Some(_) => {
+                    return Err(self
+                        .error_here("`,` or `]` expected after an array element", "invalid-json"));
+                }
             }
         }
     }
@@ -400,16 +492,30 @@ impl Parser<'_> {
         self.skip_ws()?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Json { kind: JsonKind::Object(members), span: self.finish(start) });
+            return Ok(Json {
+                kind: JsonKind::Object(members),
+                span: self.finish(start),
+            });
         }
         loop {
             self.skip_ws()?;
             let key_start = self.here();
             match self.peek() {
                 Some(b'"') => {}
-                Some(b'\'') => return Err(self.error_here("keys must use double quotes, not single quotes", "invalid-json")),
-                None => return Err(self.error_here("unterminated object: `}` expected", "invalid-json")),
-                Some(_) => return Err(self.error_here("a key in double quotes expected", "invalid-json")),
+                Some(b'\'') => {
+                    return Err(self.error_here(
+                        "keys must use double quotes, not single quotes",
+                        "invalid-json",
+                    ));
+                }
+                None => {
+                    return Err(
+                        self.error_here("unterminated object: `}` expected", "invalid-json")
+                    );
+                }
+                Some(_) => {
+                    return Err(self.error_here("a key in double quotes expected", "invalid-json"));
+                }
             }
             let key = self.string()?;
             let key_span = self.finish(key_start);
@@ -425,12 +531,19 @@ impl Parser<'_> {
             }
             self.skip_ws()?;
             if self.peek() != Some(b':') {
-                return Err(self.error_here(format!("`:` expected after the key `{key}`"), "invalid-json"));
+                return Err(self.error_here(
+                    format!("`:` expected after the key `{key}`"),
+                    "invalid-json",
+                ));
             }
             self.pos += 1;
             self.skip_ws()?;
             let value = self.value(depth + 1)?;
-            members.push(Member { key, key_span, value });
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
             self.skip_ws()?;
             match self.peek() {
                 Some(b',') => {
@@ -447,10 +560,22 @@ impl Parser<'_> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Json { kind: JsonKind::Object(members), span: self.finish(start) });
+                    return Ok(Json {
+                        kind: JsonKind::Object(members),
+                        span: self.finish(start),
+                    });
                 }
-                None => return Err(self.error_here("unterminated object: `}` expected", "invalid-json")),
-                Some(_) => return Err(self.error_here("`,` or `}` expected after an object member (a comma may be missing)", "invalid-json")),
+                None => {
+                    return Err(
+                        self.error_here("unterminated object: `}` expected", "invalid-json")
+                    );
+                }
+                Some(_) => {
+                    return Err(self.error_here(
+                        "`,` or `}` expected after an object member (a comma may be missing)",
+                        "invalid-json",
+                    ));
+                }
             }
         }
     }
@@ -483,9 +608,15 @@ mod tests {
 
     #[test]
     fn values_and_escapes() {
-        let v = parse(r#"{"s": "a\u00e9\ud83d\ude00\n", "n": -1.5e3, "b": [true, false, null]}"#).expect("parse");
-        let JsonKind::Object(m) = v.kind else { panic!("object") };
-        assert_eq!(m[0].value.kind, JsonKind::String("a\u{e9}\u{1f600}\n".into()));
+        let v = parse(r#"{"s": "a\u00e9\ud83d\ude00\n", "n": -1.5e3, "b": [true, false, null]}"#)
+            .expect("parse");
+        let JsonKind::Object(m) = v.kind else {
+            panic!("object")
+        };
+        assert_eq!(
+            m[0].value.kind,
+            JsonKind::String("a\u{e9}\u{1f600}\n".into())
+        );
         assert_eq!(m[1].value.kind, JsonKind::Number("-1.5e3".into()));
     }
 

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod analysis;
+pub mod audit;
 pub mod catalogue;
 pub mod diag;
 pub mod eval;
@@ -37,7 +38,10 @@ pub fn lint_text(text: &str, kind: PolicyKind) -> (Option<Policy>, Vec<Diagnosti
 
 /// Reads and validates a policy held as a JSON value (an Inventory document).
 #[must_use]
-pub fn lint_value(value: &serde_json::Value, kind: PolicyKind) -> (Option<Policy>, Vec<Diagnostic>) {
+pub fn lint_value(
+    value: &serde_json::Value,
+    kind: PolicyKind,
+) -> (Option<Policy>, Vec<Diagnostic>) {
     finish(parse_value(value, kind))
 }
 

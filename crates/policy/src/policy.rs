@@ -46,7 +46,10 @@ impl PolicyKind {
     /// Whether statements of this kind name a principal.
     #[must_use]
     pub fn has_principals(self) -> bool {
-        matches!(self, PolicyKind::Resource | PolicyKind::Key | PolicyKind::Trust)
+        matches!(
+            self,
+            PolicyKind::Resource | PolicyKind::Key | PolicyKind::Trust
+        )
     }
 
     /// The kebab-case name.
@@ -128,7 +131,11 @@ impl Principals {
     /// Whether the element names everyone (`"*"` or `{"AWS": "*"}`).
     #[must_use]
     pub fn is_everyone(&self) -> bool {
-        self.any || self.entries.iter().any(|(t, v)| *t == PrincipalType::Aws && v.value == "*")
+        self.any
+            || self
+                .entries
+                .iter()
+                .any(|(t, v)| *t == PrincipalType::Aws && v.value == "*")
     }
 }
 
@@ -169,8 +176,14 @@ pub enum OperatorBase {
 pub const OPERATORS: &[(&str, OperatorBase)] = &[
     ("StringEquals", OperatorBase::StringEquals),
     ("StringNotEquals", OperatorBase::StringNotEquals),
-    ("StringEqualsIgnoreCase", OperatorBase::StringEqualsIgnoreCase),
-    ("StringNotEqualsIgnoreCase", OperatorBase::StringNotEqualsIgnoreCase),
+    (
+        "StringEqualsIgnoreCase",
+        OperatorBase::StringEqualsIgnoreCase,
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        OperatorBase::StringNotEqualsIgnoreCase,
+    ),
     ("StringLike", OperatorBase::StringLike),
     ("StringNotLike", OperatorBase::StringNotLike),
     ("NumericEquals", OperatorBase::NumericEquals),
@@ -178,7 +191,10 @@ pub const OPERATORS: &[(&str, OperatorBase)] = &[
     ("NumericLessThan", OperatorBase::NumericLessThan),
     ("NumericLessThanEquals", OperatorBase::NumericLessThanEquals),
     ("NumericGreaterThan", OperatorBase::NumericGreaterThan),
-    ("NumericGreaterThanEquals", OperatorBase::NumericGreaterThanEquals),
+    (
+        "NumericGreaterThanEquals",
+        OperatorBase::NumericGreaterThanEquals,
+    ),
     ("DateEquals", OperatorBase::DateEquals),
     ("DateNotEquals", OperatorBase::DateNotEquals),
     ("DateLessThan", OperatorBase::DateLessThan),
@@ -283,11 +299,19 @@ impl Operator {
             Some(b) => (true, b),
             None => (false, rest),
         };
-        let base = OPERATORS.iter().find(|(n, _)| *n == base_name).map(|(_, b)| *b)?;
+        let base = OPERATORS
+            .iter()
+            .find(|(n, _)| *n == base_name)
+            .map(|(_, b)| *b)?;
         if if_exists && base == OperatorBase::Null {
             return None;
         }
-        Some(Operator { base, if_exists, set, name: name.to_owned() })
+        Some(Operator {
+            base,
+            if_exists,
+            set,
+            name: name.to_owned(),
+        })
     }
 }
 
@@ -342,13 +366,20 @@ impl Statement {
         if let Some(s) = &self.sid {
             m.insert("Sid".into(), s.clone().into());
         }
-        m.insert("Effect".into(), match self.effect {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        }
-        .into());
+        m.insert(
+            "Effect".into(),
+            match self.effect {
+                Effect::Allow => "Allow",
+                Effect::Deny => "Deny",
+            }
+            .into(),
+        );
         if let Some(p) = &self.principal {
-            let key = if p.negated { "NotPrincipal" } else { "Principal" };
+            let key = if p.negated {
+                "NotPrincipal"
+            } else {
+                "Principal"
+            };
             if p.any {
                 m.insert(key.into(), "*".into());
             } else {
@@ -360,7 +391,9 @@ impl Statement {
                         PrincipalType::Federated => "Federated",
                         PrincipalType::CanonicalUser => "CanonicalUser",
                     };
-                    let e = pm.entry(name).or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                    let e = pm
+                        .entry(name)
+                        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
                     if let serde_json::Value::Array(a) = e {
                         a.push(v.value.clone().into());
                     }
@@ -368,15 +401,30 @@ impl Statement {
                 m.insert(key.into(), pm.into());
             }
         }
-        let list = |l: &PatternList| serde_json::Value::from(l.items.iter().map(|s| s.value.clone()).collect::<Vec<_>>());
-        m.insert(if self.action.negated { "NotAction" } else { "Action" }.into(), list(&self.action));
+        let list = |l: &PatternList| {
+            serde_json::Value::from(l.items.iter().map(|s| s.value.clone()).collect::<Vec<_>>())
+        };
+        m.insert(
+            if self.action.negated {
+                "NotAction"
+            } else {
+                "Action"
+            }
+            .into(),
+            list(&self.action),
+        );
         if let Some(r) = &self.resource {
-            m.insert(if r.negated { "NotResource" } else { "Resource" }.into(), list(r));
+            m.insert(
+                if r.negated { "NotResource" } else { "Resource" }.into(),
+                list(r),
+            );
         }
         if !self.conditions.is_empty() {
             let mut cm = serde_json::Map::new();
             for c in &self.conditions {
-                let e = cm.entry(c.operator.name.clone()).or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+                let e = cm
+                    .entry(c.operator.name.clone())
+                    .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
                 if let serde_json::Value::Object(o) = e {
                     o.insert(c.key.value.clone(), c.values.clone().into());
                 }
@@ -414,7 +462,9 @@ impl Policy {
     /// Whether policy variables (`${aws:username}`) are substituted: only in version 2012-10-17.
     #[must_use]
     pub fn variables_enabled(&self) -> bool {
-        self.version.as_ref().is_some_and(|v| v.value == "2012-10-17")
+        self.version
+            .as_ref()
+            .is_some_and(|v| v.value == "2012-10-17")
     }
 
     /// Statements with this effect.
@@ -438,10 +488,20 @@ pub fn parse_text(text: &str, kind: PolicyKind) -> ParseOutcome {
     if text.len() > HARD_SIZE_LIMIT {
         let d = Diagnostic::error(
             "too-large",
-            Span { line: 1, column: 1, ..Span::default() },
-            format!("document of {} bytes is over rampart's limit of {HARD_SIZE_LIMIT} bytes", text.len()),
+            Span {
+                line: 1,
+                column: 1,
+                ..Span::default()
+            },
+            format!(
+                "document of {} bytes is over rampart's limit of {HARD_SIZE_LIMIT} bytes",
+                text.len()
+            ),
         );
-        return ParseOutcome { policy: None, diagnostics: vec![d] };
+        return ParseOutcome {
+            policy: None,
+            diagnostics: vec![d],
+        };
     }
     match json::parse(text) {
         Ok(j) => {
@@ -459,11 +519,17 @@ pub fn parse_text(text: &str, kind: PolicyKind) -> ParseOutcome {
                 ));
             }
             let diagnostics = policy.diagnostics.clone();
-            ParseOutcome { policy: Some(policy), diagnostics }
+            ParseOutcome {
+                policy: Some(policy),
+                diagnostics,
+            }
         }
         Err(e) => {
             let d = Diagnostic::error(e.code, e.span, e.message);
-            ParseOutcome { policy: None, diagnostics: vec![d] }
+            ParseOutcome {
+                policy: None,
+                diagnostics: vec![d],
+            }
         }
     }
 }
@@ -477,7 +543,10 @@ pub fn parse_value(value: &serde_json::Value, kind: PolicyKind) -> ParseOutcome 
     }
     let policy = from_json(&Json::from_value(value), kind);
     let diagnostics = policy.diagnostics.clone();
-    ParseOutcome { policy: Some(policy), diagnostics }
+    ParseOutcome {
+        policy: Some(policy),
+        diagnostics,
+    }
 }
 
 /// Reads a policy from a parsed JSON tree.
@@ -502,7 +571,9 @@ pub fn from_json(root: &Json, kind: PolicyKind) -> Policy {
         return policy;
     };
     let looks_bare = !members.iter().any(|m| m.key == "Statement")
-        && members.iter().any(|m| matches!(m.key.as_str(), "Effect" | "Action" | "NotAction"));
+        && members
+            .iter()
+            .any(|m| matches!(m.key.as_str(), "Effect" | "Action" | "NotAction"));
     if looks_bare {
         policy.bare_statement = true;
         r.diags.push(Diagnostic::error(
@@ -523,7 +594,10 @@ pub fn from_json(root: &Json, kind: PolicyKind) -> Policy {
                             r.diags.push(Diagnostic::error(
                                 "invalid-version",
                                 v.span,
-                                format!("`{}` is not a policy language version (use `2012-10-17`)", v.value),
+                                format!(
+                                    "`{}` is not a policy language version (use `2012-10-17`)",
+                                    v.value
+                                ),
                             ));
                         }
                         policy.version = Some(v);
@@ -533,7 +607,11 @@ pub fn from_json(root: &Json, kind: PolicyKind) -> Policy {
                 "Statement" => match &m.value.kind {
                     JsonKind::Array(items) => {
                         if items.is_empty() {
-                            r.diags.push(Diagnostic::error("missing-element", m.value.span, "`Statement` is empty"));
+                            r.diags.push(Diagnostic::error(
+                                "missing-element",
+                                m.value.span,
+                                "`Statement` is empty",
+                            ));
                         }
                         for item in items {
                             let index = policy.statements.len();
@@ -553,7 +631,11 @@ pub fn from_json(root: &Json, kind: PolicyKind) -> Policy {
             }
         }
         if !members.iter().any(|m| m.key == "Statement") {
-            r.diags.push(Diagnostic::error("missing-element", root.span, "the policy has no `Statement`"));
+            r.diags.push(Diagnostic::error(
+                "missing-element",
+                root.span,
+                "the policy has no `Statement`",
+            ));
         }
     }
     policy.kind = resolve_kind(kind, &policy.statements);
@@ -568,7 +650,11 @@ pub fn from_json(root: &Json, kind: PolicyKind) -> Policy {
             (None, true) => r.diags.push(Diagnostic::error(
                 "missing-element",
                 s.span,
-                format!("statement {} of a {} policy needs `Principal` or `NotPrincipal`", s.label(), policy.kind.as_str()),
+                format!(
+                    "statement {} of a {} policy needs `Principal` or `NotPrincipal`",
+                    s.label(),
+                    policy.kind.as_str()
+                ),
             )),
             _ => {}
         }
@@ -594,14 +680,23 @@ fn resolve_kind(kind: PolicyKind, statements: &[Statement]) -> PolicyKind {
     let assume_only = statements.iter().all(|s| {
         !s.action.negated
             && !s.action.items.is_empty()
-            && s.action.items.iter().all(|a| a.value.to_ascii_lowercase().starts_with("sts:assumerole")
-                || a.value.eq_ignore_ascii_case("sts:TagSession")
-                || a.value.eq_ignore_ascii_case("sts:SetSourceIdentity"))
+            && s.action.items.iter().all(|a| {
+                a.value.to_ascii_lowercase().starts_with("sts:assumerole")
+                    || a.value.eq_ignore_ascii_case("sts:TagSession")
+                    || a.value.eq_ignore_ascii_case("sts:SetSourceIdentity")
+            })
     });
     if assume_only && statements.iter().all(|s| s.resource.is_none()) {
         PolicyKind::Trust
-    } else if statements.iter().flat_map(|s| s.action.items.iter()).any(|a| a.value.to_ascii_lowercase().starts_with("kms:"))
-        && statements.iter().flat_map(|s| s.resource.iter()).flat_map(|r| r.items.iter()).all(|r| r.value == "*")
+    } else if statements
+        .iter()
+        .flat_map(|s| s.action.items.iter())
+        .any(|a| a.value.to_ascii_lowercase().starts_with("kms:"))
+        && statements
+            .iter()
+            .flat_map(|s| s.resource.iter())
+            .flat_map(|r| r.items.iter())
+            .all(|r| r.value == "*")
     {
         PolicyKind::Key
     } else {
@@ -628,7 +723,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidate within a small distance.
 #[must_use]
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.len() / 3).clamp(1, 3);
     candidates
         .into_iter()
@@ -664,7 +762,10 @@ impl Reader {
 
     fn string(&mut self, v: &Json, element: &str) -> Option<Spanned> {
         match &v.kind {
-            JsonKind::String(s) => Some(Spanned { value: s.clone(), span: v.span }),
+            JsonKind::String(s) => Some(Spanned {
+                value: s.clone(),
+                span: v.span,
+            }),
             _ => {
                 self.wrong_type(v, element, "a string");
                 None
@@ -674,12 +775,22 @@ impl Reader {
 
     fn string_list(&mut self, v: &Json, element: &str) -> Vec<Spanned> {
         match &v.kind {
-            JsonKind::String(s) => vec![Spanned { value: s.clone(), span: v.span }],
+            JsonKind::String(s) => vec![Spanned {
+                value: s.clone(),
+                span: v.span,
+            }],
             JsonKind::Array(items) => {
                 if items.is_empty() {
-                    self.diags.push(Diagnostic::error("missing-element", v.span, format!("`{element}` is an empty list")));
+                    self.diags.push(Diagnostic::error(
+                        "missing-element",
+                        v.span,
+                        format!("`{element}` is an empty list"),
+                    ));
                 }
-                items.iter().filter_map(|i| self.string(i, element)).collect()
+                items
+                    .iter()
+                    .filter_map(|i| self.string(i, element))
+                    .collect()
             }
             _ => {
                 self.wrong_type(v, element, "a string or an array of strings");
@@ -728,7 +839,11 @@ impl Reader {
                 }
                 "Action" | "NotAction" => {
                     if has_action {
-                        self.diags.push(Diagnostic::error("conflicting-elements", m.key_span, "a statement has either `Action` or `NotAction`, not both"));
+                        self.diags.push(Diagnostic::error(
+                            "conflicting-elements",
+                            m.key_span,
+                            "a statement has either `Action` or `NotAction`, not both",
+                        ));
                     }
                     has_action = true;
                     s.action = PatternList {
@@ -739,7 +854,11 @@ impl Reader {
                 }
                 "Resource" | "NotResource" => {
                     if s.resource.is_some() {
-                        self.diags.push(Diagnostic::error("conflicting-elements", m.key_span, "a statement has either `Resource` or `NotResource`, not both"));
+                        self.diags.push(Diagnostic::error(
+                            "conflicting-elements",
+                            m.key_span,
+                            "a statement has either `Resource` or `NotResource`, not both",
+                        ));
                     }
                     s.resource = Some(PatternList {
                         negated: m.key == "NotResource",
@@ -749,7 +868,11 @@ impl Reader {
                 }
                 "Principal" | "NotPrincipal" => {
                     if s.principal.is_some() {
-                        self.diags.push(Diagnostic::error("conflicting-elements", m.key_span, "a statement has either `Principal` or `NotPrincipal`, not both"));
+                        self.diags.push(Diagnostic::error(
+                            "conflicting-elements",
+                            m.key_span,
+                            "a statement has either `Principal` or `NotPrincipal`, not both",
+                        ));
                     }
                     s.principal = self.principal(&m.value, m.key == "NotPrincipal", &m.key);
                 }
@@ -757,29 +880,54 @@ impl Reader {
                 other => self.unknown(
                     m,
                     other,
-                    &["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"],
+                    &[
+                        "Sid",
+                        "Effect",
+                        "Principal",
+                        "NotPrincipal",
+                        "Action",
+                        "NotAction",
+                        "Resource",
+                        "NotResource",
+                        "Condition",
+                    ],
                 ),
             }
         }
         if !has_effect {
-            self.diags.push(Diagnostic::error("missing-element", v.span, format!("statement #{} has no `Effect`", index + 1)));
+            self.diags.push(Diagnostic::error(
+                "missing-element",
+                v.span,
+                format!("statement #{} has no `Effect`", index + 1),
+            ));
             s.effect = Effect::Deny;
         }
         if !has_action {
-            self.diags.push(Diagnostic::error("missing-element", v.span, format!("statement #{} has no `Action` or `NotAction`", index + 1)));
+            self.diags.push(Diagnostic::error(
+                "missing-element",
+                v.span,
+                format!("statement #{} has no `Action` or `NotAction`", index + 1),
+            ));
         }
         Some(s)
     }
 
     fn principal(&mut self, v: &Json, negated: bool, element: &str) -> Option<Principals> {
-        let mut p = Principals { negated, any: false, entries: Vec::new(), span: v.span };
+        let mut p = Principals {
+            negated,
+            any: false,
+            entries: Vec::new(),
+            span: v.span,
+        };
         match &v.kind {
             JsonKind::String(s) if s == "*" => p.any = true,
             JsonKind::String(s) => {
                 self.diags.push(Diagnostic::error(
                     "wrong-type",
                     v.span,
-                    format!("`{element}` must be `\"*\"` or an object such as `{{\"AWS\": \"{s}\"}}`"),
+                    format!(
+                        "`{element}` must be `\"*\"` or an object such as `{{\"AWS\": \"{s}\"}}`"
+                    ),
                 ));
                 return None;
             }
@@ -791,7 +939,11 @@ impl Reader {
                         "Federated" => PrincipalType::Federated,
                         "CanonicalUser" => PrincipalType::CanonicalUser,
                         other => {
-                            self.unknown(m, other, &["AWS", "Service", "Federated", "CanonicalUser"]);
+                            self.unknown(
+                                m,
+                                other,
+                                &["AWS", "Service", "Federated", "CanonicalUser"],
+                            );
                             continue;
                         }
                     };
@@ -819,7 +971,9 @@ impl Reader {
                 let names = OPERATORS.iter().map(|(n, _)| *n);
                 let base = op.key.rsplit(':').next().unwrap_or(&op.key);
                 let base = base.strip_suffix("IfExists").unwrap_or(base);
-                let hint = did_you_mean(base, names).map(|k| format!(" (did you mean `{k}`?)")).unwrap_or_default();
+                let hint = did_you_mean(base, names)
+                    .map(|k| format!(" (did you mean `{k}`?)"))
+                    .unwrap_or_default();
                 self.diags.push(Diagnostic::error(
                     "unknown-condition-operator",
                     op.key_span,
@@ -834,13 +988,19 @@ impl Reader {
             };
             for k in keys {
                 let values = match &k.value.kind {
-                    JsonKind::Array(items) => items.iter().filter_map(|i| self.scalar(i, &k.key)).collect(),
+                    JsonKind::Array(items) => items
+                        .iter()
+                        .filter_map(|i| self.scalar(i, &k.key))
+                        .collect(),
                     _ => self.scalar(&k.value, &k.key).into_iter().collect(),
                 };
                 out.push(Condition {
                     operator: operator.clone(),
                     operator_span: op.key_span,
-                    key: Spanned { value: k.key.clone(), span: k.key_span },
+                    key: Spanned {
+                        value: k.key.clone(),
+                        span: k.key_span,
+                    },
                     values,
                 });
             }
@@ -874,12 +1034,18 @@ mod tests {
         let p = p.policy.expect("policy");
         assert!(p.is_valid(), "{:?}", p.diagnostics);
         assert_eq!(p.kind, PolicyKind::Identity);
-        assert_eq!(p.statements[0].resource.as_ref().map(|r| r.items.len()), Some(2));
+        assert_eq!(
+            p.statements[0].resource.as_ref().map(|r| r.items.len()),
+            Some(2)
+        );
     }
 
     #[test]
     fn bare_statement_gets_a_hint_and_is_still_read() {
-        let p = parse_text(r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#, PolicyKind::Auto);
+        let p = parse_text(
+            r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}"#,
+            PolicyKind::Auto,
+        );
         assert!(p.diagnostics.iter().any(|d| d.code == "bare-statement"));
         assert_eq!(p.policy.expect("policy").statements.len(), 1);
     }
@@ -888,10 +1054,23 @@ mod tests {
     fn unknown_elements_and_operators_are_located() {
         let text = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\n\"Actions\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"StringEqual\":{\"aws:x\":\"y\"}}}]}";
         let p = parse_text(text, PolicyKind::Identity);
-        let unknown = p.diagnostics.iter().find(|d| d.code == "unknown-element").expect("unknown");
+        let unknown = p
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "unknown-element")
+            .expect("unknown");
         assert_eq!(unknown.span.line, 2);
-        assert!(unknown.message.contains("did you mean `Action`"), "{}", unknown.message);
-        assert!(p.diagnostics.iter().any(|d| d.code == "unknown-condition-operator" && d.message.contains("StringEquals")));
+        assert!(
+            unknown.message.contains("did you mean `Action`"),
+            "{}",
+            unknown.message
+        );
+        assert!(
+            p.diagnostics
+                .iter()
+                .any(|d| d.code == "unknown-condition-operator"
+                    && d.message.contains("StringEquals"))
+        );
     }
 
     #[test]

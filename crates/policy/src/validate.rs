@@ -6,7 +6,17 @@ use crate::diag::Diagnostic;
 use crate::policy::{Effect, Policy, PolicyKind, PrincipalType, Statement, did_you_mean};
 use crate::wildcard;
 
-const PARTITIONS: &[&str] = &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc", "*"];
+const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+    "*",
+];
 
 /// Every validation diagnostic for `p` (the reading diagnostics are in `p.diagnostics`).
 #[must_use]
@@ -17,7 +27,11 @@ pub fn validate(p: &Policy) -> Vec<Diagnostic> {
     for s in &p.statements {
         if let Some(sid) = s.sid.as_deref() {
             if !sid.is_empty() && sids.contains(&sid) {
-                out.push(Diagnostic::warning("duplicate-sid", s.span, format!("the Sid `{sid}` is used by more than one statement")));
+                out.push(Diagnostic::warning(
+                    "duplicate-sid",
+                    s.span,
+                    format!("the Sid `{sid}` is used by more than one statement"),
+                ));
             }
             sids.push(sid);
         }
@@ -41,11 +55,17 @@ pub fn validate(p: &Policy) -> Vec<Diagnostic> {
                 ));
             }
             for (t, v) in &pr.entries {
-                if *t == PrincipalType::Aws && v.value != "*" && crate::eval::account_of(&v.value).is_none() {
+                if *t == PrincipalType::Aws
+                    && v.value != "*"
+                    && crate::eval::account_of(&v.value).is_none()
+                {
                     out.push(Diagnostic::error(
                         "malformed-principal",
                         v.span,
-                        format!("`{}` is neither `*`, a 12-digit account id nor an ARN", v.value),
+                        format!(
+                            "`{}` is neither `*`, a 12-digit account id nor an ARN",
+                            v.value
+                        ),
                     ));
                 }
             }
@@ -59,7 +79,10 @@ pub fn validate(p: &Policy) -> Vec<Diagnostic> {
         resource_mismatch(s, &mut out);
     }
     if uses_variables && !p.variables_enabled() {
-        let span = p.version.as_ref().map_or_else(|| p.statements.first().map(|s| s.span).unwrap_or_default(), |v| v.span);
+        let span = p.version.as_ref().map_or_else(
+            || p.statements.first().map(|s| s.span).unwrap_or_default(),
+            |v| v.span,
+        );
         out.push(Diagnostic::error(
             "variables-need-version",
             span,
@@ -67,7 +90,11 @@ pub fn validate(p: &Policy) -> Vec<Diagnostic> {
         ));
     } else if p.version.is_none() && !p.bare_statement && p.kind != PolicyKind::Auto {
         let span = p.statements.first().map(|s| s.span).unwrap_or_default();
-        out.push(Diagnostic::warning("missing-version", span, "no `Version`: add `\"Version\": \"2012-10-17\"`"));
+        out.push(Diagnostic::warning(
+            "missing-version",
+            span,
+            "no `Version`: add `\"Version\": \"2012-10-17\"`",
+        ));
     }
     redundant(p, &mut out);
     out
@@ -78,13 +105,21 @@ fn malformed_arn(v: &str) -> Option<String> {
         return None;
     }
     let Some(rest) = v.strip_prefix("arn:") else {
-        return Some(format!("`{v}` is not an ARN (ARNs start with `arn:`; use `*` for every resource)"));
+        return Some(format!(
+            "`{v}` is not an ARN (ARNs start with `arn:`; use `*` for every resource)"
+        ));
     };
     let parts: Vec<&str> = rest.splitn(5, ':').collect();
     if parts.len() < 5 {
-        return Some(format!("`{v}` is not a complete ARN (`arn:partition:service:region:account:resource`)"));
+        return Some(format!(
+            "`{v}` is not a complete ARN (`arn:partition:service:region:account:resource`)"
+        ));
     }
-    if !PARTITIONS.iter().any(|p| wildcard::matches(parts[0], p, false)) && !parts[0].contains("${") {
+    if !PARTITIONS
+        .iter()
+        .any(|p| wildcard::matches(parts[0], p, false))
+        && !parts[0].contains("${")
+    {
         return Some(format!("`{v}` names an unknown partition `{}`", parts[0]));
     }
     if parts[1].is_empty() {
@@ -95,9 +130,11 @@ fn malformed_arn(v: &str) -> Option<String> {
         && !wildcard::has_wildcard(account)
         && !account.contains("${")
         && account != "aws"
-        && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+        && (account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Some(format!("`{v}` has an invalid account id `{account}` (12 digits expected)"));
+        return Some(format!(
+            "`{v}` has an invalid account id `{account}` (12 digits expected)"
+        ));
     }
     None
 }
@@ -110,12 +147,20 @@ fn actions(s: &Statement, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let Some((svc, name)) = v.split_once(':') else {
-            out.push(Diagnostic::error("malformed-action", a.span, format!("`{v}` is not an action (`service:Action` expected)")));
+            out.push(Diagnostic::error(
+                "malformed-action",
+                a.span,
+                format!("`{v}` is not an action (`service:Action` expected)"),
+            ));
             continue;
         };
         if wildcard::has_wildcard(svc) {
             if c.expand(v).is_empty() {
-                out.push(Diagnostic::error("unknown-action", a.span, format!("`{v}` matches no known action")));
+                out.push(Diagnostic::error(
+                    "unknown-action",
+                    a.span,
+                    format!("`{v}` matches no known action"),
+                ));
             }
             continue;
         }
@@ -123,17 +168,29 @@ fn actions(s: &Statement, out: &mut Vec<Diagnostic>) {
             let hint = did_you_mean(svc, c.services.iter().map(|s| s.prefix.as_str()))
                 .map(|h| format!(" (did you mean `{h}`?)"))
                 .unwrap_or_default();
-            out.push(Diagnostic::error("unknown-service", a.span, format!("unknown service prefix `{svc}`{hint}")));
+            out.push(Diagnostic::error(
+                "unknown-service",
+                a.span,
+                format!("unknown service prefix `{svc}`{hint}"),
+            ));
             continue;
         };
         if c.expand(v).is_empty() {
-            let names = c.actions[service.actions.clone()].iter().map(crate::catalogue::Action::name);
+            let names = c.actions[service.actions.clone()]
+                .iter()
+                .map(crate::catalogue::Action::name);
             let hint = if wildcard::has_wildcard(name) {
                 String::new()
             } else {
-                did_you_mean(name, names).map(|h| format!(" (did you mean `{}:{h}`?)", service.prefix)).unwrap_or_default()
+                did_you_mean(name, names)
+                    .map(|h| format!(" (did you mean `{}:{h}`?)", service.prefix))
+                    .unwrap_or_default()
             };
-            out.push(Diagnostic::error("unknown-action", a.span, format!("`{v}` matches no action of `{}`{hint}", service.prefix)));
+            out.push(Diagnostic::error(
+                "unknown-action",
+                a.span,
+                format!("`{v}` matches no action of `{}`{hint}", service.prefix),
+            ));
         }
     }
 }
@@ -142,7 +199,11 @@ fn condition_key(cond: &crate::policy::Condition, out: &mut Vec<Diagnostic>) {
     let c = catalogue::global();
     let key = cond.key.value.as_str();
     let Some((prefix, _)) = key.split_once(':') else {
-        out.push(Diagnostic::warning("unknown-condition-key", cond.key.span, format!("`{key}` is not a condition key (`prefix:name` expected)")));
+        out.push(Diagnostic::warning(
+            "unknown-condition-key",
+            cond.key.span,
+            format!("`{key}` is not a condition key (`prefix:name` expected)"),
+        ));
         return;
     };
     let ty = c.condition_key_type(key);
@@ -151,9 +212,17 @@ fn condition_key(cond: &crate::policy::Condition, out: &mut Vec<Diagnostic>) {
             let hint = did_you_mean(key, GLOBAL_CONDITION_KEYS.iter().map(|(k, _)| *k))
                 .map(|h| format!(" (did you mean `{h}`?)"))
                 .unwrap_or_default();
-            out.push(Diagnostic::warning("unknown-condition-key", cond.key.span, format!("unknown global condition key `{key}`{hint}")));
+            out.push(Diagnostic::warning(
+                "unknown-condition-key",
+                cond.key.span,
+                format!("unknown global condition key `{key}`{hint}"),
+            ));
         } else if c.service(prefix).is_some() {
-            out.push(Diagnostic::warning("unknown-condition-key", cond.key.span, format!("`{key}` is not a condition key of `{prefix}`")));
+            out.push(Diagnostic::warning(
+                "unknown-condition-key",
+                cond.key.span,
+                format!("`{key}` is not a condition key of `{prefix}`"),
+            ));
         }
         return;
     };
@@ -173,15 +242,24 @@ fn condition_key(cond: &crate::policy::Condition, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::warning(
             "condition-type-mismatch",
             cond.operator_span,
-            format!("`{}` compares {op} values but `{key}` is of type {ty}", cond.operator.name),
+            format!(
+                "`{}` compares {op} values but `{key}` is of type {ty}",
+                cond.operator.name
+            ),
         ));
     }
     let multi = ty.starts_with("ArrayOf");
-    if multi && cond.operator.set.is_none() && cond.operator.base != crate::policy::OperatorBase::Null {
+    if multi
+        && cond.operator.set.is_none()
+        && cond.operator.base != crate::policy::OperatorBase::Null
+    {
         out.push(Diagnostic::warning(
             "missing-set-qualifier",
             cond.operator_span,
-            format!("`{key}` is multi-valued: use `ForAllValues:` or `ForAnyValue:` with `{}`", cond.operator.name),
+            format!(
+                "`{key}` is multi-valued: use `ForAllValues:` or `ForAnyValue:` with `{}`",
+                cond.operator.name
+            ),
         ));
     } else if !multi && cond.operator.set.is_some() {
         out.push(Diagnostic::warning(
@@ -198,21 +276,35 @@ fn resource_mismatch(s: &Statement, out: &mut Vec<Diagnostic>) {
     if r.negated || s.action.negated || r.items.iter().any(|x| x.value == "*") {
         return;
     }
-    let patterns: Vec<String> = r.items.iter().map(|x| crate::wildcard_vars(&x.value)).collect();
+    let patterns: Vec<String> = r
+        .items
+        .iter()
+        .map(|x| crate::wildcard_vars(&x.value))
+        .collect();
     for a in &s.action.items {
         let expanded = c.expand(&a.value);
         if expanded.is_empty() {
             continue;
         }
-        let usable = expanded.iter().filter_map(|i| c.actions.get(*i)).any(|act| {
-            let Some(svc) = c.services.get(act.service) else { return true };
-            if act.resource_types.is_empty() {
-                return false;
-            }
-            act.resource_types.iter().any(|(t, _)| {
-                svc.resource_types.get(*t).is_none_or(|rt| rt.arn.is_empty() || patterns.iter().any(|p| wildcard::intersects(p, &rt.glob, false)))
-            })
-        });
+        let usable = expanded
+            .iter()
+            .filter_map(|i| c.actions.get(*i))
+            .any(|act| {
+                let Some(svc) = c.services.get(act.service) else {
+                    return true;
+                };
+                if act.resource_types.is_empty() {
+                    return false;
+                }
+                act.resource_types.iter().any(|(t, _)| {
+                    svc.resource_types.get(*t).is_none_or(|rt| {
+                        rt.arn.is_empty()
+                            || patterns
+                                .iter()
+                                .any(|p| wildcard::intersects(p, &rt.glob, false))
+                    })
+                })
+            });
         if !usable {
             let what = match expanded.as_slice() {
                 [one] => c.actions.get(*one).map_or(String::new(), |act| {
@@ -240,7 +332,9 @@ fn resource_mismatch(s: &Statement, out: &mut Vec<Diagnostic>) {
 }
 
 fn covers_all(outer: &[String], inner: &[String], fold: bool) -> bool {
-    inner.iter().all(|i| outer.iter().any(|o| wildcard::covers(o, i, fold)))
+    inner
+        .iter()
+        .all(|i| outer.iter().any(|o| wildcard::covers(o, i, fold)))
 }
 
 fn redundant(p: &Policy, out: &mut Vec<Diagnostic>) {
@@ -250,7 +344,10 @@ fn redundant(p: &Policy, out: &mut Vec<Diagnostic>) {
         .map(|s| {
             (
                 s.action.items.iter().map(|x| x.value.clone()).collect(),
-                s.resource.as_ref().map(|r| r.items.iter().map(|x| x.value.clone()).collect()).unwrap_or_else(|| vec!["*".into()]),
+                s.resource
+                    .as_ref()
+                    .map(|r| r.items.iter().map(|x| x.value.clone()).collect())
+                    .unwrap_or_else(|| vec!["*".into()]),
             )
         })
         .collect();
@@ -259,7 +356,9 @@ fn redundant(p: &Policy, out: &mut Vec<Diagnostic>) {
             if i == j || a.effect != b.effect || a.action.negated || b.action.negated {
                 continue;
             }
-            if a.resource.as_ref().is_some_and(|r| r.negated) || b.resource.as_ref().is_some_and(|r| r.negated) {
+            if a.resource.as_ref().is_some_and(|r| r.negated)
+                || b.resource.as_ref().is_some_and(|r| r.negated)
+            {
                 continue;
             }
             if a.principal != b.principal || !b.conditions.is_empty() || !a.conditions.is_empty() {

@@ -6,7 +6,13 @@
 pub fn matches(pattern: &str, text: &str, fold: bool) -> bool {
     let p = pattern.as_bytes();
     let t = text.as_bytes();
-    let eq = |a: u8, b: u8| if fold { a.eq_ignore_ascii_case(&b) } else { a == b };
+    let eq = |a: u8, b: u8| {
+        if fold {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
@@ -80,8 +86,14 @@ pub fn covers(outer: &str, inner: &str, fold: bool) -> bool {
     if outer == "*" {
         return true;
     }
-    let p: Vec<u8> = outer.bytes().map(|b| if fold { b.to_ascii_lowercase() } else { b }).collect();
-    let q: Vec<u8> = inner.bytes().map(|b| if fold { b.to_ascii_lowercase() } else { b }).collect();
+    let p: Vec<u8> = outer
+        .bytes()
+        .map(|b| if fold { b.to_ascii_lowercase() } else { b })
+        .collect();
+    let q: Vec<u8> = inner
+        .bytes()
+        .map(|b| if fold { b.to_ascii_lowercase() } else { b })
+        .collect();
     // dp[i][j]: p[i..] covers q[j..]
     let (lp, lq) = (p.len(), q.len());
     let mut next = vec![false; lq + 1];
@@ -113,8 +125,14 @@ pub fn intersects(a: &str, b: &str, fold: bool) -> bool {
     if a == "*" || b == "*" {
         return true;
     }
-    let a: Vec<u8> = a.bytes().map(|x| if fold { x.to_ascii_lowercase() } else { x }).collect();
-    let b: Vec<u8> = b.bytes().map(|x| if fold { x.to_ascii_lowercase() } else { x }).collect();
+    let a: Vec<u8> = a
+        .bytes()
+        .map(|x| if fold { x.to_ascii_lowercase() } else { x })
+        .collect();
+    let b: Vec<u8> = b
+        .bytes()
+        .map(|x| if fold { x.to_ascii_lowercase() } else { x })
+        .collect();
     let (la, lb) = (a.len(), b.len());
     // reach[i][j]: state (i, j) reachable from (0, 0).
     let mut reach = vec![false; (la + 1) * (lb + 1)];
@@ -141,10 +159,12 @@ pub fn intersects(a: &str, b: &str, fold: bool) -> bool {
                     reach[idx(i + 1, j)] = true;
                 }
             }
-            if let (Some(x), Some(y)) = (ca, cb) {
-                if x != b'*' && y != b'*' && (x == y || x == b'?' || y == b'?') {
-                    reach[idx(i + 1, j + 1)] = true;
-                }
+            if let (Some(x), Some(y)) = (ca, cb)
+                && x != b'*'
+                && y != b'*'
+                && (x == y || x == b'?' || y == b'?')
+            {
+                reach[idx(i + 1, j + 1)] = true;
             }
         }
     }
@@ -174,9 +194,15 @@ mod tests {
 
     #[test]
     fn arn_parts() {
-        assert!(arn_matches("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a/b"));
+        assert!(arn_matches(
+            "arn:aws:s3:::bucket/*",
+            "arn:aws:s3:::bucket/a/b"
+        ));
         assert!(!arn_matches("arn:aws:s3:::bucket*", "arn:aws:s3:::other"));
-        assert!(arn_matches("arn:aws:iam::*:role/x", "arn:aws:iam::123456789012:role/x"));
+        assert!(arn_matches(
+            "arn:aws:iam::*:role/x",
+            "arn:aws:iam::123456789012:role/x"
+        ));
         assert!(!arn_matches("arn:aws:iam::*", "arn:aws:iam::1:role/x"));
         assert!(arn_matches("arn:aws:iam::*:*", "arn:aws:iam::1:role/x"));
     }

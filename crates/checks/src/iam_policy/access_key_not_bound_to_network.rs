@@ -1,0 +1,120 @@
+//! IAM-107 `access-key-not-bound-to-network`: a user with an active access key has no Deny that
+//! limits its use to the workload's network.
+
+use rampart_policy::analysis;
+use rampart_policy::policy::{Effect, OperatorBase};
+
+use super::common;
+use crate::prelude::*;
+
+/// A Deny of everything from outside the workload's addresses (or VPC endpoint) makes a leaked
+/// key useless to whoever found it.
+pub struct AccessKeyNotBoundToNetwork;
+
+static META: CheckMeta = CheckMeta {
+    code: "IAM-107",
+    name: "access-key-not-bound-to-network",
+    title: "A long-lived access key can be used from anywhere",
+    severity: Severity::Medium,
+    controls: &["IAM-12"],
+    inputs: &[
+        Input::Live,
+        Input::Snapshot,
+        Input::Terraform,
+        Input::CloudFormation,
+        Input::Policy,
+    ],
+    compliance: &[],
+    needs: &[
+        data::IAM_POLICIES,
+        data::IAM_USERS,
+        data::IAM_GROUPS,
+        data::IAM_ACCESS_KEYS,
+    ],
+    rationale: "Access keys leak: in repositories, CI logs, backups, laptops. A key that only works \
+                from the workload's egress addresses or through its VPC endpoint is worth nothing \
+                to the finder. The usual form is a Deny of `*` with `NotIpAddress` on \
+                `aws:SourceIp` (plus `aws:ViaAWSService` false so AWS services acting for the \
+                user still work), or `StringNotEquals` on `aws:SourceVpce`.",
+    remediation: RemediationText {
+        text: "Attach to every user with access keys a Deny of all actions unless the request \
+               comes from the workload's addresses or VPC endpoint; better, replace the user by a \
+               role the workload assumes.",
+        cli: None,
+        terraform: Some(
+            "statement {\n  effect    = \"Deny\"\n  actions   = [\"*\"]\n  resources = [\"*\"]\n  condition {\n    test     = \"NotIpAddress\"\n    variable = \"aws:SourceIp\"\n    values   = [\"203.0.113.0/24\"]\n  }\n  condition {\n    test     = \"Bool\"\n    variable = \"aws:ViaAWSService\"\n    values   = [\"false\"]\n  }\n}",
+        ),
+    },
+    manual: false,
+};
+
+fn network_condition(c: &rampart_policy::policy::Condition) -> bool {
+    let key = c.key.value.to_ascii_lowercase();
+    match key.as_str() {
+        "aws:sourceip" | "aws:vpcsourceip" => c.operator.base == OperatorBase::NotIpAddress,
+        "aws:sourcevpce" | "aws:sourcevpc" => matches!(
+            c.operator.base,
+            OperatorBase::StringNotEquals | OperatorBase::StringNotLike
+        ),
+        _ => false,
+    }
+}
+
+impl Check for AccessKeyNotBoundToNetwork {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
+        let catalogue = rampart_policy::catalogue::global();
+        for account in ctx.accounts() {
+            for p in common::principals(account) {
+                if !p.has_active_key() || !p.complete(&account.id, out) {
+                    continue;
+                }
+                let allowed = p.effective().allowed_actions();
+                let mut binding = None;
+                for (name, policy) in &p.policies {
+                    for s in policy.statements_with(Effect::Deny) {
+                        let everywhere = s
+                            .resource
+                            .as_ref()
+                            .is_none_or(|r| !r.negated && r.items.iter().any(|x| x.value == "*"));
+                        let covers = allowed
+                            .minus(&analysis::statement_actions(catalogue, s))
+                            .is_empty();
+                        if everywhere && covers && s.conditions.iter().any(network_condition) {
+                            binding = Some((name.clone(), s.to_json()));
+                        }
+                    }
+                }
+                let at = p.at(&account.id);
+                match binding {
+                    Some((policy, statement)) => {
+                        out.pass(at, format!("user `{}` has an access key bound to the workload's network by {policy}", p.meta.name))
+                            .with("statement", statement);
+                    }
+                    None => {
+                        out.fail(
+                            at,
+                            format!(
+                                "user `{}` has an active access key usable from any network",
+                                p.meta.name
+                            ),
+                        )
+                        .with(
+                            "access_keys",
+                            json!(p.user.map(|u| {
+                                u.access_keys
+                                    .iter()
+                                    .filter(|k| k.active)
+                                    .map(|k| k.id.clone())
+                                    .collect::<Vec<_>>()
+                            })),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
