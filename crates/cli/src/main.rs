@@ -25,6 +25,8 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Read a live account into a snapshot (`collect aws -o snapshot.json[.zst]`).
     Collect(cmd::collect::CollectArgs),
+    /// IAM, bucket and key policies on their own: `policy lint FILE...`, `policy eval FILE --action A --resource R`.
+    Policy(cmd::policy::PolicyArgs),
     /// The check catalogue: list, explain, regenerate docs.
     Checks(cmd::checks::ChecksArgs),
     /// Print the JSON Schema of the snapshot format.
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => cmd::scan::run(&args),
         Command::Collect(args) => cmd::collect::run(&args),
+        Command::Policy(args) => cmd::policy::run(&args),
         Command::Checks(args) => cmd::checks::run(&args),
         Command::Schema => cmd::schema(),
     };

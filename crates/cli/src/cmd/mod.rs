@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod collect;
+pub mod policy;
 pub mod scan;
 
 use crate::Outcome;
