@@ -80,3 +80,65 @@ impl Check for AccessKeyUnused {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::Status;
+    use serde_json::json;
+
+    use super::AccessKeyUnused;
+    use crate::config::Config;
+    use crate::iam::testing::{inventory, run, statuses};
+
+    fn with_keys(keys: serde_json::Value) -> serde_json::Value {
+        inventory(
+            json!({"iam": {"users": [{"meta": {"arn": "arn:aws:iam::111122223333:user/ci", "name": "ci"}, "console_password": false, "access_keys": keys}]}}),
+            None,
+        )
+    }
+
+    #[test]
+    fn a_never_used_key_is_idle_since_its_creation() {
+        let old = with_keys(
+            json!([{"id": "AKIAFIXTUREKEY000001", "active": true, "created": "2026-01-01T00:00:00Z"}]),
+        );
+        assert_eq!(
+            statuses(&run(&AccessKeyUnused, old, &Config::default())),
+            vec![Status::Fail]
+        );
+        let new = with_keys(
+            json!([{"id": "AKIAFIXTUREKEY000001", "active": true, "created": "2026-10-01T00:00:00Z"}]),
+        );
+        assert_eq!(
+            statuses(&run(&AccessKeyUnused, new, &Config::default())),
+            vec![Status::Pass]
+        );
+    }
+
+    #[test]
+    fn the_threshold_comes_from_the_configuration_and_inactive_keys_are_ignored() {
+        let keys = with_keys(json!([
+            {"id": "AKIAFIXTUREKEY000001", "active": true, "created": "2026-01-01T00:00:00Z", "last_used": "2026-09-01T00:00:00Z"},
+            {"id": "AKIAFIXTUREKEY000002", "active": false, "created": "2020-01-01T00:00:00Z"}
+        ]));
+        assert_eq!(
+            statuses(&run(&AccessKeyUnused, keys.clone(), &Config::default())),
+            vec![Status::Pass]
+        );
+        let mut config = Config::default();
+        config.thresholds.access_key_unused_days = 45;
+        assert_eq!(
+            statuses(&run(&AccessKeyUnused, keys, &config)),
+            vec![Status::Fail]
+        );
+    }
+
+    #[test]
+    fn undated_keys_are_not_assessed() {
+        let keys = with_keys(json!([{"id": "AKIAFIXTUREKEY000001", "active": true}]));
+        assert_eq!(
+            statuses(&run(&AccessKeyUnused, keys, &Config::default())),
+            vec![Status::NotAssessed]
+        );
+    }
+}

@@ -7,6 +7,8 @@ mod access_key_unused;
 mod console_user_without_mfa;
 pub(crate) mod credentials;
 mod password_policy_without_character_classes;
+#[cfg(test)]
+pub(crate) mod testing;
 mod user_with_multiple_active_keys;
 mod weak_password_policy;
 

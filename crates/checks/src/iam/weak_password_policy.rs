@@ -147,3 +147,82 @@ fn shortfalls(policy: &PasswordPolicy, ctx: &Context<'_>) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::Status;
+    use serde_json::json;
+
+    use super::WeakPasswordPolicy;
+    use crate::config::Config;
+    use crate::iam::testing::{inventory, run, statuses};
+
+    fn policy(extra: serde_json::Value) -> serde_json::Value {
+        let mut p = json!({
+            "meta": {"arn": "arn:aws:iam::111122223333:account-password-policy", "name": "password-policy"},
+            "minimum_length": 14, "require_symbols": false, "require_numbers": false,
+            "require_uppercase": false, "require_lowercase": false, "allow_users_to_change": true,
+            "reuse_prevention": 24
+        });
+        if let (Some(p), Some(e)) = (p.as_object_mut(), extra.as_object()) {
+            p.extend(e.clone());
+        }
+        json!({"iam": {"password_policy": p}})
+    }
+
+    #[test]
+    fn expiry_is_judged_only_when_the_baseline_sets_one() {
+        let inv = inventory(policy(json!({})), None);
+        assert_eq!(
+            statuses(&run(&WeakPasswordPolicy, inv.clone(), &Config::default())),
+            vec![Status::Pass]
+        );
+        let mut config = Config::default();
+        config.thresholds.password_max_age_days = 90;
+        let out = run(&WeakPasswordPolicy, inv, &config);
+        assert_eq!(statuses(&out), vec![Status::Fail]);
+        assert!(
+            out[0].message.contains("never expire"),
+            "{}",
+            out[0].message
+        );
+        let inv = inventory(policy(json!({"max_age_days": 60})), None);
+        assert_eq!(
+            statuses(&run(&WeakPasswordPolicy, inv, &config)),
+            vec![Status::Pass]
+        );
+    }
+
+    #[test]
+    fn every_shortfall_is_listed() {
+        let inv = inventory(
+            policy(json!({"minimum_length": 10, "reuse_prevention": 5})),
+            None,
+        );
+        let out = run(&WeakPasswordPolicy, inv, &Config::default());
+        assert_eq!(
+            out[0].evidence["shortfalls"].as_array().map(Vec::len),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn a_missing_policy_fails_in_an_account_but_not_in_an_iac_input() {
+        let out = run(
+            &WeakPasswordPolicy,
+            inventory(json!({}), None),
+            &Config::default(),
+        );
+        assert_eq!(statuses(&out), vec![Status::Fail]);
+        let iac = json!({"accounts": [{"id": "iac"}]});
+        assert!(run(&WeakPasswordPolicy, iac, &Config::default()).is_empty());
+    }
+
+    #[test]
+    fn a_gap_makes_it_not_assessed() {
+        let mut inv = inventory(policy(json!({})), None);
+        inv["gaps"] = json!([{"data": "iam.password_policy", "operation": "iam:GetAccountPasswordPolicy", "reason": "access denied"}]);
+        let out = run(&WeakPasswordPolicy, inv, &Config::default());
+        assert_eq!(statuses(&out), vec![Status::NotAssessed]);
+    }
+}

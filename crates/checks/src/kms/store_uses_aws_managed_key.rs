@@ -186,3 +186,46 @@ fn judge(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::Status;
+    use serde_json::json;
+
+    use super::StoreUsesAwsManagedKey;
+    use crate::config::Config;
+    use crate::iam::testing::{inventory, run, statuses};
+
+    #[test]
+    fn a_key_outside_the_inventory_is_not_assessed_and_the_default_secret_key_fails() {
+        let inv = inventory(
+            json!({}),
+            Some(json!({
+                "volumes": [{"meta": {"arn": "arn:aws:ec2:us-east-1:111122223333:volume/vol-1", "name": "vol-1"}, "id": "vol-1", "encrypted": true, "kms_key_id": "arn:aws:kms:us-east-1:111122223333:key/elsewhere"}],
+                "secrets": [{"meta": {"arn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:s-AbCdEf", "name": "s"}}]
+            })),
+        );
+        let out = run(&StoreUsesAwsManagedKey, inv, &Config::default());
+        assert_eq!(statuses(&out), vec![Status::Fail, Status::NotAssessed]);
+        assert!(
+            out[0].message.contains("alias/aws/secretsmanager"),
+            "{}",
+            out[0].message
+        );
+    }
+
+    #[test]
+    fn aurora_members_are_judged_on_their_cluster() {
+        let inv = inventory(
+            json!({}),
+            Some(json!({
+                "kms_keys": [{"meta": {"arn": "arn:aws:kms:us-east-1:111122223333:key/k1", "name": "alias/aws/rds"}, "id": "k1", "manager": "aws", "aliases": ["alias/aws/rds"]}],
+                "db_instances": [{"meta": {"arn": "arn:aws:rds:us-east-1:111122223333:db:c1-1", "name": "c1-1"}, "id": "c1-1", "engine": "aurora-postgresql", "storage_encrypted": true, "kms_key_id": "k1", "publicly_accessible": false, "cluster_id": "c1"}],
+                "db_clusters": [{"meta": {"arn": "arn:aws:rds:us-east-1:111122223333:cluster:c1", "name": "c1"}, "id": "c1", "engine": "aurora-postgresql", "storage_encrypted": true, "kms_key_id": "k1"}]
+            })),
+        );
+        let out = run(&StoreUsesAwsManagedKey, inv, &Config::default());
+        assert_eq!(statuses(&out), vec![Status::Fail]);
+        assert!(out[0].resource.ends_with(":cluster:c1"));
+    }
+}

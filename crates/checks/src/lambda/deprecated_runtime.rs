@@ -96,3 +96,41 @@ impl Check for LambdaDeprecatedRuntime {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::Status;
+    use serde_json::json;
+
+    use super::LambdaDeprecatedRuntime;
+    use crate::config::{Config, DeprecatedRuntime};
+    use crate::iam::testing::{inventory, run, statuses};
+
+    #[test]
+    fn a_deprecation_date_still_ahead_is_not_a_failure() {
+        let inv = inventory(
+            json!({}),
+            Some(
+                json!({"lambda_functions": [{"meta": {"arn": "arn:aws:lambda:us-east-1:111122223333:function:f", "name": "f"}, "runtime": "python3.13"}]}),
+            ),
+        );
+        let mut config = Config::default();
+        config.runtimes.deprecated.push(DeprecatedRuntime {
+            name: "python3.13".into(),
+            deprecated: "2029-06-30".into(),
+        });
+        assert_eq!(
+            statuses(&run(&LambdaDeprecatedRuntime, inv.clone(), &config)),
+            vec![Status::Pass]
+        );
+        config
+            .runtimes
+            .deprecated
+            .last_mut()
+            .expect("pushed")
+            .deprecated = "2026-10-31".into();
+        let out = run(&LambdaDeprecatedRuntime, inv, &config);
+        assert_eq!(statuses(&out), vec![Status::Fail]);
+        assert_eq!(out[0].evidence["deprecated_since"], json!("2026-10-31"));
+    }
+}

@@ -53,3 +53,24 @@ impl Check for AccountWithoutAlias {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::AccountWithoutAlias;
+    use crate::config::Config;
+    use crate::iam::testing::run;
+
+    #[test]
+    fn iac_pseudo_accounts_are_not_judged() {
+        assert!(
+            run(
+                &AccountWithoutAlias,
+                json!({"accounts": [{"id": "iac"}]}),
+                &Config::default()
+            )
+            .is_empty()
+        );
+    }
+}

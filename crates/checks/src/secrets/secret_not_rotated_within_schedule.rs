@@ -83,3 +83,80 @@ impl Check for SecretNotRotatedWithinSchedule {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::Status;
+    use serde_json::json;
+
+    use super::SecretNotRotatedWithinSchedule;
+    use crate::config::Config;
+    use crate::iam::testing::{inventory, run, statuses};
+
+    fn secret(extra: serde_json::Value) -> serde_json::Value {
+        let mut s = json!({"meta": {"arn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:s-AbCdEf", "name": "s"}});
+        if let (Some(s), Some(e)) = (s.as_object_mut(), extra.as_object()) {
+            s.extend(e.clone());
+        }
+        inventory(json!({}), Some(json!({"secrets": [s]})))
+    }
+
+    #[test]
+    fn the_schedule_applies_when_rotation_is_on() {
+        // 40 days: beyond a 30-day schedule, within the 90-day default maximum.
+        let on = secret(
+            json!({"rotation_enabled": true, "rotation_days": 30, "last_rotated": "2026-09-22T00:00:00Z"}),
+        );
+        assert_eq!(
+            statuses(&run(
+                &SecretNotRotatedWithinSchedule,
+                on,
+                &Config::default()
+            )),
+            vec![Status::Fail]
+        );
+        let off =
+            secret(json!({"rotation_enabled": false, "last_changed": "2026-09-22T00:00:00Z"}));
+        assert_eq!(
+            statuses(&run(
+                &SecretNotRotatedWithinSchedule,
+                off,
+                &Config::default()
+            )),
+            vec![Status::Pass]
+        );
+    }
+
+    #[test]
+    fn a_manual_change_counts_and_creation_is_the_fallback() {
+        let changed = secret(
+            json!({"last_rotated": "2025-01-01T00:00:00Z", "last_changed": "2026-10-01T00:00:00Z"}),
+        );
+        assert_eq!(
+            statuses(&run(
+                &SecretNotRotatedWithinSchedule,
+                changed,
+                &Config::default()
+            )),
+            vec![Status::Pass]
+        );
+        let created = secret(json!({"created": "2025-01-01T00:00:00Z"}));
+        assert_eq!(
+            statuses(&run(
+                &SecretNotRotatedWithinSchedule,
+                created,
+                &Config::default()
+            )),
+            vec![Status::Fail]
+        );
+        let undated = secret(json!({}));
+        assert_eq!(
+            statuses(&run(
+                &SecretNotRotatedWithinSchedule,
+                undated,
+                &Config::default()
+            )),
+            vec![Status::NotAssessed]
+        );
+    }
+}
