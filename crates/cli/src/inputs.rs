@@ -124,6 +124,42 @@ fn is_snapshot(path: &Path) -> anyhow::Result<bool> {
     Ok(snapshot::looks_like_snapshot(&head))
 }
 
+/// What IaC inputs change in the results: failures that rest on data the input never declares
+/// are withheld (see [`withhold_undeclared`]), then inline waivers are applied.
+pub fn apply_iac_rules(findings: &mut Vec<rampart_model::Finding>, inventory: &Inventory) {
+    withhold_undeclared(findings, inventory);
+    apply_inline_waivers(findings, inventory);
+}
+
+/// An IaC input does not declare everything an account has (its trails, password policy or
+/// alias may be managed elsewhere): such data is a `NotDeclared` gap, for which the runner
+/// already reports `not_assessed`. A failure of a check that needs that data ("the account has
+/// no trail") would be a guess, so it is withheld.
+pub fn withhold_undeclared(findings: &mut Vec<rampart_model::Finding>, inventory: &Inventory) {
+    use rampart_model::Status;
+    let undeclared: Vec<&rampart_model::Gap> = inventory
+        .gaps
+        .iter()
+        .filter(|g| g.code.as_deref() == Some("NotDeclared") && g.resource.is_none())
+        .collect();
+    if undeclared.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        if f.status != Status::Fail {
+            return true;
+        }
+        let Some(check) = rampart_checks::registry::by_code(&f.check) else {
+            return true;
+        };
+        let account = f.account.as_deref().unwrap_or_default();
+        !undeclared.iter().any(|g| {
+            g.applies_to(account, f.region.as_deref())
+                && check.meta().needs.iter().any(|n| g.touches(n))
+        })
+    });
+}
+
 /// Applies the waivers written in the inputs (IaC `rampart:ignore` comments, CloudFormation
 /// `Metadata.rampart.ignore`): a failure of a waived check on the waived resource becomes
 /// `waived` with its reason. A waiver without a reason is not applied; it is reported on

@@ -64,7 +64,7 @@ pub fn audit(
     let now = inventory.collected_at.unwrap_or_else(Timestamp::now);
     let ctx = Context::new(inventory, config, now);
     let mut out = rampart_checks::run(&ctx, &checks);
-    crate::inputs::apply_inline_waivers(&mut out.findings, inventory);
+    crate::inputs::apply_iac_rules(&mut out.findings, inventory);
     let report = crate::output::report(
         inventory.inputs.clone(),
         Some(now),

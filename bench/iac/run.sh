@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# rampart vs Checkov on the IaC corpora (../shared/corpus/iac): CPU seconds (user+sys), wall,
+# peak memory and failed results for each, side by side, and the CPU ratio.
+#
+#   bench/iac/run.sh [CORPUS...]        (default: every corpus)
+#
+# Checkov is installed from PyPI into a venv under ~/.cache/rampart/venvs/checkov on first use.
+# Findings are not comparable one for one (different catalogues): the counts are failed results
+# of each tool, for scale. The review of what each finds is docs/iac-corpus-review.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
+corpus_root="${CORPUS_ROOT:-../shared/corpus/iac}"
+venv="$HOME/.cache/rampart/venvs/checkov"
+work="${TMPDIR:-/tmp}/rampart-bench-iac"
+mkdir -p "$work"
+
+cargo build --release -q -p rampart-cli
+bin="$CARGO_TARGET_DIR/release/rampart"
+if [ ! -x "$venv/bin/checkov" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q checkov
+fi
+
+# Runs a command under GNU time; prints "cpu wall peak_mb".
+timed() {
+  local out; out=$( { /usr/bin/time -f '%U %S %e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  awk '{printf "%.2f %.2f %.1f\n", $1 + $2, $3, $4 / 1024}' <<<"$out"
+}
+
+corpora=("$@")
+if [ ${#corpora[@]} -eq 0 ]; then
+  corpora=(terragoat cfngoat tf-aws-vpc tf-aws-s3-bucket tf-aws-security-group tf-aws-rds aws-cfn-templates)
+fi
+
+printf '%-22s | %-34s | %-34s | %s\n' corpus "rampart: cpu s / wall s / MB / fail" "checkov: cpu s / wall s / MB / fail" "cpu ratio"
+for c in "${corpora[@]}"; do
+  dir="$corpus_root/$c"
+  [ -d "$dir" ] || { echo "missing corpus $dir" >&2; continue; }
+  read -r rc rw rm < <(timed "$bin" scan "$dir" --format json -o "$work/$c.rampart.json")
+  rf=$(python3 -c "import json;print(json.load(open('$work/$c.rampart.json'))['summary']['by_status'].get('fail',0))")
+  framework=terraform
+  case "$c" in cfngoat|aws-cfn-templates) framework=cloudformation ;; esac
+  read -r cc cw cm < <(timed "$venv/bin/checkov" -d "$dir" --framework "$framework" -o json --output-file-path "$work/$c.checkov" --quiet --skip-download)
+  cf=$(python3 - "$work/$c.checkov" <<'PY'
+import json, glob, sys
+n = 0
+for f in glob.glob(sys.argv[1] + "/*.json"):
+    d = json.load(open(f))
+    for r in (d if isinstance(d, list) else [d]):
+        n += r.get("summary", {}).get("failed", 0)
+print(n)
+PY
+)
+  ratio=$(awk -v a="$cc" -v b="$rc" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "n/a" }')
+  printf '%-22s | %6s / %6s / %6s / %6s   | %6s / %6s / %6s / %6s   | %s\n' "$c" "$rc" "$rw" "$rm" "$rf" "$cc" "$cw" "$cm" "$cf" "$ratio"
+done
