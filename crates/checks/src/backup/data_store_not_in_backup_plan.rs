@@ -1,10 +1,13 @@
 //! BACKUP-001 `data-store-not-in-backup-plan`: a data store has no AWS Backup protection.
 
+use std::collections::BTreeSet;
+
 use rampart_model::storage::{BackupPlan, VersioningStatus};
 use rampart_model::{Meta, Region, Tags};
 
 use super::selection::{Candidate, selected_by};
 use crate::prelude::*;
+use crate::s3::facts;
 
 /// An S3 bucket, DynamoDB table, RDS instance or cluster, or EBS volume that no backup plan in
 /// its account and region selects.
@@ -34,7 +37,8 @@ static META: CheckMeta = CheckMeta {
                 lock, which is what makes recovery possible after ransomware or a malicious \
                 deletion. The plan's selections are evaluated as AWS does: ARN patterns with \
                 wildcards, exclusions, tag conditions; an EBS volume is also covered when its \
-                instance is selected; S3 buckets must be versioned to be backed up.",
+                instance is selected; S3 buckets must be versioned to be backed up. Log buckets \
+                and buckets that hold backups are not judged here.",
     remediation: RemediationText {
         text: "Add the resource to a backup plan selection in its region, by ARN or (better) by \
                a tag such as `backup=daily` that the plan selects, with a rule whose retention \
@@ -60,9 +64,14 @@ struct Store<'a> {
     unsupported: Option<&'static str>,
 }
 
-fn stores<'a>(account: &'a Account) -> Vec<Store<'a>> {
+/// The data stores of `account`. Buckets that receive logs (judged by the LOG-4 and LOG-10
+/// checks) and buckets that themselves hold backups are left out.
+fn stores<'a>(account: &'a Account, log_buckets: &BTreeSet<String>) -> Vec<Store<'a>> {
     let mut out = Vec::new();
     for b in &account.buckets {
+        if log_buckets.contains(&b.meta.name) || facts::backup_reason(b).is_some() {
+            continue;
+        }
         let unsupported = (b.versioning != VersioningStatus::Enabled)
             .then_some("AWS Backup can only back up S3 buckets with versioning enabled");
         out.push(Store {
@@ -118,8 +127,9 @@ impl Check for DataStoreNotInBackupPlan {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
+        let log_buckets = facts::log_destinations(ctx);
         for account in ctx.accounts() {
-            for store in stores(account) {
+            for store in stores(account, &log_buckets) {
                 let plans: Vec<&BackupPlan> = account
                     .regions
                     .iter()

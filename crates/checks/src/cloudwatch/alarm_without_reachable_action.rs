@@ -1,7 +1,8 @@
 //! CW-016 `alarm-without-reachable-action`: an alarm fires into the void.
 
-use rampart_model::Inventory;
-use rampart_model::logging::{Alarm, SnsTopic};
+use rampart_model::logging::Alarm;
+
+use super::reach::{Reach, reach};
 
 use crate::prelude::*;
 
@@ -36,65 +37,6 @@ static META: CheckMeta = CheckMeta {
     },
     manual: false,
 };
-
-/// What one alarm action amounts to.
-enum Reach {
-    /// Notifies a person (confirmed SNS subscription, Incident Manager, OpsCenter).
-    Person(String),
-    /// Does not notify anyone (no confirmed subscription, an Auto Scaling or EC2 action).
-    Nobody(String),
-    /// Cannot be told from the Inventory (topic elsewhere, a Lambda function).
-    Unknown(String),
-}
-
-fn topic<'a>(inventory: &'a Inventory, arn: &str) -> Option<&'a SnsTopic> {
-    inventory
-        .accounts
-        .iter()
-        .flat_map(|a| a.regions.iter())
-        .flat_map(|r| r.sns_topics.iter())
-        .find(|t| t.meta.arn == arn)
-}
-
-fn reach(inventory: &Inventory, action: &str) -> Reach {
-    let service = action.split(':').nth(2).unwrap_or_default();
-    match service {
-        "sns" => match topic(inventory, action) {
-            Some(t) => {
-                let confirmed: Vec<&str> = t
-                    .subscriptions
-                    .iter()
-                    .filter(|s| s.confirmed)
-                    .map(|s| s.protocol.as_str())
-                    .collect();
-                if confirmed.is_empty() {
-                    let pending = t.subscriptions.len();
-                    Reach::Nobody(format!(
-                        "topic `{}` has no confirmed subscription ({pending} pending)",
-                        t.meta.name
-                    ))
-                } else {
-                    Reach::Person(format!(
-                        "topic `{}` has confirmed {} subscription(s)",
-                        t.meta.name,
-                        confirmed.join(", ")
-                    ))
-                }
-            }
-            None => Reach::Unknown(format!("topic `{action}` is not in the Inventory")),
-        },
-        "ssm-incidents" => Reach::Person(format!("Incident Manager response plan `{action}`")),
-        "ssm" if action.contains("opsitem") => {
-            Reach::Person(format!("OpsCenter OpsItem `{action}`"))
-        }
-        "lambda" => Reach::Unknown(format!(
-            "Lambda function `{action}` (what it does is not known)"
-        )),
-        _ => Reach::Nobody(format!(
-            "`{action}` is an automation action, not a notification"
-        )),
-    }
-}
 
 fn judge(ctx: &Context<'_>, account: &Account, region: &Region, alarm: &Alarm, out: &mut Sink) {
     let at = At::meta(&account.id, Some(&region.name), &alarm.meta);

@@ -38,6 +38,7 @@ static META: CheckMeta = CheckMeta {
 
 static EVENT: SecurityEvent = SecurityEvent {
     what: "CloudTrail configuration changes",
+    global: false,
     samples,
     unrelated,
 };

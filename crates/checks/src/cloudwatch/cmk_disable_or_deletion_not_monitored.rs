@@ -38,6 +38,7 @@ static META: CheckMeta = CheckMeta {
 
 static EVENT: SecurityEvent = SecurityEvent {
     what: "disabling or scheduled deletion of KMS keys",
+    global: false,
     samples,
     unrelated,
 };

@@ -38,6 +38,7 @@ static META: CheckMeta = CheckMeta {
 
 static EVENT: SecurityEvent = SecurityEvent {
     what: "console authentication failures",
+    global: true,
     samples,
     unrelated,
 };

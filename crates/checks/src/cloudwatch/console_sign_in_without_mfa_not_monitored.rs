@@ -38,6 +38,7 @@ static META: CheckMeta = CheckMeta {
 
 static EVENT: SecurityEvent = SecurityEvent {
     what: "console sign-ins without MFA",
+    global: true,
     samples,
     unrelated,
 };

@@ -4,6 +4,7 @@
 use crate::check::Check;
 
 pub(crate) mod filter_pattern;
+mod reach;
 pub(crate) mod security_events;
 
 mod alarm_without_reachable_action;

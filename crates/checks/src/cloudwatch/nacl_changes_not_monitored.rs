@@ -38,6 +38,7 @@ static META: CheckMeta = CheckMeta {
 
 static EVENT: SecurityEvent = SecurityEvent {
     what: "network ACL changes",
+    global: false,
     samples,
     unrelated,
 };

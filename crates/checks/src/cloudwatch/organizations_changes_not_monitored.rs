@@ -38,6 +38,7 @@ static META: CheckMeta = CheckMeta {
 
 static EVENT: SecurityEvent = SecurityEvent {
     what: "AWS Organizations changes",
+    global: true,
     samples,
     unrelated,
 };

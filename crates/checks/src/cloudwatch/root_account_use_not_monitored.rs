@@ -38,6 +38,7 @@ static META: CheckMeta = CheckMeta {
 
 static EVENT: SecurityEvent = SecurityEvent {
     what: "uses of the root user",
+    global: true,
     samples,
     unrelated,
 };

@@ -38,6 +38,7 @@ static META: CheckMeta = CheckMeta {
 
 static EVENT: SecurityEvent = SecurityEvent {
     what: "S3 bucket policy changes",
+    global: false,
     samples,
     unrelated,
 };

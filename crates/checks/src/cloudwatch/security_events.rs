@@ -14,11 +14,12 @@
 
 use std::collections::BTreeMap;
 
-use rampart_model::Account;
 use rampart_model::logging::{Alarm, MetricFilter, Trail};
+use rampart_model::{Account, Inventory};
 use serde_json::{Map, Value, json};
 
 use super::filter_pattern::{self, Pattern};
+use super::reach::{Reach, reach};
 use crate::check::{At, FindingExt, Sink};
 use crate::context::Context;
 
@@ -36,6 +37,9 @@ pub(crate) const NEEDS: &[&str] = &[
 pub(crate) struct SecurityEvent {
     /// What is monitored, in words (`IAM policy changes`).
     pub what: &'static str,
+    /// The events come from global services (IAM, sign-in, Organizations): a trail only
+    /// delivers them when it includes global service events.
+    pub global: bool,
     /// Records the filter must match, each with a short label for messages.
     pub samples: fn() -> Vec<(String, Value)>,
     /// Records it must not match.
@@ -136,11 +140,12 @@ pub(crate) fn evaluate(ctx: &Context<'_>, out: &mut Sink, event: &SecurityEvent)
     let samples = (event.samples)();
     let unrelated = (event.unrelated)();
     for account in ctx.accounts() {
-        evaluate_account(account, out, event, &samples, &unrelated);
+        evaluate_account(ctx.inventory, account, out, event, &samples, &unrelated);
     }
 }
 
 fn evaluate_account(
+    inventory: &Inventory,
     account: &Account,
     out: &mut Sink,
     event: &SecurityEvent,
@@ -164,7 +169,10 @@ fn evaluate_account(
         let Some(arn) = &trail.log_group_arn else {
             continue;
         };
-        if !trail.multi_region || !trail.records_management_events() {
+        if !trail.multi_region
+            || !trail.records_management_events()
+            || (event.global && !trail.include_global_service_events)
+        {
             continue;
         }
         match trail.is_logging {
@@ -185,8 +193,13 @@ fn evaluate_account(
                 at,
                 format!(
                     "{} are not monitored: no multi-region, logging trail that records management \
-                     events delivers to CloudWatch Logs, so no metric filter can see them",
-                    event.what
+                     events{} delivers to CloudWatch Logs, so no metric filter can see them",
+                    event.what,
+                    if event.global {
+                        " and global service events"
+                    } else {
+                        ""
+                    }
                 ),
             )
             .with("trails", trail_summary(&trails));
@@ -221,11 +234,6 @@ fn evaluate_account(
     let mut unassessable = false;
     for v in &verdicts {
         let alarms = alarms_on(account, v.region, v.filter);
-        let live: Vec<&Alarm> = alarms
-            .iter()
-            .copied()
-            .filter(|a| a.actions_enabled && !a.alarm_actions.is_empty())
-            .collect();
         let mut entry = BTreeMap::new();
         entry.insert("filter", json!(v.filter.meta.name));
         entry.insert("log_group", json!(v.filter.log_group));
@@ -240,19 +248,21 @@ fn evaluate_account(
                     .collect::<Vec<_>>()
             ),
         );
+        let (reaching, notes, unknown) = alarm_reach(inventory, &alarms);
         if let Some(problem) = &v.problem {
             entry.insert("problem", json!(problem));
-            unassessable |= v.unparseable && !live.is_empty();
+            unassessable |= v.unparseable && (reaching.is_some() || unknown);
             evidence.push(entry);
             continue;
         }
-        if let Some(alarm) = live.first() {
+        if let Some((alarm, how)) = reaching {
             let arn = alarm.meta.arn.clone();
             let filter_name = v.filter.meta.name.clone();
             out.pass(
                 At::meta(&account.id, Some(v.region), &alarm.meta),
                 format!(
-                    "{} are monitored: metric filter `{filter_name}` on `{}` feeds alarm `{}`",
+                    "{} are monitored: metric filter `{filter_name}` on `{}` feeds alarm `{}`, which \
+                     notifies someone ({how})",
                     event.what, v.filter.log_group, alarm.meta.name
                 ),
             )
@@ -261,14 +271,16 @@ fn evaluate_account(
             .with("alarm", json!(arn));
             return;
         }
-        entry.insert(
-            "problem",
-            json!(if alarms.is_empty() {
-                "no alarm on its metric".to_owned()
-            } else {
-                "its alarms have no enabled action".to_owned()
-            }),
-        );
+        unassessable |= unknown;
+        let problem = if alarms.is_empty() {
+            "no alarm on its metric".to_owned()
+        } else {
+            format!(
+                "no alarm on its metric notifies anyone: {}",
+                notes.join("; ")
+            )
+        };
+        entry.insert("problem", json!(problem));
         evidence.push(entry);
     }
     let log_groups: Vec<String> = groups
@@ -279,8 +291,9 @@ fn evaluate_account(
         out.not_assessed(
             at,
             format!(
-                "whether {} are monitored is unknown: a metric filter with an alarm uses pattern \
-                 syntax rampart does not evaluate",
+                "whether {} are monitored is unknown: a metric filter uses pattern syntax \
+                 rampart does not evaluate, or its alarm notifies a topic or function outside \
+                 the Inventory",
                 event.what
             ),
         )
@@ -353,6 +366,40 @@ fn judge_filter<'a>(
     verdict(None, false)
 }
 
+/// The first alarm that reaches a person (with how), notes on the others, and whether some
+/// alarm's reach could not be told.
+fn alarm_reach<'a>(
+    inventory: &Inventory,
+    alarms: &[&'a Alarm],
+) -> (Option<(&'a Alarm, String)>, Vec<String>, bool) {
+    let mut notes = Vec::new();
+    let mut unknown = false;
+    for alarm in alarms {
+        let name = &alarm.meta.name;
+        if !alarm.actions_enabled {
+            notes.push(format!("`{name}` has its actions disabled"));
+            continue;
+        }
+        if alarm.alarm_actions.is_empty() {
+            notes.push(format!("`{name}` has no alarm action"));
+            continue;
+        }
+        let mut details = Vec::new();
+        for action in &alarm.alarm_actions {
+            match reach(inventory, action) {
+                Reach::Person(how) => return (Some((alarm, how)), notes, unknown),
+                Reach::Unknown(why) => {
+                    unknown = true;
+                    details.push(why);
+                }
+                Reach::Nobody(why) => details.push(why),
+            }
+        }
+        notes.push(format!("`{name}`: {}", details.join(", ")));
+    }
+    (None, notes, unknown)
+}
+
 /// The alarms (in the filter's region) on any metric the filter publishes.
 fn alarms_on<'a>(account: &'a Account, region: &str, filter: &MetricFilter) -> Vec<&'a Alarm> {
     account
@@ -379,6 +426,7 @@ fn trail_summary(trails: &[(&str, &Trail)]) -> Value {
                 "multi_region": t.multi_region,
                 "is_logging": t.is_logging,
                 "management_events": t.records_management_events(),
+            "global_service_events": t.include_global_service_events,
                 "log_group": t.log_group_arn,
             }))
             .collect::<Vec<_>>()

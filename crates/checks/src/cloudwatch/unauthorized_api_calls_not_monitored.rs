@@ -38,6 +38,7 @@ static META: CheckMeta = CheckMeta {
 
 static EVENT: SecurityEvent = SecurityEvent {
     what: "unauthorized API calls",
+    global: false,
     samples,
     unrelated,
 };

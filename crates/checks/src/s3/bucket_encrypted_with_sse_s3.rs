@@ -1,6 +1,7 @@
 //! S3-002 `bucket-encrypted-with-sse-s3`: objects are encrypted with S3-managed keys, not KMS.
 
 use crate::prelude::*;
+use crate::s3::facts;
 
 /// Default encryption is SSE-S3 (`AES256`) rather than SSE-KMS.
 pub struct BucketEncryptedWithSseS3;
@@ -17,7 +18,9 @@ static META: CheckMeta = CheckMeta {
     rationale: "SSE-S3 protects against stolen disks, not against people: anyone allowed to read \
                 an object gets it decrypted. With SSE-KMS, reading also needs kms:Decrypt on a \
                 key whose policy is a second, independent gate, every decryption is logged in \
-                CloudTrail, and disabling the key cuts off access to all the data at once.",
+                CloudTrail, and disabling the key cuts off access to all the data at once. Buckets \
+                that receive S3 server access logs are exempt: log delivery supports only SSE-S3 \
+                there.",
     remediation: RemediationText {
         text: "Switch the bucket's default encryption to SSE-KMS with a customer managed key and \
                enable S3 Bucket Keys to keep KMS costs low; existing objects keep their old \
@@ -38,6 +41,7 @@ impl Check for BucketEncryptedWithSseS3 {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
+        let log_targets = facts::access_log_targets(ctx);
         for account in ctx.accounts() {
             for bucket in &account.buckets {
                 // A bucket without default encryption is S3-001's finding.
@@ -45,7 +49,15 @@ impl Check for BucketEncryptedWithSseS3 {
                     continue;
                 };
                 let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
-                if e.algorithm.starts_with("aws:kms") {
+                if log_targets.contains(&bucket.meta.name) && !e.algorithm.starts_with("aws:kms") {
+                    out.pass(
+                        at,
+                        format!(
+                            "bucket `{}` receives server access logs, which can only be delivered to SSE-S3 buckets",
+                            bucket.meta.name
+                        ),
+                    );
+                } else if e.algorithm.starts_with("aws:kms") {
                     let key = e
                         .kms_key_id
                         .as_deref()

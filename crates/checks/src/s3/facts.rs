@@ -41,14 +41,19 @@ pub(crate) fn backup_reason(bucket: &Bucket) -> Option<String> {
         .map(|(k, v)| format!("its tag `{k}={v}` says it holds backups"))
 }
 
+/// The names of the buckets that receive S3 server access logs in `ctx`.
+#[must_use]
+pub(crate) fn access_log_targets(ctx: &Context<'_>) -> BTreeSet<String> {
+    ctx.accounts()
+        .flat_map(|a| a.buckets.iter())
+        .filter_map(|b| b.logging.as_ref().map(|l| l.target_bucket.clone()))
+        .collect()
+}
+
 /// The names of the buckets that receive S3 server access logs or CloudTrail logs in `ctx`.
 #[must_use]
 pub(crate) fn log_destinations(ctx: &Context<'_>) -> BTreeSet<String> {
-    let mut names: BTreeSet<String> = ctx
-        .accounts()
-        .flat_map(|a| a.buckets.iter())
-        .filter_map(|b| b.logging.as_ref().map(|l| l.target_bucket.clone()))
-        .collect();
+    let mut names = access_log_targets(ctx);
     names.extend(
         ctx.each(|r| &r.trails)
             .filter_map(|(_, _, t)| t.s3_bucket.clone()),
