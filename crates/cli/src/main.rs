@@ -27,6 +27,8 @@ enum Command {
     Collect(cmd::collect::CollectArgs),
     /// IAM, bucket and key policies on their own: `policy lint FILE...`, `policy eval FILE --action A --resource R`.
     Policy(cmd::policy::PolicyArgs),
+    /// Hard-coded secrets in files and git history (`secrets PATH [--history]`).
+    Secrets(cmd::secrets::SecretsArgs),
     /// The check catalogue: list, explain, regenerate docs.
     Checks(cmd::checks::ChecksArgs),
     /// Print the JSON Schema of the snapshot format.
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(&args),
         Command::Collect(args) => cmd::collect::run(&args),
         Command::Policy(args) => cmd::policy::run(&args),
+        Command::Secrets(args) => cmd::secrets::run(&args),
         Command::Checks(args) => cmd::checks::run(&args),
         Command::Schema => cmd::schema(),
     };

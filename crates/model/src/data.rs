@@ -111,3 +111,6 @@ pub const ELB_ATTRIBUTES: &str = "elb.attributes";
 pub const BACKUP_VAULTS: &str = "backup.vaults";
 /// AWS Backup plans and selections.
 pub const BACKUP_PLANS: &str = "backup.plans";
+/// Values declared as defaults in IaC (Terraform variable defaults, CloudFormation parameter
+/// defaults): `Account.declared_defaults`.
+pub const IAC_DECLARED_DEFAULTS: &str = "iac.declared_defaults";

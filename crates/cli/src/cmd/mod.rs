@@ -4,6 +4,7 @@ pub mod checks;
 pub mod collect;
 pub mod policy;
 pub mod scan;
+pub mod secrets;
 
 use crate::Outcome;
 
