@@ -25,12 +25,14 @@ enum Command {
     Scan(cmd::scan::ScanArgs),
     /// Read a live account into a snapshot (`collect aws -o snapshot.json[.zst]`).
     Collect(cmd::collect::CollectArgs),
-    /// IAM, bucket and key policies on their own: `policy lint FILE...`, `policy eval FILE --action A --resource R`.
-    Policy(cmd::policy::PolicyArgs),
     /// Hard-coded secrets in files and git history (`secrets PATH [--history]`).
     Secrets(cmd::secrets::SecretsArgs),
+    /// IAM, bucket and key policies on their own: `policy lint FILE...`, `policy eval FILE --action A --resource R`.
+    Policy(cmd::policy::PolicyArgs),
     /// The check catalogue: list, explain, regenerate docs.
     Checks(cmd::checks::ChecksArgs),
+    /// How the internet reaches one resource: every path (route, NACL, security group), or why none.
+    ExplainExposure(cmd::exposure::ExposureArgs),
     /// Print the JSON Schema of the snapshot format.
     Schema,
 }
@@ -48,9 +50,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => cmd::scan::run(&args),
         Command::Collect(args) => cmd::collect::run(&args),
-        Command::Policy(args) => cmd::policy::run(&args),
         Command::Secrets(args) => cmd::secrets::run(&args),
+        Command::Policy(args) => cmd::policy::run(&args),
         Command::Checks(args) => cmd::checks::run(&args),
+        Command::ExplainExposure(args) => cmd::exposure::run(&args),
         Command::Schema => cmd::schema(),
     };
     match result {

@@ -100,8 +100,11 @@ pub struct Target {
     /// Why it cannot be reached at all, when that is decided before any rule is read.
     pub unreachable: Option<String>,
     /// Index of the resource in its region list (instances, interfaces, load balancers, DB
-    /// instances or Lambda functions, by kind).
+    /// instances or Lambda functions, by kind; interfaces when `is_interface`).
     pub index: usize,
+    /// Whether the target was found as a network interface (`index` is into
+    /// `network_interfaces`), e.g. a load balancer node whose load balancer is not listed.
+    pub is_interface: bool,
 }
 
 /// One way in: sources, traffic, and the path that admits it.
@@ -140,9 +143,25 @@ impl Exposure {
         describe_traffic(self.protos, self.ports)
     }
 
-    /// The sources as CIDR blocks (at most `limit`).
+    /// The sources in words: `any internet address`, `any internet address except …`, or CIDR
+    /// blocks (at most `limit`).
     #[must_use]
     pub fn sources_text(&self, limit: usize) -> String {
+        let public = public_space(self.family);
+        let missing = crate::addr::subtract(public, &self.sources);
+        if missing.is_empty() {
+            return format!("any internet address ({})", self.family.anywhere());
+        }
+        let except: usize = missing
+            .iter()
+            .map(|(lo, hi)| crate::addr::interval_to_cidrs(self.family, *lo, *hi).len())
+            .sum();
+        if except <= limit && except < self.sources.len() * 2 {
+            return format!(
+                "any internet address except {}",
+                describe_intervals(self.family, &missing, limit)
+            );
+        }
         describe_intervals(self.family, &self.sources, limit)
     }
 
@@ -345,14 +364,26 @@ impl<'a> RegionNetwork<'a> {
                 enis_of_instance.entry(inst).or_default().push(i);
                 continue;
             }
-            let lb_owned = eni
-                .description
-                .strip_prefix("ELB ")
-                .is_some_and(|name| lb_names.contains_key(name));
-            if lb_owned || eni.interface_type == "nat_gateway" {
+            let elb = eni.description.strip_prefix("ELB ");
+            if elb.is_some_and(|name| lb_names.contains_key(name))
+                || eni.interface_type == "nat_gateway"
+            {
                 continue;
             }
-            standalone.push(i);
+            // An RDS interface whose DB instance is listed with this subnet and these groups is
+            // that instance, already a target of its own.
+            let rds_listed = eni.description.starts_with("RDSNetworkInterface")
+                && r.db_instances.iter().any(|d| {
+                    d.subnet_ids.contains(&eni.subnet_id)
+                        && !d.security_groups.is_empty()
+                        && d.security_groups
+                            .iter()
+                            .all(|g| eni.security_groups.contains(g))
+                });
+            if rds_listed {
+                continue;
+            }
+            standalone.push((i, elb.is_some()));
         }
         for (i, inst) in r.instances.iter().enumerate() {
             if inst.state == "terminated" {
@@ -385,14 +416,54 @@ impl<'a> RegionNetwork<'a> {
                 kind: TargetKind::Instance,
                 id: inst.id.clone(),
                 arn: inst.meta.arn.clone(),
-                vpc_id: inst.vpc_id.clone(),
+                vpc_id: inst
+                    .vpc_id
+                    .clone()
+                    .or_else(|| attachments.first().map(|a| a.vpc_id.clone())),
                 attachments,
                 serves: None,
                 unreachable,
                 index: i,
+                is_interface: false,
             });
         }
-        for i in standalone {
+        // Load balancer nodes whose load balancer is not in the inventory are still a load
+        // balancer, not bare interfaces: one target per load balancer.
+        let mut elb_nodes: Vec<(String, Vec<usize>)> = Vec::new();
+        for &(i, elb_node) in &standalone {
+            if !elb_node {
+                continue;
+            }
+            let desc = &r.network_interfaces[i].description;
+            match elb_nodes.iter_mut().find(|(d, _)| d == desc) {
+                Some((_, list)) => list.push(i),
+                None => elb_nodes.push((desc.clone(), vec![i])),
+            }
+        }
+        for (desc, list) in elb_nodes {
+            // `ELB app/<name>/<id>` (or `ELB <name>` for classic load balancers).
+            let tail = desc.strip_prefix("ELB ").unwrap_or(&desc);
+            let name = tail.split('/').nth(1).unwrap_or(tail).to_owned();
+            let first = &r.network_interfaces[list[0]];
+            out.push(Target {
+                kind: TargetKind::LoadBalancer,
+                id: name,
+                arn: first.meta.arn.clone(),
+                vpc_id: Some(first.vpc_id.clone()),
+                attachments: list
+                    .iter()
+                    .map(|&i| eni_attachment(&r.network_interfaces[i]))
+                    .collect(),
+                serves: None,
+                unreachable: None,
+                index: list[0],
+                is_interface: true,
+            });
+        }
+        for (i, elb_node) in standalone {
+            if elb_node {
+                continue;
+            }
             let eni = &r.network_interfaces[i];
             out.push(Target {
                 kind: TargetKind::NetworkInterface,
@@ -403,6 +474,7 @@ impl<'a> RegionNetwork<'a> {
                 serves: None,
                 unreachable: None,
                 index: i,
+                is_interface: true,
             });
         }
         for (i, lb) in r.load_balancers.iter().enumerate() {
@@ -439,6 +511,7 @@ impl<'a> RegionNetwork<'a> {
                 serves: (!serves.is_empty()).then_some(serves),
                 unreachable: (!lb.internet_facing).then(|| "internal load balancer".to_owned()),
                 index: i,
+                is_interface: false,
             });
         }
         for (i, db) in r.db_instances.iter().enumerate() {
@@ -466,6 +539,7 @@ impl<'a> RegionNetwork<'a> {
                 unreachable: (!db.publicly_accessible)
                     .then(|| "not publicly accessible: it has no public address".to_owned()),
                 index: i,
+                is_interface: false,
             });
         }
         for (i, f) in r.lambda_functions.iter().enumerate() {
@@ -483,6 +557,7 @@ impl<'a> RegionNetwork<'a> {
                         .to_owned(),
                 ),
                 index: i,
+                is_interface: false,
             });
         }
         out
@@ -563,6 +638,7 @@ impl<'a> RegionNetwork<'a> {
             }
             for (family, address) in families {
                 let pieces = self.path_pieces(&att.subnet_id, &att.vpc_id, family);
+                let before = groups.len();
                 for (rule_space, label, rule_assumption) in &rules {
                     if rule_space.family != family {
                         continue;
@@ -625,6 +701,11 @@ impl<'a> RegionNetwork<'a> {
                         }
                     }
                 }
+                if groups.len() == before {
+                    report
+                        .notes
+                        .push(self.diagnose(att, family, &pieces, &rules));
+                }
             }
         }
         for key in order {
@@ -633,14 +714,88 @@ impl<'a> RegionNetwork<'a> {
                 report.exposures.push(e);
             }
         }
-        if report.exposures.is_empty() && report.notes.is_empty() {
-            report.notes.push(
-                "no path: the route table, network ACL (both directions) and security groups admit no \
-                 internet traffic together"
-                    .into(),
-            );
-        }
         report
+    }
+
+    /// Why no internet traffic of `family` reaches an attachment: the first hop that blocks.
+    fn diagnose(
+        &self,
+        att: &Attachment,
+        family: Family,
+        pieces: &[PathPiece],
+        rules: &[(Space, String, Option<String>)],
+    ) -> String {
+        let on = att.interface.as_deref().unwrap_or(&att.subnet_id);
+        let fam = if family == Family::V4 { "IPv4" } else { "IPv6" };
+        if !pieces.is_empty() {
+            let any_rule = rules.iter().any(|(s, _, _)| s.family == family);
+            return if any_rule {
+                format!(
+                    "{fam} to `{on}`: the security groups admit none of the internet traffic the route table and \
+                     network ACL let through"
+                )
+            } else {
+                format!(
+                    "{fam} to `{on}`: no security group rule admits traffic from an address range"
+                )
+            };
+        }
+        let public = public_space(family);
+        if let Some(table) = self.route_table_for(&att.subnet_id) {
+            let r = self.internet_routes(table);
+            let routed: Vec<(u128, u128)> = r
+                .pieces
+                .iter()
+                .filter(|p| p.0 == family)
+                .map(|p| p.1)
+                .collect();
+            if intersect(public, &normalize(routed)).is_empty() {
+                return format!(
+                    "{fam} to `{on}`: route table {} sends no internet address to an internet gateway",
+                    table.id
+                );
+            }
+        }
+        if let Some((acl, policy)) = self.nacl_for_subnet(&att.subnet_id) {
+            let inbound: Vec<(u128, u128)> = policy
+                .inbound
+                .allowed_in(family)
+                .map(|(s, _)| s.addr)
+                .collect();
+            if intersect(public, &normalize(inbound)).is_empty() {
+                let shadowed: Vec<String> = policy
+                    .inbound
+                    .shadowed
+                    .iter()
+                    .map(|x| x.rule_number.to_string())
+                    .collect();
+                let dead = if shadowed.is_empty() {
+                    String::new()
+                } else {
+                    format!("; its allow rules {} are shadowed", shadowed.join(", "))
+                };
+                return format!(
+                    "{fam} to `{on}`: network ACL {} allows nothing in from the internet{dead}",
+                    acl.id
+                );
+            }
+            let returns: Vec<(u128, u128)> = policy
+                .outbound
+                .return_projection(EPHEMERAL)
+                .iter()
+                .filter(|(s, _)| s.family == family)
+                .map(|(s, _)| s.addr)
+                .collect();
+            if intersect(public, &normalize(returns)).is_empty() {
+                return format!(
+                    "{fam} to `{on}`: network ACL {} lets no reply out to the internet (it is stateless)",
+                    acl.id
+                );
+            }
+        }
+        format!(
+            "{fam} to `{on}`: the route table and the network ACL's two directions admit no common internet traffic"
+        )
     }
 
     /// The internet paths into a subnet for a family (cached).
@@ -657,8 +812,17 @@ impl<'a> RegionNetwork<'a> {
     fn compute_pieces(&self, subnet_id: &str, vpc_id: &str, family: Family) -> Vec<PathPiece> {
         let mut base_assumptions = Vec::new();
         let assumed_nacl;
+        let mut entry_text: HashMap<(bool, i32), String> = HashMap::new();
         let (nacl_id, policy) = match self.nacl_for_subnet(subnet_id) {
-            Some((acl, pol)) => (acl.id.clone(), pol),
+            Some((acl, pol)) => {
+                for e in &acl.entries {
+                    entry_text.insert(
+                        (e.egress, e.rule_number),
+                        crate::rules::describe_nacl_entry(e),
+                    );
+                }
+                (acl.id.clone(), pol)
+            }
             None => {
                 base_assumptions.push(format!(
                     "the network ACL of `{subnet_id}` is not in the inventory: assumed to allow all"
@@ -719,8 +883,8 @@ impl<'a> RegionNetwork<'a> {
                     };
                     out.push(PathPiece {
                         space,
-                        nacl_in: format!("{nacl_id} rule {in_rule}"),
-                        nacl_out: format!("{nacl_id} rule {out_rule}"),
+                        nacl_in: label_entry(&nacl_id, &entry_text, false, *in_rule),
+                        nacl_out: label_entry(&nacl_id, &entry_text, true, *out_rule),
                         route: label.clone(),
                         assumptions: base_assumptions.clone(),
                     });
@@ -742,6 +906,13 @@ struct ExposureKey {
     nacl_in: String,
     nacl_out: String,
     sg: String,
+}
+
+fn label_entry(acl: &str, text: &HashMap<(bool, i32), String>, egress: bool, rule: i32) -> String {
+    match text.get(&(egress, rule)) {
+        Some(t) => format!("{acl} rule {t}"),
+        None => format!("{acl} rule {rule}"),
+    }
 }
 
 fn eni_attachment(eni: &rampart_model::compute::NetworkInterface) -> Attachment {

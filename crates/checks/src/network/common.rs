@@ -264,6 +264,9 @@ pub(crate) fn target_meta<'a>(
     t: &rampart_network::Target,
 ) -> Option<&'a rampart_model::Meta> {
     use rampart_network::TargetKind;
+    if t.is_interface {
+        return region.network_interfaces.get(t.index).map(|x| &x.meta);
+    }
     match t.kind {
         TargetKind::Instance => region.instances.get(t.index).map(|x| &x.meta),
         TargetKind::NetworkInterface => region.network_interfaces.get(t.index).map(|x| &x.meta),
@@ -323,3 +326,28 @@ pub(crate) const REACH_NEEDS: &[&str] = &[
     rampart_model::data::ELB,
     rampart_model::data::RDS,
 ];
+
+/// Words that mark a management host (bastion, jump host, VPN).
+const MANAGEMENT_WORDS: &[&str] = &[
+    "bastion",
+    "jump",
+    "jumpbox",
+    "jumphost",
+    "management",
+    "mgmt",
+    "admin",
+    "vpn",
+];
+
+/// Whether a name marks a management host.
+pub(crate) fn is_management_name(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(['-', '_', ' ', '.'])
+        .any(|w| MANAGEMENT_WORDS.contains(&w))
+}
+
+/// Whether a resource is a management host, by its `role`/`tier`/`function` tag or its name.
+pub(crate) fn is_management(meta: &rampart_model::Meta) -> bool {
+    tag(&meta.tags, &["role", "tier", "function"]).is_some_and(is_management_name)
+        || is_management_name(&meta.name)
+}

@@ -17,7 +17,12 @@ static META: CheckMeta = CheckMeta {
     controls: &["NET-9"],
     inputs: Input::LSTC,
     compliance: &[],
-    needs: &[data::RDS, data::EC2_VPC, data::EC2_ROUTE_TABLES],
+    needs: &[
+        data::RDS,
+        data::EC2_VPC,
+        data::EC2_ROUTE_TABLES,
+        data::EC2_NETWORK_INTERFACES,
+    ],
     rationale: "A DB subnet group that includes public subnets (their route table sends traffic to \
                 an internet gateway) is one flag away from exposure: setting the instance publicly \
                 accessible, or restoring a snapshot with the default settings, gives it a public \
@@ -43,65 +48,111 @@ impl Check for DatabaseInSubnetRoutedToInternet {
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         for (account, region, db) in ctx.each(|r| &r.db_instances) {
-            let at = At::meta(&account.id, Some(&region.name), &db.meta);
             if db.subnet_ids.is_empty() {
                 continue;
             }
+            let at = At::meta(&account.id, Some(&region.name), &db.meta);
             let vpc = db.vpc_id.as_deref().unwrap_or_default();
-            let mut routed = Vec::new();
-            let mut unknown = Vec::new();
-            for s in &db.subnet_ids {
-                let vpc = region
-                    .subnets
-                    .iter()
-                    .find(|x| &x.id == s)
-                    .map_or(vpc, |x| x.vpc_id.as_str());
-                match table_for(&region.route_tables, s, vpc) {
-                    Some(t) => {
-                        let r = InternetRoutes::of(t);
-                        if r.any(Family::V4) || r.any(Family::V6) {
-                            let via: Vec<String> = r
-                                .pieces
-                                .iter()
-                                .map(|p| &t.routes[p.2])
-                                .map(|x| format!("{} → {}", x.destination, x.target))
-                                .collect::<std::collections::BTreeSet<_>>()
-                                .into_iter()
-                                .collect();
-                            routed.push(format!("{s} (route table {}: {})", t.id, via.join(", ")));
-                        }
-                    }
-                    None => unknown.push(s.clone()),
+            judge(
+                out,
+                at,
+                region,
+                &format!("DB instance `{}`", db.id),
+                &db.subnet_ids,
+                vpc,
+                db.publicly_accessible,
+            );
+        }
+        // The interfaces a database service places in the VPC say where the data tier really is,
+        // even when the database's own record carries no subnet list.
+        for (account, region, eni) in ctx.each(|r| &r.network_interfaces) {
+            let Some(service) = database_service(&eni.description) else {
+                continue;
+            };
+            let at = At::meta(&account.id, Some(&region.name), &eni.meta);
+            let subnets = std::slice::from_ref(&eni.subnet_id);
+            let what = format!("{service} interface `{}`", eni.id);
+            judge(
+                out,
+                at,
+                region,
+                &what,
+                subnets,
+                &eni.vpc_id,
+                eni.public_ip.is_some(),
+            );
+        }
+    }
+}
+
+/// The database service that owns an interface, from its description.
+fn database_service(description: &str) -> Option<&'static str> {
+    let d = description.to_ascii_lowercase();
+    if d.starts_with("rdsnetworkinterface") {
+        Some("RDS")
+    } else if d.starts_with("redshiftnetworkinterface") {
+        Some("Redshift")
+    } else if d.starts_with("elasticache") {
+        Some("ElastiCache")
+    } else {
+        None
+    }
+}
+
+fn judge(
+    out: &mut Sink,
+    at: At<'_>,
+    region: &rampart_model::Region,
+    what: &str,
+    subnets: &[String],
+    vpc: &str,
+    public: bool,
+) {
+    let mut routed = Vec::new();
+    let mut unknown = Vec::new();
+    for s in subnets {
+        let vpc = region
+            .subnets
+            .iter()
+            .find(|x| &x.id == s)
+            .map_or(vpc, |x| x.vpc_id.as_str());
+        match table_for(&region.route_tables, s, vpc) {
+            Some(t) => {
+                let r = InternetRoutes::of(t);
+                if r.any(Family::V4) || r.any(Family::V6) {
+                    let via: Vec<String> = r
+                        .pieces
+                        .iter()
+                        .map(|p| &t.routes[p.2])
+                        .map(|x| format!("{} → {}", x.destination, x.target))
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect();
+                    routed.push(format!("{s} (route table {}: {})", t.id, via.join(", ")));
                 }
             }
-            if !routed.is_empty() {
-                out.fail(
-                    at,
-                    format!(
-                        "DB instance `{}` can be placed in subnets routed to the internet: {}",
-                        db.id,
-                        routed.join("; ")
-                    ),
-                )
-                .with("subnets", json!(routed))
-                .with("publicly_accessible", json!(db.publicly_accessible));
-            } else if !unknown.is_empty() {
-                out.not_assessed(
-                    at,
-                    format!(
-                        "DB instance `{}`: no route table is known for subnets {unknown:?}",
-                        db.id
-                    ),
-                );
-            } else {
-                out.pass(
-                    at,
-                    format!(
-                        "DB instance `{}` sits only in subnets without an internet gateway route",
-                        db.id
-                    ),
-                );
-            }
+            None => unknown.push(s.clone()),
         }
+    }
+    if !routed.is_empty() {
+        out.fail(
+            at,
+            format!(
+                "{what} sits in subnets routed to the internet: {}",
+                routed.join("; ")
+            ),
+        )
+        .with("subnets", json!(routed))
+        .with("public_address", json!(public));
+    } else if !unknown.is_empty() {
+        out.not_assessed(
+            at,
+            format!("{what}: no route table is known for subnets {unknown:?}"),
+        );
+    } else {
+        out.pass(
+            at,
+            format!("{what} sits only in subnets without an internet gateway route"),
+        );
     }
 }

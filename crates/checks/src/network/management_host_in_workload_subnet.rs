@@ -1,7 +1,7 @@
 //! VPC-012 `management-host-in-workload-subnet`: a bastion or management host shares a subnet
 //! with the workloads it manages.
 
-use super::common::tag;
+use super::common::is_management;
 use crate::prelude::*;
 
 /// Management hosts are the most privileged network position; they belong in a subnet (or VPC)
@@ -16,7 +16,7 @@ static META: CheckMeta = CheckMeta {
     controls: &["NET-13"],
     inputs: Input::LSTC,
     compliance: &[],
-    needs: &[data::EC2_INSTANCES, data::RDS],
+    needs: &[data::EC2_INSTANCES, data::EC2_NETWORK_INTERFACES, data::RDS],
     rationale: "A bastion, jump host or management server (by its name or its `role`/`tier` tag) that \
                 sits in the same subnet as application servers or databases cannot be separated from \
                 them by network ACLs, and a compromise of either side lands next to the other. \
@@ -33,22 +33,53 @@ static META: CheckMeta = CheckMeta {
     manual: false,
 };
 
-fn is_management(meta: &rampart_model::Meta) -> bool {
-    const WORDS: &[&str] = &[
-        "bastion",
-        "jump",
-        "jumpbox",
-        "jumphost",
-        "management",
-        "mgmt",
-        "admin",
-    ];
-    let hit = |s: &str| {
-        s.to_ascii_lowercase()
-            .split(['-', '_', ' ', '.'])
-            .any(|w| WORDS.contains(&w))
-    };
-    tag(&meta.tags, &["role", "tier", "function"]).is_some_and(hit) || hit(&meta.name)
+/// A host: an instance, or an interface whose instance is not listed.
+struct Host<'a> {
+    id: &'a str,
+    name: &'a str,
+    subnet: &'a str,
+    management: bool,
+    meta: &'a rampart_model::Meta,
+}
+
+fn hosts(region: &rampart_model::Region) -> Vec<Host<'_>> {
+    let mut out = Vec::new();
+    let listed: std::collections::HashSet<&str> =
+        region.instances.iter().map(|i| i.id.as_str()).collect();
+    for i in region.instances.iter().filter(|i| i.state != "terminated") {
+        let subnet = i.subnet_id.as_deref().or_else(|| {
+            region
+                .network_interfaces
+                .iter()
+                .find(|e| e.instance_id.as_deref() == Some(i.id.as_str()))
+                .map(|e| e.subnet_id.as_str())
+        });
+        if let Some(subnet) = subnet {
+            out.push(Host {
+                id: &i.id,
+                name: &i.meta.name,
+                subnet,
+                management: is_management(&i.meta),
+                meta: &i.meta,
+            });
+        }
+    }
+    for e in &region.network_interfaces {
+        let unlisted = e
+            .instance_id
+            .as_deref()
+            .is_some_and(|i| !listed.contains(i));
+        if unlisted && e.interface_type == "interface" {
+            out.push(Host {
+                id: &e.id,
+                name: &e.meta.name,
+                subnet: &e.subnet_id,
+                management: is_management(&e.meta),
+                meta: &e.meta,
+            });
+        }
+    }
+    out
 }
 
 impl Check for ManagementHostInWorkloadSubnet {
@@ -58,46 +89,47 @@ impl Check for ManagementHostInWorkloadSubnet {
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         for (account, region) in ctx.regions() {
-            for host in region
-                .instances
-                .iter()
-                .filter(|i| is_management(&i.meta) && i.state != "terminated")
-            {
-                let Some(subnet) = &host.subnet_id else {
-                    continue;
-                };
-                let at = At::meta(&account.id, Some(&region.name), &host.meta);
-                let mut neighbours: Vec<String> = region
-                    .instances
+            let all = hosts(region);
+            for host in all.iter().filter(|h| h.management) {
+                let subnet = host.subnet;
+                let at = At::meta(&account.id, Some(&region.name), host.meta);
+                let mut neighbours: Vec<String> = all
                     .iter()
-                    .filter(|i| {
-                        i.id != host.id
-                            && i.subnet_id.as_ref() == Some(subnet)
-                            && !is_management(&i.meta)
-                    })
-                    .map(|i| format!("instance {} ({})", i.id, i.meta.name))
+                    .filter(|h| h.id != host.id && h.subnet == subnet && !h.management)
+                    .map(|h| format!("{} ({})", h.id, h.name))
                     .collect();
                 neighbours.extend(
                     region
                         .db_instances
                         .iter()
-                        .filter(|d| d.subnet_ids.len() == 1 && d.subnet_ids[0] == *subnet)
+                        .filter(|d| d.subnet_ids.len() == 1 && d.subnet_ids[0] == subnet)
                         .map(|d| format!("DB instance {}", d.id)),
+                );
+                neighbours.extend(
+                    region
+                        .network_interfaces
+                        .iter()
+                        .filter(|e| {
+                            e.subnet_id == subnet
+                                && e.description.starts_with("RDSNetworkInterface")
+                        })
+                        .map(|e| format!("database interface {}", e.id)),
                 );
                 if neighbours.is_empty() {
                     out.pass(
                         at,
                         format!(
-                            "management host `{}` has subnet `{subnet}` to itself",
-                            host.id
+                            "management host `{}` ({}) has subnet `{subnet}` to itself",
+                            host.id, host.name
                         ),
                     );
                 } else {
                     out.fail(
                         at,
                         format!(
-                            "management host `{}` shares subnet `{subnet}` with {}",
+                            "management host `{}` ({}) shares subnet `{subnet}` with {}",
                             host.id,
+                            host.name,
                             neighbours.join(", ")
                         ),
                     )

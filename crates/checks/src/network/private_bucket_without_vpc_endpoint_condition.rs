@@ -2,7 +2,7 @@
 //! tie access to the VPC endpoint.
 
 use crate::prelude::*;
-use crate::s3::facts::{condition_keys, public_reasons, statements};
+use crate::s3::facts::{condition_keys, log_destinations, public_reasons, statements};
 
 /// For a bucket only the backend should use, the policy can say "only through our VPC endpoint";
 /// then a leaked credential used from elsewhere gets nothing.
@@ -47,12 +47,25 @@ impl Check for PrivateBucketWithoutVpcEndpointCondition {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
+        let log_buckets = log_destinations(ctx);
         for account in ctx.accounts() {
             for bucket in &account.buckets {
                 if !public_reasons(account, bucket).is_empty() {
                     continue; // public on purpose or not: other checks judge that
                 }
                 let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
+                if log_buckets.contains(&bucket.meta.name) {
+                    // CloudTrail and S3 server access logging deliver from AWS's own network, never
+                    // through a VPC endpoint: the restriction does not apply to their targets.
+                    out.pass(
+                        at,
+                        format!(
+                            "bucket `{}` receives logs delivered by AWS services, which cannot come through a VPC endpoint",
+                            bucket.meta.name
+                        ),
+                    );
+                    continue;
+                }
                 let keys: Vec<String> = bucket
                     .policy
                     .as_ref()

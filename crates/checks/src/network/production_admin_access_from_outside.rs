@@ -5,7 +5,7 @@ use rampart_network::Cidr;
 use rampart_network::rules::{describe_sg_rule, sg_rule_space, sg_traffic};
 use rampart_network::space::proto;
 
-use super::common::{is_production, sg_label};
+use super::common::{is_management, is_management_name, is_production, sg_label};
 use crate::prelude::*;
 
 /// Production should be administered through a bastion or VPN, never directly from an office or
@@ -68,6 +68,16 @@ impl Check for ProductionAdminAccessFromOutside {
                     .filter(|g| g.vpc_id.as_deref() == Some(vpc.id.as_str()))
                 {
                     let at = At::meta(&account.id, Some(&region.name), &sg.meta);
+                    if is_management(&sg.meta) || is_management_name(&sg.group_name) {
+                        out.pass(
+                            at,
+                            format!(
+                                "group {} guards a management host (bastion/VPN): it is the way in",
+                                sg_label(sg)
+                            ),
+                        );
+                        continue;
+                    }
                     let mut bad = Vec::new();
                     for rule in &sg.ingress {
                         let Ok((protos, range)) = sg_traffic(rule) else {
