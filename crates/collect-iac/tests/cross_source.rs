@@ -1,0 +1,106 @@
+//! The same insecure account as a snapshot (`examples/shopify-backend`), as Terraform
+//! (`examples/terraform`) and as CloudFormation (`examples/cloudformation`): for the controls the
+//! IaC declares, the three give the same failures on the same resources (named as the console
+//! names them: buckets, security groups, log groups).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rampart_model::snapshot::{self, Limits};
+use rampart_model::{Inventory, Status};
+
+/// Checks that judge only resources the IaC examples declare (account-level checks and checks
+/// about resources outside the examples are out of scope for this comparison).
+const COMPARED: &[&str] = &[
+    "S3-001", "S3-002", "S3-003", "S3-004", "S3-005", "S3-006", "S3-100", "S3-101", "EC2-001",
+    "EC2-002", "EC2-003", "EC2-004", "EC2-006", "EC2-009", "LOGS-001",
+];
+
+fn names(inv: &Inventory) -> BTreeMap<String, String> {
+    fn walk(v: &serde_json::Value, out: &mut BTreeMap<String, String>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                if let Some(meta) = o.get("meta") {
+                    if let (Some(arn), Some(name)) = (
+                        meta.get("arn").and_then(|x| x.as_str()),
+                        meta.get("name").and_then(|x| x.as_str()),
+                    ) {
+                        // Security groups are named by group name in IaC and by Name tag live.
+                        let name = o.get("group_name").and_then(|x| x.as_str()).unwrap_or(name);
+                        out.insert(arn.to_owned(), name.to_owned());
+                    }
+                }
+                o.values().for_each(|x| walk(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(&serde_json::to_value(inv).expect("serializable"), &mut out);
+    out
+}
+
+/// (check, resource name) of every failure of the compared checks, on resources named in `keep`.
+fn failures(inv: &Inventory, keep: &BTreeSet<String>) -> BTreeSet<(String, String)> {
+    let names = names(inv);
+    common::audit(inv)
+        .into_iter()
+        .filter(|f| f.status == Status::Fail && COMPARED.contains(&f.check.as_str()))
+        .filter_map(|f| {
+            let name = names.get(&f.resource)?.clone();
+            keep.contains(&name).then_some((f.check, name))
+        })
+        .collect()
+}
+
+fn repo() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+#[test]
+fn terraform_cloudformation_and_snapshot_agree() {
+    let mut snap = Inventory::default();
+    let dir = repo().join("examples/shopify-backend");
+    let mut parts: Vec<_> = std::fs::read_dir(&dir)
+        .expect("example account")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    parts.sort();
+    for p in parts
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+    {
+        snap.merge(snapshot::read(p, Limits::default()).expect("a valid snapshot part"));
+    }
+    let tf = common::read(&repo().join("examples/terraform"), &[]);
+    assert!(tf.errors.is_empty(), "{:?}", tf.errors);
+    let cfn = common::read(&repo().join("examples/cloudformation"), &[]);
+    assert!(cfn.errors.is_empty(), "{:?}", cfn.errors);
+
+    // The resources the IaC declares, by name.
+    let declared: BTreeSet<String> = names(&tf.inventory).into_values().collect();
+    let from_snapshot = failures(&snap, &declared);
+    let from_tf = failures(&tf.inventory, &declared);
+    let from_cfn = failures(&cfn.inventory, &declared);
+    assert!(
+        from_snapshot.len() >= 15,
+        "too few failures to compare: {from_snapshot:?}"
+    );
+    let diff = |a: &BTreeSet<(String, String)>, b: &BTreeSet<(String, String)>| {
+        a.symmetric_difference(b).cloned().collect::<Vec<_>>()
+    };
+    assert!(
+        from_tf == from_snapshot,
+        "Terraform vs snapshot differ on: {:?}",
+        diff(&from_tf, &from_snapshot)
+    );
+    assert!(
+        from_cfn == from_snapshot,
+        "CloudFormation vs snapshot differ on: {:?}",
+        diff(&from_cfn, &from_snapshot)
+    );
+}
