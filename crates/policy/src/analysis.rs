@@ -158,12 +158,25 @@ pub struct Effective {
     pub grants: Vec<ResourceGrant>,
     /// Allowed action patterns that name no catalogue action (unknown or future actions).
     pub unknown: Vec<(StatementRef, String)>,
+    /// Unknown allowed action patterns that an unconditional Deny cancels: (allow, pattern, deny).
+    pub unknown_cancelled: Vec<(StatementRef, String, StatementRef)>,
 }
 
 struct DenyInfo<'a> {
     at: StatementRef,
     actions: ActionSet,
+    statement: &'a Statement,
     resources: Option<&'a [crate::policy::Spanned]>,
+}
+
+impl DenyInfo<'_> {
+    fn covers_resources(&self, resources: &[String]) -> bool {
+        self.resources.is_none_or(|rs| {
+            resources
+                .iter()
+                .all(|x| rs.iter().any(|r| wildcard::covers(&r.value, x, false)))
+        })
+    }
 }
 
 /// Computes what `policies` grant together.
@@ -188,6 +201,7 @@ pub fn effective(policies: &[Named<'_>]) -> Effective {
                     statement: s.index,
                 },
                 actions: statement_actions(c, s),
+                statement: s,
                 resources,
             });
         }
@@ -195,6 +209,7 @@ pub fn effective(policies: &[Named<'_>]) -> Effective {
     let mut out = Effective {
         grants: Vec::new(),
         unknown: Vec::new(),
+        unknown_cancelled: Vec::new(),
     };
     for (pi, n) in policies.iter().enumerate() {
         for s in n.policy.statements_with(Effect::Allow) {
@@ -204,9 +219,27 @@ pub fn effective(policies: &[Named<'_>]) -> Effective {
             };
             let actions = statement_actions(c, s);
             if !s.action.negated {
+                let resources: Vec<String> = match &s.resource {
+                    Some(r) if !r.negated => r.items.iter().map(|x| x.value.clone()).collect(),
+                    _ => vec!["*".to_owned()],
+                };
                 for p in &s.action.items {
-                    if c.expand(&p.value).is_empty() {
-                        out.unknown.push((at, p.value.clone()));
+                    if !c.expand(&p.value).is_empty() {
+                        continue;
+                    }
+                    // An action the catalogue does not know can still be denied by pattern.
+                    let deny = denies.iter().find(|d| {
+                        let named = d
+                            .statement
+                            .action
+                            .items
+                            .iter()
+                            .any(|x| wildcard::covers(&x.value, &p.value, true));
+                        named != d.statement.action.negated && d.covers_resources(&resources)
+                    });
+                    match deny {
+                        Some(d) => out.unknown_cancelled.push((at, p.value.clone(), d.at)),
+                        None => out.unknown.push((at, p.value.clone())),
                     }
                 }
             }

@@ -117,7 +117,7 @@ pub fn cancelled_allows(p: &Policy) -> Vec<Issue> {
     }];
     let e = analysis::effective(&named);
     let pairs = analysis::cancellations(&e);
-    if pairs.is_empty() {
+    if pairs.is_empty() && e.unknown_cancelled.is_empty() {
         return Vec::new();
     }
     let nothing = e.grants_nothing();
@@ -131,13 +131,25 @@ pub fn cancelled_allows(p: &Policy) -> Vec<Issue> {
             "remaining": c.remaining,
         }));
     }
+    for (allow, action, deny) in &e.unknown_cancelled {
+        list.push(json!({
+            "allow": stmt_json(p, allow.statement),
+            "deny": stmt_json(p, deny.statement),
+            "cancelled": [action],
+            "note": "not an action of the IAM catalogue",
+        }));
+    }
     let mut names: Vec<String> = Vec::new();
-    for c in &pairs {
-        let n = format!(
-            "{} by {}",
-            label(p, c.allow.statement),
-            label(p, c.deny.statement)
+    let all_pairs = pairs
+        .iter()
+        .map(|c| (c.allow.statement, c.deny.statement))
+        .chain(
+            e.unknown_cancelled
+                .iter()
+                .map(|(a, _, d)| (a.statement, d.statement)),
         );
+    for (a, d) in all_pairs {
+        let n = format!("{} by {}", label(p, a), label(p, d));
         if !names.contains(&n) {
             names.push(n);
         }
@@ -165,7 +177,9 @@ pub fn cancelled_allows(p: &Policy) -> Vec<Issue> {
     };
     let span = pairs
         .first()
-        .map(|c| stmt_span(p, c.allow.statement))
+        .map(|c| c.allow.statement)
+        .or_else(|| e.unknown_cancelled.first().map(|(a, _, _)| a.statement))
+        .map(|i| stmt_span(p, i))
         .unwrap_or_default();
     vec![Issue {
         control: "IAM-3",

@@ -185,7 +185,9 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
         };
     }
     if let Some(boundary) = &set.boundary
-        && boundary.iter().all(|n| matching(n, Effect::Allow, req).is_empty())
+        && boundary
+            .iter()
+            .all(|n| matching(n, Effect::Allow, req).is_empty())
     {
         return Evaluation {
             decision: Decision::ImplicitDeny,
@@ -194,7 +196,9 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
         };
     }
     if let Some(session) = &set.session
-        && session.iter().all(|n| matching(n, Effect::Allow, req).is_empty())
+        && session
+            .iter()
+            .all(|n| matching(n, Effect::Allow, req).is_empty())
     {
         return Evaluation {
             decision: Decision::ImplicitDeny,
