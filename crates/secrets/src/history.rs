@@ -159,9 +159,20 @@ pub fn scan_history(
         commits: commits.len() as u64,
         ..HistoryScan::default()
     };
+    // Blobs are in order of first appearance, so the first match of a secret at a path is where
+    // it was introduced; later versions of the file that still hold it are not reported again.
+    let mut reported: HashSet<(String, String, String)> = HashSet::new();
     for part in results {
         let part = part?;
-        out.matches.extend(part.matches);
+        for m in part.matches {
+            if reported.insert((
+                m.found.rule.clone(),
+                m.found.fingerprint.clone(),
+                m.path.clone(),
+            )) {
+                out.matches.push(m);
+            }
+        }
         out.skipped.extend(part.skipped);
         out.stats.files += part.stats.files;
         out.stats.bytes += part.stats.bytes;
@@ -199,14 +210,17 @@ fn scan_blobs(
             ));
             continue;
         }
-        if !scan_binary && looks_binary(data) {
-            part.stats.binary += 1;
-            continue;
-        }
+        let ext = extension(Path::new(&blob.path));
+        let binary = looks_binary(data);
+        part.stats.binary += u64::from(binary);
         part.stats.files += 1;
         part.stats.bytes += data.len() as u64;
-        let ext = extension(Path::new(&blob.path));
-        for found in scanner.scan(data, ext) {
+        let found = if binary && !scan_binary {
+            scanner.scan_binary(data, ext)
+        } else {
+            scanner.scan(data, ext)
+        };
+        for found in found {
             part.matches.push(HistoryMatch {
                 commit: blob.commit.to_string(),
                 path: blob.path.clone(),

@@ -133,6 +133,17 @@ impl Scanner {
     /// Scans one text; `extension` (without the dot) selects the extension-bound rules.
     #[must_use]
     pub fn scan(&self, text: &[u8], extension: Option<&str>) -> Vec<Match> {
+        self.scan_with(text, extension, false)
+    }
+
+    /// Scans binary content: only the rules of distinctive token formats run (generic
+    /// assignments and code rules would match noise in binary data).
+    #[must_use]
+    pub fn scan_binary(&self, data: &[u8], extension: Option<&str>) -> Vec<Match> {
+        self.scan_with(data, extension, true)
+    }
+
+    fn scan_with(&self, text: &[u8], extension: Option<&str>, strong_only: bool) -> Vec<Match> {
         let on = self.selected(text);
         if !on.iter().any(|&b| b) {
             return Vec::new();
@@ -140,7 +151,7 @@ impl Scanner {
         let rules = &self.catalogue.rules;
         let mut candidates: Vec<Candidate> = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
-            if !on[i] {
+            if !on[i] || (strong_only && (rule.spec.generic || rule.spec.code)) {
                 continue;
             }
             if !rule.spec.extensions.is_empty()

@@ -19,7 +19,8 @@ pub struct WalkOptions {
     pub respect_gitignore: bool,
     /// Skip hidden files and directories (default: no).
     pub skip_hidden: bool,
-    /// Scan files that look binary (a NUL byte in the first 8 KiB).
+    /// Scan files that look binary (a NUL byte in the first 8 KiB) with every rule; by default
+    /// they are scanned only for distinctive token formats.
     pub scan_binary: bool,
     /// Files larger than this are not read (bytes).
     pub max_file_size: u64,
@@ -67,7 +68,7 @@ pub struct Stats {
     pub files: u64,
     /// Bytes scanned.
     pub bytes: u64,
-    /// Files skipped as binary.
+    /// Files that looked binary (scanned for token formats only, unless asked otherwise).
     pub binary: u64,
 }
 
@@ -160,8 +161,17 @@ pub fn scan_paths(
                         }));
                     }
                 }
-                Ok(Outcome::Binary) => {
+                Ok(Outcome::Binary(len, found)) => {
                     binary.fetch_add(1, Ordering::Relaxed);
+                    files.fetch_add(1, Ordering::Relaxed);
+                    bytes.fetch_add(len, Ordering::Relaxed);
+                    if !found.is_empty() {
+                        let mut m = lock(matches);
+                        m.extend(found.into_iter().map(|found| FileMatch {
+                            path: path.to_path_buf(),
+                            found,
+                        }));
+                    }
                 }
                 Ok(Outcome::TooLarge(len)) => lock(skipped).push(Skipped {
                     path: path.to_path_buf(),
@@ -217,7 +227,7 @@ fn err_path(err: &ignore::Error) -> PathBuf {
 
 enum Outcome {
     Scanned(u64, Vec<Match>),
-    Binary,
+    Binary(u64, Vec<Match>),
     TooLarge(u64),
 }
 
@@ -248,8 +258,13 @@ fn scan_file(
     buf.clear();
     if len <= options.chunk_size as u64 {
         file.read_to_end(buf)?;
-        if !options.scan_binary && looks_binary(buf) {
-            return Ok(Outcome::Binary);
+        if looks_binary(buf) {
+            let found = if options.scan_binary {
+                scanner.scan(buf, ext)
+            } else {
+                scanner.scan_binary(buf, ext)
+            };
+            return Ok(Outcome::Binary(buf.len() as u64, found));
         }
         return Ok(Outcome::Scanned(buf.len() as u64, scanner.scan(buf, ext)));
     }
@@ -271,6 +286,7 @@ fn scan_chunked(
     let mut base_line = 0u32; // lines before buf[0]
     let mut total = 0u64;
     let mut first = true;
+    let mut binary = false;
     loop {
         let start_len = buf.len();
         buf.resize(start_len + chunk, 0);
@@ -285,17 +301,22 @@ fn scan_chunked(
         buf.truncate(filled);
         let eof = filled < start_len + chunk;
         total += (filled - start_len) as u64;
-        if first && !options.scan_binary && looks_binary(buf) {
-            return Ok(Outcome::Binary);
+        if first {
+            binary = looks_binary(buf);
+            first = false;
         }
-        first = false;
         // Matches starting in the overlap carried from the previous chunk were already reported.
         let fresh_from = if base_offset == 0 {
             0
         } else {
             CHUNK_OVERLAP.min(start_len)
         };
-        for mut m in scanner.scan(buf, ext) {
+        let scanned = if binary && !options.scan_binary {
+            scanner.scan_binary(buf, ext)
+        } else {
+            scanner.scan(buf, ext)
+        };
+        for mut m in scanned {
             if m.offset < fresh_from {
                 continue;
             }
@@ -312,5 +333,9 @@ fn scan_chunked(
         base_offset += keep_from;
         buf.drain(..keep_from);
     }
-    Ok(Outcome::Scanned(total, found))
+    Ok(if binary {
+        Outcome::Binary(total, found)
+    } else {
+        Outcome::Scanned(total, found)
+    })
 }

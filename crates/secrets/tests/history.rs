@@ -86,3 +86,30 @@ fn not_a_repository_is_an_error() {
     let err = scan_history(&scanner, dir.path(), 1, 1 << 30, false).expect_err("not a repo");
     assert!(err.to_string().contains("git history of"), "{err}");
 }
+
+#[test]
+fn a_secret_kept_over_several_commits_is_reported_once_where_it_appeared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    let token = ["npm_", "Lq3ZxR8mWk2LpT5vNb7cYd9eHf4gJs6uQi1o"].concat();
+    let mut text = format!("//registry.npmjs.org/:_authToken={token}\n");
+    std::fs::write(root.join(".npmrc"), &text).expect("write");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "registry auth"]);
+    let first = git(root, &["rev-parse", "HEAD"]);
+    for i in 0..3 {
+        text.push_str(&format!("fetch-retries={i}\n"));
+        std::fs::write(root.join(".npmrc"), &text).expect("write");
+        git(root, &["commit", "-q", "-am", "tune"]);
+    }
+    let scanner = Scanner::builtin().expect("catalogue");
+    let history = scan_history(&scanner, root, 2, 1 << 30, false).expect("history");
+    assert_eq!(history.stats.files, 4, "four versions of the file");
+    let rules: Vec<(&str, &str)> = history
+        .matches
+        .iter()
+        .map(|m| (m.found.rule.as_str(), m.commit.as_str()))
+        .collect();
+    assert_eq!(rules, [("npm-access-token", first.as_str())]);
+}

@@ -332,11 +332,21 @@ pub fn write_tree(root: &Path) -> std::io::Result<Vec<Planted>> {
         &[],
     )?;
 
-    // A binary file holding a token: skipped as binary (scanners that read it may report it).
+    // A binary file holding a token (found: binaries are scanned for token formats), and one
+    // holding only noise and a generic-looking assignment (not reported in binary content).
     let mut bin = vec![0u8, 1, 2, 3, 0, 0x7f];
     bin.extend_from_slice(format!("  ghp_{}  ", g.alnum(36)).as_bytes());
     let path = root.join("assets/blob.bin");
     std::fs::create_dir_all(path.parent().unwrap_or(root))?;
     std::fs::write(path, bin)?;
+    planted.push(Planted {
+        path: "assets/blob.bin".into(),
+        line: 1,
+        kind: "github-personal-access-token".into(),
+    });
+    let mut noise = vec![0u8, 0, 1];
+    noise.extend_from_slice(format!("password=\"{}\"\0", g.alnum(16)).as_bytes());
+    noise.extend((0u8..=255).cycle().take(4096));
+    std::fs::write(root.join("assets/font.woff"), noise)?;
     Ok(planted)
 }
