@@ -42,7 +42,13 @@ impl<'a> KeyIndex<'a> {
     /// Resolves `reference`: a key id, a key ARN, an alias name or an alias ARN.
     pub fn resolve(&self, reference: &str) -> Resolved<'a> {
         let alias = alias_name(reference);
-        match self.by_ref.get(alias.unwrap_or(reference)) {
+        // A key ARN also resolves by its key id (`arn:aws:kms:…:key/<id>` → `<id>`): sources
+        // do not all record the same form.
+        let found = self.by_ref.get(alias.unwrap_or(reference)).or_else(|| {
+            let id = reference.strip_prefix("arn:")?.rsplit_once(":key/")?.1;
+            self.by_ref.get(id)
+        });
+        match found {
             Some(k) if k.manager == KeyManager::Customer => Resolved::Customer(k),
             Some(k) => Resolved::AwsManaged(Some(k)),
             None if alias.is_some_and(|a| a.starts_with("alias/aws/")) => {
@@ -113,6 +119,10 @@ mod tests {
             Resolved::AwsManaged(None)
         ));
         assert!(matches!(resolve("k3"), Resolved::Unknown));
+        assert!(matches!(
+            resolve("arn:aws:kms:us-east-1:000000000000:key/k1"),
+            Resolved::Customer(_)
+        ));
         assert!(matches!(resolve("alias/other"), Resolved::Unknown));
     }
 }

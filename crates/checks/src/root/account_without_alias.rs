@@ -64,13 +64,12 @@ mod tests {
 
     #[test]
     fn iac_pseudo_accounts_are_not_judged() {
-        assert!(
-            run(
-                &AccountWithoutAlias,
-                json!({"accounts": [{"id": "iac"}]}),
-                &Config::default()
-            )
-            .is_empty()
-        );
+        for id in ["iac", "000000000000"] {
+            let inv = json!({"accounts": [{"id": id}]});
+            assert!(
+                run(&AccountWithoutAlias, inv, &Config::default()).is_empty(),
+                "{id}"
+            );
+        }
     }
 }

@@ -18,7 +18,10 @@ pub(crate) const CHECKS: &[&dyn Check] = &[
 ];
 
 /// Whether `account` is a real AWS account (a 12-digit id) rather than the pseudo-account of an
-/// IaC input: account settings an IaC input does not declare are unknown, not absent.
+/// IaC input (`000000000000`, or a non-numeric placeholder): account settings an IaC input does
+/// not declare are unknown, not absent.
 pub(crate) fn is_aws_account(account: &rampart_model::Account) -> bool {
-    account.id.len() == 12 && account.id.bytes().all(|b| b.is_ascii_digit())
+    account.id.len() == 12
+        && account.id.bytes().all(|b| b.is_ascii_digit())
+        && account.id != "000000000000"
 }

@@ -32,7 +32,9 @@ static META: CheckMeta = CheckMeta {
         data::LAMBDA,
         data::ECS,
         data::ELB,
-        data::CLOUDTRAIL,
+        // Not `cloudtrail`: IaC inputs mark undeclared trails as a `NotDeclared` gap, which would
+        // withhold every tagging failure of the input. A trail that was not read is simply not
+        // judged here (nothing unseen is passed).
         data::LOGS_GROUPS,
         data::SNS,
         data::BACKUP_VAULTS,
