@@ -65,13 +65,13 @@ impl Check for InternetReachesNonLoadBalancer {
                             traffic_list(certain.clone())
                         ),
                     )
-                    .with("paths", paths_json(certain, 20));
+                    .with("paths", paths_json(certain, 10));
                 } else if x.maybe_reachable() {
                     out.not_assessed(
                         at,
                         format!("{name} is reachable from the internet only if what the inventory does not say is open"),
                     )
-                    .with("paths", paths_json(x.exposures.iter(), 20));
+                    .with("paths", paths_json(x.exposures.iter(), 10));
                 } else {
                     out.pass(
                         at,

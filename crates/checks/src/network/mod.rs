@@ -4,6 +4,8 @@
 use crate::check::Check;
 
 mod common;
+#[cfg(test)]
+mod tests;
 
 mod app_port_not_restricted_to_load_balancer;
 mod database_in_subnet_routed_to_internet;

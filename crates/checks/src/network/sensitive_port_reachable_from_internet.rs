@@ -89,13 +89,13 @@ impl Check for SensitivePortReachableFromInternet {
                         ),
                     )
                     .with("ports", json!(hits))
-                    .with("paths", paths_json(evidence, 20));
+                    .with("paths", paths_json(evidence, 10));
                 } else if maybe {
                     out.not_assessed(
                         at,
                         format!("{name} may be reachable on a sensitive port: the inventory lacks part of its path"),
                     )
-                    .with("paths", paths_json(x.exposures.iter(), 20));
+                    .with("paths", paths_json(x.exposures.iter(), 10));
                 } else {
                     out.pass(at, format!("no administration, database or application port of {name} is reachable from the internet"));
                 }
