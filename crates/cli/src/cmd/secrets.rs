@@ -452,6 +452,160 @@ fn sarif(report: &Report) -> serde_json::Value {
 mod tests {
     use super::*;
 
+    fn args(paths: &[&std::path::Path], format: &str, out: &std::path::Path) -> SecretsArgs {
+        SecretsArgs {
+            paths: paths.iter().map(|p| p.to_path_buf()).collect(),
+            history: false,
+            format: format.into(),
+            output: Some(out.to_path_buf()),
+            baseline: None,
+            fail_on: Severity::Low,
+            respect_gitignore: false,
+            skip_hidden: false,
+            scan_binary: false,
+            max_file_size: 256,
+            threads: 2,
+            rules: Vec::new(),
+            list_rules: false,
+            stats: false,
+        }
+    }
+
+    fn tree() -> (tempfile::TempDir, tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let token = ["shpat_", "0d4c9e2a7b1f8e3d6c5a4b9f2e1d7c8a"].concat();
+        std::fs::create_dir_all(dir.path().join("app")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("app/shop.py"),
+            format!("import os\nTOKEN = \"{token}\"\n"),
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join(".env"),
+            "DB_PASSWORD=Sh0p-Pr0d-Pa55!\nREGION=eu-west-1\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("README.md"),
+            "AKIAIOSFODNN7EXAMPLE is the documentation key\n",
+        )
+        .expect("write");
+        (dir, tempfile::tempdir().expect("tempdir"), token)
+    }
+
+    fn read_json(path: &std::path::Path) -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+    }
+
+    #[test]
+    fn json_report_lists_redacted_findings_with_locations() {
+        let (dir, outdir, token) = tree();
+        let out = outdir.path().join("report.json");
+        let outcome = run(&args(&[dir.path()], "json", &out)).expect("run");
+        assert!(matches!(outcome, Outcome::Findings));
+        let text = std::fs::read_to_string(&out).expect("read");
+        assert!(
+            !text.contains(&token) && !text.contains("Sh0p-Pr0d"),
+            "a secret leaked: {text}"
+        );
+        let report = read_json(&out);
+        let findings = report["findings"].as_array().expect("findings");
+        let mut rules: Vec<&str> = findings
+            .iter()
+            .map(|f| f["check"].as_str().unwrap_or_default())
+            .collect();
+        rules.sort_unstable();
+        assert_eq!(rules, ["generic-env-credential", "shopify-access-token"]);
+        for f in findings {
+            assert_eq!(f["controls"], json!(["SEC-1"]));
+            assert_eq!(f["status"], "fail");
+            assert!(f["location"]["line"].as_u64().is_some());
+            assert!(
+                f["evidence"]["fingerprint"]
+                    .as_str()
+                    .is_some_and(|s| s.len() == 16)
+            );
+        }
+        assert_eq!(report["summary"]["by_status"]["fail"], 2);
+        std::fs::remove_file(&out).expect("cleanup");
+    }
+
+    #[test]
+    fn a_baseline_hides_accepted_findings() {
+        let (dir, outdir, _) = tree();
+        let base = outdir.path().join("baseline.json");
+        run(&args(&[dir.path()], "json", &base)).expect("first run");
+        let out = outdir.path().join("again.json");
+        let mut a = args(&[dir.path()], "json", &out);
+        a.baseline = Some(base.clone());
+        let outcome = run(&a).expect("second run");
+        assert!(matches!(outcome, Outcome::Clean));
+        let report = read_json(&out);
+        assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
+        assert_eq!(report["settings"]["baselined"], 2);
+        // A new secret is still reported.
+        std::fs::write(
+            dir.path().join("new.env"),
+            "API_TOKEN=Zq8WmK3xT5rLp2Vb7NcYd4eH\n",
+        )
+        .expect("write");
+        run(&a).expect("third run");
+        assert_eq!(
+            read_json(&out)["findings"].as_array().map(Vec::len),
+            Some(1)
+        );
+        std::fs::remove_file(&out).expect("cleanup");
+        std::fs::remove_file(&base).expect("cleanup");
+    }
+
+    #[test]
+    fn sarif_has_rules_results_and_locations() {
+        let (dir, outdir, token) = tree();
+        let out = outdir.path().join("report.sarif");
+        run(&args(&[dir.path()], "sarif", &out)).expect("run");
+        let text = std::fs::read_to_string(&out).expect("read");
+        assert!(!text.contains(&token));
+        let log = read_json(&out);
+        assert_eq!(log["version"], "2.1.0");
+        let run0 = &log["runs"][0];
+        let rules = run0["tool"]["driver"]["rules"].as_array().expect("rules");
+        let results = run0["results"].as_array().expect("results");
+        assert_eq!(results.len(), 2);
+        for r in results {
+            let index = usize::try_from(r["ruleIndex"].as_u64().expect("index")).expect("usize");
+            assert_eq!(rules[index]["id"], r["ruleId"]);
+            let loc = &r["locations"][0]["physicalLocation"];
+            assert!(
+                loc["artifactLocation"]["uri"]
+                    .as_str()
+                    .is_some_and(|u| !u.contains('\\'))
+            );
+            assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l >= 1));
+            assert!(r["partialFingerprints"]["secretFingerprint/v1"].is_string());
+        }
+        std::fs::remove_file(&out).expect("cleanup");
+    }
+
+    #[test]
+    fn unknown_rules_and_missing_paths_are_errors() {
+        let (dir, outdir, _) = tree();
+        let out = outdir.path().join("x.json");
+        let mut a = args(&[dir.path()], "json", &out);
+        a.rules = vec!["no-such-rule".into()];
+        assert!(
+            run(&a)
+                .err()
+                .expect("unknown rule")
+                .to_string()
+                .contains("no-such-rule")
+        );
+        let missing = dir.path().join("missing");
+        let err = run(&args(&[&missing], "json", &out))
+            .err()
+            .expect("missing path");
+        assert!(format!("{err:#}").contains("missing"));
+    }
+
     #[test]
     fn uris_are_relative_and_escaped() {
         assert_eq!(uri("./app/my file.py"), "app/my%20file.py");
