@@ -254,7 +254,7 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> (Iam, Vec<String>) {
                 .map(policy_doc)
                 .unwrap_or(serde_json::Value::Null);
             iam.policies.push(ManagedPolicy {
-                meta: Meta::new(arn, p.policy_name().unwrap_or_default(), origin(IAM, GAAD)),
+                meta: Meta::new(arn, name_or_arn(p.policy_name(), arn), origin(IAM, GAAD)),
                 aws_managed,
                 default_version: p.default_version_id().map(str::to_owned),
                 document,
@@ -305,6 +305,15 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> (Iam, Vec<String>) {
     }
     iam.users = users;
     (iam, aliases)
+}
+
+/// The name, or the last segment of the ARN when the endpoint left the name out (moto's
+/// GetAccountAuthorizationDetails does for managed policies).
+fn name_or_arn<'a>(name: Option<&'a str>, arn: &'a str) -> &'a str {
+    match name {
+        Some(n) if !n.is_empty() => n,
+        _ => arn.rsplit('/').next().unwrap_or(arn),
+    }
 }
 
 fn inline(list: &[PolicyDetail]) -> Vec<InlinePolicy> {
