@@ -76,7 +76,7 @@ fn problems(owner: &Account, bucket: &Bucket) -> Vec<String> {
                         .any(|k| k == "aws:sourcearn" || k == "aws:sourceaccount");
                     if !scoped {
                         found.push(format!(
-                            "{label} lets the CloudTrail service write without an aws:SourceArn or \
+                            "{label} grants the CloudTrail service without an aws:SourceArn or \
                              aws:SourceAccount condition"
                         ));
                     }

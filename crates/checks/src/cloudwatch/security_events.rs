@@ -133,6 +133,8 @@ struct FilterVerdict<'a> {
     region: &'a str,
     problem: Option<String>,
     unparseable: bool,
+    /// Matches none of the samples: a filter for something else.
+    unrelated: bool,
 }
 
 /// Runs the evaluation for `event`, one result per account.
@@ -217,22 +219,33 @@ fn evaluate_account(
     }
 
     let mut verdicts = Vec::new();
+    // Filters that would match but sit on a log group no qualifying trail feeds: a common
+    // mistake worth pointing at.
+    let mut misplaced = Vec::new();
     for region in &account.regions {
         for filter in &region.metric_filters {
             let name = group_name(&filter.log_group);
-            if !groups
+            let verdict = judge_filter(filter, &region.name, samples, unrelated);
+            if groups
                 .iter()
                 .any(|(r, g, _)| *r == region.name && g == name)
             {
-                continue;
+                verdicts.push(verdict);
+            } else if verdict.problem.is_none() {
+                misplaced.push(json!({
+                    "filter": filter.meta.name,
+                    "log_group": filter.log_group,
+                    "region": region.name,
+                    "problem": "matches these events, but no multi-region, logging trail delivers to its log group",
+                }));
             }
-            verdicts.push(judge_filter(filter, &region.name, samples, unrelated));
         }
     }
 
     let mut evidence = Vec::new();
     let mut unassessable = false;
-    for v in &verdicts {
+    let others = verdicts.iter().filter(|v| v.unrelated).count();
+    for v in verdicts.iter().filter(|v| !v.unrelated) {
         let alarms = alarms_on(account, v.region, v.filter);
         let mut entry = BTreeMap::new();
         entry.insert("filter", json!(v.filter.meta.name));
@@ -303,20 +316,24 @@ fn evaluate_account(
     }
     let message = if evidence.is_empty() {
         format!(
-            "{} are not monitored: no metric filter on the trail log group(s) {}",
+            "{} are not monitored: no metric filter on the trail log group(s) {} matches them \
+             ({others} filter(s) there watch other events)",
             event.what,
             log_groups.join(", ")
         )
     } else {
         format!(
             "{} are not monitored: no metric filter on the trail log group(s) both matches them and \
-             feeds an alarm with an action",
+             feeds an alarm that notifies someone",
             event.what
         )
     };
-    out.fail(at, message)
-        .with("log_groups", json!(log_groups))
+    let f = out.fail(at, message);
+    f.with("log_groups", json!(log_groups))
         .with("filters", json!(evidence));
+    if !misplaced.is_empty() {
+        f.with("filters_elsewhere", json!(misplaced));
+    }
 }
 
 fn judge_filter<'a>(
@@ -325,27 +342,32 @@ fn judge_filter<'a>(
     samples: &[(String, Value)],
     unrelated: &[(String, Value)],
 ) -> FilterVerdict<'a> {
-    let verdict = |problem: Option<String>, unparseable: bool| FilterVerdict {
+    let verdict = |problem: Option<String>, unparseable: bool, other: bool| FilterVerdict {
         filter,
         region,
         problem,
         unparseable,
+        unrelated: other,
     };
     let pattern: Pattern = match filter_pattern::parse(&filter.pattern) {
         Ok(p) => p,
-        Err(e) => return verdict(Some(format!("pattern not evaluated: {e}")), true),
+        Err(e) => return verdict(Some(format!("pattern not evaluated: {e}")), true, false),
     };
-    if filter.metrics.is_empty() {
-        return verdict(Some("publishes no metric".to_owned()), false);
-    }
     let missed: Vec<&str> = samples
         .iter()
         .filter(|(_, e)| !pattern.matches(e))
         .map(|(l, _)| l.as_str())
         .collect();
+    if missed.len() == samples.len() {
+        return verdict(Some("matches none of these events".to_owned()), false, true);
+    }
+    if filter.metrics.is_empty() {
+        return verdict(Some("publishes no metric".to_owned()), false, false);
+    }
     if !missed.is_empty() {
         return verdict(
             Some(format!("does not match: {}", missed.join(", "))),
+            false,
             false,
         );
     }
@@ -361,9 +383,10 @@ fn judge_filter<'a>(
                 noisy.join(", ")
             )),
             false,
+            false,
         );
     }
-    verdict(None, false)
+    verdict(None, false, false)
 }
 
 /// The first alarm that reaches a person (with how), notes on the others, and whether some
