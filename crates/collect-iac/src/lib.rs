@@ -99,12 +99,11 @@ pub fn detect(path: &Path) -> Option<InputKind> {
     if name.ends_with(".tf") {
         return Some(InputKind::Terraform);
     }
-    if name.ends_with(".json") {
-        if let Some(h) = head(path, 64 * 1024) {
-            if plan::looks_like_plan(&h) {
-                return Some(InputKind::TerraformPlan);
-            }
-        }
+    if name.ends_with(".json")
+        && let Some(h) = head(path, 64 * 1024)
+        && plan::looks_like_plan(&h)
+    {
+        return Some(InputKind::TerraformPlan);
     }
     looks_like_template(path).then_some(InputKind::CloudFormation)
 }

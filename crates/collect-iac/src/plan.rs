@@ -139,13 +139,12 @@ fn walk(
                         if let Some(target) = refs.get(&(base.clone(), k.clone())) {
                             *v = Value::str(target.clone());
                         }
-                    } else if let Value::List(items) = v {
-                        if items.iter().any(Value::is_unknown) {
-                            if let Some(target) = refs.get(&(base.clone(), k.clone())) {
-                                for it in items.iter_mut().filter(|x| x.is_unknown()) {
-                                    *it = Value::str(target.clone());
-                                }
-                            }
+                    } else if let Value::List(items) = v
+                        && items.iter().any(Value::is_unknown)
+                        && let Some(target) = refs.get(&(base.clone(), k.clone()))
+                    {
+                        for it in items.iter_mut().filter(|x| x.is_unknown()) {
+                            *it = Value::str(target.clone());
                         }
                     }
                 }

@@ -22,15 +22,15 @@ fn names(inv: &Inventory) -> BTreeMap<String, String> {
     fn walk(v: &serde_json::Value, out: &mut BTreeMap<String, String>) {
         match v {
             serde_json::Value::Object(o) => {
-                if let Some(meta) = o.get("meta") {
-                    if let (Some(arn), Some(name)) = (
+                if let Some(meta) = o.get("meta")
+                    && let (Some(arn), Some(name)) = (
                         meta.get("arn").and_then(|x| x.as_str()),
                         meta.get("name").and_then(|x| x.as_str()),
-                    ) {
-                        // Security groups are named by group name in IaC and by Name tag live.
-                        let name = o.get("group_name").and_then(|x| x.as_str()).unwrap_or(name);
-                        out.insert(arn.to_owned(), name.to_owned());
-                    }
+                    )
+                {
+                    // Security groups are named by group name in IaC and by Name tag live.
+                    let name = o.get("group_name").and_then(|x| x.as_str()).unwrap_or(name);
+                    out.insert(arn.to_owned(), name.to_owned());
                 }
                 o.values().for_each(|x| walk(x, out));
             }

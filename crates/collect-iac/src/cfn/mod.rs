@@ -103,18 +103,18 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
                 _ => Value::Unknown,
             },
         };
-        if let Some(d) = p.get("Default") {
-            if let Some(text) = ctx.eval(d, 0).as_string().filter(|t| !t.is_empty()) {
-                out.declared_defaults.push(DeclaredDefault {
-                    kind: "cloudformation-parameter".to_owned(),
-                    name: name.clone(),
-                    value: text,
-                    marked_sensitive: p.get("NoEcho").is_some_and(|n| {
-                        matches!(n.n, N::Bool(true)) || n.as_str() == Some("true")
-                    }),
-                    origin: Origin::file(display, p.line, p.column, &format!("Parameters.{name}")),
-                });
-            }
+        if let Some(d) = p.get("Default")
+            && let Some(text) = ctx.eval(d, 0).as_string().filter(|t| !t.is_empty())
+        {
+            out.declared_defaults.push(DeclaredDefault {
+                kind: "cloudformation-parameter".to_owned(),
+                name: name.clone(),
+                value: text,
+                marked_sensitive: p
+                    .get("NoEcho")
+                    .is_some_and(|n| matches!(n.n, N::Bool(true)) || n.as_str() == Some("true")),
+                origin: Origin::file(display, p.line, p.column, &format!("Parameters.{name}")),
+            });
         }
         ctx.params.insert(name.clone(), value);
     }
@@ -178,27 +178,26 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
                 let v = ctx.condition(c, 0).unwrap_or(false);
                 ctx.assume.insert(c.clone(), v);
             }
-            if let Some(c) = &own {
-                if ctx.assume.get(c) == Some(&false) {
-                    continue; // not created on this branch
-                }
+            if let Some(c) = &own
+                && ctx.assume.get(c) == Some(&false)
+            {
+                continue; // not created on this branch
             }
             let mut props = r
                 .get("Properties")
                 .map_or(Value::Map(BTreeMap::new()), |p| ctx.eval(p, 0));
-            if kind == "AWS::Serverless::Function" {
-                if let (Some(g), Value::Map(m)) = (globals, &mut props) {
-                    if let Value::Map(gm) = ctx.eval(g, 0) {
-                        for (k, v) in gm {
-                            m.entry(k).or_insert(v);
-                        }
-                    }
+            if kind == "AWS::Serverless::Function"
+                && let (Some(g), Value::Map(m)) = (globals, &mut props)
+                && let Value::Map(gm) = ctx.eval(g, 0)
+            {
+                for (k, v) in gm {
+                    m.entry(k).or_insert(v);
                 }
             }
-            if let Value::Map(m) = &mut props {
-                if let Some(meta) = r.get("Metadata") {
-                    m.insert("@Metadata".to_owned(), ctx.eval(meta, 0));
-                }
+            if let Value::Map(m) = &mut props
+                && let Some(meta) = r.get("Metadata")
+            {
+                m.insert("@Metadata".to_owned(), ctx.eval(meta, 0));
             }
             let label: Vec<String> = used
                 .iter()
@@ -274,12 +273,11 @@ fn conditions_used(n: &Node, out: &mut Vec<String>) {
     match &n.n {
         N::Map(m) => {
             for (k, v) in m {
-                if k == "Fn::If" {
-                    if let N::Seq(args) = &v.n {
-                        if let Some(c) = args.first().and_then(Node::as_str) {
-                            out.push(c.to_owned());
-                        }
-                    }
+                if k == "Fn::If"
+                    && let N::Seq(args) = &v.n
+                    && let Some(c) = args.first().and_then(Node::as_str)
+                {
+                    out.push(c.to_owned());
                 }
                 conditions_used(v, out);
             }
@@ -335,10 +333,10 @@ impl Ctx<'_> {
                     .collect(),
             ),
             N::Map(m) => {
-                if let [(k, arg)] = m.as_slice() {
-                    if k == "Ref" || k == "Condition" || k.starts_with("Fn::") {
-                        return self.intrinsic(k, arg, d);
-                    }
+                if let [(k, arg)] = m.as_slice()
+                    && (k == "Ref" || k == "Condition" || k.starts_with("Fn::"))
+                {
+                    return self.intrinsic(k, arg, d);
                 }
                 let mut out = BTreeMap::new();
                 for (k, v) in m {

@@ -401,8 +401,7 @@ fn yaml(text: &str, file: &str) -> Result<Node, IacError> {
         }
         Ok(())
     };
-    loop {
-        let Some(ev) = parser.next_event() else { break };
+    while let Some(ev) = parser.next_event() {
         let (ev, span) = ev.map_err(|e| {
             err(
                 file,
@@ -424,10 +423,8 @@ fn yaml(text: &str, file: &str) -> Result<Node, IacError> {
         }
         match ev {
             Event::StreamEnd => break,
-            Event::DocumentEnd => {
-                if root.is_some() {
-                    break;
-                }
+            Event::DocumentEnd if root.is_some() => {
+                break;
             }
             Event::Scalar(v, style, anchor, tag) => {
                 let tag = tag.map(|t| t.suffix.clone());

@@ -325,10 +325,8 @@ impl Loader<'_> {
                     continue;
                 };
                 let default = b.attr("default").map(|e| scope.eval(e, &Env::new()));
-                if collect {
-                    if let Some(d) = &default {
-                        self.declared_default(f, b, name, d, &scope);
-                    }
+                if collect && let Some(d) = &default {
+                    self.declared_default(f, b, name, d, &scope);
                 }
                 let v = match inputs.get(name) {
                     Some(v) if !v.is_null() => v.clone(),
@@ -348,14 +346,13 @@ impl Loader<'_> {
                 for b in f.blocks.iter().filter(|b| {
                     b.ident == "provider" && b.labels.first().is_some_and(|l| l == "aws")
                 }) {
-                    if b.attr("alias").is_none() {
-                        if let Some(r) = b
+                    if b.attr("alias").is_none()
+                        && let Some(r) = b
                             .attr("region")
                             .map(|e| scope.eval(e, &Env::new()))
                             .and_then(|v| v.as_string())
-                        {
-                            self.out.region.get_or_insert(r);
-                        }
+                    {
+                        self.out.region.get_or_insert(r);
                     }
                 }
             }

@@ -971,7 +971,7 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
                             bld.account.buckets[x].policy = Some(doc);
                         }
                         Ok(None) => {}
-                        Err(()) => bld.gap(
+                        Err(policy::NotKnown) => bld.gap(
                             data::S3_BUCKET_POLICY,
                             &arn,
                             &fl,
@@ -1432,7 +1432,7 @@ fn policy_or_gap(
             Some(doc)
         }
         Ok(None) => None,
-        Err(()) => {
+        Err(policy::NotKnown) => {
             bld.gap(
                 data_set,
                 arn,

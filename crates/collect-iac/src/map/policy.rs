@@ -36,18 +36,22 @@ pub fn has_unknown(doc: &Json) -> bool {
     }
 }
 
-/// A policy given as a JSON string or an object. `Err(())` when unknown (or not JSON), `Ok(None)`
-/// when absent.
+/// A policy document that is not known before apply (or is not JSON at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotKnown;
+
+/// A policy given as a JSON string or an object. `Err(NotKnown)` when unknown (or not JSON),
+/// `Ok(None)` when absent.
 ///
 /// # Errors
 /// The value is unknown or not a policy document.
-pub fn parse(v: &Value) -> Result<Option<Json>, ()> {
+pub fn parse(v: &Value) -> Result<Option<Json>, NotKnown> {
     match v {
         Value::Null => Ok(None),
         Value::String(s) if s.trim().is_empty() => Ok(None),
-        Value::String(s) => serde_json::from_str(s).map(Some).map_err(|_| ()),
+        Value::String(s) => serde_json::from_str(s).map(Some).map_err(|_| NotKnown),
         Value::Map(_) => Ok(Some(to_json_marked(v))),
-        _ => Err(()),
+        _ => Err(NotKnown),
     }
 }
 
@@ -123,10 +127,10 @@ pub fn document_from_tf(attrs: &Value) -> Json {
                 }
             }
             for v in pm.values_mut() {
-                if let Json::Array(a) = v {
-                    if a.len() == 1 {
-                        *v = a.remove(0);
-                    }
+                if let Json::Array(a) = v
+                    && a.len() == 1
+                {
+                    *v = a.remove(0);
                 }
             }
             s.insert(

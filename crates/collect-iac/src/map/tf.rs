@@ -350,7 +350,7 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
                 let marn = meta.arn.clone();
                 let trust = match policy::parse(a.get("assume_role_policy")) {
                     Ok(p) => p.unwrap_or(serde_json::Value::Null),
-                    Err(()) => {
+                    Err(policy::NotKnown) => {
                         bld.gap(
                             data::IAM_ROLES,
                             &marn,
@@ -1151,7 +1151,7 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
                             raw,
                             data::EC2_SECURITY_GROUPS,
                             |b| {
-                                &b.account
+                                b.account
                                     .regions
                                     .iter()
                                     .find(|r| r.name == b.region)
@@ -1171,13 +1171,13 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
                 };
                 let rules = if kind == "aws_security_group_rule" {
                     let mut r = a.clone();
-                    if b(a, "self") == Some(true) {
-                        if let Value::Map(m) = &mut r {
-                            m.insert(
-                                "security_groups".to_owned(),
-                                Value::List(vec![Value::str(sg_id(bld, idx))]),
-                            );
-                        }
+                    if b(a, "self") == Some(true)
+                        && let Value::Map(m) = &mut r
+                    {
+                        m.insert(
+                            "security_groups".to_owned(),
+                            Value::List(vec![Value::str(sg_id(bld, idx))]),
+                        );
                     }
                     if let Value::Map(m) = &mut r {
                         if let Some(src) = m.remove("source_security_group_id") {
@@ -1484,13 +1484,13 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
                 }
             }
             "aws_lb_listener" | "aws_alb_listener" => {
-                if let Some(&x) = s(a, "load_balancer_arn").and_then(|k| lbs.get(&k)) {
-                    if let Some(port) = i(a, "port").and_then(|p| u16::try_from(p).ok()) {
-                        let protocol = s(a, "protocol").unwrap_or_else(|| "HTTP".to_owned());
-                        bld.region().load_balancers[x]
-                            .listeners
-                            .push(Listener { port, protocol });
-                    }
+                if let Some(&x) = s(a, "load_balancer_arn").and_then(|k| lbs.get(&k))
+                    && let Some(port) = i(a, "port").and_then(|p| u16::try_from(p).ok())
+                {
+                    let protocol = s(a, "protocol").unwrap_or_else(|| "HTTP".to_owned());
+                    bld.region().load_balancers[x]
+                        .listeners
+                        .push(Listener { port, protocol });
                 }
             }
             _ => {}
@@ -1844,7 +1844,7 @@ fn bucket_policy(bld: &mut Builder, bucket: &mut Bucket, v: &Value, fl: &str) {
             bucket.policy = Some(doc);
         }
         Ok(None) => {}
-        Err(()) => bld.gap(
+        Err(policy::NotKnown) => bld.gap(
             data::S3_BUCKET_POLICY,
             &bucket.meta.arn,
             fl,
@@ -1876,7 +1876,7 @@ fn policy_or_gap(
             Some(doc)
         }
         Ok(None) => None,
-        Err(()) => {
+        Err(policy::NotKnown) => {
             bld.gap(
                 data_set,
                 arn,

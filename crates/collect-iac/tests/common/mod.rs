@@ -27,6 +27,7 @@ pub fn audit(inventory: &Inventory) -> Vec<Finding> {
 }
 
 /// The results of check `code` with status `status`.
+#[allow(dead_code, reason = "not every test file uses it")]
 pub fn of<'a>(findings: &'a [Finding], code: &str, status: Status) -> Vec<&'a Finding> {
     findings
         .iter()
