@@ -432,14 +432,32 @@ mod tests {
 
     #[test]
     fn reasons_name_the_cause() {
-        let e = |code: &str| CallError { code: code.into(), message: "m".into() };
+        let e = |code: &str| CallError {
+            code: code.into(),
+            message: "m".into(),
+        };
         assert!(e("AccessDenied").reason().starts_with("access denied"));
-        assert!(e("AccessDeniedException").reason().starts_with("access denied"));
-        assert!(e("UnauthorizedOperation").reason().starts_with("access denied"));
+        assert!(
+            e("AccessDeniedException")
+                .reason()
+                .starts_with("access denied")
+        );
+        assert!(
+            e("UnauthorizedOperation")
+                .reason()
+                .starts_with("access denied")
+        );
         assert!(e("HTTP 404").reason().contains("does not implement"));
         assert!(e("OptInRequired").reason().contains("not enabled"));
-        assert!(e("UnparseableResponse").reason().contains("could not parse"));
-        let long = CallError { code: "X".into(), message: "é".repeat(400) };
+        assert!(
+            e("UnparseableResponse")
+                .reason()
+                .contains("could not parse")
+        );
+        let long = CallError {
+            code: "X".into(),
+            message: "é".repeat(400),
+        };
         assert!(long.reason().chars().count() < 340);
     }
 
