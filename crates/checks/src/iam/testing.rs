@@ -40,3 +40,50 @@ pub(crate) fn inventory(
     }
     serde_json::json!({"collected_at": "2026-11-01T00:00:00Z", "accounts": [a]})
 }
+
+/// The checks of this helper's areas (ROOT, IAM, EC2-05x, RDS, DDB, RS, KMS-00x, SM, SSM, LAMBDA,
+/// ECS, TAG), whose findings on their failing fixtures are kept as insta snapshots: a change to
+/// a message, to evidence or to what is redacted shows up in review.
+#[cfg(test)]
+mod snapshots {
+    use std::path::Path;
+
+    use rampart_model::{Inventory, Timestamp};
+
+    use crate::config::Config;
+    use crate::context::Context;
+    use crate::registry;
+
+    const PREFIXES: &[&str] = &[
+        "ROOT-", "IAM-0", "EC2-05", "RDS-", "DDB-", "RS-", "KMS-0", "SM-", "SSM-", "LAMBDA-",
+        "ECS-", "TAG-",
+    ];
+
+    #[test]
+    fn findings_on_failing_fixtures() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let config = Config::default();
+        let mut all = Vec::new();
+        for check in registry::all() {
+            let code = check.meta().code;
+            if !PREFIXES.iter().any(|p| code.starts_with(p)) {
+                continue;
+            }
+            let path = dir.join(code).join("fail.json");
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            let inventory: Inventory = serde_json::from_str(&text).expect("fixture inventory");
+            let now = Timestamp::parse("2026-11-01T00:00:00Z").expect("timestamp");
+            let ctx = Context::new(&inventory, &config, now);
+            for f in crate::runner::run(&ctx, &[check]).findings {
+                all.push(serde_json::json!({
+                    "check": f.check,
+                    "status": f.status,
+                    "resource": f.resource,
+                    "message": f.message,
+                    "evidence": f.evidence,
+                }));
+            }
+        }
+        insta::assert_json_snapshot!(all);
+    }
+}
