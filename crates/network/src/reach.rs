@@ -231,6 +231,8 @@ impl TargetExposure {
 #[derive(Debug, Clone)]
 struct PathPiece {
     space: Space,
+    /// Pieces with the same labels and assumptions share this id.
+    label: usize,
     nacl_in: String,
     nacl_out: String,
     route: String,
@@ -341,6 +343,12 @@ impl<'a> RegionNetwork<'a> {
             .map(|(i, x)| (x.id.as_str(), i))
             .collect();
         let mut enis_of_instance: HashMap<usize, Vec<usize>> = HashMap::new();
+        let instance_of_eni: HashMap<&str, usize> = r
+            .instances
+            .iter()
+            .enumerate()
+            .flat_map(|(i, x)| x.network_interfaces.iter().map(move |n| (n.as_str(), i)))
+            .collect();
         let mut lb_names: HashMap<String, usize> = HashMap::new();
         for (i, lb) in r.load_balancers.iter().enumerate() {
             // `arn:…:loadbalancer/app/<name>/<id>` → `app/<name>/<id>`, as ELB names its ENIs.
@@ -355,11 +363,7 @@ impl<'a> RegionNetwork<'a> {
                 .instance_id
                 .as_deref()
                 .and_then(|id| instance_ids.get(id).copied())
-                .or_else(|| {
-                    r.instances
-                        .iter()
-                        .position(|x| x.network_interfaces.iter().any(|n| n == &eni.id))
-                });
+                .or_else(|| instance_of_eni.get(eni.id.as_str()).copied());
             if let Some(inst) = by_instance {
                 enis_of_instance.entry(inst).or_default().push(i);
                 continue;
@@ -583,7 +587,7 @@ impl<'a> RegionNetwork<'a> {
         }
         let mut groups: HashMap<ExposureKey, Exposure> = HashMap::new();
         let mut order: Vec<ExposureKey> = Vec::new();
-        for att in &target.attachments {
+        for (att_index, att) in target.attachments.iter().enumerate() {
             let families: Vec<(Family, String)> = [
                 att.public_v4.clone().map(|a| (Family::V4, a)),
                 att.ipv6.then(|| (Family::V6, "IPv6 address".to_owned())),
@@ -639,46 +643,29 @@ impl<'a> RegionNetwork<'a> {
             for (family, address) in families {
                 let pieces = self.path_pieces(&att.subnet_id, &att.vpc_id, family);
                 let before = groups.len();
-                for (rule_space, label, rule_assumption) in &rules {
+                for (rule_index, (rule_space, label, rule_assumption)) in rules.iter().enumerate() {
                     if rule_space.family != family {
                         continue;
                     }
                     for piece in pieces.iter() {
-                        let Some(mut hit) = rule_space.intersect(&piece.space) else {
+                        let Some(hit) = rule_space.intersect(&piece.space) else {
                             continue;
                         };
-                        let served: Vec<Space> = match &target.serves {
-                            None => vec![hit],
-                            Some(list) => list
-                                .iter()
-                                .filter_map(|(p, ports)| {
-                                    hit.intersect(&Space {
-                                        proto: (*p, *p),
-                                        port: *ports,
-                                        ..hit
-                                    })
-                                })
-                                .collect(),
-                        };
-                        for s in served {
-                            hit = s;
-                            let mut assumptions = piece.assumptions.clone();
-                            assumptions.extend(rule_assumption.clone());
+                        let mut record = |hit: Space| {
                             let key = ExposureKey {
                                 family,
                                 protos: hit.proto,
                                 ports: hit.port,
-                                subnet: att.subnet_id.clone(),
-                                interface: att.interface.clone(),
-                                route: piece.route.clone(),
-                                nacl_in: piece.nacl_in.clone(),
-                                nacl_out: piece.nacl_out.clone(),
-                                sg: label.clone(),
+                                attachment: att_index,
+                                piece: piece.label,
+                                rule: rule_index,
                             };
                             match groups.get_mut(&key) {
                                 Some(e) => e.sources.push(hit.addr),
                                 None => {
-                                    order.push(key.clone());
+                                    order.push(key);
+                                    let mut assumptions = piece.assumptions.clone();
+                                    assumptions.extend(rule_assumption.clone());
                                     groups.insert(
                                         key,
                                         Exposure {
@@ -696,6 +683,20 @@ impl<'a> RegionNetwork<'a> {
                                             assumptions,
                                         },
                                     );
+                                }
+                            }
+                        };
+                        match &target.serves {
+                            None => record(hit),
+                            Some(list) => {
+                                for (p, ports) in list {
+                                    if let Some(h) = hit.intersect(&Space {
+                                        proto: (*p, *p),
+                                        port: *ports,
+                                        ..hit
+                                    }) {
+                                        record(h);
+                                    }
                                 }
                             }
                         }
@@ -872,6 +873,7 @@ impl<'a> RegionNetwork<'a> {
         }
         let returns = policy.outbound.return_projection(EPHEMERAL);
         let mut out = Vec::new();
+        let mut labels: HashMap<(i32, i32, String), usize> = HashMap::new();
         for (inb, in_rule) in policy.inbound.allowed_in(family) {
             for (ret, out_rule) in returns.iter().filter(|(s, _)| s.family == family) {
                 let Some(both) = inb.intersect(ret) else {
@@ -881,8 +883,13 @@ impl<'a> RegionNetwork<'a> {
                     let Some(space) = both.intersect(&Space { addr: *iv, ..both }) else {
                         continue;
                     };
+                    let next = labels.len();
+                    let label_id = *labels
+                        .entry((*in_rule, *out_rule, label.clone()))
+                        .or_insert(next);
                     out.push(PathPiece {
                         space,
+                        label: label_id,
                         nacl_in: label_entry(&nacl_id, &entry_text, false, *in_rule),
                         nacl_out: label_entry(&nacl_id, &entry_text, true, *out_rule),
                         route: label.clone(),
@@ -895,17 +902,15 @@ impl<'a> RegionNetwork<'a> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Groups hits into exposures: same traffic, attachment, path and rule; sources accumulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct ExposureKey {
     family: Family,
     protos: (u8, u8),
     ports: (u16, u16),
-    subnet: String,
-    interface: Option<String>,
-    route: String,
-    nacl_in: String,
-    nacl_out: String,
-    sg: String,
+    attachment: usize,
+    piece: usize,
+    rule: usize,
 }
 
 fn label_entry(acl: &str, text: &HashMap<(bool, i32), String>, egress: bool, rule: i32) -> String {

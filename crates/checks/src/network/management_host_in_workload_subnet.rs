@@ -46,14 +46,17 @@ fn hosts(region: &rampart_model::Region) -> Vec<Host<'_>> {
     let mut out = Vec::new();
     let listed: std::collections::HashSet<&str> =
         region.instances.iter().map(|i| i.id.as_str()).collect();
+    let mut eni_subnet: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for e in &region.network_interfaces {
+        if let Some(i) = e.instance_id.as_deref() {
+            eni_subnet.entry(i).or_insert(e.subnet_id.as_str());
+        }
+    }
     for i in region.instances.iter().filter(|i| i.state != "terminated") {
-        let subnet = i.subnet_id.as_deref().or_else(|| {
-            region
-                .network_interfaces
-                .iter()
-                .find(|e| e.instance_id.as_deref() == Some(i.id.as_str()))
-                .map(|e| e.subnet_id.as_str())
-        });
+        let subnet = i
+            .subnet_id
+            .as_deref()
+            .or_else(|| eni_subnet.get(i.id.as_str()).copied());
         if let Some(subnet) = subnet {
             out.push(Host {
                 id: &i.id,
