@@ -75,6 +75,9 @@ impl Check for AccountWithoutMultiRegionTrail {
                 );
                 continue;
             }
+            if super::gapped(ctx, account, META.needs) {
+                continue;
+            }
             let resource = format!("arn:aws:cloudtrail::{}:trails", account.id);
             let at = At::place(&account.id, None, &resource);
             let summary: Vec<serde_json::Value> = trails

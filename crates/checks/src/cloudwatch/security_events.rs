@@ -142,6 +142,9 @@ pub(crate) fn evaluate(ctx: &Context<'_>, out: &mut Sink, event: &SecurityEvent)
     let samples = (event.samples)();
     let unrelated = (event.unrelated)();
     for account in ctx.accounts() {
+        if crate::cloudtrail::gapped(ctx, account, NEEDS) {
+            continue;
+        }
         evaluate_account(ctx.inventory, account, out, event, &samples, &unrelated);
     }
 }
