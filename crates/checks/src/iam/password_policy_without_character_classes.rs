@@ -46,11 +46,19 @@ impl Check for PasswordPolicyWithoutCharacterClasses {
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         for account in ctx.accounts() {
             let Some(p) = &account.iam.password_policy else {
-                if crate::root::is_aws_account(account) {
-                    let resource = format!(
-                        "arn:{}:iam::{}:account-password-policy",
-                        account.partition, account.id
-                    );
+                let resource = format!(
+                    "arn:{}:iam::{}:account-password-policy",
+                    account.partition, account.id
+                );
+                if crate::root::is_aws_account(account)
+                    && !crate::root::unseen(
+                        ctx,
+                        data::IAM_PASSWORD_POLICY,
+                        &account.id,
+                        None,
+                        &resource,
+                    )
+                {
                     out.fail(
                         At::place(&account.id, None, &resource),
                         "the account has no password policy: no character class is required",

@@ -54,12 +54,21 @@ impl Check for WeakPasswordPolicy {
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         for account in ctx.accounts() {
             let Some(policy) = &account.iam.password_policy else {
-                // An IaC input that declares no policy says nothing about the account's.
-                if crate::root::is_aws_account(account) {
-                    let resource = format!(
-                        "arn:{}:iam::{}:account-password-policy",
-                        account.partition, account.id
-                    );
+                let resource = format!(
+                    "arn:{}:iam::{}:account-password-policy",
+                    account.partition, account.id
+                );
+                // An IaC input that declares no policy says nothing about the account's, and a
+                // policy that could not be read may exist.
+                if crate::root::is_aws_account(account)
+                    && !crate::root::unseen(
+                        ctx,
+                        data::IAM_PASSWORD_POLICY,
+                        &account.id,
+                        None,
+                        &resource,
+                    )
+                {
                     out.fail(
                         At::place(&account.id, None, &resource),
                         "the account has no password policy: IAM accepts any 8-character password and its reuse",
@@ -216,6 +225,14 @@ mod tests {
         assert_eq!(statuses(&out), vec![Status::Fail]);
         let iac = json!({"accounts": [{"id": "iac"}]});
         assert!(run(&WeakPasswordPolicy, iac, &Config::default()).is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_policy_is_not_reported_missing() {
+        let mut inv = inventory(json!({}), None);
+        inv["gaps"] = json!([{"data": "iam.password_policy", "operation": "iam:GetAccountPasswordPolicy", "reason": "access denied"}]);
+        let out = run(&WeakPasswordPolicy, inv, &Config::default());
+        assert_eq!(statuses(&out), vec![Status::NotAssessed]);
     }
 
     #[test]

@@ -40,6 +40,11 @@ impl Check for AccountWithoutAlias {
         for account in ctx.accounts().filter(|a| crate::root::is_aws_account(a)) {
             let resource = format!("arn:{}:iam::{}:root", account.partition, account.id);
             let at = At::place(&account.id, None, &resource);
+            if account.aliases.is_empty()
+                && crate::root::unseen(ctx, data::IAM_ALIASES, &account.id, None, &resource)
+            {
+                continue;
+            }
             match account.aliases.first() {
                 Some(alias) => {
                     out.pass(at, format!("the account has the alias `{alias}`"))

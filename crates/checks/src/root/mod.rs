@@ -25,3 +25,20 @@ pub(crate) fn is_aws_account(account: &rampart_model::Account) -> bool {
         && account.id.bytes().all(|b| b.is_ascii_digit())
         && account.id != "000000000000"
 }
+
+/// Whether a gap hides `need` for this resource: an empty value (no alias, no password policy, no
+/// MFA device, no tags) may then only mean "not read". Checks use it to withhold a failure that
+/// would rest on unread data; the runner reports the gap itself as `not_assessed`.
+pub(crate) fn unseen(
+    ctx: &crate::context::Context<'_>,
+    need: &str,
+    account: &str,
+    region: Option<&str>,
+    resource: &str,
+) -> bool {
+    ctx.inventory.gaps.iter().any(|g| {
+        g.touches(need)
+            && g.applies_to(account, region)
+            && g.resource.as_deref().is_none_or(|r| r == resource)
+    })
+}

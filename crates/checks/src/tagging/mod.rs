@@ -44,4 +44,30 @@ mod tests {
         tags.insert("OWNER".into(), " ".into());
         assert_eq!(missing_tags(&tags, &required), vec!["owner", "service"]);
     }
+
+    #[test]
+    fn unread_tags_are_not_missing_tags() {
+        use rampart_model::Status;
+        use serde_json::json;
+
+        use crate::config::Config;
+        use crate::iam::testing::{inventory, run, statuses};
+
+        let mut inv = inventory(
+            json!({"buckets": [
+                {"meta": {"arn": "arn:aws:s3:::a", "name": "a"}, "region": "us-east-1"},
+                {"meta": {"arn": "arn:aws:s3:::b", "name": "b"}, "region": "us-east-1"}
+            ]}),
+            None,
+        );
+        inv["gaps"] = json!([{"data": "s3.bucket.tags", "operation": "s3:GetBucketTagging", "reason": "access denied", "resource": "arn:aws:s3:::a"}]);
+        let out = run(
+            &resource_missing_required_tags::ResourceMissingRequiredTags,
+            inv,
+            &Config::default(),
+        );
+        assert_eq!(statuses(&out), vec![Status::Fail, Status::NotAssessed]);
+        assert_eq!(out[0].resource, "arn:aws:s3:::b");
+        assert_eq!(out[1].resource, "arn:aws:s3:::a");
+    }
 }
