@@ -168,6 +168,12 @@ pub fn load(path: &Path, kind: InputKind, opts: &TfOptions) -> Loaded {
             }
         }
     }
+    finish(kind, &display, collected)
+}
+
+/// Maps what a reader collected into the Inventory.
+fn finish(kind: InputKind, display: &str, mut collected: raw::Collected) -> Loaded {
+    let display = display.to_owned();
     let region = collected
         .region
         .clone()
@@ -193,6 +199,20 @@ pub fn load(path: &Path, kind: InputKind, opts: &TfOptions) -> Loaded {
         errors: collected.errors,
         files_read: collected.files_read,
     }
+}
+
+/// Reads one input given as text (`display` names it in findings): a Terraform file, a plan, or
+/// a template. Used by the fuzz targets and by tests; never touches the file system except for
+/// local modules and `file()` calls the text names.
+#[must_use]
+pub fn load_text(kind: InputKind, text: &str, display: &str) -> Loaded {
+    let mut collected = raw::Collected::default();
+    match kind {
+        InputKind::Terraform => hcl::load_source(text, display, &mut collected),
+        InputKind::TerraformPlan => plan::load(text, display, &mut collected),
+        InputKind::CloudFormation => cfn::load(text, display, &mut collected),
+    }
+    finish(kind, display, collected)
 }
 
 fn read_text(path: &Path) -> Result<String, String> {

@@ -140,23 +140,23 @@ fn cfngoat_true_positives() {
         "SSH from the internet"
     );
     assert!(
-        located(&r, "EC2-051", "cfngoat.yaml", 32),
+        located(&r, "EC2-051", "cfngoat.yaml", 31),
         "AWS keys in user data"
     );
     assert!(
-        located(&r, "RDS-001", "cfngoat.yaml", 469),
+        located(&r, "RDS-001", "cfngoat.yaml", 468),
         "unencrypted RDS instance"
     );
     assert!(
-        located(&r, "VPC-008", "cfngoat.yaml", 469),
+        located(&r, "VPC-008", "cfngoat.yaml", 468),
         "publicly accessible RDS instance"
     );
     assert!(
-        located(&r, "LAMBDA-001", "cfngoat.yaml", 879),
+        located(&r, "LAMBDA-001", "cfngoat.yaml", 878),
         "AWS keys in a Lambda environment"
     );
     assert!(
-        located(&r, "IAM-111", "eks.yaml", 44),
+        located(&r, "IAM-111", "eks.yaml", 43),
         "the EKS role's trust policy is malformed"
     );
 }

@@ -207,9 +207,15 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
                 variants.push((label.join(","), props));
             }
         }
-        let mut waivers = waiver::around(&lines, r.line.saturating_sub(1).max(1));
-        waivers.extend(waiver::around(&lines, r.line));
-        waivers.dedup();
+        let key_line = key_line(&lines, id, r.line);
+        let mut waivers = waiver::around(&lines, key_line);
+        if key_line != r.line {
+            waivers.extend(
+                waiver::around(&lines, r.line)
+                    .into_iter()
+                    .filter(|w| w.line == r.line),
+            );
+        }
         waivers.extend(metadata_waivers(r, r.line));
         let single = variants.len() == 1;
         let (ref_value, _) = ctx.refs.get(id).cloned().unwrap_or_default();
@@ -218,7 +224,7 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
                 kind: kind.clone(),
                 address: id.clone(),
                 id: ref_value.clone(),
-                origin: Origin::file(display, r.line, r.column, id),
+                origin: Origin::file(display, key_line, key_column(&lines, key_line, id), id),
                 attrs,
                 scope: display.to_owned(),
                 waivers: waivers.clone(),
@@ -227,6 +233,36 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
         }
     }
     let _ = &ctx.region;
+}
+
+/// The line of a resource's logical id: at or just above where its body starts (YAML block
+/// mappings start on the line after their key).
+fn key_line(lines: &[&str], id: &str, body_line: u32) -> u32 {
+    let quoted = format!("\"{id}\"");
+    let plain = format!("{id}:");
+    let lo = body_line.saturating_sub(3).max(1);
+    (lo..=body_line)
+        .rev()
+        .find(|l| {
+            lines.get((*l as usize).saturating_sub(1)).is_some_and(|t| {
+                let t = t.trim_start();
+                t.starts_with(&plain) || t.starts_with(&quoted) || t.starts_with(&format!("'{id}'"))
+            })
+        })
+        .unwrap_or(body_line)
+}
+
+fn key_column(lines: &[&str], line: u32, id: &str) -> u32 {
+    lines
+        .get((line as usize).saturating_sub(1))
+        .and_then(|t| t.find(id))
+        .map_or(1, |c| u32::try_from(c).unwrap_or(0) + 1)
+        .saturating_sub(u32::from(
+            lines
+                .get((line as usize).saturating_sub(1))
+                .is_some_and(|t| t.contains(&format!("\"{id}\""))),
+        ))
+        .max(1)
 }
 
 /// `Metadata: { rampart: { ignore: [ {check: S3-003, reason: …} | "S3-003 reason" ] } }`.

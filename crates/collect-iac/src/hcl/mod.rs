@@ -252,6 +252,27 @@ pub fn load(input: &Path, opts: &TfOptions, out: &mut Collected) {
     }
 }
 
+/// Reads one Terraform file given as text (a module of its own, no variable files): for
+/// tests and fuzzing.
+pub fn load_source(text: &str, display: &str, out: &mut Collected) {
+    let dir = PathBuf::from(format!("{display}.module"));
+    let mut loader = Loader {
+        cache: HashMap::new(),
+        out,
+        base: dir.clone(),
+        root_dir: dir.clone(),
+        seen_defaults: std::collections::HashSet::new(),
+    };
+    match parse(text, display) {
+        Ok(f) => {
+            loader.out.files_read += 1;
+            loader.cache.insert(dir.clone(), Rc::new(vec![f]));
+            loader.module(&dir, Some(BTreeMap::new()), "", 0, true);
+        }
+        Err(e) => loader.out.file_error(e),
+    }
+}
+
 impl Loader<'_> {
     fn display(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.base).unwrap_or(path);
