@@ -1,5 +1,10 @@
 //! EC2-050 `instance-without-instance-profile`: an EC2 instance has no IAM role.
 
+use std::collections::HashMap;
+
+use rampart_model::compute::Instance;
+use rampart_model::iam::InstanceProfile;
+
 use crate::prelude::*;
 
 /// Without a role, software on the instance that calls AWS needs a long-lived key.
@@ -13,7 +18,7 @@ static META: CheckMeta = CheckMeta {
     controls: &["IAM-9"],
     inputs: Input::LSTC,
     compliance: &[cis3("1.18"), cis6("2.17")],
-    needs: &[data::EC2_INSTANCES],
+    needs: &[data::EC2_INSTANCES, data::IAM_INSTANCE_PROFILES],
     rationale: "An instance profile gives the instance temporary credentials that rotate by \
                 themselves and never need to be written down. An instance without one either \
                 makes no AWS calls or, far more often, carries a user's access key in a config \
@@ -39,32 +44,71 @@ impl Check for InstanceWithoutInstanceProfile {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
-        for (account, region, instance) in ctx.each(|r| &r.instances) {
-            // A terminated instance runs nothing and is gone within the hour.
-            if matches!(instance.state.as_str(), "terminated" | "shutting-down") {
-                continue;
-            }
-            let at = At::meta(&account.id, Some(&region.name), &instance.meta);
-            match &instance.instance_profile {
-                Some(profile) => {
-                    out.pass(
-                        at,
-                        format!(
-                            "instance `{}` runs with instance profile `{profile}`",
-                            instance.meta.name
-                        ),
-                    )
-                    .with("instance_profile", json!(profile));
-                }
-                None => {
-                    out.fail(
-                        at,
-                        format!("instance `{}` has no instance profile", instance.meta.name),
-                    )
-                    .with("instance_id", json!(instance.id))
-                    .with("state", json!(instance.state));
+        for account in ctx.accounts() {
+            let profiles: HashMap<&str, &InstanceProfile> = account
+                .iam
+                .instance_profiles
+                .iter()
+                .map(|p| (p.meta.arn.as_str(), p))
+                .collect();
+            for region in &account.regions {
+                for instance in &region.instances {
+                    judge(account, region, &profiles, instance, out);
                 }
             }
+        }
+    }
+}
+
+fn judge(
+    account: &Account,
+    region: &Region,
+    profiles: &HashMap<&str, &InstanceProfile>,
+    instance: &Instance,
+    out: &mut Sink,
+) {
+    // A terminated instance runs nothing and is gone within the hour.
+    if matches!(instance.state.as_str(), "terminated" | "shutting-down") {
+        return;
+    }
+    let at = At::meta(&account.id, Some(&region.name), &instance.meta);
+    let name = &instance.meta.name;
+    let Some(profile) = &instance.instance_profile else {
+        out.fail(at, format!("instance `{name}` has no instance profile"))
+            .with("instance_id", json!(instance.id))
+            .with("state", json!(instance.state));
+        return;
+    };
+    // A profile without a role gives the instance no credentials at all.
+    match profiles.get(profile.as_str()) {
+        Some(p) if p.roles.is_empty() => {
+            out.fail(
+                at,
+                format!(
+                    "instance `{name}` has instance profile `{}`, which holds no role",
+                    p.meta.name
+                ),
+            )
+            .with("instance_profile", json!(profile))
+            .with("roles", json!([]));
+        }
+        Some(p) => {
+            out.pass(
+                at,
+                format!(
+                    "instance `{name}` runs with instance profile `{}`",
+                    p.meta.name
+                ),
+            )
+            .with("instance_profile", json!(profile))
+            .with("roles", json!(p.roles));
+        }
+        None => {
+            out.pass(
+                at,
+                format!("instance `{name}` runs with instance profile `{profile}`"),
+            )
+            .with("instance_profile", json!(profile));
         }
     }
 }
