@@ -43,3 +43,110 @@ pub(crate) const CHECKS: &[&dyn Check] = &[
     &organizations_changes_not_monitored::OrganizationsChangesNotMonitored,
     &alarm_without_reachable_action::AlarmWithoutReachableAction,
 ];
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::{Inventory, Status};
+
+    use crate::{Config, Context, registry, run};
+
+    /// Runs `code` on its passing fixture with the metric filter's pattern replaced.
+    fn status_with_pattern(code: &str, pattern: &str) -> Vec<Status> {
+        let path = format!("{}/fixtures/{code}/pass.json", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let mut inv: Inventory = serde_json::from_str(&text).expect("fixture json");
+        let region = &mut inv.accounts[0].regions[0];
+        region.metric_filters[0].pattern = pattern.to_owned();
+        let config = Config::default();
+        let now = inv.collected_at.expect("collected_at");
+        let ctx = Context::new(&inv, &config, now);
+        let check = registry::by_code(code).expect("check");
+        run(&ctx, &[check])
+            .findings
+            .iter()
+            .map(|f| f.status)
+            .collect()
+    }
+
+    /// Filters are judged by what they match, not how they are written: older CIS variants,
+    /// term patterns and `IS FALSE` tests are credited; gaps, catch-alls and regexes are not.
+    #[test]
+    fn pattern_variants_are_judged_by_what_they_match() {
+        let cases: &[(&str, &str, Status)] = &[
+            (
+                "CW-001",
+                r#"{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#,
+                Status::Pass,
+            ),
+            (
+                "CW-001",
+                r#"{ $.errorCode = "AccessDenied" }"#,
+                Status::Fail,
+            ),
+            (
+                "CW-002",
+                r#"{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }"#,
+                Status::Pass,
+            ),
+            (
+                "CW-002",
+                r#"{ $.eventName = "ConsoleLogin" }"#,
+                Status::Fail,
+            ),
+            (
+                "CW-003",
+                r#"{ $.userIdentity.type = "Root" }"#,
+                Status::Pass,
+            ),
+            (
+                "CW-004",
+                "{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||($.eventName=DetachGroupPolicy)}",
+                Status::Pass,
+            ),
+            (
+                "CW-004",
+                "{($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)}",
+                Status::Fail,
+            ),
+            (
+                "CW-005",
+                "{ $.eventSource = cloudtrail.amazonaws.com && $.readOnly IS FALSE }",
+                Status::Pass,
+            ),
+            (
+                "CW-006",
+                r#"ConsoleLogin "Failed authentication""#,
+                Status::Pass,
+            ),
+            (
+                "CW-007",
+                "{ $.eventSource = kms.amazonaws.com }",
+                Status::Fail,
+            ),
+            (
+                "CW-010",
+                "{ $.eventSource = ec2.amazonaws.com }",
+                Status::Fail,
+            ),
+            (
+                "CW-010",
+                "{ $.eventName = *SecurityGroup* && $.readOnly IS FALSE }",
+                Status::Pass,
+            ),
+            ("CW-014", "{ $.eventName = %Vpc% }", Status::NotAssessed),
+        ];
+        for (code, pattern, want) in cases {
+            let got = status_with_pattern(code, pattern);
+            assert!(
+                got.contains(want),
+                "{code} with `{pattern}`: want {want:?}, got {got:?}"
+            );
+            if *want != Status::Pass {
+                assert!(
+                    !got.contains(&Status::Pass),
+                    "{code} with `{pattern}`: {got:?}"
+                );
+            }
+        }
+    }
+}
