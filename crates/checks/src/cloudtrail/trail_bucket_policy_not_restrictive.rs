@@ -97,7 +97,15 @@ fn problems(owner: &Account, bucket: &Bucket) -> Vec<String> {
                             found.push(format!("{label} grants `{p}` every S3 action"));
                         }
                     }
-                    _ => found.push(format!("{label} grants `{p}` outside account {}", owner.id)),
+                    _ => found.push(format!(
+                        "{label} grants `{p}` outside account {} ({})",
+                        owner.id,
+                        if broad_actions {
+                            "every S3 action".to_owned()
+                        } else {
+                            actions.join(", ")
+                        }
+                    )),
                 },
                 _ => found.push(format!("{label} grants the {kind} principal `{p}`")),
             }
