@@ -23,8 +23,12 @@ pub enum Input {
 
 impl Input {
     /// Live, snapshot, Terraform and CloudFormation: what most checks judge.
-    pub const LSTC: &'static [Input] =
-        &[Input::Live, Input::Snapshot, Input::Terraform, Input::CloudFormation];
+    pub const LSTC: &'static [Input] = &[
+        Input::Live,
+        Input::Snapshot,
+        Input::Terraform,
+        Input::CloudFormation,
+    ];
     /// Live and snapshot only: data IaC does not declare (usage, credential reports).
     pub const LS: &'static [Input] = &[Input::Live, Input::Snapshot];
 
@@ -77,17 +81,26 @@ pub struct Compliance {
 /// Shorthand for a CIS v3.0.0 reference.
 #[must_use]
 pub const fn cis3(id: &'static str) -> Compliance {
-    Compliance { framework: Framework::Cis3, id }
+    Compliance {
+        framework: Framework::Cis3,
+        id,
+    }
 }
 /// Shorthand for a CIS v6.0.0 reference.
 #[must_use]
 pub const fn cis6(id: &'static str) -> Compliance {
-    Compliance { framework: Framework::Cis6, id }
+    Compliance {
+        framework: Framework::Cis6,
+        id,
+    }
 }
 /// Shorthand for a Security Hub FSBP reference.
 #[must_use]
 pub const fn fsbp(id: &'static str) -> Compliance {
-    Compliance { framework: Framework::Fsbp, id }
+    Compliance {
+        framework: Framework::Fsbp,
+        id,
+    }
 }
 
 /// The fix for a check's failures, as declared.
@@ -165,13 +178,23 @@ impl<'a> At<'a> {
     /// A resource described by its `Meta`.
     #[must_use]
     pub fn meta(account: &'a str, region: Option<&'a str>, meta: &'a Meta) -> Self {
-        At { resource: &meta.arn, account, region, origin: Some(&meta.origin) }
+        At {
+            resource: &meta.arn,
+            account,
+            region,
+            origin: Some(&meta.origin),
+        }
     }
 
     /// Something that is not a resource of its own (an account setting, a missing trail).
     #[must_use]
     pub fn place(account: &'a str, region: Option<&'a str>, resource: &'a str) -> Self {
-        At { resource, account, region, origin: None }
+        At {
+            resource,
+            account,
+            region,
+            origin: None,
+        }
     }
 
     /// Uses a more precise origin (a rule declared apart from its group).
@@ -196,7 +219,11 @@ impl Sink {
     /// A sink for `meta`'s results, at `severity` (the declared one unless overridden).
     #[must_use]
     pub fn new(meta: &'static CheckMeta, severity: Severity) -> Self {
-        Sink { meta, severity, findings: Vec::new() }
+        Sink {
+            meta,
+            severity,
+            findings: Vec::new(),
+        }
     }
 
     /// Records a failure; add evidence to the returned finding with [`FindingExt::with`].
@@ -233,7 +260,11 @@ impl Sink {
 
     fn push(&mut self, at: At<'_>, status: Status, message: String) -> &mut Finding {
         let location = at.origin.and_then(|o| {
-            o.file.as_ref().map(|file| Location { file: file.clone(), line: o.line, column: o.column })
+            o.file.as_ref().map(|file| Location {
+                file: file.clone(),
+                line: o.line,
+                column: o.column,
+            })
         });
         self.findings.push(Finding {
             check: self.meta.code.to_owned(),

@@ -92,7 +92,9 @@ pub struct Tagging {
 
 impl Default for Tagging {
     fn default() -> Self {
-        Tagging { required: vec!["environment".into(), "service".into(), "owner".into()] }
+        Tagging {
+            required: vec!["environment".into(), "service".into(), "owner".into()],
+        }
     }
 }
 
@@ -166,7 +168,10 @@ impl Default for Runtimes {
         Runtimes {
             deprecated: list
                 .iter()
-                .map(|(n, d)| DeprecatedRuntime { name: (*n).to_owned(), deprecated: (*d).to_owned() })
+                .map(|(n, d)| DeprecatedRuntime {
+                    name: (*n).to_owned(),
+                    deprecated: (*d).to_owned(),
+                })
                 .collect(),
         }
     }
@@ -214,8 +219,10 @@ impl Config {
     /// I/O errors and TOML errors with their position.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Io { path: display.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: display.clone(),
+            source,
+        })?;
         Config::parse(&text, &display)
     }
 
@@ -226,7 +233,12 @@ impl Config {
     pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
         toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            ConfigError::Toml { path: path.to_owned(), line, column, message: e.message().to_owned() }
+            ConfigError::Toml {
+                path: path.to_owned(),
+                line,
+                column,
+                message: e.message().to_owned(),
+            }
         })
     }
 
@@ -257,15 +269,21 @@ mod tests {
 
     #[test]
     fn unknown_key_is_located() {
-        let err = Config::parse("[thresholds]\npasword_min_length = 8\n", "r.toml").unwrap_err();
-        let ConfigError::Toml { line, .. } = err else { panic!("{err}") };
+        let err = Config::parse("[thresholds]\npasword_min_length = 8\n", "r.toml")
+            .expect_err("must be refused");
+        let ConfigError::Toml { line, .. } = err else {
+            panic!("{err}")
+        };
         assert_eq!(line, 2);
     }
 
     #[test]
     fn overrides() {
-        let c = Config::parse("[severity]\n\"S3-003\" = \"low\"\n[thresholds]\naccess_key_max_age_days = 30\n", "r")
-            .expect("parse");
+        let c = Config::parse(
+            "[severity]\n\"S3-003\" = \"low\"\n[thresholds]\naccess_key_max_age_days = 30\n",
+            "r",
+        )
+        .expect("parse");
         assert_eq!(c.severity_of("S3-003", Severity::High), Severity::Low);
         assert_eq!(c.thresholds.access_key_max_age_days, 30);
     }

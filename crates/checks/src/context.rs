@@ -19,7 +19,11 @@ impl<'a> Context<'a> {
     /// A context.
     #[must_use]
     pub fn new(inventory: &'a Inventory, config: &'a Config, now: Timestamp) -> Self {
-        Context { inventory, config, now }
+        Context {
+            inventory,
+            config,
+            now,
+        }
     }
 
     /// Every account.
@@ -29,15 +33,22 @@ impl<'a> Context<'a> {
 
     /// Every (account, region) pair.
     pub fn regions(&self) -> impl Iterator<Item = (&'a Account, &'a Region)> + 'a {
-        self.inventory.accounts.iter().flat_map(|a| a.regions.iter().map(move |r| (a, r)))
+        self.inventory
+            .accounts
+            .iter()
+            .flat_map(|a| a.regions.iter().map(move |r| (a, r)))
     }
 
     /// Every regional resource selected by `pick`, with its account and region.
-    pub fn each<T: 'a, F>(&self, pick: F) -> impl Iterator<Item = (&'a Account, &'a Region, &'a T)> + 'a
+    pub fn each<T: 'a, F>(
+        &self,
+        pick: F,
+    ) -> impl Iterator<Item = (&'a Account, &'a Region, &'a T)> + 'a
     where
         F: Fn(&'a Region) -> &'a [T] + 'a + Copy,
     {
-        self.regions().flat_map(move |(a, r)| pick(r).iter().map(move |t| (a, r, t)))
+        self.regions()
+            .flat_map(move |(a, r)| pick(r).iter().map(move |t| (a, r, t)))
     }
 
     /// Days from `then` to the scan time.

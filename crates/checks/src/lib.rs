@@ -50,8 +50,8 @@ pub(crate) mod prelude {
     pub use serde_json::json;
 
     pub use crate::check::{
-        At, Check, CheckMeta, Compliance, FindingExt, Framework, Input, RemediationText, Sink, cis3,
-        cis6, fsbp,
+        At, Check, CheckMeta, Compliance, FindingExt, Framework, Input, RemediationText, Sink,
+        cis3, cis6, fsbp,
     };
     pub use crate::context::Context;
 }

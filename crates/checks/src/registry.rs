@@ -37,7 +37,9 @@ pub fn all() -> Vec<&'static dyn Check> {
 /// The check with this code (case-insensitive).
 #[must_use]
 pub fn by_code(code: &str) -> Option<&'static dyn Check> {
-    all().into_iter().find(|c| c.meta().code.eq_ignore_ascii_case(code))
+    all()
+        .into_iter()
+        .find(|c| c.meta().code.eq_ignore_ascii_case(code))
 }
 
 /// The area a check belongs to: its code's prefix (`S3` for `S3-003`).

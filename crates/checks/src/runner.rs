@@ -55,14 +55,23 @@ fn apply_gaps(ctx: &Context<'_>, sink: &mut Sink, gaps: &[&Gap]) {
         let accounts: Vec<&str> = match &gap.account {
             Some(a) => vec![a.as_str()],
             None if ctx.inventory.accounts.is_empty() => vec!["unknown"],
-            None => ctx.inventory.accounts.iter().map(|a| a.id.as_str()).collect(),
+            None => ctx
+                .inventory
+                .accounts
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect(),
         };
         for account in accounts {
             let resource = gap.resource.clone().unwrap_or_else(|| match &gap.region {
                 Some(r) => format!("{account}/{r}/{}", gap.data),
                 None => format!("{account}/{}", gap.data),
             });
-            let code = gap.code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+            let code = gap
+                .code
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
             let at = crate::check::At::place(account, gap.region.as_deref(), &resource);
             let f = sink.not_assessed(
                 at,
@@ -71,7 +80,10 @@ fn apply_gaps(ctx: &Context<'_>, sink: &mut Sink, gaps: &[&Gap]) {
                     gap.data, gap.operation, gap.reason
                 ),
             );
-            f.evidence.insert("gap".to_owned(), serde_json::to_value(gap).unwrap_or_default());
+            f.evidence.insert(
+                "gap".to_owned(),
+                serde_json::to_value(gap).unwrap_or_default(),
+            );
         }
     }
 }

@@ -30,15 +30,33 @@ fn codes_and_names_are_unique_and_well_formed() {
         let m = c.meta();
         assert!(codes.insert(m.code), "duplicate code {}", m.code);
         assert!(names.insert(m.name), "duplicate name {}", m.name);
-        let (area, number) = m.code.split_once('-').unwrap_or_else(|| panic!("code {} has no area", m.code));
-        assert!(area.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "code {}", m.code);
-        assert!(number.len() == 3 && number.chars().all(|c| c.is_ascii_digit()), "code {}", m.code);
+        let (area, number) = m
+            .code
+            .split_once('-')
+            .unwrap_or_else(|| panic!("code {} has no area", m.code));
         assert!(
-            m.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            area.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+            "code {}",
+            m.code
+        );
+        assert!(
+            number.len() == 3 && number.chars().all(|c| c.is_ascii_digit()),
+            "code {}",
+            m.code
+        );
+        assert!(
+            m.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "name {} is not kebab-case",
             m.name
         );
-        assert_eq!(registry::by_code(m.code).map(|c| c.meta().code), Some(m.code), "code round-trip");
+        assert_eq!(
+            registry::by_code(m.code).map(|c| c.meta().code),
+            Some(m.code),
+            "code round-trip"
+        );
     }
 }
 
@@ -49,14 +67,26 @@ fn every_check_is_documented_and_mapped() {
         let m = c.meta();
         assert!(!m.title.is_empty(), "{} has no title", m.code);
         assert!(m.rationale.len() > 60, "{} rationale too short", m.code);
-        assert!(m.remediation.text.len() > 30, "{} remediation too short", m.code);
+        assert!(
+            m.remediation.text.len() > 30,
+            "{} remediation too short",
+            m.code
+        );
         assert!(!m.controls.is_empty(), "{} serves no control", m.code);
         for control in m.controls {
-            assert!(ids.contains(control), "{} names unknown control {control}", m.code);
+            assert!(
+                ids.contains(control),
+                "{} names unknown control {control}",
+                m.code
+            );
         }
         if !m.manual {
             assert!(!m.inputs.is_empty(), "{} judges no input", m.code);
-            assert!(!m.needs.is_empty(), "{} declares no data it reads: gaps could not apply", m.code);
+            assert!(
+                !m.needs.is_empty(),
+                "{} declares no data it reads: gaps could not apply",
+                m.code
+            );
         }
     }
 }
@@ -80,7 +110,9 @@ fn every_automated_check_has_a_failing_and_a_passing_fixture() {
         let ctx = Context::new(&inv, &config, inv.collected_at.unwrap_or_else(fixed_now));
         let out = run(&ctx, &[c]);
         assert!(
-            out.findings.iter().any(|f| f.status == Status::Fail && f.check == m.code),
+            out.findings
+                .iter()
+                .any(|f| f.status == Status::Fail && f.check == m.code),
             "{}: fail.json produced no failure: {:#?}",
             m.code,
             out.findings
@@ -88,29 +120,49 @@ fn every_automated_check_has_a_failing_and_a_passing_fixture() {
         let inv = load(&pass);
         let ctx = Context::new(&inv, &config, inv.collected_at.unwrap_or_else(fixed_now));
         let out = run(&ctx, &[c]);
-        let fails: Vec<_> = out.findings.iter().filter(|f| f.status == Status::Fail).collect();
-        assert!(fails.is_empty(), "{}: pass.json produced failures: {fails:#?}", m.code);
+        let fails: Vec<_> = out
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .collect();
         assert!(
-            out.findings.iter().any(|f| f.status == Status::Pass && f.check == m.code),
+            fails.is_empty(),
+            "{}: pass.json produced failures: {fails:#?}",
+            m.code
+        );
+        assert!(
+            out.findings
+                .iter()
+                .any(|f| f.status == Status::Pass && f.check == m.code),
             "{}: pass.json produced no pass",
             m.code
         );
     }
-    assert!(missing.is_empty(), "checks without fixtures/<CODE>/{{fail,pass}}.json: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "checks without fixtures/<CODE>/{{fail,pass}}.json: {missing:?}"
+    );
 }
 
 #[test]
 fn every_control_is_in_the_coverage_table() {
     let md = docs::coverage_md();
     for c in CONTROLS {
-        assert!(md.contains(&format!("| {} ", c.id)), "{} missing from coverage", c.id);
+        assert!(
+            md.contains(&format!("| {} ", c.id)),
+            "{} missing from coverage",
+            c.id
+        );
     }
 }
 
 #[test]
 fn generated_docs_are_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
-    for (file, want) in [("checks.md", docs::checks_md()), ("coverage.md", docs::coverage_md())] {
+    for (file, want) in [
+        ("checks.md", docs::checks_md()),
+        ("coverage.md", docs::coverage_md()),
+    ] {
         let have = std::fs::read_to_string(root.join(file)).unwrap_or_default();
         assert!(
             have == want,
@@ -122,18 +174,28 @@ fn generated_docs_are_up_to_date() {
 #[test]
 fn a_gap_turns_passes_into_not_assessed() {
     let mut inv = load(&fixture_dir().join("S3-003/pass.json"));
-    inv.gaps.push(rampart_model::Gap::new(
-        rampart_model::data::S3_BUCKET_VERSIONING,
-        "s3:GetBucketVersioning",
-        "access denied",
-    )
-    .with_code("AccessDenied"));
+    inv.gaps.push(
+        rampart_model::Gap::new(
+            rampart_model::data::S3_BUCKET_VERSIONING,
+            "s3:GetBucketVersioning",
+            "access denied",
+        )
+        .with_code("AccessDenied"),
+    );
     let config = Config::default();
     let ctx = Context::new(&inv, &config, fixed_now());
     let check = registry::by_code("S3-003").expect("S3-003");
     let out = run(&ctx, &[check]);
-    assert!(out.findings.iter().all(|f| f.status != Status::Pass), "{:#?}", out.findings);
-    let na: Vec<_> = out.findings.iter().filter(|f| f.status == Status::NotAssessed).collect();
+    assert!(
+        out.findings.iter().all(|f| f.status != Status::Pass),
+        "{:#?}",
+        out.findings
+    );
+    let na: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::NotAssessed)
+        .collect();
     assert_eq!(na.len(), 1);
     assert!(na[0].message.contains("s3:GetBucketVersioning"));
     assert!(na[0].message.contains("AccessDenied"));

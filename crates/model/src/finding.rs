@@ -30,8 +30,13 @@ pub enum Severity {
 
 impl Severity {
     /// All severities, most severe first.
-    pub const ALL: [Severity; 5] =
-        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     /// The lowercase name.
     #[must_use]
@@ -61,13 +66,17 @@ impl FromStr for Severity {
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" => Ok(Severity::Critical),
-            other => Err(format!("unknown severity `{other}` (expected critical, high, medium, low or info)")),
+            other => Err(format!(
+                "unknown severity `{other}` (expected critical, high, medium, low or info)"
+            )),
         }
     }
 }
 
 /// The outcome of a check for one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The resource fails the control.
@@ -217,11 +226,17 @@ impl Summary {
     /// Counts `findings`.
     #[must_use]
     pub fn of(findings: &[Finding], checks_run: usize, resources: usize) -> Self {
-        let mut s = Summary { checks_run, resources, ..Summary::default() };
+        let mut s = Summary {
+            checks_run,
+            resources,
+            ..Summary::default()
+        };
         for f in findings {
             *s.by_status.entry(f.status.as_str().to_owned()).or_default() += 1;
             if f.status == Status::Fail {
-                *s.failures_by_severity.entry(f.severity.as_str().to_owned()).or_default() += 1;
+                *s.failures_by_severity
+                    .entry(f.severity.as_str().to_owned())
+                    .or_default() += 1;
             }
         }
         s

@@ -119,7 +119,9 @@ mod tests {
 
     #[test]
     fn scope_matching() {
-        let g = Gap::new("ec2", "ec2:DescribeSecurityGroups", "x").in_account("1").in_region("eu-west-1");
+        let g = Gap::new("ec2", "ec2:DescribeSecurityGroups", "x")
+            .in_account("1")
+            .in_region("eu-west-1");
         assert!(g.applies_to("1", Some("eu-west-1")));
         assert!(!g.applies_to("1", Some("us-east-1")));
         assert!(!g.applies_to("2", Some("eu-west-1")));

@@ -48,7 +48,10 @@ impl Origin {
     /// An origin for data returned by an API call.
     #[must_use]
     pub fn api(call: &str) -> Self {
-        Origin { api: Some(call.to_owned()), ..Origin::default() }
+        Origin {
+            api: Some(call.to_owned()),
+            ..Origin::default()
+        }
     }
 
     /// An origin for a declaration in a file.
@@ -84,7 +87,12 @@ impl Meta {
     /// A `Meta` with no tags, read by `api`.
     #[must_use]
     pub fn new(arn: impl Into<String>, name: impl Into<String>, origin: Origin) -> Self {
-        Meta { arn: arn.into(), name: name.into(), tags: Tags::new(), origin }
+        Meta {
+            arn: arn.into(),
+            name: name.into(),
+            tags: Tags::new(),
+            origin,
+        }
     }
 }
 
@@ -196,7 +204,11 @@ impl Account {
     /// An empty account with this id.
     #[must_use]
     pub fn new(id: impl Into<String>) -> Self {
-        Account { id: id.into(), partition: default_partition(), ..Account::default() }
+        Account {
+            id: id.into(),
+            partition: default_partition(),
+            ..Account::default()
+        }
     }
 
     /// The region named `name`, created empty if it is not there yet.
@@ -230,7 +242,11 @@ impl Account {
     pub fn resource_count(&self) -> usize {
         self.iam.resource_count()
             + self.buckets.len()
-            + self.regions.iter().map(Region::resource_count).sum::<usize>()
+            + self
+                .regions
+                .iter()
+                .map(Region::resource_count)
+                .sum::<usize>()
     }
 }
 

@@ -26,5 +26,5 @@ pub mod time_util;
 
 pub use finding::{Evidence, Finding, Location, Remediation, Report, Severity, Status, Summary};
 pub use gap::Gap;
-pub use inventory::{Account, InlineWaiver, Inventory, InputInfo, Meta, Origin, Region, Tags};
+pub use inventory::{Account, InlineWaiver, InputInfo, Inventory, Meta, Origin, Region, Tags};
 pub use time_util::Timestamp;

@@ -34,7 +34,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         // 512 MiB of JSON is several million resources: more than the largest organizations.
-        Limits { max_bytes: 512 * 1024 * 1024 }
+        Limits {
+            max_bytes: 512 * 1024 * 1024,
+        }
     }
 }
 
@@ -70,7 +72,9 @@ pub enum SnapshotError {
         message: String,
     },
     /// The JSON is not a rampart snapshot at all.
-    #[error("`{path}` is not a rampart snapshot (its `format` field is {found}, expected `{FORMAT}`)")]
+    #[error(
+        "`{path}` is not a rampart snapshot (its `format` field is {found}, expected `{FORMAT}`)"
+    )]
     NotASnapshot {
         /// The file.
         path: String,
@@ -130,22 +134,36 @@ pub fn looks_like_snapshot(bytes: &[u8]) -> bool {
 /// `format`, and newer versions.
 pub fn read(path: &Path, limits: Limits) -> Result<Inventory, SnapshotError> {
     let display = path.display().to_string();
-    let io = |source| SnapshotError::Io { path: display.clone(), source };
+    let io = |source| SnapshotError::Io {
+        path: display.clone(),
+        source,
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > limits.max_bytes {
-        return Err(SnapshotError::TooLarge { path: display, limit: limits.max_bytes });
+        return Err(SnapshotError::TooLarge {
+            path: display,
+            limit: limits.max_bytes,
+        });
     }
     let file = std::fs::File::open(path).map_err(io)?;
     let mut raw = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(limits.max_bytes + 1).read_to_end(&mut raw).map_err(io)?;
+    file.take(limits.max_bytes + 1)
+        .read_to_end(&mut raw)
+        .map_err(io)?;
     if raw.starts_with(&ZSTD_MAGIC) {
         let decoder = zstd::stream::read::Decoder::new(raw.as_slice()).map_err(io)?;
         let mut out = Vec::new();
-        decoder.take(limits.max_bytes + 1).read_to_end(&mut out).map_err(io)?;
+        decoder
+            .take(limits.max_bytes + 1)
+            .read_to_end(&mut out)
+            .map_err(io)?;
         raw = out;
     }
     if raw.len() as u64 > limits.max_bytes {
-        return Err(SnapshotError::TooLarge { path: display, limit: limits.max_bytes });
+        return Err(SnapshotError::TooLarge {
+            path: display,
+            limit: limits.max_bytes,
+        });
     }
     from_slice(&raw, &display)
 }
@@ -157,7 +175,12 @@ pub fn read(path: &Path, limits: Limits) -> Result<Inventory, SnapshotError> {
 pub fn from_slice(bytes: &[u8], path: &str) -> Result<Inventory, SnapshotError> {
     let json_error = |e: &serde_json::Error, base: usize| {
         let (line, column) = absolute_position(bytes, base, e.line(), e.column());
-        SnapshotError::Json { path: path.to_owned(), line, column, message: strip_position(&e.to_string()) }
+        SnapshotError::Json {
+            path: path.to_owned(),
+            line,
+            column,
+            message: strip_position(&e.to_string()),
+        }
     };
     let envelope: Envelope<'_> = serde_json::from_slice(bytes).map_err(|e| json_error(&e, 0))?;
     match envelope.format.as_deref() {
@@ -174,7 +197,9 @@ pub fn from_slice(bytes: &[u8], path: &str) -> Result<Inventory, SnapshotError> 
         return Err(SnapshotError::NewerVersion {
             path: path.to_owned(),
             found: version,
-            created_by: envelope.created_by.unwrap_or_else(|| "an unknown tool".to_owned()),
+            created_by: envelope
+                .created_by
+                .unwrap_or_else(|| "an unknown tool".to_owned()),
         });
     }
     let Some(raw) = envelope.inventory else {
@@ -196,7 +221,10 @@ pub fn from_slice(bytes: &[u8], path: &str) -> Result<Inventory, SnapshotError> 
 /// I/O errors.
 pub fn write(path: &Path, inventory: &Inventory) -> Result<(), SnapshotError> {
     let display = path.display().to_string();
-    let io = |source| SnapshotError::Io { path: display.clone(), source };
+    let io = |source| SnapshotError::Io {
+        path: display.clone(),
+        source,
+    };
     let file = std::fs::File::create(path).map_err(io)?;
     let compressed = path.extension().is_some_and(|e| e == "zst");
     if compressed {
@@ -217,7 +245,12 @@ pub fn write(path: &Path, inventory: &Inventory) -> Result<(), SnapshotError> {
 /// I/O errors.
 pub fn to_writer<W: Write>(w: W, inventory: &Inventory) -> std::io::Result<()> {
     let created_by = concat!("rampart ", env!("CARGO_PKG_VERSION"));
-    let env = EnvelopeOut { format: FORMAT, version: VERSION, created_by, inventory };
+    let env = EnvelopeOut {
+        format: FORMAT,
+        version: VERSION,
+        created_by,
+        inventory,
+    };
     serde_json::to_writer_pretty(w, &env).map_err(std::io::Error::other)
 }
 
@@ -264,7 +297,11 @@ fn absolute_position(bytes: &[u8], base: usize, line: usize, column: usize) -> (
     let prefix = &bytes[..base.min(bytes.len())];
     let base_line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
     let base_col = prefix.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-    if line == 1 { (base_line, base_col + column - 1) } else { (base_line + line - 1, column) }
+    if line == 1 {
+        (base_line, base_col + column - 1)
+    } else {
+        (base_line + line - 1, column)
+    }
 }
 
 /// serde_json appends " at line L column C"; the error type already carries the position.
@@ -280,7 +317,9 @@ mod tests {
     use super::*;
 
     fn snapshot(version: u32, inventory: &str) -> String {
-        format!("{{\"format\":\"{FORMAT}\",\"version\":{version},\"created_by\":\"t\",\"inventory\":{inventory}}}")
+        format!(
+            "{{\"format\":\"{FORMAT}\",\"version\":{version},\"created_by\":\"t\",\"inventory\":{inventory}}}"
+        )
     }
 
     #[test]
@@ -295,14 +334,19 @@ mod tests {
 
     #[test]
     fn newer_version_is_refused() {
-        let err = from_slice(snapshot(VERSION + 1, "{}").as_bytes(), "s.json").unwrap_err();
-        assert!(matches!(err, SnapshotError::NewerVersion { found, .. } if found == VERSION + 1), "{err}");
+        let err = from_slice(snapshot(VERSION + 1, "{}").as_bytes(), "s.json")
+            .expect_err("must be refused");
+        assert!(
+            matches!(err, SnapshotError::NewerVersion { found, .. } if found == VERSION + 1),
+            "{err}"
+        );
         assert!(err.to_string().contains("upgrade rampart"));
     }
 
     #[test]
     fn newer_version_refused_even_if_inventory_is_unreadable() {
-        let err = from_slice(snapshot(99, "{\"accounts\": 5}").as_bytes(), "s.json").unwrap_err();
+        let err = from_slice(snapshot(99, "{\"accounts\": 5}").as_bytes(), "s.json")
+            .expect_err("must be refused");
         assert!(matches!(err, SnapshotError::NewerVersion { .. }));
     }
 
@@ -311,7 +355,7 @@ mod tests {
         let text = format!(
             "{{\n  \"format\": \"{FORMAT}\",\n  \"version\": 1,\n  \"inventory\": {{\n    \"accounts\": 5\n  }}\n}}"
         );
-        let err = from_slice(text.as_bytes(), "s.json").unwrap_err();
+        let err = from_slice(text.as_bytes(), "s.json").expect_err("must be refused");
         match err {
             SnapshotError::Json { line, column, .. } => {
                 assert_eq!(line, 5);
@@ -328,22 +372,25 @@ mod tests {
             "[".repeat(100_000),
             "]".repeat(100_000)
         );
-        let err = from_slice(snapshot(1, &deep).as_bytes(), "s.json").unwrap_err();
+        let err = from_slice(snapshot(1, &deep).as_bytes(), "s.json").expect_err("must be refused");
         assert!(err.to_string().contains("recursion limit"), "{err}");
         let unclosed = "[".repeat(100_000);
-        let err = from_slice(snapshot(1, &unclosed).as_bytes(), "s.json").unwrap_err();
+        let err =
+            from_slice(snapshot(1, &unclosed).as_bytes(), "s.json").expect_err("must be refused");
         assert!(matches!(err, SnapshotError::Json { .. }), "{err}");
     }
 
     #[test]
     fn trailing_comma_is_located() {
-        let err = from_slice(b"{\"format\":\"rampart-snapshot\",}", "s.json").unwrap_err();
+        let err = from_slice(b"{\"format\":\"rampart-snapshot\",}", "s.json")
+            .expect_err("must be refused");
         assert!(matches!(err, SnapshotError::Json { line: 1, .. }), "{err}");
     }
 
     #[test]
     fn not_a_snapshot() {
-        let err = from_slice(b"{\"Version\":\"2012-10-17\"}", "p.json").unwrap_err();
+        let err =
+            from_slice(b"{\"Version\":\"2012-10-17\"}", "p.json").expect_err("must be refused");
         assert!(matches!(err, SnapshotError::NotASnapshot { .. }));
     }
 }

@@ -71,7 +71,8 @@ impl Grant {
     /// Grants to everyone (AllUsers) or every AWS account (AuthenticatedUsers).
     #[must_use]
     pub fn is_public(&self) -> bool {
-        self.grantee.ends_with("/global/AllUsers") || self.grantee.ends_with("/global/AuthenticatedUsers")
+        self.grantee.ends_with("/global/AllUsers")
+            || self.grantee.ends_with("/global/AuthenticatedUsers")
     }
 }
 

@@ -22,7 +22,9 @@ impl Timestamp {
 
     /// Seconds since the Unix epoch.
     pub fn from_unix(secs: i64) -> Option<Self> {
-        OffsetDateTime::from_unix_timestamp(secs).ok().map(Timestamp)
+        OffsetDateTime::from_unix_timestamp(secs)
+            .ok()
+            .map(Timestamp)
     }
 
     /// Whole days from `self` to `later` (negative when `later` is earlier).
@@ -57,7 +59,8 @@ impl Serialize for Timestamp {
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Timestamp::parse(&s).map_err(|e| serde::de::Error::custom(format!("invalid RFC 3339 timestamp `{s}`: {e}")))
+        Timestamp::parse(&s)
+            .map_err(|e| serde::de::Error::custom(format!("invalid RFC 3339 timestamp `{s}`: {e}")))
     }
 }
 

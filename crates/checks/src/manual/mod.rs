@@ -14,7 +14,10 @@ impl Check for ManualControl {
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         for account in ctx.accounts() {
-            out.manual(At::place(&account.id, None, &account.id), format!("manual: {}", self.0.title));
+            out.manual(
+                At::place(&account.id, None, &account.id),
+                format!("manual: {}", self.0.title),
+            );
         }
     }
 }
