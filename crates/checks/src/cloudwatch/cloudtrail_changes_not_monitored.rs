@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::security_events::{SecurityEvent, api_call, calls, routine_activity, with};
 use crate::prelude::*;
 
-/// No metric filter and alarm for CloudTrail configuration changes: no filter on a multi-region trail's log group matches them
-/// and feeds an alarm that notifies someone.
+/// No metric filter and alarm for CloudTrail configuration changes: no filter on a multi-region
+/// trail's log group matches them and feeds an alarm that notifies someone.
 pub struct CloudtrailChangesNotMonitored;
 
 static META: CheckMeta = CheckMeta {
@@ -18,14 +18,17 @@ static META: CheckMeta = CheckMeta {
     inputs: Input::LSTC,
     compliance: &[cis3("4.5"), cis6("5.5"), fsbp("CloudWatch.5")],
     needs: super::security_events::NEEDS,
-    rationale: "Stopping or redirecting the trail is among the first moves of an attacker who wants to act unseen. An alarm on trail changes is the last record they produce before the audit log goes quiet, so it must reach someone at once. rampart credits a filter only if its pattern matches sample \
-                CloudTrail records of these events (and not routine activity), it sits on the log \
-                group of a multi-region, logging trail, and an alarm with an enabled action watches \
-                its metric.",
+    rationale: "Stopping or redirecting the trail is among the first moves of an attacker who \
+                wants to act unseen. An alarm on trail changes is the last record they produce \
+                before the audit log goes quiet, so it must reach someone at once. rampart credits \
+                a filter only if its pattern matches sample CloudTrail records of these events \
+                (and not routine activity), it sits on the log group of a multi-region, logging \
+                trail, and an alarm on its metric notifies someone (an SNS topic with a confirmed \
+                subscription).",
     remediation: RemediationText {
         text: "Send a multi-region trail to a CloudWatch Logs log group, add a metric filter for \
-               CloudTrail configuration changes on that group, and an alarm on its metric that notifies an SNS topic \
-               with a confirmed subscriber.",
+               CloudTrail configuration changes on that group, and an alarm on its metric that \
+               notifies an SNS topic with a confirmed subscriber.",
         cli: Some(
             "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name CloudTrailCfgChanges --metric-transformations metricName=CloudTrailCfgChanges,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventSource = cloudtrail.amazonaws.com) && (($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging)) }'\naws cloudwatch put-metric-alarm --alarm-name CloudTrailCfgChanges --namespace CISBenchmark --metric-name CloudTrailCfgChanges --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
         ),
@@ -57,18 +60,16 @@ fn samples() -> Vec<(String, Value)> {
 }
 
 fn unrelated() -> Vec<(String, Value)> {
-    {
-        let mut v = routine_activity();
-        v.push((
-            "DescribeTrails (read-only)".to_owned(),
-            with(
-                api_call("cloudtrail.amazonaws.com", "DescribeTrails"),
-                "readOnly",
-                json!(true),
-            ),
-        ));
-        v
-    }
+    let mut v = routine_activity();
+    v.push((
+        "DescribeTrails (read-only)".to_owned(),
+        with(
+            api_call("cloudtrail.amazonaws.com", "DescribeTrails"),
+            "readOnly",
+            json!(true),
+        ),
+    ));
+    v
 }
 
 impl Check for CloudtrailChangesNotMonitored {

@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::security_events::{SecurityEvent, api_call, routine_activity, with};
 use crate::prelude::*;
 
-/// No metric filter and alarm for console authentication failures: no filter on a multi-region trail's log group matches them
-/// and feeds an alarm that notifies someone.
+/// No metric filter and alarm for console authentication failures: no filter on a multi-region
+/// trail's log group matches them and feeds an alarm that notifies someone.
 pub struct ConsoleAuthenticationFailuresNotMonitored;
 
 static META: CheckMeta = CheckMeta {
@@ -18,14 +18,16 @@ static META: CheckMeta = CheckMeta {
     inputs: Input::LSTC,
     compliance: &[cis3("4.6"), cis6("5.6"), fsbp("CloudWatch.6")],
     needs: super::security_events::NEEDS,
-    rationale: "Repeated failed console sign-ins are the trace of password guessing or credential stuffing against IAM users. Counting them in a metric with an alarm shows an attack in progress and the accounts it targets. rampart credits a filter only if its pattern matches sample \
-                CloudTrail records of these events (and not routine activity), it sits on the log \
-                group of a multi-region, logging trail, and an alarm with an enabled action watches \
-                its metric.",
+    rationale: "Repeated failed console sign-ins are the trace of password guessing or credential \
+                stuffing against IAM users. Counting them in a metric with an alarm shows an \
+                attack in progress and the accounts it targets. rampart credits a filter only if \
+                its pattern matches sample CloudTrail records of these events (and not routine \
+                activity), it sits on the log group of a multi-region, logging trail, and an alarm \
+                on its metric notifies someone (an SNS topic with a confirmed subscription).",
     remediation: RemediationText {
         text: "Send a multi-region trail to a CloudWatch Logs log group, add a metric filter for \
-               console authentication failures on that group, and an alarm on its metric that notifies an SNS topic \
-               with a confirmed subscriber.",
+               console authentication failures on that group, and an alarm on its metric that \
+               notifies an SNS topic with a confirmed subscriber.",
         cli: Some(
             "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name ConsoleSigninFailures --metric-transformations metricName=ConsoleSigninFailures,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = ConsoleLogin) && ($.errorMessage = \"Failed authentication\") }'\naws cloudwatch put-metric-alarm --alarm-name ConsoleSigninFailures --namespace CISBenchmark --metric-name ConsoleSigninFailures --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
         ),
@@ -68,14 +70,12 @@ fn samples() -> Vec<(String, Value)> {
 }
 
 fn unrelated() -> Vec<(String, Value)> {
-    {
-        let mut v = routine_activity();
-        v.push((
-            "successful ConsoleLogin".to_owned(),
-            console_login("IAMUser", "Yes", true),
-        ));
-        v
-    }
+    let mut v = routine_activity();
+    v.push((
+        "successful ConsoleLogin".to_owned(),
+        console_login("IAMUser", "Yes", true),
+    ));
+    v
 }
 
 impl Check for ConsoleAuthenticationFailuresNotMonitored {

@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::security_events::{SecurityEvent, api_call, routine_activity, with};
 use crate::prelude::*;
 
-/// No metric filter and alarm for console sign-in without MFA: no filter on a multi-region trail's log group matches them
-/// and feeds an alarm that notifies someone.
+/// No metric filter and alarm for console sign-in without MFA: no filter on a multi-region trail's
+/// log group matches them and feeds an alarm that notifies someone.
 pub struct ConsoleSignInWithoutMfaNotMonitored;
 
 static META: CheckMeta = CheckMeta {
@@ -18,14 +18,17 @@ static META: CheckMeta = CheckMeta {
     inputs: Input::LSTC,
     compliance: &[cis3("4.2"), cis6("5.2"), fsbp("CloudWatch.3")],
     needs: super::security_events::NEEDS,
-    rationale: "A console session opened with a password alone is one phishing page away from an attacker. Even where MFA is required by policy, a user without a device or a policy gap lets such sign-ins through; an alarm on them finds the gap the day it is used rather than at the next audit. rampart credits a filter only if its pattern matches sample \
-                CloudTrail records of these events (and not routine activity), it sits on the log \
-                group of a multi-region, logging trail, and an alarm with an enabled action watches \
-                its metric.",
+    rationale: "A console session opened with a password alone is one phishing page away from an \
+                attacker. Even where MFA is required by policy, a user without a device or a \
+                policy gap lets such sign-ins through; an alarm on them finds the gap the day it \
+                is used rather than at the next audit. rampart credits a filter only if its \
+                pattern matches sample CloudTrail records of these events (and not routine \
+                activity), it sits on the log group of a multi-region, logging trail, and an alarm \
+                on its metric notifies someone (an SNS topic with a confirmed subscription).",
     remediation: RemediationText {
         text: "Send a multi-region trail to a CloudWatch Logs log group, add a metric filter for \
-               console sign-ins without MFA on that group, and an alarm on its metric that notifies an SNS topic \
-               with a confirmed subscriber.",
+               console sign-ins without MFA on that group, and an alarm on its metric that \
+               notifies an SNS topic with a confirmed subscriber.",
         cli: Some(
             "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name ConsoleSigninWithoutMFA --metric-transformations metricName=ConsoleSigninWithoutMFA,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventName = \"ConsoleLogin\") && ($.additionalEventData.MFAUsed != \"Yes\") && ($.userIdentity.type = \"IAMUser\") && ($.responseElements.ConsoleLogin = \"Success\") }'\naws cloudwatch put-metric-alarm --alarm-name ConsoleSigninWithoutMFA --namespace CISBenchmark --metric-name ConsoleSigninWithoutMFA --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
         ),
@@ -68,14 +71,12 @@ fn samples() -> Vec<(String, Value)> {
 }
 
 fn unrelated() -> Vec<(String, Value)> {
-    {
-        let mut v = routine_activity();
-        v.push((
-            "ConsoleLogin with MFA".to_owned(),
-            console_login("IAMUser", "Yes", true),
-        ));
-        v
-    }
+    let mut v = routine_activity();
+    v.push((
+        "ConsoleLogin with MFA".to_owned(),
+        console_login("IAMUser", "Yes", true),
+    ));
+    v
 }
 
 impl Check for ConsoleSignInWithoutMfaNotMonitored {

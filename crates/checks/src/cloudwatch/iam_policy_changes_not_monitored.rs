@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::security_events::{SecurityEvent, api_call, calls, routine_activity, with};
 use crate::prelude::*;
 
-/// No metric filter and alarm for IAM policy changes: no filter on a multi-region trail's log group matches them
-/// and feeds an alarm that notifies someone.
+/// No metric filter and alarm for IAM policy changes: no filter on a multi-region trail's log group
+/// matches them and feeds an alarm that notifies someone.
 pub struct IamPolicyChangesNotMonitored;
 
 static META: CheckMeta = CheckMeta {
@@ -18,14 +18,17 @@ static META: CheckMeta = CheckMeta {
     inputs: Input::LSTC,
     compliance: &[cis3("4.4"), cis6("5.4"), fsbp("CloudWatch.4")],
     needs: super::security_events::NEEDS,
-    rationale: "Attaching a policy or writing a new policy version is how an intruder turns a foothold into administrator access, and how a rushed change opens more than intended. Alerting on every change to identity policies lets someone confirm each one was planned. rampart credits a filter only if its pattern matches sample \
+    rationale: "Attaching a policy or writing a new policy version is how an intruder turns a \
+                foothold into administrator access, and how a rushed change opens more than \
+                intended. Alerting on every change to identity policies lets someone confirm each \
+                one was planned. rampart credits a filter only if its pattern matches sample \
                 CloudTrail records of these events (and not routine activity), it sits on the log \
-                group of a multi-region, logging trail, and an alarm with an enabled action watches \
-                its metric.",
+                group of a multi-region, logging trail, and an alarm on its metric notifies \
+                someone (an SNS topic with a confirmed subscription).",
     remediation: RemediationText {
         text: "Send a multi-region trail to a CloudWatch Logs log group, add a metric filter for \
-               IAM policy changes on that group, and an alarm on its metric that notifies an SNS topic \
-               with a confirmed subscriber.",
+               IAM policy changes on that group, and an alarm on its metric that notifies an SNS \
+               topic with a confirmed subscriber.",
         cli: Some(
             "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name IAMPolicyChanges --metric-transformations metricName=IAMPolicyChanges,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventSource = iam.amazonaws.com) && (($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy) || ($.eventName = PutGroupPolicy) || ($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || ($.eventName = DeletePolicy) || ($.eventName = CreatePolicyVersion) || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ($.eventName = DetachRolePolicy) || ($.eventName = AttachUserPolicy) || ($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || ($.eventName = DetachGroupPolicy)) }'\naws cloudwatch put-metric-alarm --alarm-name IAMPolicyChanges --namespace CISBenchmark --metric-name IAMPolicyChanges --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
         ),
@@ -68,18 +71,16 @@ fn samples() -> Vec<(String, Value)> {
 }
 
 fn unrelated() -> Vec<(String, Value)> {
-    {
-        let mut v = routine_activity();
-        v.push((
-            "ListPolicies (read-only)".to_owned(),
-            with(
-                api_call("iam.amazonaws.com", "ListPolicies"),
-                "readOnly",
-                json!(true),
-            ),
-        ));
-        v
-    }
+    let mut v = routine_activity();
+    v.push((
+        "ListPolicies (read-only)".to_owned(),
+        with(
+            api_call("iam.amazonaws.com", "ListPolicies"),
+            "readOnly",
+            json!(true),
+        ),
+    ));
+    v
 }
 
 impl Check for IamPolicyChangesNotMonitored {

@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::security_events::{SecurityEvent, api_call, calls, routine_activity, with};
 use crate::prelude::*;
 
-/// No metric filter and alarm for network ACL changes: no filter on a multi-region trail's log group matches them
-/// and feeds an alarm that notifies someone.
+/// No metric filter and alarm for network ACL changes: no filter on a multi-region trail's log
+/// group matches them and feeds an alarm that notifies someone.
 pub struct NaclChangesNotMonitored;
 
 static META: CheckMeta = CheckMeta {
@@ -18,14 +18,16 @@ static META: CheckMeta = CheckMeta {
     inputs: Input::LSTC,
     compliance: &[cis3("4.11"), cis6("5.11"), fsbp("CloudWatch.11")],
     needs: super::security_events::NEEDS,
-    rationale: "Network ACLs are the subnet-level filter behind security groups; an entry replaced or an ACL swapped can open whole subnets at once. Alerting on ACL changes keeps this second layer from eroding unnoticed. rampart credits a filter only if its pattern matches sample \
-                CloudTrail records of these events (and not routine activity), it sits on the log \
-                group of a multi-region, logging trail, and an alarm with an enabled action watches \
-                its metric.",
+    rationale: "Network ACLs are the subnet-level filter behind security groups; an entry replaced \
+                or an ACL swapped can open whole subnets at once. Alerting on ACL changes keeps \
+                this second layer from eroding unnoticed. rampart credits a filter only if its \
+                pattern matches sample CloudTrail records of these events (and not routine \
+                activity), it sits on the log group of a multi-region, logging trail, and an alarm \
+                on its metric notifies someone (an SNS topic with a confirmed subscription).",
     remediation: RemediationText {
         text: "Send a multi-region trail to a CloudWatch Logs log group, add a metric filter for \
-               network ACL changes on that group, and an alarm on its metric that notifies an SNS topic \
-               with a confirmed subscriber.",
+               network ACL changes on that group, and an alarm on its metric that notifies an SNS \
+               topic with a confirmed subscriber.",
         cli: Some(
             "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name NACLEventCount --metric-transformations metricName=NACLEventCount,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation)) }'\naws cloudwatch put-metric-alarm --alarm-name NACLEventCount --namespace CISBenchmark --metric-name NACLEventCount --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
         ),
@@ -58,18 +60,16 @@ fn samples() -> Vec<(String, Value)> {
 }
 
 fn unrelated() -> Vec<(String, Value)> {
-    {
-        let mut v = routine_activity();
-        v.push((
-            "DescribeNetworkAcls (read-only)".to_owned(),
-            with(
-                api_call("ec2.amazonaws.com", "DescribeNetworkAcls"),
-                "readOnly",
-                json!(true),
-            ),
-        ));
-        v
-    }
+    let mut v = routine_activity();
+    v.push((
+        "DescribeNetworkAcls (read-only)".to_owned(),
+        with(
+            api_call("ec2.amazonaws.com", "DescribeNetworkAcls"),
+            "readOnly",
+            json!(true),
+        ),
+    ));
+    v
 }
 
 impl Check for NaclChangesNotMonitored {

@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::security_events::{SecurityEvent, api_call, routine_activity, with};
 use crate::prelude::*;
 
-/// No metric filter and alarm for use of the root user: no filter on a multi-region trail's log group matches them
-/// and feeds an alarm that notifies someone.
+/// No metric filter and alarm for use of the root user: no filter on a multi-region trail's log
+/// group matches them and feeds an alarm that notifies someone.
 pub struct RootAccountUseNotMonitored;
 
 static META: CheckMeta = CheckMeta {
@@ -18,14 +18,17 @@ static META: CheckMeta = CheckMeta {
     inputs: Input::LSTC,
     compliance: &[cis3("4.3"), cis6("5.3"), fsbp("CloudWatch.1")],
     needs: super::security_events::NEEDS,
-    rationale: "The root user should almost never act: each use is either a rare, planned task or someone holding the most powerful credential of the account. An alarm on root activity turns a silent takeover into a page within minutes. rampart credits a filter only if its pattern matches sample \
-                CloudTrail records of these events (and not routine activity), it sits on the log \
-                group of a multi-region, logging trail, and an alarm with an enabled action watches \
-                its metric.",
+    rationale: "The root user should almost never act: each use is either a rare, planned task or \
+                someone holding the most powerful credential of the account. An alarm on root \
+                activity turns a silent takeover into a page within minutes. rampart credits a \
+                filter only if its pattern matches sample CloudTrail records of these events (and \
+                not routine activity), it sits on the log group of a multi-region, logging trail, \
+                and an alarm on its metric notifies someone (an SNS topic with a confirmed \
+                subscription).",
     remediation: RemediationText {
         text: "Send a multi-region trail to a CloudWatch Logs log group, add a metric filter for \
-               uses of the root user on that group, and an alarm on its metric that notifies an SNS topic \
-               with a confirmed subscriber.",
+               uses of the root user on that group, and an alarm on its metric that notifies an \
+               SNS topic with a confirmed subscriber.",
         cli: Some(
             "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name RootAccountUsage --metric-transformations metricName=RootAccountUsage,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ $.userIdentity.type = \"Root\" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != \"AwsServiceEvent\" }'\naws cloudwatch put-metric-alarm --alarm-name RootAccountUsage --namespace CISBenchmark --metric-name RootAccountUsage --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
         ),

@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::security_events::{SecurityEvent, api_call, calls, routine_activity, with};
 use crate::prelude::*;
 
-/// No metric filter and alarm for route table changes: no filter on a multi-region trail's log group matches them
-/// and feeds an alarm that notifies someone.
+/// No metric filter and alarm for route table changes: no filter on a multi-region trail's log
+/// group matches them and feeds an alarm that notifies someone.
 pub struct RouteTableChangesNotMonitored;
 
 static META: CheckMeta = CheckMeta {
@@ -18,14 +18,17 @@ static META: CheckMeta = CheckMeta {
     inputs: Input::LSTC,
     compliance: &[cis3("4.13"), cis6("5.13"), fsbp("CloudWatch.13")],
     needs: super::security_events::NEEDS,
-    rationale: "Routes decide where traffic goes: one added route can send a private subnet's traffic through an internet gateway or an inspection-bypassing path. Alerting on route table changes catches these before they are relied upon. rampart credits a filter only if its pattern matches sample \
-                CloudTrail records of these events (and not routine activity), it sits on the log \
-                group of a multi-region, logging trail, and an alarm with an enabled action watches \
-                its metric.",
+    rationale: "Routes decide where traffic goes: one added route can send a private subnet's \
+                traffic through an internet gateway or an inspection-bypassing path. Alerting on \
+                route table changes catches these before they are relied upon. rampart credits a \
+                filter only if its pattern matches sample CloudTrail records of these events (and \
+                not routine activity), it sits on the log group of a multi-region, logging trail, \
+                and an alarm on its metric notifies someone (an SNS topic with a confirmed \
+                subscription).",
     remediation: RemediationText {
         text: "Send a multi-region trail to a CloudWatch Logs log group, add a metric filter for \
-               route table changes on that group, and an alarm on its metric that notifies an SNS topic \
-               with a confirmed subscriber.",
+               route table changes on that group, and an alarm on its metric that notifies an SNS \
+               topic with a confirmed subscriber.",
         cli: Some(
             "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name RouteTableChanges --metric-transformations metricName=RouteTableChanges,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable)) }'\naws cloudwatch put-metric-alarm --alarm-name RouteTableChanges --namespace CISBenchmark --metric-name RouteTableChanges --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
         ),
@@ -59,18 +62,16 @@ fn samples() -> Vec<(String, Value)> {
 }
 
 fn unrelated() -> Vec<(String, Value)> {
-    {
-        let mut v = routine_activity();
-        v.push((
-            "DescribeRouteTables (read-only)".to_owned(),
-            with(
-                api_call("ec2.amazonaws.com", "DescribeRouteTables"),
-                "readOnly",
-                json!(true),
-            ),
-        ));
-        v
-    }
+    let mut v = routine_activity();
+    v.push((
+        "DescribeRouteTables (read-only)".to_owned(),
+        with(
+            api_call("ec2.amazonaws.com", "DescribeRouteTables"),
+            "readOnly",
+            json!(true),
+        ),
+    ));
+    v
 }
 
 impl Check for RouteTableChangesNotMonitored {

@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::security_events::{SecurityEvent, api_call, routine_activity, with};
 use crate::prelude::*;
 
-/// No metric filter and alarm for unauthorized API calls: no filter on a multi-region trail's log group matches them
-/// and feeds an alarm that notifies someone.
+/// No metric filter and alarm for unauthorized API calls: no filter on a multi-region trail's log
+/// group matches them and feeds an alarm that notifies someone.
 pub struct UnauthorizedApiCallsNotMonitored;
 
 static META: CheckMeta = CheckMeta {
@@ -18,14 +18,17 @@ static META: CheckMeta = CheckMeta {
     inputs: Input::LSTC,
     compliance: &[cis3("4.1"), cis6("5.1"), fsbp("CloudWatch.2")],
     needs: super::security_events::NEEDS,
-    rationale: "A burst of AccessDenied and UnauthorizedOperation errors is what credential misuse looks like from the inside: an attacker holding a stolen key probes what it may do, and a broken deployment fails the same way. Without a metric filter and an alarm these errors sit unread in the trail. rampart credits a filter only if its pattern matches sample \
-                CloudTrail records of these events (and not routine activity), it sits on the log \
-                group of a multi-region, logging trail, and an alarm with an enabled action watches \
-                its metric.",
+    rationale: "A burst of AccessDenied and UnauthorizedOperation errors is what credential misuse \
+                looks like from the inside: an attacker holding a stolen key probes what it may \
+                do, and a broken deployment fails the same way. Without a metric filter and an \
+                alarm these errors sit unread in the trail. rampart credits a filter only if its \
+                pattern matches sample CloudTrail records of these events (and not routine \
+                activity), it sits on the log group of a multi-region, logging trail, and an alarm \
+                on its metric notifies someone (an SNS topic with a confirmed subscription).",
     remediation: RemediationText {
         text: "Send a multi-region trail to a CloudWatch Logs log group, add a metric filter for \
-               unauthorized API calls on that group, and an alarm on its metric that notifies an SNS topic \
-               with a confirmed subscriber.",
+               unauthorized API calls on that group, and an alarm on its metric that notifies an \
+               SNS topic with a confirmed subscriber.",
         cli: Some(
             "aws logs put-metric-filter --log-group-name <trail-log-group> --filter-name UnauthorizedAPICalls --metric-transformations metricName=UnauthorizedAPICalls,metricNamespace=CISBenchmark,metricValue=1 --filter-pattern '{ ($.errorCode = \"*UnauthorizedOperation\") || ($.errorCode = \"AccessDenied*\") && ($.sourceIPAddress != \"delivery.logs.amazonaws.com\") && ($.eventName != \"HeadBucket\") }'\naws cloudwatch put-metric-alarm --alarm-name UnauthorizedAPICalls --namespace CISBenchmark --metric-name UnauthorizedAPICalls --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>",
         ),

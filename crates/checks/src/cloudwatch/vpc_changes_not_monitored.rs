@@ -5,8 +5,8 @@ use serde_json::Value;
 use super::security_events::{SecurityEvent, api_call, calls, routine_activity, with};
 use crate::prelude::*;
 
-/// No metric filter and alarm for VPC changes: no filter on a multi-region trail's log group matches them
-/// and feeds an alarm that notifies someone.
+/// No metric filter and alarm for VPC changes: no filter on a multi-region trail's log group
+/// matches them and feeds an alarm that notifies someone.
 pub struct VpcChangesNotMonitored;
 
 static META: CheckMeta = CheckMeta {
@@ -18,10 +18,12 @@ static META: CheckMeta = CheckMeta {
     inputs: Input::LSTC,
     compliance: &[cis3("4.14"), cis6("5.14"), fsbp("CloudWatch.14")],
     needs: super::security_events::NEEDS,
-    rationale: "New VPCs and peering connections create network paths between environments that were meant to be apart, such as staging and production. An alarm on VPC changes makes each new path a reviewed decision. rampart credits a filter only if its pattern matches sample \
-                CloudTrail records of these events (and not routine activity), it sits on the log \
-                group of a multi-region, logging trail, and an alarm with an enabled action watches \
-                its metric.",
+    rationale: "New VPCs and peering connections create network paths between environments that \
+                were meant to be apart, such as staging and production. An alarm on VPC changes \
+                makes each new path a reviewed decision. rampart credits a filter only if its \
+                pattern matches sample CloudTrail records of these events (and not routine \
+                activity), it sits on the log group of a multi-region, logging trail, and an alarm \
+                on its metric notifies someone (an SNS topic with a confirmed subscription).",
     remediation: RemediationText {
         text: "Send a multi-region trail to a CloudWatch Logs log group, add a metric filter for \
                VPC changes on that group, and an alarm on its metric that notifies an SNS topic \
@@ -63,18 +65,16 @@ fn samples() -> Vec<(String, Value)> {
 }
 
 fn unrelated() -> Vec<(String, Value)> {
-    {
-        let mut v = routine_activity();
-        v.push((
-            "DescribeVpcs (read-only)".to_owned(),
-            with(
-                api_call("ec2.amazonaws.com", "DescribeVpcs"),
-                "readOnly",
-                json!(true),
-            ),
-        ));
-        v
-    }
+    let mut v = routine_activity();
+    v.push((
+        "DescribeVpcs (read-only)".to_owned(),
+        with(
+            api_call("ec2.amazonaws.com", "DescribeVpcs"),
+            "readOnly",
+            json!(true),
+        ),
+    ));
+    v
 }
 
 impl Check for VpcChangesNotMonitored {
