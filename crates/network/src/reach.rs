@@ -231,8 +231,14 @@ impl TargetExposure {
 #[derive(Debug, Clone)]
 struct PathPiece {
     space: Space,
-    /// Pieces with the same labels and assumptions share this id.
+    /// Pieces with the same labels and assumptions share this id (and `names`).
     label: usize,
+    names: Rc<PieceNames>,
+}
+
+/// The hops of a path piece, in words (shared by every piece of the same path).
+#[derive(Debug)]
+struct PieceNames {
     nacl_in: String,
     nacl_out: String,
     route: String,
@@ -664,7 +670,7 @@ impl<'a> RegionNetwork<'a> {
                                 Some(e) => e.sources.push(hit.addr),
                                 None => {
                                     order.push(key);
-                                    let mut assumptions = piece.assumptions.clone();
+                                    let mut assumptions = piece.names.assumptions.clone();
                                     assumptions.extend(rule_assumption.clone());
                                     groups.insert(
                                         key,
@@ -676,9 +682,9 @@ impl<'a> RegionNetwork<'a> {
                                             subnet_id: att.subnet_id.clone(),
                                             interface: att.interface.clone(),
                                             address: Some(address.clone()),
-                                            route: piece.route.clone(),
-                                            nacl_inbound: piece.nacl_in.clone(),
-                                            nacl_outbound: piece.nacl_out.clone(),
+                                            route: piece.names.route.clone(),
+                                            nacl_inbound: piece.names.nacl_in.clone(),
+                                            nacl_outbound: piece.names.nacl_out.clone(),
                                             security_group: label.clone(),
                                             assumptions,
                                         },
@@ -873,7 +879,7 @@ impl<'a> RegionNetwork<'a> {
         }
         let returns = policy.outbound.return_projection(EPHEMERAL);
         let mut out = Vec::new();
-        let mut labels: HashMap<(i32, i32, String), usize> = HashMap::new();
+        let mut labels: HashMap<(i32, i32, String), (usize, Rc<PieceNames>)> = HashMap::new();
         for (inb, in_rule) in policy.inbound.allowed_in(family) {
             for (ret, out_rule) in returns.iter().filter(|(s, _)| s.family == family) {
                 let Some(both) = inb.intersect(ret) else {
@@ -884,16 +890,21 @@ impl<'a> RegionNetwork<'a> {
                         continue;
                     };
                     let next = labels.len();
-                    let label_id = *labels
+                    let (label_id, names) = labels
                         .entry((*in_rule, *out_rule, label.clone()))
-                        .or_insert(next);
+                        .or_insert_with(|| {
+                            let names = PieceNames {
+                                nacl_in: label_entry(&nacl_id, &entry_text, false, *in_rule),
+                                nacl_out: label_entry(&nacl_id, &entry_text, true, *out_rule),
+                                route: label.clone(),
+                                assumptions: base_assumptions.clone(),
+                            };
+                            (next, Rc::new(names))
+                        });
                     out.push(PathPiece {
                         space,
-                        label: label_id,
-                        nacl_in: label_entry(&nacl_id, &entry_text, false, *in_rule),
-                        nacl_out: label_entry(&nacl_id, &entry_text, true, *out_rule),
-                        route: label.clone(),
-                        assumptions: base_assumptions.clone(),
+                        label: *label_id,
+                        names: Rc::clone(names),
                     });
                 }
             }
