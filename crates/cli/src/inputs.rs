@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+use rampart_collect_iac::map::policy::UNKNOWN_MARK;
 use rampart_collect_iac::{InputKind, TfOptions};
 use rampart_model::snapshot::{self, Limits};
 use rampart_model::{InputInfo, Inventory};
@@ -131,27 +132,51 @@ pub fn apply_iac_rules(findings: &mut Vec<rampart_model::Finding>, inventory: &I
     apply_inline_waivers(findings, inventory);
 }
 
-/// An IaC input does not declare everything an account has (its trails, password policy or
-/// alias may be managed elsewhere): such data is a `NotDeclared` gap, for which the runner
-/// already reports `not_assessed`. A failure of a check that needs that data ("the account has
-/// no trail") would be a guess, so it is withheld.
+/// What an IaC input cannot say is not reported as a verdict:
+/// - data it never declares (the account's trails, password policy or alias may be managed
+///   elsewhere) is a `NotDeclared` gap, for which the runner already reports `not_assessed`; a
+///   failure of a check that needs that data ("the account has no trail") would be a guess;
+/// - a failure quoting a value unknown before apply is not known to be one;
+/// - when every input is IaC, checks that cannot judge IaC (usage data, attachments made
+///   outside the configuration) give neither pass nor failure.
 pub fn withhold_undeclared(findings: &mut Vec<rampart_model::Finding>, inventory: &Inventory) {
+    use rampart_checks::Input;
     use rampart_model::Status;
     let undeclared: Vec<&rampart_model::Gap> = inventory
         .gaps
         .iter()
         .filter(|g| g.code.as_deref() == Some("NotDeclared") && g.resource.is_none())
         .collect();
-    if undeclared.is_empty() {
-        return;
-    }
+    let iac_kinds: Vec<Input> = inventory
+        .inputs
+        .iter()
+        .filter_map(|i| match i.kind.as_str() {
+            "terraform" | "terraform-plan" => Some(Input::Terraform),
+            "cloudformation" => Some(Input::CloudFormation),
+            _ => None,
+        })
+        .collect();
+    let only_iac = !inventory.inputs.is_empty() && iac_kinds.len() == inventory.inputs.len();
     findings.retain(|f| {
-        if f.status != Status::Fail {
-            return true;
-        }
         let Some(check) = rampart_checks::registry::by_code(&f.check) else {
             return true;
         };
+        if only_iac
+            && matches!(f.status, Status::Fail | Status::Pass)
+            && !iac_kinds.iter().any(|k| check.meta().inputs.contains(k))
+        {
+            return false;
+        }
+        if f.status != Status::Fail {
+            return true;
+        }
+        if f.message.contains(UNKNOWN_MARK)
+            || f.evidence
+                .values()
+                .any(|v| v.to_string().contains(UNKNOWN_MARK))
+        {
+            return false;
+        }
         let account = f.account.as_deref().unwrap_or_default();
         !undeclared.iter().any(|g| {
             g.applies_to(account, f.region.as_deref())

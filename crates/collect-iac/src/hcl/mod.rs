@@ -480,10 +480,14 @@ impl Loader<'_> {
             let mut attrs = eval_body(scope, b, &env, true);
             let id = synth_id(kind, &attrs, &address);
             if let Value::Map(m) = &mut attrs {
-                m.entry("id".to_owned())
-                    .or_insert_with(|| Value::str(id.clone()));
-                let arn = synth_arn(kind, m, &id);
-                m.entry("arn".to_owned()).or_insert(arn);
+                // Identifiers of other providers' resources (`random_pet`, `tls_private_key`)
+                // are made up on apply: unknown.
+                if kind.starts_with("aws_") {
+                    m.entry("id".to_owned())
+                        .or_insert_with(|| Value::str(id.clone()));
+                    let arn = synth_arn(kind, m, &id);
+                    m.entry("arn".to_owned()).or_insert(arn);
+                }
                 m.insert(RESOURCE_MARK.to_owned(), Value::Bool(true));
             }
             if collect {
@@ -590,7 +594,7 @@ impl Loader<'_> {
             return Value::Unknown;
         }
         let dir = scope.dir.join(&source);
-        let dir = dir.canonicalize().unwrap_or(dir);
+        let dir = normalize(&dir);
         if !has_tf_files(&dir) {
             if collect {
                 self.out.gaps.push(
@@ -621,6 +625,30 @@ impl Loader<'_> {
             values.push((suffix, outputs));
         }
         shape.assemble(values)
+    }
+}
+
+/// Resolves `.` and `..` without touching the file system, so module paths stay relative to
+/// the input as the user gave it.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
     }
 }
 
