@@ -18,8 +18,9 @@ static META: CheckMeta = CheckMeta {
     rationale: "The load balancer is the front door: its access logs record every request with \
                 client address, path, status, TLS details and timing, before the application \
                 has a chance to log (or fail to log) anything. They are the evidence for tracing \
-                an attack, a scan or abuse of an API. Gateway load balancers have no access logs \
-                and are not judged.",
+                an attack, a scan or abuse of an API. Gateway load balancers have no access logs, \
+                and network load balancers log only TLS connections: those without a TLS \
+                listener are not judged.",
     remediation: RemediationText {
         text: "Enable access logs on the load balancer, delivering to an S3 bucket whose policy \
                allows the regional Elastic Load Balancing principal to write, with a lifecycle \
@@ -41,7 +42,13 @@ impl Check for LoadBalancerWithoutAccessLogs {
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         for (account, region, lb) in ctx.each(|r| &r.load_balancers) {
-            if lb.kind == "gateway" {
+            // Gateway load balancers have no access logs; network load balancers only log TLS
+            // connections, so one without a TLS listener has nothing to log.
+            let tls = lb
+                .listeners
+                .iter()
+                .any(|l| l.protocol.eq_ignore_ascii_case("TLS"));
+            if lb.kind == "gateway" || (lb.kind == "network" && !lb.listeners.is_empty() && !tls) {
                 continue;
             }
             let at = At::meta(&account.id, Some(&region.name), &lb.meta);
