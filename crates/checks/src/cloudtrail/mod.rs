@@ -6,6 +6,8 @@ use rampart_model::Account;
 use crate::check::Check;
 use crate::context::Context;
 
+#[cfg(test)]
+mod example_part;
 pub(crate) mod selectors;
 mod trail_buckets;
 
