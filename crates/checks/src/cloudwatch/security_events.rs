@@ -171,20 +171,28 @@ fn evaluate_account(
     let mut groups: Vec<(String, String, &str)> = Vec::new();
     let mut unknown_status = Vec::new();
     for (region, trail) in &trails {
-        let Some(arn) = &trail.log_group_arn else {
-            continue;
-        };
         if !trail.multi_region
             || !trail.records_management_events()
             || (event.global && !trail.include_global_service_events)
         {
             continue;
         }
+        let Some(arn) = &trail.log_group_arn else {
+            // In IaC the log group ARN is usually a reference resolved only at apply time: an
+            // absent value cannot be told from an unknown one (CT-012 reports a missing one).
+            if trail.meta.origin.file.is_some() && trail.is_logging != Some(false) {
+                unknown_status.push(format!(
+                    "`{}` (log group not known before apply)",
+                    trail.meta.name
+                ));
+            }
+            continue;
+        };
         match trail.is_logging {
             Some(true) => {}
             Some(false) => continue,
             None => {
-                unknown_status.push(trail.meta.name.as_str());
+                unknown_status.push(format!("`{}` (logging status not read)", trail.meta.name));
                 continue;
             }
         }
@@ -212,7 +220,8 @@ fn evaluate_account(
             out.not_assessed(
                 at,
                 format!(
-                    "whether {} are monitored is unknown: the logging status of trail(s) {} was not read",
+                    "whether {} are monitored is unknown: trail(s) {} could deliver them to \
+                     CloudWatch Logs",
                     event.what,
                     unknown_status.join(", ")
                 ),
@@ -510,6 +519,36 @@ mod tests {
             group_name("arn:aws:logs:us-east-1:1:log-group:a/b:*"),
             "a/b"
         );
+    }
+
+    #[test]
+    fn iac_trail_with_unknown_log_group_is_not_assessed() {
+        let trail: rampart_model::logging::Trail = serde_json::from_value(json!({
+            "meta": {"arn": "main.tf:aws_cloudtrail.org", "name": "org",
+                     "origin": {"file": "main.tf", "line": 3, "column": 1, "address": "aws_cloudtrail.org"}},
+            "home_region": "us-east-1", "multi_region": true, "include_global_service_events": true,
+            "log_file_validation": true, "is_logging": true
+        }))
+        .expect("trail");
+        let mut account = Account::new("iac");
+        account.region_mut("us-east-1").trails.push(trail);
+        let inv = Inventory {
+            accounts: vec![account],
+            ..Inventory::default()
+        };
+        let config = crate::Config::default();
+        let ctx = Context::new(
+            &inv,
+            &config,
+            rampart_model::Timestamp::parse("2026-11-01T00:00:00Z").expect("ts"),
+        );
+        let check = crate::registry::by_code("CW-005").expect("CW-005");
+        let statuses: Vec<_> = crate::run(&ctx, &[check])
+            .findings
+            .iter()
+            .map(|f| f.status)
+            .collect();
+        assert_eq!(statuses, vec![rampart_model::Status::NotAssessed]);
     }
 
     #[test]
