@@ -942,6 +942,8 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
         }
     }
 
+    super::implicit_default_groups(bld);
+
     let find = |idx: &HashMap<(String, String), Vec<usize>>,
                 kind: &str,
                 id: &Option<String>|

@@ -200,6 +200,50 @@ impl Builder {
     }
 }
 
+/// Every VPC has a default security group, created by AWS, that admits all traffic from its own
+/// members and lets everything out. A configuration that declares a VPC without taking over its
+/// default group (`aws_default_security_group`) leaves those rules in place: the group is added
+/// as AWS creates it, at the VPC's declaration.
+pub fn implicit_default_groups(bld: &mut Builder) {
+    let region = bld.region.clone();
+    let r = bld.account.region_mut(&region);
+    let mut added = Vec::new();
+    for vpc in r.vpcs.iter().filter(|v| !v.is_default) {
+        let taken = r
+            .security_groups
+            .iter()
+            .any(|g| g.is_default() && g.vpc_id.as_deref() == Some(vpc.id.as_str()));
+        if taken {
+            continue;
+        }
+        let id = format!("{}/default-security-group", vpc.id);
+        let mut meta = vpc.meta.clone();
+        meta.arn = format!("{}#default-security-group", vpc.meta.arn);
+        meta.name = "default".to_owned();
+        let origin = vpc.meta.origin.clone();
+        added.push(rampart_model::network::SecurityGroup {
+            meta,
+            id: id.clone(),
+            group_name: "default".to_owned(),
+            description: "default VPC security group (created by AWS with the VPC)".to_owned(),
+            vpc_id: Some(vpc.id.clone()),
+            ingress: sg_rules("-1", None, None, &[], &[], &[], &[id], None, &origin),
+            egress: sg_rules(
+                "-1",
+                None,
+                None,
+                &["0.0.0.0/0".to_owned()],
+                &[],
+                &[],
+                &[],
+                None,
+                &origin,
+            ),
+        });
+    }
+    r.security_groups.extend(added);
+}
+
 /// Tags from a map value (known string values only).
 #[must_use]
 pub fn tags_of(v: &Value) -> Tags {

@@ -1016,6 +1016,8 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
         }
     }
 
+    super::implicit_default_groups(bld);
+
     // Pass 2: resources that configure others.
     for raw in raws {
         let a = &raw.attrs;
