@@ -3,7 +3,8 @@
 use crate::prelude::*;
 use crate::s3::facts;
 
-/// The bucket has no server access logging (log destination buckets are exempt).
+/// The bucket has no server access logging (access-log destinations are exempt; trail buckets are
+/// judged by CT-009).
 pub struct BucketWithoutAccessLogging;
 
 static META: CheckMeta = CheckMeta {
@@ -18,8 +19,8 @@ static META: CheckMeta = CheckMeta {
     rationale: "Server access logs record every request made to the bucket, including anonymous \
                 and denied ones that CloudTrail data events may not cover, with the requester, \
                 key, status and bytes sent. After a leak they show which objects left and to \
-                whom. Buckets that themselves receive access or trail logs are exempt: logging \
-                them into themselves would loop.",
+                whom. Buckets that receive access logs are exempt (logging them into themselves \
+                would loop); CloudTrail buckets are judged by CT-009.",
     remediation: RemediationText {
         text: "Enable server access logging to a dedicated log bucket in the same region, with a \
                prefix per source bucket and a lifecycle rule on the log bucket.",
@@ -39,7 +40,12 @@ impl Check for BucketWithoutAccessLogging {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
-        let destinations = facts::log_destinations(ctx);
+        let access_log_targets = facts::access_log_targets(ctx);
+        // Trail buckets are judged by CT-009, with the CIS mapping for that case.
+        let trail_buckets: std::collections::BTreeSet<String> = ctx
+            .each(|r| &r.trails)
+            .filter_map(|(_, _, t)| t.s3_bucket.clone())
+            .collect();
         for account in ctx.accounts() {
             for bucket in &account.buckets {
                 let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
@@ -51,14 +57,15 @@ impl Check for BucketWithoutAccessLogging {
                             format!("bucket `{name}` logs requests to `{}`", l.target_bucket),
                         );
                     }
-                    None if destinations.contains(name) => {
+                    None if access_log_targets.contains(name) => {
                         out.pass(
                             at,
                             format!(
-                                "bucket `{name}` receives logs and is exempt from logging itself"
+                                "bucket `{name}` receives access logs and is exempt from logging itself"
                             ),
                         );
                     }
+                    None if trail_buckets.contains(name) => {}
                     None => {
                         out.fail(at, format!("bucket `{name}` has no server access logging"))
                             .with("logging", json!(null));
