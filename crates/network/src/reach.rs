@@ -227,26 +227,29 @@ impl TargetExposure {
     }
 }
 
-/// Part of a subnet's path from the internet: NACL inbound ∩ NACL return ∩ route ∩ public space.
-#[derive(Debug, Clone)]
-struct PathPiece {
-    space: Space,
-    /// Pieces with the same labels and assumptions share this id (and `names`).
-    label: usize,
-    names: Rc<PieceNames>,
-}
-
-/// The hops of a path piece, in words (shared by every piece of the same path).
+/// The internet paths into one subnet for one family, as the three sets a packet must be in:
+/// allowed in by the NACL, its reply allowed out, its source routed to an internet gateway.
+/// Kept apart (not multiplied out) so that memory stays linear; each security group rule is
+/// intersected with them in turn.
 #[derive(Debug)]
-struct PieceNames {
-    nacl_in: String,
-    nacl_out: String,
-    route: String,
+struct SubnetPaths {
+    /// NACL inbound allowed boxes, with the rule number.
+    inbound: Vec<(Space, i32)>,
+    /// NACL outbound return projection (full port dimension), with the rule number.
+    returns: Vec<(Space, i32)>,
+    /// Public addresses routed to an internet gateway, with the index of their label.
+    routed: Vec<((u128, u128), usize)>,
+    /// `route table rtb-… (0.0.0.0/0 → igw-…)`.
+    route_labels: Vec<String>,
+    nacl_id: String,
+    entry_text: HashMap<(bool, i32), String>,
     assumptions: Vec<String>,
+    /// Whether some packet passes all three (regardless of security groups).
+    open: bool,
 }
 
 /// Internet paths into each (subnet, family), computed once.
-type PathCache = HashMap<(String, Family), Rc<Vec<PathPiece>>>;
+type PathCache = HashMap<(String, Family), Rc<SubnetPaths>>;
 
 /// The network of one region, indexed for reachability questions.
 pub struct RegionNetwork<'a> {
@@ -647,61 +650,79 @@ impl<'a> RegionNetwork<'a> {
                 }
             }
             for (family, address) in families {
-                let pieces = self.path_pieces(&att.subnet_id, &att.vpc_id, family);
+                let paths = self.subnet_paths(&att.subnet_id, &att.vpc_id, family);
                 let before = groups.len();
                 for (rule_index, (rule_space, label, rule_assumption)) in rules.iter().enumerate() {
                     if rule_space.family != family {
                         continue;
                     }
-                    for piece in pieces.iter() {
-                        let Some(hit) = rule_space.intersect(&piece.space) else {
+                    for (inb, in_rule) in &paths.inbound {
+                        let Some(h1) = rule_space.intersect(inb) else {
                             continue;
                         };
-                        let mut record = |hit: Space| {
-                            let key = ExposureKey {
-                                family,
-                                protos: hit.proto,
-                                ports: hit.port,
-                                attachment: att_index,
-                                piece: piece.label,
-                                rule: rule_index,
+                        for (ret, out_rule) in &paths.returns {
+                            let Some(h2) = h1.intersect(ret) else {
+                                continue;
                             };
-                            match groups.get_mut(&key) {
-                                Some(e) => e.sources.push(hit.addr),
-                                None => {
+                            for (iv, route_index) in &paths.routed {
+                                let Some(hit) = h2.intersect(&Space { addr: *iv, ..h2 }) else {
+                                    continue;
+                                };
+                                let piece = (*in_rule, *out_rule, *route_index);
+                                let mut record = |hit: Space| {
+                                    let key = ExposureKey {
+                                        family,
+                                        protos: hit.proto,
+                                        ports: hit.port,
+                                        attachment: att_index,
+                                        piece,
+                                        rule: rule_index,
+                                    };
+                                    if let Some(e) = groups.get_mut(&key) {
+                                        e.sources.push(hit.addr);
+                                        return;
+                                    }
                                     order.push(key);
-                                    let mut assumptions = piece.names.assumptions.clone();
+                                    let mut assumptions = paths.assumptions.clone();
                                     assumptions.extend(rule_assumption.clone());
-                                    groups.insert(
-                                        key,
-                                        Exposure {
-                                            family,
-                                            sources: vec![hit.addr],
-                                            protos: hit.proto,
-                                            ports: hit.port,
-                                            subnet_id: att.subnet_id.clone(),
-                                            interface: att.interface.clone(),
-                                            address: Some(address.clone()),
-                                            route: piece.names.route.clone(),
-                                            nacl_inbound: piece.names.nacl_in.clone(),
-                                            nacl_outbound: piece.names.nacl_out.clone(),
-                                            security_group: label.clone(),
-                                            assumptions,
-                                        },
-                                    );
-                                }
-                            }
-                        };
-                        match &target.serves {
-                            None => record(hit),
-                            Some(list) => {
-                                for (p, ports) in list {
-                                    if let Some(h) = hit.intersect(&Space {
-                                        proto: (*p, *p),
-                                        port: *ports,
-                                        ..hit
-                                    }) {
-                                        record(h);
+                                    let exposure = Exposure {
+                                        family,
+                                        sources: vec![hit.addr],
+                                        protos: hit.proto,
+                                        ports: hit.port,
+                                        subnet_id: att.subnet_id.clone(),
+                                        interface: att.interface.clone(),
+                                        address: Some(address.clone()),
+                                        route: paths.route_labels[*route_index].clone(),
+                                        nacl_inbound: label_entry(
+                                            &paths.nacl_id,
+                                            &paths.entry_text,
+                                            false,
+                                            *in_rule,
+                                        ),
+                                        nacl_outbound: label_entry(
+                                            &paths.nacl_id,
+                                            &paths.entry_text,
+                                            true,
+                                            *out_rule,
+                                        ),
+                                        security_group: label.clone(),
+                                        assumptions,
+                                    };
+                                    groups.insert(key, exposure);
+                                };
+                                match &target.serves {
+                                    None => record(hit),
+                                    Some(list) => {
+                                        for (p, ports) in list {
+                                            if let Some(h) = hit.intersect(&Space {
+                                                proto: (*p, *p),
+                                                port: *ports,
+                                                ..hit
+                                            }) {
+                                                record(h);
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -711,7 +732,7 @@ impl<'a> RegionNetwork<'a> {
                 if groups.len() == before {
                     report
                         .notes
-                        .push(self.diagnose(att, family, &pieces, &rules));
+                        .push(self.diagnose(att, family, paths.open, &rules));
                 }
             }
         }
@@ -729,12 +750,12 @@ impl<'a> RegionNetwork<'a> {
         &self,
         att: &Attachment,
         family: Family,
-        pieces: &[PathPiece],
+        open: bool,
         rules: &[(Space, String, Option<String>)],
     ) -> String {
         let on = att.interface.as_deref().unwrap_or(&att.subnet_id);
         let fam = if family == Family::V4 { "IPv4" } else { "IPv6" };
-        if !pieces.is_empty() {
+        if open {
             let any_rule = rules.iter().any(|(s, _, _)| s.family == family);
             return if any_rule {
                 format!(
@@ -806,18 +827,18 @@ impl<'a> RegionNetwork<'a> {
     }
 
     /// The internet paths into a subnet for a family (cached).
-    fn path_pieces(&self, subnet_id: &str, vpc_id: &str, family: Family) -> Rc<Vec<PathPiece>> {
+    fn subnet_paths(&self, subnet_id: &str, vpc_id: &str, family: Family) -> Rc<SubnetPaths> {
         let key = (subnet_id.to_owned(), family);
         if let Some(p) = self.paths.borrow().get(&key) {
             return Rc::clone(p);
         }
-        let pieces = Rc::new(self.compute_pieces(subnet_id, vpc_id, family));
-        self.paths.borrow_mut().insert(key, Rc::clone(&pieces));
-        pieces
+        let paths = Rc::new(self.compute_paths(subnet_id, vpc_id, family));
+        self.paths.borrow_mut().insert(key, Rc::clone(&paths));
+        paths
     }
 
-    fn compute_pieces(&self, subnet_id: &str, vpc_id: &str, family: Family) -> Vec<PathPiece> {
-        let mut base_assumptions = Vec::new();
+    fn compute_paths(&self, subnet_id: &str, vpc_id: &str, family: Family) -> SubnetPaths {
+        let mut assumptions = Vec::new();
         let assumed_nacl;
         let mut entry_text: HashMap<(bool, i32), String> = HashMap::new();
         let (nacl_id, policy) = match self.nacl_for_subnet(subnet_id) {
@@ -831,7 +852,7 @@ impl<'a> RegionNetwork<'a> {
                 (acl.id.clone(), pol)
             }
             None => {
-                base_assumptions.push(format!(
+                assumptions.push(format!(
                     "the network ACL of `{subnet_id}` is not in the inventory: assumed to allow all"
                 ));
                 assumed_nacl = NaclPolicy::allow_all();
@@ -843,84 +864,79 @@ impl<'a> RegionNetwork<'a> {
             .get(subnet_id)
             .map_or(vpc_id, |s| s.vpc_id.as_str());
         let public = public_space(family);
-        // Address intervals routed to the internet, with a label for each.
-        let routed: Vec<((u128, u128), String)> =
-            match table_for(&self.region.route_tables, subnet_id, vpc) {
-                Some(table) => {
-                    let r = self.internet_routes(table);
-                    let mut out = Vec::new();
-                    for (f, iv, i) in &r.pieces {
-                        if *f != family {
-                            continue;
-                        }
-                        let route = &table.routes[*i];
-                        let label = format!(
-                            "route table {} ({} → {})",
-                            table.id, route.destination, route.target
-                        );
-                        for piece in intersect(public, &[*iv]) {
-                            out.push((piece, label.clone()));
-                        }
-                    }
-                    out
-                }
-                None => {
-                    base_assumptions.push(format!(
-                    "no route table is known for `{subnet_id}`: assumed to route to the internet"
-                ));
-                    public
-                        .iter()
-                        .map(|iv| (*iv, "(unknown route table)".to_owned()))
-                        .collect()
-                }
-            };
-        if routed.is_empty() {
-            return Vec::new();
-        }
-        let returns = policy.outbound.return_projection(EPHEMERAL);
-        let mut out = Vec::new();
-        let mut labels: HashMap<(i32, i32, String), (usize, Rc<PieceNames>)> = HashMap::new();
-        for (inb, in_rule) in policy.inbound.allowed_in(family) {
-            for (ret, out_rule) in returns.iter().filter(|(s, _)| s.family == family) {
-                let Some(both) = inb.intersect(ret) else {
-                    continue;
-                };
-                for (iv, label) in &routed {
-                    let Some(space) = both.intersect(&Space { addr: *iv, ..both }) else {
+        let mut routed = Vec::new();
+        let mut route_labels = Vec::new();
+        match table_for(&self.region.route_tables, subnet_id, vpc) {
+            Some(table) => {
+                let r = self.internet_routes(table);
+                for (f, iv, i) in &r.pieces {
+                    if *f != family {
                         continue;
+                    }
+                    let route = &table.routes[*i];
+                    let text = format!(
+                        "route table {} ({} → {})",
+                        table.id, route.destination, route.target
+                    );
+                    let label = match route_labels.iter().position(|l| *l == text) {
+                        Some(i) => i,
+                        None => {
+                            route_labels.push(text);
+                            route_labels.len() - 1
+                        }
                     };
-                    let next = labels.len();
-                    let (label_id, names) = labels
-                        .entry((*in_rule, *out_rule, label.clone()))
-                        .or_insert_with(|| {
-                            let names = PieceNames {
-                                nacl_in: label_entry(&nacl_id, &entry_text, false, *in_rule),
-                                nacl_out: label_entry(&nacl_id, &entry_text, true, *out_rule),
-                                route: label.clone(),
-                                assumptions: base_assumptions.clone(),
-                            };
-                            (next, Rc::new(names))
-                        });
-                    out.push(PathPiece {
-                        space,
-                        label: *label_id,
-                        names: Rc::clone(names),
-                    });
+                    routed.extend(
+                        intersect(public, &[*iv])
+                            .into_iter()
+                            .map(|piece| (piece, label)),
+                    );
                 }
             }
+            None => {
+                assumptions.push(format!(
+                    "no route table is known for `{subnet_id}`: assumed to route to the internet"
+                ));
+                route_labels.push("(unknown route table)".to_owned());
+                routed.extend(public.iter().map(|iv| (*iv, 0)));
+            }
         }
-        out
+        let inbound: Vec<(Space, i32)> = policy.inbound.allowed_in(family).copied().collect();
+        let returns: Vec<(Space, i32)> = policy
+            .outbound
+            .return_projection(EPHEMERAL)
+            .into_iter()
+            .filter(|(s, _)| s.family == family)
+            .collect();
+        let open = inbound.iter().any(|(inb, _)| {
+            returns
+                .iter()
+                .filter_map(|(ret, _)| inb.intersect(ret))
+                .any(|both| {
+                    routed
+                        .iter()
+                        .any(|(iv, _)| both.intersect(&Space { addr: *iv, ..both }).is_some())
+                })
+        });
+        SubnetPaths {
+            inbound,
+            returns,
+            routed,
+            route_labels,
+            nacl_id,
+            entry_text,
+            assumptions,
+            open,
+        }
     }
 }
 
-/// Groups hits into exposures: same traffic, attachment, path and rule; sources accumulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct ExposureKey {
     family: Family,
     protos: (u8, u8),
     ports: (u16, u16),
     attachment: usize,
-    piece: usize,
+    piece: (i32, i32, usize),
     rule: usize,
 }
 
