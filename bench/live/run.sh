@@ -70,7 +70,9 @@ measure() {
     local served; served=$(python3 -c "print(round($(moto_cpu) - $before, 2))")
     curl -sf -X POST "$URL/moto-api/recorder/stop-recording" >/dev/null
     local calls; calls=$(grep -c . "$WORK/recording.jsonl" 2>/dev/null || echo 0)
-    read -r wall user sys rss <"$WORK/$name.time"
+    # GNU time puts "Command exited with non-zero status N" first when the tool exits non-zero
+    # (rampart exits 1 when it finds failures): the figures are on the last line.
+    read -r wall user sys rss < <(tail -n1 "$WORK/$name.time")
     local cpu; cpu=$(python3 -c "print(round($user+$sys,2))")
     printf '%-8s wall %8.2f s   cpu %8.2f s   peak %7.1f MB   api calls %6d   emulator cpu %7.2f s\n' \
         "$name" "$wall" "$cpu" "$(python3 -c "print($rss/1024)")" "$calls" "$served"

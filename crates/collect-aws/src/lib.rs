@@ -118,7 +118,7 @@ impl Default for Options {
             org_role: "OrganizationAccountAccessRole".into(),
             max_accounts: 4,
             fan_out: 8,
-            max_attempts: 5,
+            max_attempts: 3,
             attempt_timeout: Duration::from_secs(20),
         }
     }

@@ -43,8 +43,8 @@ pub struct AwsArgs {
     /// Member accounts read at once with `--org`.
     #[arg(long, default_value_t = 4)]
     pub max_accounts: usize,
-    /// Attempts per API call (adaptive retry with backoff).
-    #[arg(long, default_value_t = 5)]
+    /// Attempts per API call (adaptive retry with exponential backoff and jitter).
+    #[arg(long, default_value_t = 3)]
     pub max_attempts: u32,
     /// Print a per-service summary of calls, errors and time on stderr.
     #[arg(short = 'v', long)]
