@@ -14,7 +14,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/rampart/target}"
 work="${1:-/tmp/rampart-netbench}"
 mkdir -p "$work"
 cargo build --release -p rampart-cli >&2
+(cd bench/network/driver && cargo build --release >&2)
 bin="$CARGO_TARGET_DIR/release/rampart"
+driver="$CARGO_TARGET_DIR/release/rampart-netbench"
 codes=EC2-001,EC2-002,EC2-003,EC2-004,EC2-005,EC2-006,EC2-007,EC2-008,EC2-009
 codes=$codes,VPC-001,VPC-002,VPC-003,VPC-004,VPC-005,VPC-006,VPC-007,VPC-008,VPC-009,VPC-010,VPC-011,VPC-012
 
@@ -44,3 +46,8 @@ print(len(r['security_groups']), sum(len(g['ingress']) for g in r['security_grou
   printf '%-8s %8s %8s %8s %10s %10s %10s %10s\n' "$scale" "$sgs" "$rules" "$enis" "$ls" "$lm" "$best" "$bestm"
 done
 echo "(times: best of 3 wall-clock seconds; memory: peak RSS; 'load' = reading the snapshot plus one trivial check)"
+echo
+echo "phases (rampart-netbench, in-process timers):"
+for scale in 0.001 0.01 0.1 1; do
+  printf '%-8s ' "$scale"; "$driver" "$work/estate-$scale.json"
+done
