@@ -31,7 +31,7 @@ static META: CheckMeta = CheckMeta {
                or 100), and rely on the implicit final deny instead of an explicit low-numbered \
                deny-all.",
         cli: Some(
-            "aws ec2 delete-network-acl-entry --network-acl-id <acl-id> --ingress --rule-number 100 && aws ec2 create-network-acl-entry --network-acl-id <acl-id> --ingress --rule-number 500 --protocol -1 --rule-action deny --cidr-block 0.0.0.0/0",
+            "aws ec2 delete-network-acl-entry --network-acl-id <acl-id> --ingress --rule-number 100 && aws ec2 delete-network-acl-entry --network-acl-id <acl-id> --egress --rule-number 100",
         ),
         terraform: Some(
             "resource \"aws_network_acl_rule\" \"https_in\" {\n  network_acl_id = aws_network_acl.app.id\n  rule_number    = 100\n  egress         = false\n  protocol       = \"tcp\"\n  rule_action    = \"allow\"\n  cidr_block     = \"0.0.0.0/0\"\n  from_port      = 443\n  to_port        = 443\n}",
