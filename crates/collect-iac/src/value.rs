@@ -181,7 +181,7 @@ impl Value {
             .and_then(|n| u32::try_from(n).ok())
     }
 
-    /// Whether the value is "truthy" for a count or a condition.
+    /// The name of the value's type, for messages.
     #[must_use]
     pub fn type_name(&self) -> &'static str {
         match self {

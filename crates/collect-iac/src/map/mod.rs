@@ -8,7 +8,7 @@ pub mod cfn;
 pub mod policy;
 pub mod tf;
 
-use rampart_model::iam::{InlinePolicy, RootUser};
+use rampart_model::iam::InlinePolicy;
 use rampart_model::inventory::DeclaredDefault;
 use rampart_model::network::{Peer, SgRule};
 use rampart_model::{Account, Gap, InlineWaiver, Meta, Origin, Region, Tags, data};
@@ -195,8 +195,6 @@ impl Builder {
                 "when access keys were last used is not known before apply",
             );
         }
-        // An IaC input declares no root user; keep the slot empty so root checks rely on the gap.
-        let _: Option<RootUser> = None;
     }
 }
 
