@@ -8,10 +8,11 @@
 //! account (IaC, where the account is not known before deploy) use `000000000000`, and findings
 //! with no region (global resources) use `us-east-1`: change them before importing if needed.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use rampart_model::{Finding, Severity, Status};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 use crate::{Document, Rule};
 
@@ -112,19 +113,107 @@ fn compliance_status(s: Status) -> &'static str {
     }
 }
 
-fn finding(
-    doc: &Document,
-    f: &Finding,
-    rule: Option<&Rule>,
-    created: &str,
-    updated: &str,
-) -> Value {
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AsffFinding<'a> {
+    schema_version: &'static str,
+    id: String,
+    product_arn: String,
+    product_name: &'static str,
+    company_name: &'static str,
+    generator_id: String,
+    aws_account_id: &'a str,
+    region: &'a str,
+    types: Vec<&'static str>,
+    created_at: &'a str,
+    updated_at: &'a str,
+    severity: AsffSeverity,
+    title: String,
+    description: String,
+    remediation: AsffRemediation,
+    product_fields: BTreeMap<&'static str, String>,
+    resources: [AsffResource<'a>; 1],
+    compliance: AsffCompliance,
+    workflow: Workflow,
+    record_state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<Note<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AsffSeverity {
+    label: &'static str,
+    original: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AsffRemediation {
+    recommendation: Recommendation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Recommendation {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AsffResource<'a> {
+    #[serde(rename = "Type")]
+    kind: &'static str,
+    id: String,
+    partition: &'static str,
+    region: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<Details>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Details {
+    other: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AsffCompliance {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_requirements: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status_reasons: Option<[StatusReason; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct StatusReason {
+    reason_code: &'static str,
+    description: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Workflow {
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Note<'a> {
+    text: String,
+    updated_by: &'static str,
+    updated_at: &'a str,
+}
+
+fn finding<'a>(doc: &Document, f: &'a Finding, rule: Option<&Rule>, created: &'a str, updated: &'a str) -> AsffFinding<'a> {
     let account = account(f);
     let region = f.region.as_deref().unwrap_or(DEFAULT_REGION);
     let fingerprint = f.fingerprint();
-    let title = rule.map_or_else(|| f.name.clone(), |r| r.title.clone());
-    let mut types =
-        vec!["Software and Configuration Checks/AWS Security Best Practices".to_owned()];
+    let title = rule.map_or(f.name.as_str(), |r| r.title.as_str());
+    let mut types = vec!["Software and Configuration Checks/AWS Security Best Practices"];
     let mut related: Vec<String> = Vec::new();
     if let Some(r) = rule {
         for c in &r.compliance {
@@ -137,23 +226,22 @@ fn finding(
             related.push(crate::truncate(&format!("{standard}/{}", c.id), 256));
         }
         if r.compliance.iter().any(|c| c.framework.starts_with("cis")) {
-            types.push("Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark".into());
+            types.push("Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark");
         }
     }
     related.truncate(32);
-    let mut details = Map::new();
-    for (k, v) in f.evidence.iter().take(50) {
-        details.insert(
-            crate::truncate(k, 128),
-            json!(crate::truncate(&crate::value_text(v), 1024)),
-        );
-    }
-    let mut product_fields = Map::new();
-    product_fields.insert("rampart/check".into(), json!(f.check));
-    product_fields.insert("rampart/name".into(), json!(f.name));
-    product_fields.insert("rampart/status".into(), json!(f.status.as_str()));
-    product_fields.insert("rampart/controls".into(), json!(f.controls.join(",")));
-    product_fields.insert("rampart/fingerprint".into(), json!(fingerprint));
+    let other: BTreeMap<String, String> = f
+        .evidence
+        .iter()
+        .take(50)
+        .map(|(k, v)| (crate::truncate(k, 128), crate::truncate(&crate::value_text(v), 1024)))
+        .collect();
+    let mut product_fields = BTreeMap::new();
+    product_fields.insert("rampart/check", f.check.clone());
+    product_fields.insert("rampart/name", f.name.clone());
+    product_fields.insert("rampart/status", f.status.as_str().to_owned());
+    product_fields.insert("rampart/controls", f.controls.join(","));
+    product_fields.insert("rampart/fingerprint", fingerprint.clone());
     if let Some(l) = &f.location {
         let place = format!(
             "{}{}{}",
@@ -161,68 +249,55 @@ fn finding(
             l.line.map(|n| format!(":{n}")).unwrap_or_default(),
             l.column.map(|n| format!(":{n}")).unwrap_or_default()
         );
-        product_fields.insert(
-            "rampart/location".into(),
-            json!(crate::truncate(&place, 1024)),
-        );
+        product_fields.insert("rampart/location", crate::truncate(&place, 1024));
     }
     if let Some(state) = doc.baseline_state(f) {
-        product_fields.insert("rampart/baseline_state".into(), json!(state));
-    }
-    let mut resource = json!({
-        "Type": resource_type(&f.resource),
-        "Id": crate::truncate(&f.resource, 512),
-        "Partition": "aws",
-        "Region": region,
-    });
-    if !details.is_empty() {
-        resource["Details"] = json!({ "Other": details });
+        product_fields.insert("rampart/baseline_state", state.to_owned());
     }
     let mut remediation_text = f.remediation.text.clone();
     if let Some(cli) = &f.remediation.cli {
-        remediation_text.push_str(&format!(" CLI: {cli}"));
+        remediation_text.push_str(" CLI: ");
+        remediation_text.push_str(cli);
     }
-    let mut out = json!({
-        "SchemaVersion": SCHEMA_VERSION,
-        "Id": crate::truncate(&format!("rampart/{}/{account}/{region}/{fingerprint}", f.check), 512),
-        "ProductArn": format!("arn:aws:securityhub:{region}:{account}:product/{account}/default"),
-        "ProductName": "rampart",
-        "CompanyName": "rampart",
-        "GeneratorId": crate::truncate(&format!("rampart/{}", f.check), 512),
-        "AwsAccountId": account,
-        "Region": region,
-        "Types": types,
-        "CreatedAt": created,
-        "UpdatedAt": updated,
-        "Severity": { "Label": label(f.severity), "Original": f.severity.as_str() },
-        "Title": crate::truncate(&title, 256),
-        "Description": crate::truncate(&f.message, 1024),
-        "Remediation": { "Recommendation": { "Text": crate::truncate(&remediation_text, 512) } },
-        "ProductFields": product_fields,
-        "Resources": [resource],
-        "Compliance": { "Status": compliance_status(f.status) },
-        "Workflow": { "Status": if f.status == Status::Waived { "SUPPRESSED" } else { "NEW" } },
-        "RecordState": "ACTIVE",
+    let status_reasons = matches!(f.status, Status::NotAssessed | Status::Manual).then(|| {
+        [StatusReason {
+            reason_code: if f.status == Status::Manual { "MANUAL_REVIEW" } else { "NOT_ASSESSED" },
+            description: crate::truncate(&f.message, 2048),
+        }]
     });
-    if !related.is_empty() {
-        out["Compliance"]["RelatedRequirements"] = json!(related);
+    AsffFinding {
+        schema_version: SCHEMA_VERSION,
+        id: crate::truncate(&format!("rampart/{}/{account}/{region}/{fingerprint}", f.check), 512),
+        product_arn: format!("arn:aws:securityhub:{region}:{account}:product/{account}/default"),
+        product_name: "rampart",
+        company_name: "rampart",
+        generator_id: crate::truncate(&format!("rampart/{}", f.check), 512),
+        aws_account_id: account,
+        region,
+        types,
+        created_at: created,
+        updated_at: updated,
+        severity: AsffSeverity { label: label(f.severity), original: f.severity.as_str() },
+        title: crate::truncate(title, 256),
+        description: crate::truncate(&f.message, 1024),
+        remediation: AsffRemediation { recommendation: Recommendation { text: crate::truncate(&remediation_text, 512) } },
+        product_fields,
+        resources: [AsffResource {
+            kind: resource_type(&f.resource),
+            id: crate::truncate(&f.resource, 512),
+            partition: "aws",
+            region,
+            details: (!other.is_empty()).then_some(Details { other }),
+        }],
+        compliance: AsffCompliance { status: compliance_status(f.status), related_requirements: related, status_reasons },
+        workflow: Workflow { status: if f.status == Status::Waived { "SUPPRESSED" } else { "NEW" } },
+        record_state: "ACTIVE",
+        note: f.waiver_reason.as_deref().filter(|_| f.status == Status::Waived).map(|reason| Note {
+            text: crate::truncate(&format!("waived: {reason}"), 512),
+            updated_by: "rampart",
+            updated_at: updated,
+        }),
     }
-    if f.status == Status::Waived
-        && let Some(reason) = &f.waiver_reason
-    {
-        out["Note"] = json!({
-            "Text": crate::truncate(&format!("waived: {reason}"), 512),
-            "UpdatedBy": "rampart",
-            "UpdatedAt": updated,
-        });
-    }
-    if f.status == Status::NotAssessed || f.status == Status::Manual {
-        out["Compliance"]["StatusReasons"] = json!([{
-            "ReasonCode": if f.status == Status::Manual { "MANUAL_REVIEW" } else { "NOT_ASSESSED" },
-            "Description": crate::truncate(&f.message, 2048),
-        }]);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 
 use rampart_model::{Finding, Severity, Status};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::{Document, Rule};
 
@@ -80,120 +80,194 @@ fn resource_type(resource: &str) -> String {
     address.split('.').next().unwrap_or(address).to_owned()
 }
 
-fn event(doc: &Document, f: &Finding, rule: Option<&Rule>, time_ms: i64) -> Value {
+#[derive(Serialize)]
+struct Event<'a> {
+    activity_id: u32,
+    activity_name: &'static str,
+    category_uid: u32,
+    category_name: &'static str,
+    class_uid: u32,
+    class_name: &'static str,
+    type_uid: u32,
+    type_name: &'static str,
+    severity_id: u8,
+    severity: &'static str,
+    status_id: u8,
+    status: &'static str,
+    time: i64,
+    message: &'a str,
+    confidence_id: u8,
+    confidence: &'static str,
+    metadata: Metadata<'a>,
+    finding_info: FindingInfo<'a>,
+    resources: [Resource<'a>; 1],
+    cloud: Cloud<'a>,
+    remediation: OcsfRemediation<'a>,
+    unmapped: Unmapped<'a>,
+}
+
+#[derive(Serialize)]
+struct Metadata<'a> {
+    version: &'static str,
+    profiles: [&'static str; 1],
+    product: Product<'a>,
+}
+
+#[derive(Serialize)]
+struct Product<'a> {
+    name: &'a str,
+    vendor_name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingInfo<'a> {
+    uid: String,
+    title: &'a str,
+    desc: &'a str,
+    types: [String; 1],
+    created_time: i64,
+    analytic: Analytic<'a>,
+}
+
+#[derive(Serialize)]
+struct Analytic<'a> {
+    uid: &'a str,
+    name: &'a str,
+    type_id: u8,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    category: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desc: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    uid: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: String,
+    cloud_partition: &'static str,
+    data: &'a rampart_model::Evidence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Cloud<'a> {
+    provider: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<Account<'a>>,
+}
+
+#[derive(Serialize)]
+struct Account<'a> {
+    uid: &'a str,
+    type_id: u8,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct OcsfRemediation<'a> {
+    desc: &'a str,
+    references: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Unmapped<'a> {
+    rampart_status: &'static str,
+    controls: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compliance: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a rampart_model::Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation_cli: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation_terraform: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver_reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+}
+
+fn event<'a>(doc: &'a Document, f: &'a Finding, rule: Option<&'a Rule>, time_ms: i64) -> Event<'a> {
     let (severity_id, severity_name) = severity(f.severity);
     let (status_id, status_name) = status(f.status);
     let activity_id = 1;
-    let title = rule.map_or_else(|| f.name.clone(), |r| r.title.clone());
-    let mut references: Vec<String> = f
-        .controls
-        .iter()
-        .map(|c| format!("rampart CHECKLIST {c}"))
-        .collect();
+    let title = rule.map_or(f.name.as_str(), |r| r.title.as_str());
+    let mut references: Vec<String> = f.controls.iter().map(|c| format!("rampart CHECKLIST {c}")).collect();
     if let Some(r) = rule {
         references.extend(r.compliance.iter().map(crate::Reference::label));
     }
-    let name = f
-        .resource
-        .rsplit(['/', ':'])
-        .find(|s| !s.is_empty())
-        .unwrap_or(&f.resource);
-    let mut resource = json!({
-        "uid": f.resource,
-        "name": name,
-        "type": resource_type(&f.resource),
-        "cloud_partition": "aws",
-        "data": f.evidence,
-    });
-    if let Some(region) = &f.region {
-        resource["region"] = json!(region);
-    }
-    let mut cloud = json!({ "provider": "AWS" });
-    if let Some(region) = &f.region {
-        cloud["region"] = json!(region);
-    }
-    if let Some(account) = &f.account {
-        cloud["account"] = json!({ "uid": account, "type_id": 10, "type": "AWS Account" });
-    }
-    let mut unmapped = json!({
-        "rampart_status": f.status.as_str(),
-        "controls": f.controls,
-    });
-    if let Some(r) = rule {
-        unmapped["compliance"] = json!(
-            r.compliance
-                .iter()
-                .map(crate::Reference::label)
-                .collect::<Vec<_>>()
-        );
-    }
-    if let Some(l) = &f.location {
-        unmapped["location"] = json!(l);
-    }
-    if let Some(cli) = &f.remediation.cli {
-        unmapped["remediation_cli"] = json!(cli);
-    }
-    if let Some(tf) = &f.remediation.terraform {
-        unmapped["remediation_terraform"] = json!(tf);
-    }
-    if let Some(reason) = &f.waiver_reason {
-        unmapped["waiver_reason"] = json!(reason);
-    }
-    if let Some(state) = doc.baseline_state(f) {
-        unmapped["baseline_state"] = json!(state);
-    }
-    let mut finding_info = json!({
-        "uid": f.fingerprint(),
-        "title": title,
-        "desc": f.message,
-        "types": [format!("rampart/{}", crate::area(&f.check))],
-        "created_time": time_ms,
-        "analytic": {
-            "uid": f.check,
-            "name": f.name,
-            "type_id": 1,
-            "type": "Rule",
-            "category": crate::area(&f.check),
+    let name = f.resource.rsplit(['/', ':']).find(|s| !s.is_empty()).unwrap_or(&f.resource);
+    let area = crate::area(&f.check);
+    Event {
+        activity_id,
+        activity_name: "Create",
+        category_uid: CATEGORY_UID,
+        category_name: "Findings",
+        class_uid: CLASS_UID,
+        class_name: "Detection Finding",
+        type_uid: CLASS_UID * 100 + activity_id,
+        type_name: "Detection Finding: Create",
+        severity_id,
+        severity: severity_name,
+        status_id,
+        status: status_name,
+        time: time_ms,
+        message: &f.message,
+        confidence_id: 3,
+        confidence: "High",
+        metadata: Metadata {
+            version: OCSF_VERSION,
+            profiles: ["cloud"],
+            product: Product { name: &doc.report.tool.name, vendor_name: "rampart", version: &doc.report.tool.version },
         },
-    });
-    if let Some(desc) = rule.map(|r| r.rationale.as_str()).filter(|d| !d.is_empty()) {
-        finding_info["analytic"]["desc"] = json!(desc);
-    }
-    json!({
-        "activity_id": activity_id,
-        "activity_name": "Create",
-        "category_uid": CATEGORY_UID,
-        "category_name": "Findings",
-        "class_uid": CLASS_UID,
-        "class_name": "Detection Finding",
-        "type_uid": CLASS_UID * 100 + activity_id,
-        "type_name": "Detection Finding: Create",
-        "severity_id": severity_id,
-        "severity": severity_name,
-        "status_id": status_id,
-        "status": status_name,
-        "time": time_ms,
-        "message": f.message,
-        "confidence_id": 3,
-        "confidence": "High",
-        "metadata": {
-            "version": OCSF_VERSION,
-            "profiles": ["cloud"],
-            "product": {
-                "name": doc.report.tool.name,
-                "vendor_name": "rampart",
-                "version": doc.report.tool.version,
+        finding_info: FindingInfo {
+            uid: f.fingerprint(),
+            title,
+            desc: &f.message,
+            types: [format!("rampart/{area}")],
+            created_time: time_ms,
+            analytic: Analytic {
+                uid: &f.check,
+                name: &f.name,
+                type_id: 1,
+                kind: "Rule",
+                category: area,
+                desc: rule.map(|r| r.rationale.as_str()).filter(|d| !d.is_empty()),
             },
         },
-        "finding_info": finding_info,
-        "resources": [resource],
-        "cloud": cloud,
-        "remediation": {
-            "desc": f.remediation.text,
-            "references": references,
+        resources: [Resource {
+            uid: &f.resource,
+            name,
+            kind: resource_type(&f.resource),
+            cloud_partition: "aws",
+            data: &f.evidence,
+            region: f.region.as_deref(),
+        }],
+        cloud: Cloud {
+            provider: "AWS",
+            region: f.region.as_deref(),
+            account: f.account.as_deref().map(|uid| Account { uid, type_id: 10, kind: "AWS Account" }),
         },
-        "unmapped": unmapped,
-    })
+        remediation: OcsfRemediation { desc: &f.remediation.text, references },
+        unmapped: Unmapped {
+            rampart_status: f.status.as_str(),
+            controls: &f.controls,
+            compliance: rule.map(|r| r.compliance.iter().map(crate::Reference::label).collect()),
+            location: f.location.as_ref(),
+            remediation_cli: f.remediation.cli.as_deref(),
+            remediation_terraform: f.remediation.terraform.as_deref(),
+            waiver_reason: f.waiver_reason.as_deref(),
+            baseline_state: doc.baseline_state(f),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 use std::io::{self, Write};
 
 use rampart_model::{Finding, Severity, Status};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::{Document, Rule};
@@ -50,7 +51,7 @@ pub fn render(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
     let r = &doc.report;
     let index = doc.rule_index();
     let rules: Vec<Value> = doc.rules.iter().map(rule).collect();
-    let results: Vec<Value> = r
+    let results: Vec<SarifResult<'_>> = r
         .findings
         .iter()
         .map(|f| result(doc, f, index.get(f.check.as_str()).copied()))
@@ -78,48 +79,142 @@ pub fn render(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
-    let mut run = json!({
-        "tool": {
+    let mut properties = json!({
+        "summary": r.summary,
+        "gaps": r.gaps,
+        "settings": r.settings,
+    });
+    if let Some(view) = &doc.compliance {
+        properties["compliance"] = serde_json::to_value(view).map_err(io::Error::other)?;
+    }
+    let run = Run {
+        tool: json!({
             "driver": {
                 "name": r.tool.name,
                 "version": r.tool.version,
                 "semanticVersion": r.tool.version,
                 "rules": rules,
             }
-        },
-        "invocations": [{
+        }),
+        invocations: json!([{
             "executionSuccessful": true,
             "endTimeUtc": doc.generated_at.to_string(),
             "toolConfigurationNotifications": notifications,
-        }],
-        "results": results,
-        "columnKind": "unicodeCodePoints",
-        "properties": {
-            "summary": r.summary,
-            "gaps": r.gaps,
-            "settings": r.settings,
-        }
-    });
-    if !artifacts.is_empty()
-        && let Some(obj) = run.as_object_mut()
-    {
-        obj.insert("artifacts".into(), Value::Array(artifacts));
-    }
-    if let Some(view) = &doc.compliance
-        && let Some(props) = run.get_mut("properties").and_then(Value::as_object_mut)
-    {
-        props.insert(
-            "compliance".into(),
-            serde_json::to_value(view).map_err(io::Error::other)?,
-        );
-    }
-    let log = json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [run],
-    });
+        }]),
+        artifacts: (!artifacts.is_empty()).then_some(artifacts),
+        results,
+        column_kind: "unicodeCodePoints",
+        properties,
+    };
+    let log = Log { schema: SCHEMA_URI, version: "2.1.0", runs: [run] };
     serde_json::to_writer_pretty(&mut *w, &log).map_err(io::Error::other)?;
     writeln!(w)
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    invocations: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    artifacts: Option<Vec<Value>>,
+    results: Vec<SarifResult<'a>>,
+    column_kind: &'static str,
+    properties: Value,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    kind: &'static str,
+    level: &'static str,
+    message: Text<'a>,
+    locations: [ResultLocation<'a>; 1],
+    partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression<'a>; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultLocation<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<PhysicalLocation>,
+    logical_locations: [LogicalLocation<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<u32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation<'a> {
+    name: &'a str,
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "rampart/v1")]
+    v1: String,
+}
+
+#[derive(Serialize)]
+struct Suppression<'a> {
+    kind: &'static str,
+    status: &'static str,
+    justification: &'a str,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    status: &'static str,
+    severity: &'static str,
+    controls: &'a [String],
+    resource: &'a str,
+    evidence: &'a rampart_model::Evidence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
 }
 
 fn rule(r: &Rule) -> Value {
@@ -171,72 +266,50 @@ fn rule(r: &Rule) -> Value {
     })
 }
 
-fn result(doc: &Document, f: &Finding, rule_index: Option<usize>) -> Value {
+fn result<'a>(doc: &Document, f: &'a Finding, rule_index: Option<usize>) -> SarifResult<'a> {
     let (kind, level) = match f.status {
         Status::Fail | Status::Waived => ("fail", level(f.severity)),
         Status::Pass => ("pass", "none"),
         Status::NotAssessed => ("open", "none"),
         Status::Manual => ("review", "none"),
     };
-    let name = f
-        .resource
-        .rsplit(['/', ':'])
-        .find(|s| !s.is_empty())
-        .unwrap_or(&f.resource);
-    let mut location = json!({
-        "logicalLocations": [{
-            "name": name,
-            "fullyQualifiedName": f.resource,
-            "kind": "resource",
-        }]
+    let name = f.resource.rsplit(['/', ':']).find(|s| !s.is_empty()).unwrap_or(&f.resource);
+    let physical_location = f.location.as_ref().map(|l| PhysicalLocation {
+        artifact_location: ArtifactLocation { uri: uri(&l.file) },
+        region: l.line.filter(|n| *n > 0).map(|line| Region {
+            start_line: line,
+            start_column: l.column.filter(|n| *n > 0),
+        }),
     });
-    if let Some(l) = &f.location {
-        let mut physical = json!({ "artifactLocation": { "uri": uri(&l.file) } });
-        if let Some(line) = l.line.filter(|n| *n > 0) {
-            let mut region = json!({ "startLine": line });
-            if let Some(col) = l.column.filter(|n| *n > 0) {
-                region["startColumn"] = json!(col);
-            }
-            physical["region"] = region;
-        }
-        location["physicalLocation"] = physical;
+    SarifResult {
+        rule_id: &f.check,
+        rule_index,
+        kind,
+        level,
+        message: Text { text: &f.message },
+        locations: [ResultLocation {
+            physical_location,
+            logical_locations: [LogicalLocation { name, fully_qualified_name: &f.resource, kind: "resource" }],
+        }],
+        partial_fingerprints: Fingerprints { v1: f.fingerprint() },
+        suppressions: (f.status == Status::Waived).then(|| {
+            [Suppression {
+                kind: "external",
+                status: "accepted",
+                justification: f.waiver_reason.as_deref().unwrap_or_default(),
+            }]
+        }),
+        baseline_state: doc.baseline_state(f),
+        properties: ResultProperties {
+            status: f.status.as_str(),
+            severity: f.severity.as_str(),
+            controls: &f.controls,
+            resource: &f.resource,
+            evidence: &f.evidence,
+            account: f.account.as_deref(),
+            region: f.region.as_deref(),
+        },
     }
-    let mut properties = json!({
-        "status": f.status.as_str(),
-        "severity": f.severity.as_str(),
-        "controls": f.controls,
-        "resource": f.resource,
-        "evidence": f.evidence,
-    });
-    if let Some(a) = &f.account {
-        properties["account"] = json!(a);
-    }
-    if let Some(rg) = &f.region {
-        properties["region"] = json!(rg);
-    }
-    let mut res = json!({
-        "ruleId": f.check,
-        "kind": kind,
-        "level": level,
-        "message": { "text": f.message },
-        "locations": [location],
-        "partialFingerprints": { "rampart/v1": f.fingerprint() },
-        "properties": properties,
-    });
-    if let Some(i) = rule_index {
-        res["ruleIndex"] = json!(i);
-    }
-    if f.status == Status::Waived {
-        res["suppressions"] = json!([{
-            "kind": "external",
-            "status": "accepted",
-            "justification": f.waiver_reason.as_deref().unwrap_or_default(),
-        }]);
-    }
-    if let Some(state) = doc.baseline_state(f) {
-        res["baselineState"] = json!(state);
-    }
-    res
 }
 
 /// A file path as a URI reference: every byte outside the unreserved set and `/` is
