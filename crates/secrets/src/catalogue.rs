@@ -54,7 +54,7 @@ pub struct RuleSpec {
     /// Minimum Shannon entropy (bits per byte) of the secret.
     #[serde(default)]
     pub entropy: Option<f64>,
-    /// The secret must mix character classes: at least one digit or symbol, and two classes.
+    /// The secret must mix character classes: at least one digit and one letter.
     #[serde(default)]
     pub mixed: bool,
     /// Regexes on the secret that mark it as not a secret (placeholders, documentation values).
@@ -149,7 +149,7 @@ const GLOBAL_ALLOW: &[&str] = &[
     r"(?i)changeme|change_me|change-me",
     r"(?i)dummy|redacted|sample",
     r"(?i)^your[_-]|[_-]here$|^insert[_-]",
-    r"(?i)x{6,}|\*{4,}|0{12,}|1234567890|abcdefghij",
+    r"(?i)x{6,}|\*{4,}|0{12,}|123456|abcdef",
     r"^\$\{.*\}$|^\{\{.*\}\}$|^<[^>]*>$|^%\(.*\)s$|^\$[A-Za-z_]+$",
 ];
 
