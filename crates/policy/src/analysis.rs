@@ -722,6 +722,21 @@ pub const ESCALATION_METHODS: &[EscalationMethod] = &[
         how: "run a task with a privileged task role",
     },
     EscalationMethod {
+        name: "pass-role-ssm-automation",
+        actions: &["iam:PassRole", "ssm:StartAutomationExecution"],
+        how: "run an Automation runbook as a privileged role",
+    },
+    EscalationMethod {
+        name: "pass-role-sagemaker-training",
+        actions: &["iam:PassRole", "sagemaker:CreateTrainingJob"],
+        how: "run a training job (arbitrary code) as a privileged role",
+    },
+    EscalationMethod {
+        name: "pass-role-sagemaker-processing",
+        actions: &["iam:PassRole", "sagemaker:CreateProcessingJob"],
+        how: "run a processing job (arbitrary code) as a privileged role",
+    },
+    EscalationMethod {
         name: "ssm-send-command",
         actions: &["ssm:SendCommand"],
         how: "run commands on an instance and use its role's credentials",
