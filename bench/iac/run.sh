@@ -15,8 +15,13 @@ venv="$HOME/.cache/rampart/venvs/checkov"
 work="${TMPDIR:-/tmp}/rampart-bench-iac"
 mkdir -p "$work"
 
-cargo build --release -q -p rampart-cli
-bin="$CARGO_TARGET_DIR/release/rampart"
+# RAMPART_BIN=path skips the release build (e.g. to time a debug build, which only handicaps rampart).
+if [ -n "${RAMPART_BIN:-}" ]; then
+  bin="$RAMPART_BIN"
+else
+  cargo build --release -q -p rampart-cli
+  bin="$CARGO_TARGET_DIR/release/rampart"
+fi
 if [ ! -x "$venv/bin/checkov" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q checkov
