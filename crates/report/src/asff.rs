@@ -208,7 +208,13 @@ struct Note<'a> {
     updated_at: &'a str,
 }
 
-fn finding<'a>(doc: &Document, f: &'a Finding, rule: Option<&Rule>, created: &'a str, updated: &'a str) -> AsffFinding<'a> {
+fn finding<'a>(
+    doc: &Document,
+    f: &'a Finding,
+    rule: Option<&Rule>,
+    created: &'a str,
+    updated: &'a str,
+) -> AsffFinding<'a> {
     let account = account(f);
     let region = f.region.as_deref().unwrap_or(DEFAULT_REGION);
     let fingerprint = f.fingerprint();
@@ -234,7 +240,12 @@ fn finding<'a>(doc: &Document, f: &'a Finding, rule: Option<&Rule>, created: &'a
         .evidence
         .iter()
         .take(50)
-        .map(|(k, v)| (crate::truncate(k, 128), crate::truncate(&crate::value_text(v), 1024)))
+        .map(|(k, v)| {
+            (
+                crate::truncate(k, 128),
+                crate::truncate(&crate::value_text(v), 1024),
+            )
+        })
         .collect();
     let mut product_fields = BTreeMap::new();
     product_fields.insert("rampart/check", f.check.clone());
@@ -261,13 +272,20 @@ fn finding<'a>(doc: &Document, f: &'a Finding, rule: Option<&Rule>, created: &'a
     }
     let status_reasons = matches!(f.status, Status::NotAssessed | Status::Manual).then(|| {
         [StatusReason {
-            reason_code: if f.status == Status::Manual { "MANUAL_REVIEW" } else { "NOT_ASSESSED" },
+            reason_code: if f.status == Status::Manual {
+                "MANUAL_REVIEW"
+            } else {
+                "NOT_ASSESSED"
+            },
             description: crate::truncate(&f.message, 2048),
         }]
     });
     AsffFinding {
         schema_version: SCHEMA_VERSION,
-        id: crate::truncate(&format!("rampart/{}/{account}/{region}/{fingerprint}", f.check), 512),
+        id: crate::truncate(
+            &format!("rampart/{}/{account}/{region}/{fingerprint}", f.check),
+            512,
+        ),
         product_arn: format!("arn:aws:securityhub:{region}:{account}:product/{account}/default"),
         product_name: "rampart",
         company_name: "rampart",
@@ -277,10 +295,17 @@ fn finding<'a>(doc: &Document, f: &'a Finding, rule: Option<&Rule>, created: &'a
         types,
         created_at: created,
         updated_at: updated,
-        severity: AsffSeverity { label: label(f.severity), original: f.severity.as_str() },
+        severity: AsffSeverity {
+            label: label(f.severity),
+            original: f.severity.as_str(),
+        },
         title: crate::truncate(title, 256),
         description: crate::truncate(&f.message, 1024),
-        remediation: AsffRemediation { recommendation: Recommendation { text: crate::truncate(&remediation_text, 512) } },
+        remediation: AsffRemediation {
+            recommendation: Recommendation {
+                text: crate::truncate(&remediation_text, 512),
+            },
+        },
         product_fields,
         resources: [AsffResource {
             kind: resource_type(&f.resource),
@@ -289,14 +314,28 @@ fn finding<'a>(doc: &Document, f: &'a Finding, rule: Option<&Rule>, created: &'a
             region,
             details: (!other.is_empty()).then_some(Details { other }),
         }],
-        compliance: AsffCompliance { status: compliance_status(f.status), related_requirements: related, status_reasons },
-        workflow: Workflow { status: if f.status == Status::Waived { "SUPPRESSED" } else { "NEW" } },
+        compliance: AsffCompliance {
+            status: compliance_status(f.status),
+            related_requirements: related,
+            status_reasons,
+        },
+        workflow: Workflow {
+            status: if f.status == Status::Waived {
+                "SUPPRESSED"
+            } else {
+                "NEW"
+            },
+        },
         record_state: "ACTIVE",
-        note: f.waiver_reason.as_deref().filter(|_| f.status == Status::Waived).map(|reason| Note {
-            text: crate::truncate(&format!("waived: {reason}"), 512),
-            updated_by: "rampart",
-            updated_at: updated,
-        }),
+        note: f
+            .waiver_reason
+            .as_deref()
+            .filter(|_| f.status == Status::Waived)
+            .map(|reason| Note {
+                text: crate::truncate(&format!("waived: {reason}"), 512),
+                updated_by: "rampart",
+                updated_at: updated,
+            }),
     }
 }
 

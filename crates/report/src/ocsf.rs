@@ -200,11 +200,19 @@ fn event<'a>(doc: &'a Document, f: &'a Finding, rule: Option<&'a Rule>, time_ms:
     let (status_id, status_name) = status(f.status);
     let activity_id = 1;
     let title = rule.map_or(f.name.as_str(), |r| r.title.as_str());
-    let mut references: Vec<String> = f.controls.iter().map(|c| format!("rampart CHECKLIST {c}")).collect();
+    let mut references: Vec<String> = f
+        .controls
+        .iter()
+        .map(|c| format!("rampart CHECKLIST {c}"))
+        .collect();
     if let Some(r) = rule {
         references.extend(r.compliance.iter().map(crate::Reference::label));
     }
-    let name = f.resource.rsplit(['/', ':']).find(|s| !s.is_empty()).unwrap_or(&f.resource);
+    let name = f
+        .resource
+        .rsplit(['/', ':'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(&f.resource);
     let area = crate::area(&f.check);
     Event {
         activity_id,
@@ -226,7 +234,11 @@ fn event<'a>(doc: &'a Document, f: &'a Finding, rule: Option<&'a Rule>, time_ms:
         metadata: Metadata {
             version: OCSF_VERSION,
             profiles: ["cloud"],
-            product: Product { name: &doc.report.tool.name, vendor_name: "rampart", version: &doc.report.tool.version },
+            product: Product {
+                name: &doc.report.tool.name,
+                vendor_name: "rampart",
+                version: &doc.report.tool.version,
+            },
         },
         finding_info: FindingInfo {
             uid: f.fingerprint(),
@@ -254,9 +266,16 @@ fn event<'a>(doc: &'a Document, f: &'a Finding, rule: Option<&'a Rule>, time_ms:
         cloud: Cloud {
             provider: "AWS",
             region: f.region.as_deref(),
-            account: f.account.as_deref().map(|uid| Account { uid, type_id: 10, kind: "AWS Account" }),
+            account: f.account.as_deref().map(|uid| Account {
+                uid,
+                type_id: 10,
+                kind: "AWS Account",
+            }),
         },
-        remediation: OcsfRemediation { desc: &f.remediation.text, references },
+        remediation: OcsfRemediation {
+            desc: &f.remediation.text,
+            references,
+        },
         unmapped: Unmapped {
             rampart_status: f.status.as_str(),
             controls: &f.controls,

@@ -106,7 +106,11 @@ pub fn render(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
         column_kind: "unicodeCodePoints",
         properties,
     };
-    let log = Log { schema: SCHEMA_URI, version: "2.1.0", runs: [run] };
+    let log = Log {
+        schema: SCHEMA_URI,
+        version: "2.1.0",
+        runs: [run],
+    };
     serde_json::to_writer_pretty(&mut *w, &log).map_err(io::Error::other)?;
     writeln!(w)
 }
@@ -273,7 +277,11 @@ fn result<'a>(doc: &Document, f: &'a Finding, rule_index: Option<usize>) -> Sari
         Status::NotAssessed => ("open", "none"),
         Status::Manual => ("review", "none"),
     };
-    let name = f.resource.rsplit(['/', ':']).find(|s| !s.is_empty()).unwrap_or(&f.resource);
+    let name = f
+        .resource
+        .rsplit(['/', ':'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(&f.resource);
     let physical_location = f.location.as_ref().map(|l| PhysicalLocation {
         artifact_location: ArtifactLocation { uri: uri(&l.file) },
         region: l.line.filter(|n| *n > 0).map(|line| Region {
@@ -289,9 +297,15 @@ fn result<'a>(doc: &Document, f: &'a Finding, rule_index: Option<usize>) -> Sari
         message: Text { text: &f.message },
         locations: [ResultLocation {
             physical_location,
-            logical_locations: [LogicalLocation { name, fully_qualified_name: &f.resource, kind: "resource" }],
+            logical_locations: [LogicalLocation {
+                name,
+                fully_qualified_name: &f.resource,
+                kind: "resource",
+            }],
         }],
-        partial_fingerprints: Fingerprints { v1: f.fingerprint() },
+        partial_fingerprints: Fingerprints {
+            v1: f.fingerprint(),
+        },
         suppressions: (f.status == Status::Waived).then(|| {
             [Suppression {
                 kind: "external",
