@@ -27,10 +27,11 @@ if [ ! -x "$venv/bin/checkov" ]; then
   "$venv/bin/pip" install -q checkov
 fi
 
-# Runs a command under GNU time; prints "cpu wall peak_mb".
+# Runs a command under GNU time; prints "cpu wall peak_mb". Both tools exit non-zero when they
+# find something: that is not a failure of the run.
 timed() {
-  local out; out=$( { /usr/bin/time -f '%U %S %e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  awk '{printf "%.2f %.2f %.1f\n", $1 + $2, $3, $4 / 1024}' <<<"$out"
+  /usr/bin/time -o "$work/time.txt" -f '%U %S %e %M' "$@" >/dev/null 2>&1 || true
+  awk 'END {printf "%.2f %.2f %.1f\n", $1 + $2, $3, $4 / 1024}' "$work/time.txt"
 }
 
 corpora=("$@")
