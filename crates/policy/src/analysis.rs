@@ -470,13 +470,23 @@ pub fn is_wildcard_resource(pattern: &str) -> bool {
     }
     // Otherwise: wildcard when it covers every resource of one of the service's types
     // (`table/*` for DynamoDB tables, `secret:*` for secrets), not merely part of one.
+    // A pattern that ends in a literal names particular resources.
+    if !res.ends_with('*') {
+        return false;
+    }
     let c = catalogue::global();
     let Some(svc) = c.service(service) else {
         return false;
     };
+    let res_literal = res.split(['*', '?']).next().unwrap_or_default();
     svc.resource_types.iter().any(|rt| {
         rt.glob.splitn(6, ':').nth(5).is_some_and(|type_res| {
-            !type_res.is_empty() && wildcard::covers(res, type_res, false) && type_res != "*"
+            // Cheap necessary condition first: the literal prefixes must agree.
+            let type_literal = type_res.split(['*', '?']).next().unwrap_or_default();
+            !type_res.is_empty()
+                && type_res != "*"
+                && (type_literal.starts_with(res_literal) || res_literal.starts_with(type_literal))
+                && wildcard::covers(res, type_res, false)
         })
     })
 }
@@ -515,33 +525,43 @@ pub fn wildcard_resources(p: &Policy) -> Vec<WildcardResource> {
             continue;
         }
         let actions = statement_actions(c, s);
-        let scoped: Vec<String> = actions
-            .iter()
-            .filter_map(|i| c.actions.get(i))
-            .filter(|a| {
-                a.has_resource_types()
-                    && patterns.iter().any(|p| {
-                        *p == "*"
-                            || c.services.get(a.service).is_some_and(|svc| {
-                                a.resource_types.iter().any(|(t, _)| {
-                                    svc.resource_types
-                                        .get(*t)
-                                        .is_some_and(|rt| wildcard::intersects(p, &rt.glob, false))
-                                })
+        let mut type_matches: std::collections::HashMap<(usize, usize), bool> =
+            std::collections::HashMap::new();
+        let mut sample: Vec<String> = Vec::new();
+        let mut count = 0usize;
+        for a in actions.iter().filter_map(|i| c.actions.get(i)) {
+            if !a.has_resource_types() {
+                continue;
+            }
+            let hit = patterns.contains(&"*")
+                || a.resource_types.iter().any(|(t, _)| {
+                    *type_matches.entry((a.service, *t)).or_insert_with(|| {
+                        c.services
+                            .get(a.service)
+                            .and_then(|svc| svc.resource_types.get(*t))
+                            .is_some_and(|rt| {
+                                patterns
+                                    .iter()
+                                    .any(|p| wildcard::intersects(p, &rt.glob, false))
                             })
                     })
-            })
-            .map(|a| a.full.clone())
-            .collect();
-        if scoped.is_empty() {
+                });
+            if hit {
+                count += 1;
+                if sample.len() < 10 {
+                    sample.push(a.full.clone());
+                }
+            }
+        }
+        if count == 0 {
             continue;
         }
         for p in patterns {
             out.push(WildcardResource {
                 statement: s.index,
                 resource: p.to_owned(),
-                actions: scoped.iter().take(10).cloned().collect(),
-                count: scoped.len(),
+                actions: sample.clone(),
+                count,
             });
         }
     }

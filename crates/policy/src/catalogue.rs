@@ -298,9 +298,8 @@ impl Catalogue {
     /// The service with this prefix (case-insensitive).
     #[must_use]
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        self.by_prefix
-            .get(&prefix.to_ascii_lowercase())
-            .and_then(|i| self.services.get(*i))
+        with_lowercase(prefix, |k| self.by_prefix.get(k).copied())
+            .and_then(|i| self.services.get(i))
     }
 
     /// The action with this full name (case-insensitive).
@@ -312,11 +311,7 @@ impl Catalogue {
     /// The index of the action with this full name (case-insensitive).
     #[must_use]
     pub fn action_index(&self, full: &str) -> Option<usize> {
-        if full.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.by_action.get(&full.to_ascii_lowercase()).copied()
-        } else {
-            self.by_action.get(full).copied()
-        }
+        with_lowercase(full, |k| self.by_action.get(k).copied())
     }
 
     /// Indices of every action an action pattern (`s3:Get*`, `*`) matches.
@@ -362,6 +357,23 @@ impl Catalogue {
             .iter()
             .find(|(k, _)| key_matches(k, key))
             .map(|(_, t)| t.as_str())
+    }
+}
+
+/// Calls `f` with the ASCII-lowercase form of `s`, without allocating for short names (lookups
+/// run for every action of every policy).
+fn with_lowercase<T>(s: &str, f: impl FnOnce(&str) -> Option<T>) -> Option<T> {
+    if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return f(s);
+    }
+    let mut buf = [0u8; 128];
+    match buf.get_mut(..s.len()) {
+        Some(dst) => {
+            dst.copy_from_slice(s.as_bytes());
+            dst.make_ascii_lowercase();
+            std::str::from_utf8(dst).ok().and_then(f)
+        }
+        None => f(&s.to_ascii_lowercase()),
     }
 }
 

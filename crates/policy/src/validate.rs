@@ -281,30 +281,39 @@ fn resource_mismatch(s: &Statement, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|x| crate::wildcard_vars(&x.value))
         .collect();
+    // Whether a resource type of a service can match one of the statement's resources, computed
+    // once per type: wildcard actions expand to hundreds of actions sharing a few types.
+    let mut type_matches: std::collections::HashMap<(usize, usize), bool> =
+        std::collections::HashMap::new();
     for a in &s.action.items {
         let expanded = c.expand(&a.value);
         if expanded.is_empty() {
             continue;
         }
-        let usable = expanded
-            .iter()
-            .filter_map(|i| c.actions.get(*i))
-            .any(|act| {
-                let Some(svc) = c.services.get(act.service) else {
-                    return true;
-                };
-                if act.resource_types.is_empty() {
-                    return false;
-                }
-                act.resource_types.iter().any(|(t, _)| {
+        let mut usable = false;
+        for act in expanded.iter().filter_map(|i| c.actions.get(*i)) {
+            let Some(svc) = c.services.get(act.service) else {
+                usable = true;
+                break;
+            };
+            for (t, _) in &act.resource_types {
+                let hit = *type_matches.entry((act.service, *t)).or_insert_with(|| {
                     svc.resource_types.get(*t).is_none_or(|rt| {
                         rt.arn.is_empty()
                             || patterns
                                 .iter()
                                 .any(|p| wildcard::intersects(p, &rt.glob, false))
                     })
-                })
-            });
+                });
+                if hit {
+                    usable = true;
+                    break;
+                }
+            }
+            if usable {
+                break;
+            }
+        }
         if !usable {
             let what = match expanded.as_slice() {
                 [one] => c.actions.get(*one).map_or(String::new(), |act| {

@@ -86,6 +86,17 @@ pub fn covers(outer: &str, inner: &str, fold: bool) -> bool {
     if outer == "*" {
         return true;
     }
+    // Fast paths: a literal covers only itself; a pattern covers a literal it matches.
+    if !has_wildcard(outer) {
+        return if fold {
+            outer.eq_ignore_ascii_case(inner)
+        } else {
+            outer == inner
+        };
+    }
+    if !has_wildcard(inner) {
+        return matches(outer, inner, fold);
+    }
     let p: Vec<u8> = outer
         .bytes()
         .map(|b| if fold { b.to_ascii_lowercase() } else { b })
@@ -124,6 +135,18 @@ pub fn covers(outer: &str, inner: &str, fold: bool) -> bool {
 pub fn intersects(a: &str, b: &str, fold: bool) -> bool {
     if a == "*" || b == "*" {
         return true;
+    }
+    match (has_wildcard(a), has_wildcard(b)) {
+        (false, false) => {
+            return if fold {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            };
+        }
+        (true, false) => return matches(a, b, fold),
+        (false, true) => return matches(b, a, fold),
+        (true, true) => {}
     }
     let a: Vec<u8> = a
         .bytes()
