@@ -11,6 +11,7 @@
 #
 # The binary measured is the release `rampart` (`cargo build --release -p rampart-cli`), or with
 # --scanner-only the `scan` example of crates/secrets (same library calls, no AWS SDK to compile).
+# SCAN_BIN / RAMPART_BIN / FIXTURE_BIN name already-built binaries (no build step then).
 # Peers are installed into venvs under /root/.cache/rampart/venvs; ripgrep from apt.
 # Not a timed test: run it by hand and read the figures.
 set -euo pipefail
@@ -43,20 +44,20 @@ mbps() { python3 -c 'import sys; print(f"{float(sys.argv[1])/1e6/float(sys.argv[
 
 say "build (release)"
 cd "$ROOT"
-cargo build --release -q -p rampart-secrets --example fixture_tree --example scan
+if [ -z "${FIXTURE_BIN:-}" ] || { [ "$SCANNER_ONLY" = 1 ] && [ -z "${SCAN_BIN:-}" ]; }; then
+  cargo build --release -q -p rampart-secrets --example fixture_tree --example scan
+fi
+FIXTURE_BIN=${FIXTURE_BIN:-$CARGO_TARGET_DIR/release/examples/fixture_tree}
 if [ "$SCANNER_ONLY" = 1 ]; then
-  BIN="$CARGO_TARGET_DIR/release/examples/scan"
+  BIN=${SCAN_BIN:-$CARGO_TARGET_DIR/release/examples/scan}
   scan_tree() { "$BIN" --threads "$NPROC" "$@"; }
   scan_hist() { "$BIN" --threads "$NPROC" --history "$@"; }
   echo "measuring the scanner example: $BIN"
 else
-  cargo build --release -q -p rampart-cli
-  BIN="$CARGO_TARGET_DIR/release/rampart"
+  [ -n "${RAMPART_BIN:-}" ] || cargo build --release -q -p rampart-cli
+  BIN=${RAMPART_BIN:-$CARGO_TARGET_DIR/release/rampart}
   scan_tree() { "$BIN" secrets -f json -j "$NPROC" "$@"; }
-  scan_hist() {
-    # rampart scans the work tree and the history; a history-only comparison uses a bare clone.
-    "$BIN" secrets -f json -j "$NPROC" --history "$@"
-  }
+  scan_hist() { "$BIN" secrets -f json -j "$NPROC" --history "$@"; }
   echo "measuring $BIN"
 fi
 
@@ -85,7 +86,7 @@ cat $(find "$TREE" -type f) > /dev/null  # page cache: every tool runs warm
 
 T="$HERE/timeit.py"
 say "1. whole catalogues on botocore (best of 3, warm)"
-R=$(python3 "$T" -n 3 -- bash -c "$(declare -f scan_tree); BIN=$BIN NPROC=$NPROC; scan_tree '$TREE'")
+R=$(python3 "$T" -n 3 -- bash -c "$(declare -f scan_tree); BIN='$BIN' NPROC=$NPROC; scan_tree '$TREE'")
 RULES=$(python3 - "$ROOT" <<'PY'
 import glob, sys, tomllib
 n = 0
@@ -110,7 +111,7 @@ fi
 say "2. the same 20 simplest patterns: rampart vs ripgrep"
 IDS=$(python3 "$HERE/simple20.py" --ids)
 mapfile -t RG_ARGS < <(python3 "$HERE/simple20.py" --rg)
-R20=$(python3 "$T" -n 3 -- bash -c "$(declare -f scan_tree); BIN=$BIN NPROC=$NPROC; scan_tree --rules '$IDS' '$TREE'")
+R20=$(python3 "$T" -n 3 -- bash -c "$(declare -f scan_tree); BIN='$BIN' NPROC=$NPROC; scan_tree --rules '$IDS' '$TREE'")
 G20=$(python3 "$T" -n 3 -- rg --no-ignore --hidden --no-messages -c -j "$NPROC" "${RG_ARGS[@]}" "$TREE")
 echo "rampart --rules (20):       wall $(field "$R20" wall) s, $(mbps "$BYTES" "$(field "$R20" wall)")"
 echo "ripgrep -e x20:             wall $(field "$G20" wall) s, $(mbps "$BYTES" "$(field "$G20" wall)")"
@@ -120,7 +121,7 @@ say "3. git history: $COMMITS commits"
 REPO="$CACHE/history-$COMMITS"
 [ -d "$REPO" ] || python3 "$HERE/make_history.py" "$REPO" "$COMMITS"
 git -C "$REPO" gc -q --aggressive 2>/dev/null || true
-H=$(python3 "$T" -n 3 --out "$CACHE/rampart-history.json" -- bash -c "$(declare -f scan_hist); BIN=$BIN NPROC=$NPROC; scan_hist '$REPO'")
+H=$(python3 "$T" -n 3 --out "$CACHE/rampart-history.json" -- bash -c "$(declare -f scan_hist); BIN='$BIN' NPROC=$NPROC; scan_hist '$REPO'")
 "$KF" scan "$REPO" --no-validate --git-history full -j "$NPROC" -f json -o /dev/null >/dev/null 2>&1 || true
 KH=$(python3 "$T" -n 3 -- "$KF" scan "$REPO" --no-validate --git-history full -j "$NPROC" -f json -o "$CACHE/kingfisher-history.json")
 PLANTED=$(wc -l < "$REPO.planted.jsonl")
@@ -133,7 +134,7 @@ echo "rampart vs kingfisher:      $(ratio "$(field "$KH" wall)" "$(field "$H" wa
 say "4. recall and precision on the fixture tree"
 FT="$CACHE/fixture-tree"
 rm -rf "$FT" "$FT.manifest.json"
-"$CARGO_TARGET_DIR/release/examples/fixture_tree" "$FT" 2>/dev/null
+"$FIXTURE_BIN" "$FT" 2>/dev/null
 scan_tree "$FT" > "$CACHE/rampart-ft.json" || true
 "$KF" scan "$FT" --no-validate --git-history none -j "$NPROC" -f json -o "$CACHE/kingfisher-ft.json" >/dev/null 2>&1 || true
 (cd "$FT" && "$DS" scan --all-files . > "$CACHE/detect-secrets-ft.json")
