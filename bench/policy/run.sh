@@ -4,11 +4,12 @@
 #
 #   bash bench/policy/run.sh [CORPUS_DIR]
 #
-# rampart: one process over all files (`rampart policy lint`), built in release; start-up is
-# measured as the median wall time of linting one small policy. Parliament (PyPI `parliament`) is
-# installed into a venv under /root/.cache/rampart/venvs/parliament and run the same way, one
-# process over the same files. Both runs are pinned to one core with `taskset -c 0` when
-# available. Not a timed test: figures depend on the machine and its load.
+# rampart: one process over all files (`rampart policy lint … --format json`), release build;
+# start-up is the median wall time of linting one small policy. Parliament (PyPI `parliament`,
+# installed into /root/.cache/rampart/venvs/parliament) runs in one Python process over the same
+# files through its library (`parliament_all.py`: its `--directory` mode aborts on the first policy
+# it raises on). Both are pinned to one core (`taskset -c 0`). Wall time and CPU time (user+sys)
+# are both reported, since a shared machine's load inflates wall time. Not a timed test.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,9 +23,12 @@ command -v taskset >/dev/null && PIN=(taskset -c 0)
 mapfile -t FILES < <(find "$CORPUS/policies" -name '*.json' | sort)
 N=${#FILES[@]}
 
-echo "== building rampart (release)"
-(cd "$ROOT" && cargo build --release -p rampart-cli --quiet)
-RAMPART="$CARGO_TARGET_DIR/release/rampart"
+RAMPART="${RAMPART_BIN:-}"
+if [ -z "$RAMPART" ]; then
+  echo "== building rampart (release)"
+  (cd "$ROOT" && cargo build --release -p rampart-cli --quiet)
+  RAMPART="$CARGO_TARGET_DIR/release/rampart"
+fi
 
 if [ ! -x "$VENV/bin/parliament" ]; then
   echo "== installing Parliament into $VENV"
@@ -32,38 +36,39 @@ if [ ! -x "$VENV/bin/parliament" ]; then
   "$VENV/bin/pip" install --quiet parliament
 fi
 
-now() { date +%s.%N; }
+# Runs a command, prints "wall cpu" in seconds.
+measure() {
+  local out
+  out=$( { /usr/bin/time -f "%e %U %S" "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+  echo "$out" | awk '{printf "%.3f %.3f\n", $1, $2 + $3}'
+}
 
 echo "== rampart: start-up (median of 21 runs linting one policy)"
 ONE="${FILES[0]}"
 STARTS=()
 for _ in $(seq 21); do
-  t0=$(now); "${PIN[@]}" "$RAMPART" policy lint "$ONE" --format json -o /dev/null --fail-on critical || true; t1=$(now)
-  STARTS+=("$(echo "($t1 - $t0) * 1000" | bc -l)")
+  read -r wall _ < <(measure "${PIN[@]}" "$RAMPART" policy lint "$ONE" --format json -o /dev/null --fail-on critical)
+  STARTS+=("$wall")
 done
 STARTUP=$(printf '%s\n' "${STARTS[@]}" | sort -n | sed -n 11p)
 
 echo "== rampart: $N policies in one process (best of 3)"
-BEST=999999
+BEST_W=999999; BEST_C=999999
 for _ in 1 2 3; do
-  t0=$(now); "${PIN[@]}" "$RAMPART" policy lint "${FILES[@]}" --format json -o /tmp/rampart-policy-bench.json --fail-on critical || true; t1=$(now)
-  T=$(echo "$t1 - $t0" | bc -l)
-  BEST=$(echo "if ($T < $BEST) $T else $BEST" | bc -l)
+  read -r wall cpu < <(measure "${PIN[@]}" "$RAMPART" policy lint "${FILES[@]}" --format json -o /tmp/rampart-policy-bench.json --fail-on critical)
+  BEST_W=$(echo "if ($wall < $BEST_W) $wall else $BEST_W" | bc -l)
+  BEST_C=$(echo "if ($cpu < $BEST_C) $cpu else $BEST_C" | bc -l)
 done
+"$RAMPART" policy lint "${FILES[@]}" --format json -o /tmp/rampart-policy-bench.json --fail-on critical || true
 R_FINDINGS=$(python3 -c "import json;d=json.load(open('/tmp/rampart-policy-bench.json'));print(len(d['findings']))")
 
 echo "== Parliament: $N policies in one process"
 PVER=$("$VENV/bin/pip" show parliament 2>/dev/null | awk '/^Version/{print $2}')
-t0=$(now)
-"${PIN[@]}" "$VENV/bin/parliament" --directory "$CORPUS/policies" --json > /tmp/parliament-bench.jsonl 2>/tmp/parliament-bench.err || true
-t1=$(now)
-PT=$(echo "$t1 - $t0" | bc -l)
-P_FINDINGS=$(wc -l < /tmp/parliament-bench.jsonl)
+read -r PW PC < <(measure "${PIN[@]}" "$VENV/bin/python" "$ROOT/bench/policy/parliament_all.py" "$CORPUS/policies")
+PSUM=$("$VENV/bin/python" "$ROOT/bench/policy/parliament_all.py" "$CORPUS/policies")
 
-RATE=$(echo "$N / $BEST" | bc -l)
-PRATE=$(echo "$N / $PT" | bc -l)
-printf '\n%-28s %12s %14s %10s\n' "tool" "seconds" "policies/s" "findings"
-printf '%-28s %12.3f %14.0f %10s\n' "rampart $("$RAMPART" --version | awk '{print $2}')" "$BEST" "$RATE" "$R_FINDINGS"
-printf '%-28s %12.3f %14.0f %10s\n' "parliament $PVER" "$PT" "$PRATE" "$P_FINDINGS"
-printf 'rampart start-up (one policy, median): %.1f ms\n' "$STARTUP"
-printf 'ratio (rampart speed / parliament speed): %.1fx\n' "$(echo "$PT / $BEST" | bc -l)"
+printf '\n%-22s %10s %10s %14s %14s\n' "tool" "wall s" "cpu s" "policies/s" "policies/cpu-s"
+printf '%-22s %10.3f %10.3f %14.0f %14.0f   %s findings\n' "rampart $("$RAMPART" --version | awk '{print $2}')" "$BEST_W" "$BEST_C" "$(echo "$N / $BEST_W" | bc -l)" "$(echo "$N / ($BEST_C + 0.0001)" | bc -l)" "$R_FINDINGS"
+printf '%-22s %10.3f %10.3f %14.0f %14.0f   %s\n' "parliament $PVER" "$PW" "$PC" "$(echo "$N / $PW" | bc -l)" "$(echo "$N / ($PC + 0.0001)" | bc -l)" "$PSUM"
+printf 'rampart start-up (lint one policy, median wall): %.1f ms\n' "$(echo "$STARTUP * 1000" | bc -l)"
+printf 'ratio, wall (parliament / rampart): %.1fx; cpu: %.1fx\n' "$(echo "$PW / $BEST_W" | bc -l)" "$(echo "$PC / ($BEST_C + 0.0001)" | bc -l)"
