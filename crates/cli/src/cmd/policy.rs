@@ -363,10 +363,10 @@ fn lint(args: &LintArgs) -> anyhow::Result<Outcome> {
                 Level::Error => d.message.clone(),
                 Level::Warning => format!("warning: {}", d.message),
             };
-            if let Some(finding) = f.push("IAM-111", Status::Fail, message, d.span, evidence) {
-                if d.level == Level::Warning {
-                    finding.severity = Severity::Low;
-                }
+            if let Some(finding) = f.push("IAM-111", Status::Fail, message, d.span, evidence)
+                && d.level == Level::Warning
+            {
+                finding.severity = Severity::Low;
             }
         }
         if errors == 0 {
