@@ -107,7 +107,6 @@ pub struct Catalogue {
     /// Actions, grouped by service.
     pub actions: Vec<Action>,
     by_prefix: HashMap<String, usize>,
-    by_action: HashMap<String, usize>,
 }
 
 /// Global condition keys (`aws:`) and their types, from the IAM User Guide.
@@ -201,7 +200,6 @@ impl Catalogue {
             services: Vec::new(),
             actions: Vec::with_capacity(23_000),
             by_prefix: HashMap::new(),
-            by_action: HashMap::with_capacity(23_000),
         };
         let mut rt_index: HashMap<&str, usize> = HashMap::new();
         for line in text.lines() {
@@ -273,8 +271,6 @@ impl Catalogue {
                         })
                         .collect();
                     let full = format!("{}:{name}", svc.prefix);
-                    c.by_action
-                        .insert(full.to_ascii_lowercase(), c.actions.len());
                     c.actions.push(Action {
                         service: si,
                         full,
@@ -309,9 +305,19 @@ impl Catalogue {
     }
 
     /// The index of the action with this full name (case-insensitive).
+    ///
+    /// The generator writes each service's actions sorted by lowercase name, so a binary search
+    /// within the service finds it without a per-action map to build at start-up.
     #[must_use]
     pub fn action_index(&self, full: &str) -> Option<usize> {
-        with_lowercase(full, |k| self.by_action.get(k).copied())
+        let (prefix, name) = full.split_once(':')?;
+        let svc = self.service(prefix)?;
+        let range = svc.actions.clone();
+        let slice = self.actions.get(range.clone())?;
+        slice
+            .binary_search_by(|a| cmp_ignore_ascii_case(a.name(), name))
+            .ok()
+            .map(|i| range.start + i)
     }
 
     /// Indices of every action an action pattern (`s3:Get*`, `*`) matches.
@@ -358,6 +364,12 @@ impl Catalogue {
             .find(|(k, _)| key_matches(k, key))
             .map(|(_, t)| t.as_str())
     }
+}
+
+fn cmp_ignore_ascii_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|x| x.to_ascii_lowercase())
+        .cmp(b.bytes().map(|x| x.to_ascii_lowercase()))
 }
 
 /// Calls `f` with the ASCII-lowercase form of `s`, without allocating for short names (lookups
@@ -425,6 +437,22 @@ mod tests {
         );
         assert!(c.expand("s3:Get*").len() > 20);
         assert_eq!(c.expand("*").len(), c.actions.len());
+    }
+
+    #[test]
+    fn every_action_is_found_by_its_name_in_any_case() {
+        let c = global();
+        for (i, a) in c.actions.iter().enumerate() {
+            assert_eq!(c.action_index(&a.full), Some(i), "{}", a.full);
+            assert_eq!(
+                c.action_index(&a.full.to_ascii_uppercase()),
+                Some(i),
+                "{}",
+                a.full
+            );
+        }
+        assert_eq!(c.action_index("s3:NoSuchAction"), None);
+        assert_eq!(c.action_index("nosuchservice:GetObject"), None);
     }
 
     #[test]
