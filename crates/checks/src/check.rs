@@ -278,7 +278,13 @@ impl Sink {
             message,
             evidence: rampart_model::Evidence::new(),
             location,
-            remediation: self.meta.remediation.to_model(),
+            // A pass needs no fix; not copying the declared remediation into every pass keeps a scan's
+            // memory proportional to what is wrong rather than to the estate's size.
+            remediation: if status == Status::Pass {
+                Remediation::default()
+            } else {
+                self.meta.remediation.to_model()
+            },
             waiver_reason: None,
         });
         let last = self.findings.len() - 1;

@@ -59,13 +59,17 @@ pub fn audit(
                 anyhow::bail!("unknown check `{code}` (see `rampart checks list`)");
             }
         }
-        checks.retain(|c| args.checks.iter().any(|code| code.eq_ignore_ascii_case(c.meta().code)));
+        checks.retain(|c| {
+            args.checks
+                .iter()
+                .any(|code| code.eq_ignore_ascii_case(c.meta().code))
+        });
     }
     let now = inventory.collected_at.unwrap_or_else(Timestamp::now);
     let ctx = Context::new(inventory, config, now);
     let mut out = rampart_checks::run(&ctx, &checks);
     crate::inputs::apply_iac_rules(&mut out.findings, inventory);
-    let report = crate::output::report(
+    let mut report = crate::output::report(
         inventory.inputs.clone(),
         Some(now),
         out.findings,
@@ -74,5 +78,10 @@ pub fn audit(
         inventory.resource_count(),
         config_path,
     );
+    // Which checks ran: the compliance view needs it to tell "passed" from "not run".
+    let codes: Vec<&str> = checks.iter().map(|c| c.meta().code).collect();
+    report
+        .settings
+        .insert("checks".into(), serde_json::json!(codes));
     args.output.emit(report)
 }
