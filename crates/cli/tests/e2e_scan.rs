@@ -17,7 +17,10 @@ fn repo_root() -> PathBuf {
 }
 
 fn example() -> String {
-    repo_root().join("examples/shopify-backend").display().to_string()
+    repo_root()
+        .join("examples/shopify-backend")
+        .display()
+        .to_string()
 }
 
 fn stderr(o: &Output) -> String {
@@ -35,7 +38,10 @@ fn json_report(args: &[&str]) -> (i32, serde_json::Value) {
 #[test]
 fn example_audit_follows_the_json_contract() {
     let (code, report) = json_report(&["scan", &example(), "--format", "json"]);
-    assert_eq!(code, 1, "the example account has failures, so the exit code is 1");
+    assert_eq!(
+        code, 1,
+        "the example account has failures, so the exit code is 1"
+    );
     assert_eq!(report["tool"]["name"], "rampart");
     assert!(report["tool"]["version"].is_string());
     assert!(report["inputs"].as_array().is_some_and(|a| !a.is_empty()));
@@ -73,7 +79,9 @@ fn example_audit_follows_the_json_contract() {
     for control in ["ENC-6", "LOG-11", "APP-3"] {
         assert!(
             findings.iter().any(|f| f["status"] == "manual"
-                && f["controls"].as_array().is_some_and(|c| c.iter().any(|x| x == control))),
+                && f["controls"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|x| x == control))),
             "manual control {control} missing"
         );
     }
@@ -85,7 +93,10 @@ fn include_passed_lists_passes_and_fail_on_sets_the_exit_code() {
     let findings = all["findings"].as_array().expect("findings");
     assert!(findings.iter().any(|f| f["status"] == "pass"));
     let passes = findings.iter().filter(|f| f["status"] == "pass").count() as u64;
-    assert_eq!(all["summary"]["by_status"]["pass"].as_u64().unwrap_or(0), passes);
+    assert_eq!(
+        all["summary"]["by_status"]["pass"].as_u64().unwrap_or(0),
+        passes
+    );
 
     let (code, r) = json_report(&[
         "scan",
@@ -97,7 +108,11 @@ fn include_passed_lists_passes_and_fail_on_sets_the_exit_code() {
         "--fail-on",
         "critical",
     ]);
-    assert!(r["findings"].as_array().is_some_and(|f| f.iter().any(|f| f["check"] == "S3-003")));
+    assert!(
+        r["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["check"] == "S3-003"))
+    );
     assert_eq!(code, 0, "S3-003 is medium: nothing at or above critical");
 }
 
@@ -118,11 +133,18 @@ fn every_automated_check_fails_somewhere_on_the_example_account() {
         .expect("array")
         .iter()
         .filter(|c| c["manual"] == false)
-        .filter(|c| c["inputs"].as_array().is_some_and(|i| i.iter().any(|x| x == "snapshot")))
+        .filter(|c| {
+            c["inputs"]
+                .as_array()
+                .is_some_and(|i| i.iter().any(|x| x == "snapshot"))
+        })
         .filter_map(|c| c["check"].as_str().map(str::to_owned))
         .filter(|code| !failed.contains(code))
         .collect();
-    assert!(silent.is_empty(), "checks that never fail on the example account: {silent:?}");
+    assert!(
+        silent.is_empty(),
+        "checks that never fail on the example account: {silent:?}"
+    );
 }
 
 #[test]
@@ -133,7 +155,8 @@ fn text_report_has_evidence_fix_and_summary() {
     assert!(out.contains("fix:"));
     assert!(out.contains("MANUAL"));
     assert!(
-        out.lines().any(|l| l.contains(" failed (") && l.contains("checks over")),
+        out.lines()
+            .any(|l| l.contains(" failed (") && l.contains("checks over")),
         "summary line:\n{out}"
     );
     assert!(!out.contains('\u{1b}'), "no colour when not a terminal");
@@ -146,7 +169,15 @@ fn checks_list_json_and_explain() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let list = v.as_array().expect("array");
     for c in list {
-        for key in ["check", "name", "controls", "severity", "title", "inputs", "compliance"] {
+        for key in [
+            "check",
+            "name",
+            "controls",
+            "severity",
+            "title",
+            "inputs",
+            "compliance",
+        ] {
             assert!(c.get(key).is_some(), "{key} missing in {c}");
         }
     }
@@ -154,7 +185,8 @@ fn checks_list_json_and_explain() {
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
-        text.contains("bucket-without-versioning") && text.contains("aws s3api put-bucket-versioning")
+        text.contains("bucket-without-versioning")
+            && text.contains("aws s3api put-bucket-versioning")
     );
     let o = rampart(&["checks", "explain", "NOPE-999"]);
     assert_eq!(o.status.code(), Some(2));
@@ -177,7 +209,10 @@ fn malformed_snapshot_is_located_and_exits_2() {
     let o = rampart(&["scan", &p]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains(&format!("{p}:4:")), "file:line:column expected: {err}");
+    assert!(
+        err.contains(&format!("{p}:4:")),
+        "file:line:column expected: {err}"
+    );
     assert!(!err.contains("panicked"));
     assert!(o.stdout.is_empty(), "no partial report on failure");
 }
@@ -202,7 +237,10 @@ fn newer_snapshot_is_refused() {
     let o = rampart(&["scan", &p]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
-    assert!(err.contains("version 99") && err.contains("upgrade rampart"), "{err}");
+    assert!(
+        err.contains("version 99") && err.contains("upgrade rampart"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -230,9 +268,13 @@ fn huge_snapshot_is_refused_before_reading() {
     drop(f);
     {
         use std::io::{Seek, Write};
-        let mut f = std::fs::OpenOptions::new().write(true).open(&path).expect("open");
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .expect("open");
         f.seek(std::io::SeekFrom::Start(0)).expect("seek");
-        f.write_all(b"{\"format\": \"rampart-snapshot\", \"version\": 1, \"inventory\": ").expect("write");
+        f.write_all(b"{\"format\": \"rampart-snapshot\", \"version\": 1, \"inventory\": ")
+            .expect("write");
     }
     let o = rampart(&["scan", &path.display().to_string()]);
     assert_eq!(o.status.code(), Some(2));
@@ -267,9 +309,17 @@ fn zstd_snapshot_gives_the_same_audit() {
     }
     let zst = dir.path().join("example.json.zst");
     rampart_model::snapshot::write(&zst, &merged).expect("write zst");
-    let (_, packed) =
-        json_report(&["scan", &zst.display().to_string(), "--format", "json", "--include-passed"]);
-    assert_eq!(plain["summary"]["by_status"], packed["summary"]["by_status"]);
+    let (_, packed) = json_report(&[
+        "scan",
+        &zst.display().to_string(),
+        "--format",
+        "json",
+        "--include-passed",
+    ]);
+    assert_eq!(
+        plain["summary"]["by_status"],
+        packed["summary"]["by_status"]
+    );
     assert_eq!(
         plain["findings"].as_array().map(Vec::len),
         packed["findings"].as_array().map(Vec::len)

@@ -37,7 +37,9 @@ enum ChecksCommand {
 
 /// Runs `rampart checks`.
 pub fn run(args: &ChecksArgs) -> anyhow::Result<Outcome> {
-    match args.command.as_ref().unwrap_or(&ChecksCommand::List { format: "text".into() }) {
+    match args.command.as_ref().unwrap_or(&ChecksCommand::List {
+        format: "text".into(),
+    }) {
         ChecksCommand::List { format } => list(format),
         ChecksCommand::Explain { code } => {
             let Some(check) = registry::by_code(code) else {
