@@ -147,7 +147,9 @@ east = region(
             [rule("tcp", 443, 443, SHOPIFY, "HTTPS from Shopify"), rule("tcp", 22, 22, SG["bastion"], "SSH from bastion")],
             [rule("tcp", 443, 443, "0.0.0.0/0", "Shopify API"), rule("udp", 53, 53, "0.0.0.0/0", "DNS")],
             desc="Shopify backend server (seed 000)"),
-        sgt("qa_open", "qa-temp-open", [rule("-1", None, None, "0.0.0.0/0")], desc="temporary QA access"),
+        # A forgotten temporary group: open to the world and without an owner tag (TAG-002).
+        sgt("qa_open", "qa-temp-open", [rule("-1", None, None, "0.0.0.0/0")], desc="temporary QA access",
+            tagger=lambda n, **t: {k: v for k, v in T(n, **t).items() if k != "owner"}),
         sgt("webhooks", "shop-webhooks-lambda", [], [rule("tcp", 443, 443, "0.0.0.0/0")], desc="webhooks Lambda"),
     ],
     network_interfaces=[
