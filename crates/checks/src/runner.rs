@@ -44,12 +44,24 @@ pub fn run(ctx: &Context<'_>, checks: &[&dyn Check]) -> RunOutput {
 
 fn apply_gaps(ctx: &Context<'_>, sink: &mut Sink, gaps: &[&Gap]) {
     sink.findings.retain(|f| {
-        f.status != Status::Pass
-            || !gaps.iter().any(|g| {
-                let account = f.account.as_deref().unwrap_or_default();
+        let account = f.account.as_deref().unwrap_or_default();
+        match f.status {
+            // A pass means "seen and fine": nothing in a gap's scope can be that.
+            Status::Pass => !gaps.iter().any(|g| {
                 g.applies_to(account, f.region.as_deref())
                     && g.resource.as_deref().is_none_or(|r| r == f.resource)
-            })
+            }),
+            // When one resource's data set could not be read at all, its fields hold defaults,
+            // not facts, so a failure on that resource may be false: withhold it too. IaC's
+            // `UnknownBeforeApply` gaps are different: the reader gives an unknown field the
+            // value under which no check fails, so the failures it leaves are real.
+            Status::Fail => !gaps.iter().any(|g| {
+                g.resource.as_deref() == Some(f.resource.as_str())
+                    && g.code.as_deref() != Some("UnknownBeforeApply")
+                    && g.applies_to(account, f.region.as_deref())
+            }),
+            _ => true,
+        }
     });
     for gap in gaps {
         let accounts: Vec<&str> = match &gap.account {

@@ -200,3 +200,37 @@ fn a_gap_turns_passes_into_not_assessed() {
     assert!(na[0].message.contains("s3:GetBucketVersioning"));
     assert!(na[0].message.contains("AccessDenied"));
 }
+
+#[test]
+fn a_resource_gap_withholds_that_resources_failure() {
+    // S3-003 on a bucket whose versioning could not be read: the field holds its default
+    // (disabled), which is not a fact, so the result must be not_assessed, not fail.
+    let mut inv = load(&fixture_dir().join("S3-003/fail.json"));
+    inv.gaps.push(
+        rampart_model::Gap::new(
+            rampart_model::data::S3_BUCKET_VERSIONING,
+            "s3:GetBucketVersioning",
+            "unparseable response",
+        )
+        .for_resource("arn:aws:s3:::shop-assets"),
+    );
+    let config = Config::default();
+    let ctx = Context::new(&inv, &config, fixed_now());
+    let check = registry::by_code("S3-003").expect("S3-003");
+    let out = run(&ctx, &[check]);
+    let on = |arn: &str, status: Status| {
+        out.findings
+            .iter()
+            .any(|f| f.resource == arn && f.status == status)
+    };
+    assert!(
+        !on("arn:aws:s3:::shop-assets", Status::Fail),
+        "{:#?}",
+        out.findings
+    );
+    assert!(on("arn:aws:s3:::shop-assets", Status::NotAssessed));
+    assert!(
+        on("arn:aws:s3:::shop-backups", Status::Fail),
+        "other buckets are still judged"
+    );
+}
