@@ -114,3 +114,11 @@ pub const BACKUP_PLANS: &str = "backup.plans";
 /// Values declared as defaults in IaC (Terraform variable defaults, CloudFormation parameter
 /// defaults): `Account.declared_defaults`.
 pub const IAC_DECLARED_DEFAULTS: &str = "iac.declared_defaults";
+/// A vault's lock settings (returned by `ListBackupVaults` itself).
+pub const BACKUP_VAULT_LOCK: &str = "backup.vaults.lock";
+/// A vault's encryption key (returned by `ListBackupVaults` itself).
+pub const BACKUP_VAULT_ENCRYPTION: &str = "backup.vaults.encryption";
+/// A vault's access policy (`GetBackupVaultAccessPolicy`).
+pub const BACKUP_VAULT_POLICY: &str = "backup.vaults.access_policy";
+/// A vault's tags (`ListTags`).
+pub const BACKUP_VAULT_TAGS: &str = "backup.vaults.tags";

@@ -16,7 +16,7 @@ static META: CheckMeta = CheckMeta {
     controls: &["DATA-4"],
     inputs: Input::LSTC,
     compliance: &[fsbp("Backup.1")],
-    needs: &[data::BACKUP_VAULTS, data::KMS_KEYS],
+    needs: &[data::BACKUP_VAULT_ENCRYPTION, data::KMS_KEYS],
     rationale: "With the AWS managed key `aws/backup`, any principal allowed to use AWS Backup \
                 in the account can restore from the vault, and the key policy cannot be \
                 changed. A customer managed key adds a second gate on restores and copies, lets \

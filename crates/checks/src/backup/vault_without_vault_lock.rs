@@ -13,7 +13,7 @@ static META: CheckMeta = CheckMeta {
     controls: &["DATA-4"],
     inputs: Input::LSTC,
     compliance: &[],
-    needs: &[data::BACKUP_VAULTS],
+    needs: &[data::BACKUP_VAULT_LOCK],
     rationale: "Attackers who reach an account with backup permissions delete the recovery \
                 points before they encrypt or destroy production; so do careless cleanup \
                 scripts. Vault Lock enforces the retention on every recovery point: in \

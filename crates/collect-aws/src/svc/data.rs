@@ -335,7 +335,7 @@ pub(crate) async fn backup(ctx: Ctx, config: SdkConfig) -> Region {
                             Err(e) if e.is(&["ResourceNotFoundException"]) => None,
                             Err(e) => {
                                 ctx.gap_for(
-                                    data::BACKUP_VAULTS,
+                                    data::BACKUP_VAULT_POLICY,
                                     BACKUP,
                                     "GetBackupVaultAccessPolicy",
                                     &arn,
@@ -347,7 +347,7 @@ pub(crate) async fn backup(ctx: Ctx, config: SdkConfig) -> Region {
                         let tags = match tag_map {
                             Ok(o) => o.tags.unwrap_or_default().into_iter().collect(),
                             Err(e) => {
-                                ctx.gap_for(data::BACKUP_VAULTS, BACKUP, "ListTags", &arn, &e);
+                                ctx.gap_for(data::BACKUP_VAULT_TAGS, BACKUP, "ListTags", &arn, &e);
                                 Default::default()
                             }
                         };
