@@ -19,7 +19,7 @@ use rampart_model::storage::{
     RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
 };
 
-use super::{Builder, inline, nested_origin, policy, sg_rules};
+use super::{Builder, file, inline, nested_origin, policy, policy_or_gap, sg_rules};
 use crate::raw::Raw;
 use crate::value::Value;
 
@@ -35,10 +35,6 @@ fn i(v: &Value, k: &str) -> Option<i64> {
 fn u(v: &Value, k: &str) -> Option<u32> {
     i(v, k).and_then(|x| u32::try_from(x).ok())
 }
-fn file(raw: &Raw) -> String {
-    raw.origin.file.clone().unwrap_or_default()
-}
-
 /// Maps every resource of `raws` into `bld`.
 #[allow(clippy::too_many_lines)]
 pub fn map(bld: &mut Builder, raws: &[Raw]) {
@@ -1408,40 +1404,5 @@ fn pab(bld: &mut Builder, raw: &Raw, arn: &str, a: &Value, data_set: &str) -> Pu
         ignore_public_acls: vals[1],
         block_public_policy: vals[2],
         restrict_public_buckets: vals[3],
-    }
-}
-
-fn policy_or_gap(
-    bld: &mut Builder,
-    raw: &Raw,
-    arn: &str,
-    v: &Value,
-    data_set: &str,
-) -> Option<serde_json::Value> {
-    match policy::parse(v) {
-        Ok(Some(doc)) => {
-            if policy::has_unknown(&doc) {
-                bld.gap(
-                    data_set,
-                    arn,
-                    &file(raw),
-                    format!(
-                        "parts of a policy of `{}` are not known before apply",
-                        raw.address
-                    ),
-                );
-            }
-            Some(doc)
-        }
-        Ok(None) => None,
-        Err(policy::NotKnown) => {
-            bld.gap(
-                data_set,
-                arn,
-                &file(raw),
-                format!("a policy of `{}` is not known before apply", raw.address),
-            );
-            None
-        }
     }
 }

@@ -334,3 +334,45 @@ pub fn inline(name: &str, document: serde_json::Value, origin: &Origin) -> Inlin
         origin: origin.clone(),
     }
 }
+
+/// The file a raw resource was declared in.
+pub(super) fn file(raw: &Raw) -> String {
+    raw.origin.file.clone().unwrap_or_default()
+}
+
+/// A policy document from an IaC value: parts unknown before apply become a gap on `data_set`
+/// for this resource, so checks say `not_assessed` rather than judge a placeholder.
+pub(super) fn policy_or_gap(
+    bld: &mut Builder,
+    raw: &Raw,
+    arn: &str,
+    v: &Value,
+    data_set: &str,
+) -> Option<serde_json::Value> {
+    match policy::parse(v) {
+        Ok(Some(doc)) => {
+            if policy::has_unknown(&doc) {
+                bld.gap(
+                    data_set,
+                    arn,
+                    &file(raw),
+                    format!(
+                        "parts of a policy of `{}` are not known before apply",
+                        raw.address
+                    ),
+                );
+            }
+            Some(doc)
+        }
+        Ok(None) => None,
+        Err(policy::NotKnown) => {
+            bld.gap(
+                data_set,
+                arn,
+                &file(raw),
+                format!("a policy of `{}` is not known before apply", raw.address),
+            );
+            None
+        }
+    }
+}
