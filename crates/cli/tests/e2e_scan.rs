@@ -325,3 +325,34 @@ fn zstd_snapshot_gives_the_same_audit() {
         packed["findings"].as_array().map(Vec::len)
     );
 }
+
+/// The collector's minimal IAM policy passes rampart's own lint: nothing fails, and the only
+/// findings are the two waived, with reasons, in `docs/iam-policy.rampart.toml`.
+#[test]
+fn the_shipped_iam_policy_is_clean_under_policy_lint() {
+    let out = rampart(&[
+        "policy",
+        "lint",
+        "docs/iam-policy.json",
+        "--config",
+        "docs/iam-policy.rampart.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let findings = report["findings"].as_array().expect("findings");
+    for f in findings {
+        assert_eq!(f["status"], "waived", "{f}");
+        assert!(
+            ["IAM-101", "IAM-108"].contains(&f["check"].as_str().unwrap_or_default()),
+            "an unexpected finding on the shipped policy: {f}"
+        );
+    }
+    assert!(report["summary"]["by_status"]["pass"].as_u64().unwrap_or(0) >= 5);
+}

@@ -82,6 +82,11 @@ pub const ALLOW_LIST: &[Allowed] = &[
     op("IAM", "GetPolicyVersion", "iam:GetPolicyVersion"),
     // S3 (several IAM action names differ from the operation names).
     op("S3", "ListBuckets", "s3:ListAllMyBuckets"),
+    op(
+        "S3 Control",
+        "GetPublicAccessBlock",
+        "s3:GetAccountPublicAccessBlock",
+    ),
     op("S3", "GetBucketLocation", "s3:GetBucketLocation"),
     op("S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
     op("S3", "GetBucketVersioning", "s3:GetBucketVersioning"),
@@ -231,6 +236,22 @@ pub const ALLOW_LIST: &[Allowed] = &[
     ),
     op(
         "Elastic Load Balancing v2",
+        "DescribeTags",
+        "elasticloadbalancing:DescribeTags",
+    ),
+    // Classic load balancers: the same IAM actions, a different API.
+    op(
+        "Elastic Load Balancing",
+        "DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeLoadBalancers",
+    ),
+    op(
+        "Elastic Load Balancing",
+        "DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+    ),
+    op(
+        "Elastic Load Balancing",
         "DescribeTags",
         "elasticloadbalancing:DescribeTags",
     ),

@@ -466,6 +466,7 @@ enum Part {
     Region(Box<rampart_model::Region>),
     Iam(Box<rampart_model::iam::Iam>, Vec<String>),
     S3(Vec<rampart_model::storage::Bucket>),
+    S3Account(Option<rampart_model::storage::PublicAccessBlock>),
 }
 
 macro_rules! spawn_regional {
@@ -508,17 +509,15 @@ async fn collect_account(
             Part::S3(buckets)
         });
     }
-    // The account-level S3 Block Public Access setting lives in the S3 Control API, whose client
-    // this build does not include: say so rather than report it as "not configured".
-    ctx.push(
-        Gap::new(
-            data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
-            "s3control:GetPublicAccessBlock",
-            "not collected: this build of rampart does not include the S3 Control client",
-        )
-        .in_account(&account_id)
-        .with_code("NotCollected"),
-    );
+    {
+        let (c, cfg, progress) = (ctx.clone(), config.clone(), Arc::clone(&shared.progress));
+        progress.add(1);
+        set.spawn(async move {
+            let pab = svc::s3::account_public_access_block(c.clone(), cfg).await;
+            progress.done(&format!("{}/global/s3control", c.account));
+            Part::S3Account(pab)
+        });
+    }
 
     for plan in &regions {
         let rctx = ctx.in_region(&plan.name);
@@ -556,6 +555,7 @@ async fn collect_account(
         spawn_regional!(set, rctx, rcfg, "lambda", svc::compute::lambda);
         spawn_regional!(set, rctx, rcfg, "ecs", svc::compute::ecs);
         spawn_regional!(set, rctx, rcfg, "elb", svc::compute::elb);
+        spawn_regional!(set, rctx, rcfg, "elb-classic", svc::compute::elb_classic);
     }
 
     let mut account = Account::new(&account_id);
@@ -569,6 +569,7 @@ async fn collect_account(
                 account.aliases = aliases;
             }
             Ok(Part::S3(buckets)) => account.buckets = buckets,
+            Ok(Part::S3Account(pab)) => account.s3_public_access_block = pab,
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => {}
         }

@@ -1030,3 +1030,52 @@ fn org_mode_reads_the_member_account_through_its_role() {
             .is_some_and(|s| s.contains(&member))
     );
 }
+
+/// Classic load balancers and the account-level S3 Block Public Access setting are read through
+/// their own clients (classic ELB, S3 Control), not reported as "not collected".
+#[test]
+fn classic_load_balancers_and_account_block_public_access_are_read() {
+    let w = world();
+    let inv = &w.snapshot["inventory"];
+    let account = &inv["accounts"][0];
+    for region in ["us-east-1", "eu-west-1"] {
+        let lbs = account["regions"]
+            .as_array()
+            .expect("regions")
+            .iter()
+            .find(|r| r["name"] == region)
+            .and_then(|r| r["load_balancers"].as_array())
+            .cloned()
+            .unwrap_or_default();
+        let classic = lbs
+            .iter()
+            .find(|lb| lb["kind"] == "classic")
+            .unwrap_or_else(|| {
+                let elb_gaps: Vec<&Value> = w.scan["gaps"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|g| g["data"].as_str().is_some_and(|d| d.starts_with("elb")))
+                    .collect();
+                panic!(
+                    "a classic load balancer in {region}: {lbs:?}; gaps: {elb_gaps:?}; seeded: {}",
+                    w.manifest["per_region"][region]
+                )
+            });
+        assert_eq!(classic["internet_facing"], true);
+        assert_eq!(classic["access_logs"], false);
+        assert_eq!(classic["listeners"][0]["port"], 80);
+        assert_eq!(classic["listeners"][0]["protocol"], "HTTP");
+    }
+    let gaps = w.scan["gaps"].as_array().expect("gaps");
+    for g in gaps {
+        assert_ne!(
+            g["code"], "NotCollected",
+            "nothing is left uncollected: {g}"
+        );
+        assert_ne!(
+            g["data"], "s3control.public_access_block",
+            "the account-level setting was read: {g}"
+        );
+    }
+}

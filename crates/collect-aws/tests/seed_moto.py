@@ -387,6 +387,15 @@ for region in REGIONS:
         out["vault_lock_seeded"] = False
         out["vault_lock_error"] = str(e)[:200]
     out["topic"] = topic
+
+    # A classic load balancer, internet-facing, plain HTTP, no access logs.
+    elb = client("elb", region)
+    elb.create_load_balancer(
+        LoadBalancerName=f"bad-classic-{short}",
+        Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 8080}],
+        AvailabilityZones=[az],
+    )
+    out["classic_elb"] = f"bad-classic-{short}"
     manifest["per_region"][region] = out
 
 # ---------------------------------------------------------------- S3 and CloudTrail

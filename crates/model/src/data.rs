@@ -6,6 +6,10 @@
 
 /// The credential report's root row and the account summary.
 pub const IAM_ROOT: &str = "iam.root";
+/// Whether the root user has MFA and access keys (account summary or credential report).
+pub const IAM_ROOT_CREDENTIALS: &str = "iam.root.credentials";
+/// When the root user last signed in or used a key (credential report's root row).
+pub const IAM_ROOT_USAGE: &str = "iam.root.usage";
 /// The account password policy.
 pub const IAM_PASSWORD_POLICY: &str = "iam.password_policy";
 /// Account aliases.
@@ -68,6 +72,9 @@ pub const EC2_NETWORK_INTERFACES: &str = "ec2.network_interfaces";
 pub const EC2_VOLUMES: &str = "ec2.volumes";
 /// EBS encryption by default.
 pub const EC2_EBS_DEFAULT_ENCRYPTION: &str = "ec2.ebs_encryption_by_default";
+/// The default KMS key for EBS encryption: a data set of its own, so that not knowing the key
+/// does not hide whether encryption by default is on.
+pub const EC2_EBS_DEFAULT_KMS_KEY: &str = "ec2.ebs_default_kms_key";
 
 /// RDS instances and clusters.
 pub const RDS: &str = "rds";

@@ -14,7 +14,7 @@ static META: CheckMeta = CheckMeta {
     controls: &["ROOT-1"],
     inputs: Input::LS,
     compliance: &[cis3("1.4"), cis6("2.3"), fsbp("IAM.4")],
-    needs: &[data::IAM_ROOT],
+    needs: &[data::IAM_ROOT_CREDENTIALS],
     rationale: "The root user can do anything in the account, including closing it, and no IAM \
                 policy or permissions boundary restricts it. An access key for root turns that \
                 power into a string that can leak through code, logs or a laptop.",

@@ -14,7 +14,7 @@ static META: CheckMeta = CheckMeta {
     controls: &["ROOT-3"],
     inputs: Input::LS,
     compliance: &[cis3("1.7"), cis6("2.6"), fsbp("IAM.20")],
-    needs: &[data::IAM_ROOT],
+    needs: &[data::IAM_ROOT_USAGE],
     rationale: "Only a few tasks need the root user (changing the support plan, closing the \
                 account, restoring a locked key policy). An account whose root signs in often is \
                 being run as root: its actions cannot be attributed to a person, cannot be limited \

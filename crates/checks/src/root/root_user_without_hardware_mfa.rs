@@ -13,7 +13,7 @@ static META: CheckMeta = CheckMeta {
     controls: &["ROOT-2"],
     inputs: Input::LS,
     compliance: &[cis3("1.6"), cis6("2.5"), fsbp("IAM.6")],
-    needs: &[data::IAM_ROOT],
+    needs: &[data::IAM_ROOT_CREDENTIALS],
     rationale: "A virtual MFA seed lives on a phone that is also used for e-mail, chat and \
                 backups: it can be synced to the cloud, restored onto another device, or read by \
                 malware. A hardware security key or token keeps the secret in a device that is \

@@ -13,7 +13,7 @@ static META: CheckMeta = CheckMeta {
     controls: &["ROOT-2"],
     inputs: Input::LS,
     compliance: &[cis3("1.5"), cis6("2.4"), fsbp("IAM.9")],
-    needs: &[data::IAM_ROOT],
+    needs: &[data::IAM_ROOT_CREDENTIALS],
     rationale: "The root user can change every setting, delete every resource and close the \
                 account, and no policy can restrict it. Protected by a password alone, it falls to \
                 one phishing page, one reused password or one password-reset e-mail to a \

@@ -5,7 +5,7 @@ use aws_sdk_ecs::types::{TaskDefinitionField, TaskDefinitionStatus};
 use rampart_model::compute::{
     ContainerDefinition, EcsTaskDefinition, LambdaFunction, Listener, LoadBalancer, VpcConfig,
 };
-use rampart_model::{Gap, Meta, Region, data};
+use rampart_model::{Meta, Region, data};
 
 use crate::ctx::{Ctx, origin, policy_doc};
 use crate::svc::{client, tags};
@@ -191,20 +191,9 @@ pub(crate) async fn ecs(ctx: Ctx, config: SdkConfig) -> Region {
 }
 
 /// Application, network and gateway load balancers, with listeners, access-log attribute and tags.
-/// Classic load balancers need a client this build does not include: a gap says they were not read.
 pub(crate) async fn elb(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_elasticloadbalancingv2, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    ctx.push(
-        Gap::new(
-            "elb.classic",
-            "elasticloadbalancing:DescribeLoadBalancers (classic)",
-            "not collected: this build of rampart does not include the classic Elastic Load Balancing client",
-        )
-        .in_account(&ctx.account)
-        .in_region(ctx.region_name())
-        .with_code("NotCollected"),
-    );
     let lbs = match ctx
         .paged(
             ELB,
@@ -309,6 +298,105 @@ pub(crate) async fn elb(ctx: Ctx, config: SdkConfig) -> Region {
                         );
                     }
                     Err(e) => ctx.gap_for(data::ELB, ELB, "DescribeTags", &arn, &e),
+                }
+                out
+            }
+        })
+        .await;
+    region
+}
+
+const CLASSIC: &str = "Elastic Load Balancing";
+
+/// Classic load balancers, with listeners, the access-log attribute and tags.
+pub(crate) async fn elb_classic(ctx: Ctx, config: SdkConfig) -> Region {
+    let c = client!(aws_sdk_elasticloadbalancing, ctx, &config);
+    let mut region = Region::new(ctx.region_name());
+    let lbs = match ctx
+        .paged(
+            CLASSIC,
+            "DescribeLoadBalancers",
+            |m| c.describe_load_balancers().set_marker(m).send(),
+            |o| {
+                (
+                    o.load_balancer_descriptions.unwrap_or_default(),
+                    o.next_marker,
+                )
+            },
+        )
+        .await
+    {
+        Ok(l) => l,
+        Err(e) => {
+            ctx.gap(data::ELB, CLASSIC, "DescribeLoadBalancers", &e);
+            return region;
+        }
+    };
+    let ctx2 = ctx.clone();
+    region.load_balancers = ctx
+        .map(lbs, move |lb| {
+            let (ctx, c) = (ctx2.clone(), c.clone());
+            async move {
+                let name = lb.load_balancer_name().unwrap_or_default().to_owned();
+                let arn = ctx.arn("elasticloadbalancing", &format!("loadbalancer/{name}"));
+                let (attrs, tag_out) = tokio::join!(
+                    ctx.call(
+                        CLASSIC,
+                        "DescribeLoadBalancerAttributes",
+                        c.describe_load_balancer_attributes()
+                            .load_balancer_name(&name)
+                            .send()
+                    ),
+                    ctx.call(
+                        CLASSIC,
+                        "DescribeTags",
+                        c.describe_tags().load_balancer_names(&name).send()
+                    ),
+                );
+                let mut out = LoadBalancer {
+                    meta: Meta::new(&arn, &name, origin(CLASSIC, "DescribeLoadBalancers")),
+                    kind: "classic".to_owned(),
+                    internet_facing: lb.scheme() == Some("internet-facing"),
+                    vpc_id: lb.vpc_id().map(str::to_owned),
+                    subnet_ids: lb.subnets().to_vec(),
+                    security_groups: lb.security_groups().to_vec(),
+                    access_logs: None,
+                    listeners: lb
+                        .listener_descriptions()
+                        .iter()
+                        .filter_map(|d| d.listener())
+                        .map(|l| Listener {
+                            port: u16::try_from(l.load_balancer_port()).unwrap_or(0),
+                            protocol: l.protocol().to_owned(),
+                        })
+                        .collect(),
+                };
+                match attrs {
+                    Ok(o) => {
+                        out.access_logs = Some(
+                            o.load_balancer_attributes()
+                                .and_then(|a| a.access_log())
+                                .is_some_and(|l| l.enabled()),
+                        );
+                    }
+                    Err(e) => ctx.gap_for(
+                        data::ELB_ATTRIBUTES,
+                        CLASSIC,
+                        "DescribeLoadBalancerAttributes",
+                        &arn,
+                        &e,
+                    ),
+                }
+                match tag_out {
+                    Ok(o) => {
+                        out.meta.tags = tags(
+                            o.tag_descriptions()
+                                .iter()
+                                .flat_map(|d| d.tags().iter())
+                                .map(|t| (Some(t.key()), t.value())),
+                        );
+                    }
+                    Err(e) => ctx.gap_for(data::ELB, CLASSIC, "DescribeTags", &arn, &e),
                 }
                 out
             }

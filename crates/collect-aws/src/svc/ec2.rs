@@ -14,9 +14,6 @@ use crate::ctx::{CallError, Ctx, origin, policy_doc};
 use crate::svc::{client, name_of, tags, u32_of};
 
 const EC2: &str = "EC2";
-/// The default KMS key of EBS encryption, a data set of its own: not knowing the key must not
-/// hide whether encryption by default is on.
-const EBS_DEFAULT_KEY: &str = "ec2.ebs_default_kms_key";
 
 fn ec2_tags(t: &[aws_sdk_ec2::types::Tag]) -> rampart_model::Tags {
     tags(t.iter().map(|t| (t.key(), t.value())))
@@ -601,7 +598,12 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
     }
     match key {
         Ok(o) => region.ebs_default_kms_key = o.kms_key_id().map(str::to_owned),
-        Err(e) => ctx.gap(EBS_DEFAULT_KEY, EC2, "GetEbsDefaultKmsKeyId", &e),
+        Err(e) => ctx.gap(
+            data::EC2_EBS_DEFAULT_KMS_KEY,
+            EC2,
+            "GetEbsDefaultKmsKeyId",
+            &e,
+        ),
     }
     region
 }

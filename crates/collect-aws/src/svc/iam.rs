@@ -509,7 +509,7 @@ async fn root_user(ctx: &Ctx, c: &Client) -> Option<RootUser> {
     let summary_map = match summary {
         Ok(o) => Some(o.summary_map.unwrap_or_default()),
         Err(e) => {
-            ctx.gap(data::IAM_ROOT, IAM, "GetAccountSummary", &e);
+            ctx.gap(data::IAM_ROOT_CREDENTIALS, IAM, "GetAccountSummary", &e);
             None
         }
     };
@@ -518,7 +518,7 @@ async fn root_user(ctx: &Ctx, c: &Client) -> Option<RootUser> {
             .into_iter()
             .find(|r| r.get("user").is_some_and(|u| u == "<root_account>")),
         Err((op, e)) => {
-            ctx.gap(data::IAM_ROOT, IAM, op, &e);
+            ctx.gap(data::IAM_ROOT_USAGE, IAM, op, &e);
             None
         }
     };
@@ -565,7 +565,7 @@ async fn root_user(ctx: &Ctx, c: &Client) -> Option<RootUser> {
         );
         ctx.push(
             Gap::new(
-                "iam.root.usage",
+                data::IAM_ROOT_USAGE,
                 "iam:GetCredentialReport",
                 "the credential report has no row for the root user, so when root last signed in or used a key is unknown",
             )

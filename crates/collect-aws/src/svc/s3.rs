@@ -331,3 +331,68 @@ async fn bucket(
     }
     Some(b)
 }
+
+const S3_CONTROL: &str = "S3 Control";
+
+/// An endpoint resolver that sends every S3 Control request to one fixed URL.
+///
+/// S3 Control's own rules put the account id in front of the host name
+/// (`123456789012.s3-control…`), which cannot work for an emulator or a proxy addressed by IP; with
+/// `--endpoint-url` the URL is used as given.
+#[derive(Debug)]
+struct FixedEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+            aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+/// The account-level S3 Block Public Access setting (S3 Control). `None` with no gap means the
+/// account has none configured.
+pub(crate) async fn account_public_access_block(
+    ctx: Ctx,
+    config: SdkConfig,
+) -> Option<PublicAccessBlock> {
+    let mut b = aws_sdk_s3control::config::Builder::from(&config).interceptor(
+        crate::allow::Guard::new(std::sync::Arc::clone(&ctx.shared.stats)),
+    );
+    if let Some(url) = config.endpoint_url() {
+        b = b.endpoint_resolver(FixedEndpoint(url.to_owned()));
+    }
+    let c = aws_sdk_s3control::Client::from_conf(b.build());
+    match ctx
+        .call(
+            S3_CONTROL,
+            "GetPublicAccessBlock",
+            c.get_public_access_block().account_id(&*ctx.account).send(),
+        )
+        .await
+    {
+        Ok(o) => o
+            .public_access_block_configuration()
+            .map(|p| PublicAccessBlock {
+                block_public_acls: p.block_public_acls().unwrap_or(false),
+                ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
+                block_public_policy: p.block_public_policy().unwrap_or(false),
+                restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
+            }),
+        Err(e) if e.is(&["NoSuchPublicAccessBlockConfiguration"]) => None,
+        Err(e) => {
+            ctx.gap(
+                data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+                S3_CONTROL,
+                "GetPublicAccessBlock",
+                &e,
+            );
+            None
+        }
+    }
+}
