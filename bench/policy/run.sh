@@ -38,9 +38,11 @@ fi
 
 # Runs a command, prints "wall cpu" in seconds.
 measure() {
-  local out
-  out=$( { /usr/bin/time -f "%e %U %S" "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
-  echo "$out" | awk '{printf "%.3f %.3f\n", $1, $2 + $3}'
+  local t
+  t=$(mktemp)
+  /usr/bin/time -f "%e %U %S" -o "$t" "$@" > /dev/null 2>/dev/null || true
+  tail -1 "$t" | awk '{printf "%.3f %.3f\n", $1, $2 + $3}'
+  rm -f "$t"
 }
 
 echo "== rampart: start-up (median of 21 runs linting one policy)"

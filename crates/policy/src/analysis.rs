@@ -33,9 +33,7 @@ impl ActionSet {
     #[must_use]
     pub fn full(c: &Catalogue) -> Self {
         let mut s = ActionSet::empty(c);
-        for i in 0..c.actions.len() {
-            s.insert(i);
-        }
+        s.insert_range(0..c.actions.len());
         s
     }
 
@@ -43,6 +41,21 @@ impl ActionSet {
     pub fn insert(&mut self, i: usize) {
         if let Some(w) = self.words.get_mut(i / 64) {
             *w |= 1 << (i % 64);
+        }
+    }
+
+    /// Adds a range of actions.
+    pub fn insert_range(&mut self, r: std::ops::Range<usize>) {
+        let end = r.end.min(self.words.len() * 64);
+        let mut i = r.start;
+        while i < end {
+            if i.is_multiple_of(64) && end - i >= 64 {
+                self.words[i / 64] = u64::MAX;
+                i += 64;
+            } else {
+                self.words[i / 64] |= 1 << (i % 64);
+                i += 1;
+            }
         }
     }
 
@@ -101,12 +114,32 @@ impl ActionSet {
 
     /// The indices, ascending.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.words.iter().enumerate().flat_map(|(wi, w)| {
-            (0..64)
-                .filter(move |b| w & (1u64 << b) != 0)
-                .map(move |b| wi * 64 + b)
+        self.words.iter().enumerate().flat_map(|(wi, &w)| {
+            let mut rest = w;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let b = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(wi * 64 + b)
+            })
         })
     }
+}
+
+/// The actions that support resource-level permissions (name a resource type).
+fn scopable(c: &Catalogue) -> &'static ActionSet {
+    static SET: std::sync::OnceLock<ActionSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = ActionSet::empty(c);
+        for (i, a) in c.actions.iter().enumerate() {
+            if a.has_resource_types() {
+                set.insert(i);
+            }
+        }
+        set
+    })
 }
 
 /// The actions a statement's `Action`/`NotAction` names, in the catalogue.
@@ -114,9 +147,10 @@ impl ActionSet {
 pub fn statement_actions(c: &Catalogue, s: &Statement) -> ActionSet {
     let mut set = ActionSet::empty(c);
     for p in &s.action.items {
-        for i in c.expand(&p.value) {
-            set.insert(i);
-        }
+        c.for_each_match(&p.value, |r| {
+            set.insert_range(r);
+            true
+        });
     }
     if s.action.negated {
         ActionSet::full(c).minus(&set)
@@ -224,7 +258,7 @@ pub fn effective(policies: &[Named<'_>]) -> Effective {
                     _ => vec!["*".to_owned()],
                 };
                 for p in &s.action.items {
-                    if !c.expand(&p.value).is_empty() {
+                    if c.matches_any(&p.value) {
                         continue;
                     }
                     // An action the catalogue does not know can still be denied by pattern.
@@ -524,28 +558,38 @@ pub fn wildcard_resources(p: &Policy) -> Vec<WildcardResource> {
         if patterns.is_empty() {
             continue;
         }
-        let actions = statement_actions(c, s);
+        // Only actions with resource-level permissions can be scoped.
+        let actions = statement_actions(c, s).and(scopable(c));
         let mut type_matches: std::collections::HashMap<(usize, usize), bool> =
             std::collections::HashMap::new();
         let mut sample: Vec<String> = Vec::new();
         let mut count = 0usize;
-        for a in actions.iter().filter_map(|i| c.actions.get(i)) {
-            if !a.has_resource_types() {
-                continue;
-            }
-            let hit = patterns.contains(&"*")
-                || a.resource_types.iter().any(|(t, _)| {
-                    *type_matches.entry((a.service, *t)).or_insert_with(|| {
-                        c.services
-                            .get(a.service)
-                            .and_then(|svc| svc.resource_types.get(*t))
-                            .is_some_and(|rt| {
-                                patterns
-                                    .iter()
-                                    .any(|p| wildcard::intersects(p, &rt.glob, false))
-                            })
-                    })
-                });
+        let everything = patterns.contains(&"*");
+        if everything {
+            count = actions.len();
+            sample = actions
+                .iter()
+                .take(10)
+                .filter_map(|i| c.actions.get(i).map(|a| a.full.clone()))
+                .collect();
+        }
+        for a in actions
+            .iter()
+            .take_while(|_| !everything)
+            .filter_map(|i| c.actions.get(i))
+        {
+            let hit = a.resource_types.iter().any(|(t, _)| {
+                *type_matches.entry((a.service, *t)).or_insert_with(|| {
+                    c.services
+                        .get(a.service)
+                        .and_then(|svc| svc.resource_types.get(*t))
+                        .is_some_and(|rt| {
+                            patterns
+                                .iter()
+                                .any(|p| wildcard::intersects(p, &rt.glob, false))
+                        })
+                })
+            });
             if hit {
                 count += 1;
                 if sample.len() < 10 {

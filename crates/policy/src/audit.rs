@@ -108,15 +108,26 @@ pub fn wildcard_resource(p: &Policy) -> Vec<Issue> {
         .collect()
 }
 
+/// The effective permissions of one policy on its own.
+#[must_use]
+pub fn effective_of(p: &Policy) -> analysis::Effective {
+    analysis::effective(&[Named {
+        name: "policy",
+        policy: p,
+    }])
+}
+
 /// IAM-3: Allows of the policy cancelled by its own Denies, with each pair and what remains.
 #[must_use]
 pub fn cancelled_allows(p: &Policy) -> Vec<Issue> {
-    let named = [Named {
-        name: "policy",
-        policy: p,
-    }];
-    let e = analysis::effective(&named);
-    let pairs = analysis::cancellations(&e);
+    cancelled_allows_in(p, &effective_of(p))
+}
+
+/// [`cancelled_allows`] given the policy's effective permissions ([`effective_of`]), so that
+/// several analyses of one policy share them.
+#[must_use]
+pub fn cancelled_allows_in(p: &Policy, e: &analysis::Effective) -> Vec<Issue> {
+    let pairs = analysis::cancellations(e);
     if pairs.is_empty() && e.unknown_cancelled.is_empty() {
         return Vec::new();
     }
@@ -256,16 +267,17 @@ pub fn secret_reads(p: &Policy) -> Vec<Issue> {
 /// IAM-14: escalation methods the policy opens on its own.
 #[must_use]
 pub fn escalation(p: &Policy) -> Vec<Issue> {
-    let named = [Named {
-        name: "policy",
-        policy: p,
-    }];
-    let e = analysis::effective(&named);
-    if analysis::is_full_admin(&e) {
+    escalation_in(p, &effective_of(p))
+}
+
+/// [`escalation`] given the policy's effective permissions ([`effective_of`]).
+#[must_use]
+pub fn escalation_in(p: &Policy, e: &analysis::Effective) -> Vec<Issue> {
+    if analysis::is_full_admin(e) {
         // Every method is open to an administrator; IAM-1 and IAM-5 report that more usefully.
         return Vec::new();
     }
-    analysis::escalations(&e)
+    analysis::escalations(e)
         .into_iter()
         .map(|x| {
             let stmts: Vec<usize> = x

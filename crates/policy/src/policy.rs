@@ -730,6 +730,8 @@ pub fn did_you_mean<'a>(
     let limit = (word.len() / 3).clamp(1, 3);
     candidates
         .into_iter()
+        // The distance is at least the difference in length: skip the far ones cheaply.
+        .filter(|c| c.len().abs_diff(word.len()) <= limit)
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)

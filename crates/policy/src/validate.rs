@@ -155,7 +155,7 @@ fn actions(s: &Statement, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if wildcard::has_wildcard(svc) {
-            if c.expand(v).is_empty() {
+            if !c.matches_any(v) {
                 out.push(Diagnostic::error(
                     "unknown-action",
                     a.span,
@@ -175,7 +175,7 @@ fn actions(s: &Statement, out: &mut Vec<Diagnostic>) {
             ));
             continue;
         };
-        if c.expand(v).is_empty() {
+        if !c.matches_any(v) {
             let names = c.actions[service.actions.clone()]
                 .iter()
                 .map(crate::catalogue::Action::name);
@@ -375,8 +375,12 @@ fn redundant(p: &Policy, out: &mut Vec<Diagnostic>) {
             }
             let (aa, ar) = &lists[i];
             let (ba, br) = &lists[j];
-            let a_in_b = covers_all(ba, aa, true) && covers_all(br, ar, false);
-            let b_in_a = covers_all(aa, ba, true) && covers_all(ar, br, false);
+            // Resource lists are short: test them first, and the reverse only when needed.
+            let a_in_b = covers_all(br, ar, false) && covers_all(ba, aa, true);
+            if !a_in_b {
+                continue;
+            }
+            let b_in_a = covers_all(ar, br, false) && covers_all(aa, ba, true);
             // Report the later of two identical statements once, and any statement contained in
             // another.
             if a_in_b && (!b_in_a || j < i) {

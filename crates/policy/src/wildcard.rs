@@ -97,6 +97,20 @@ pub fn covers(outer: &str, inner: &str, fold: bool) -> bool {
     if !has_wildcard(inner) {
         return matches(outer, inner, fold);
     }
+    // Necessary condition, cheap: every value of `inner` starts with its literal prefix only, so
+    // `outer`'s literal prefix must be a prefix of it (most pairs of patterns fail here).
+    let literal = |s: &str| s.find(['*', '?']).unwrap_or(s.len());
+    let (lo, li) = (literal(outer), literal(inner));
+    let same = |a: &[u8], b: &[u8]| {
+        if fold {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
+    if lo > li || !same(&outer.as_bytes()[..lo], &inner.as_bytes()[..lo]) {
+        return false;
+    }
     let p: Vec<u8> = outer
         .bytes()
         .map(|b| if fold { b.to_ascii_lowercase() } else { b })
@@ -246,5 +260,26 @@ mod tests {
         assert!(!intersects("arn:aws:s3:::b", "arn:*:s3:::*/*", false));
         assert!(intersects("s3:Get*", "*Object", true));
         assert!(!intersects("s3:Get*", "ec2:*", true));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// `covers` is sound: whatever the inner pattern matches, the outer one matches too.
+        #[test]
+        fn covers_is_sound(
+            outer in "[ab*?]{0,5}",
+            inner in "[ab*?]{0,5}",
+            texts in proptest::collection::vec("[ab]{0,6}", 0..24),
+            fold: bool,
+        ) {
+            if covers(&outer, &inner, fold) {
+                for t in &texts {
+                    if matches(&inner, t, fold) {
+                        proptest::prop_assert!(matches(&outer, t, fold), "{outer} covers {inner} but not {t}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -135,7 +135,7 @@ impl FileFindings<'_> {
             message,
             evidence: evidence.into_iter().collect(),
             location: Some(location),
-            remediation: m.remediation.to_model(),
+            remediation: m.remediation.to_model().into(),
             waiver_reason: None,
         });
         self.out.last_mut()
@@ -267,6 +267,8 @@ fn audit_policy(f: &mut FileFindings<'_>, policy: &Policy, account: Option<&str>
             );
         }
         _ => {
+            // Effective permissions are the costly part of linting: compute them once.
+            let effective = audit::effective_of(policy);
             f.judge(
                 "IAM-100",
                 audit::full_access(policy),
@@ -279,7 +281,7 @@ fn audit_policy(f: &mut FileFindings<'_>, policy: &Policy, account: Option<&str>
             );
             f.judge(
                 "IAM-102",
-                audit::cancelled_allows(policy),
+                audit::cancelled_allows_in(policy, &effective),
                 "no Deny cancels the policy's own Allows",
             );
             f.judge(
@@ -289,15 +291,10 @@ fn audit_policy(f: &mut FileFindings<'_>, policy: &Policy, account: Option<&str>
             );
             f.judge(
                 "IAM-109",
-                audit::escalation(policy),
+                audit::escalation_in(policy, &effective),
                 "the policy opens none of the known privilege-escalation methods",
             );
-            let named = [rampart_policy::eval::Named {
-                name: "policy",
-                policy,
-            }];
-            let destroying =
-                audit::history_destroying(&rampart_policy::analysis::effective(&named));
+            let destroying = audit::history_destroying(&effective);
             if destroying.is_empty() {
                 f.push(
                     "IAM-105",
