@@ -30,6 +30,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("patterns/code.toml", include_str!("../patterns/code.toml")),
 ];
 
+/// How far from a keyword a rule's match may lie, unless the rule says otherwise.
+pub const DEFAULT_REACH: usize = 512;
+
 /// The marker removed from examples (see the module docs).
 pub const SPLIT_MARKER: &str = "{-}";
 
@@ -72,6 +75,11 @@ pub struct RuleSpec {
     /// The finding is code, not a secret: its evidence shows the matched text.
     #[serde(default)]
     pub code: bool,
+    /// How far (bytes) from an occurrence of one of its keywords a match may lie; the regex runs
+    /// only in those windows (widened to whole lines). Default [`DEFAULT_REACH`]; key blocks that
+    /// span many lines need more.
+    #[serde(default)]
+    pub reach: Option<usize>,
     /// Texts that must give a finding of this rule.
     pub examples: Vec<String>,
     /// Texts that must not.
@@ -248,6 +256,20 @@ impl Catalogue {
                     })
             };
             let (first, second) = (find(&spec.first)?, find(&spec.second)?);
+            let reach = rules[second].spec.reach.unwrap_or(DEFAULT_REACH);
+            if reach < spec.window {
+                return Err(CatalogueError::Rule {
+                    file,
+                    line,
+                    column,
+                    id: spec.id,
+                    message: format!(
+                        "the window ({} bytes) exceeds the reach of `{}` ({reach} bytes): \
+                         give that rule `reach = {}` or more",
+                        spec.window, rules[second].spec.id, spec.window
+                    ),
+                });
+            }
             if !seen.insert(spec.id.clone()) {
                 return Err(CatalogueError::Rule {
                     file,

@@ -92,7 +92,8 @@ pub fn to_finding(place: Place<'_>, m: &Match) -> Finding {
             .to_owned(),
             cli: None,
             terraform: None,
-        },
+        }
+        .into(),
         waiver_reason: None,
     }
 }

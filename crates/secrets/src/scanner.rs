@@ -1,8 +1,9 @@
 //! Matching one text against the catalogue.
 //!
-//! One pass of an Aho-Corasick automaton over the text finds which keywords occur; only the rules
-//! those keywords select run their regex, so the cost grows with what a text mentions, not with
-//! the size of the catalogue. Candidates then go through the entropy, character-class and
+//! One pass of an Aho-Corasick automaton over the text finds where keywords occur; only the rules
+//! those keywords select run their regex, and only in windows around the occurrences (a rule's
+//! `reach`, widened to whole lines), so the cost grows with what a text mentions, not with the size
+//! of the catalogue or of the text. Candidates then go through the entropy, character-class and
 //! allow-list filters, pairs are formed, a generic rule gives way to a specific one on the same
 //! secret, and lines carrying a `rampart:ignore` comment are dropped.
 
@@ -52,7 +53,22 @@ pub struct Scanner {
     keywords: AhoCorasick,
     /// For each keyword pattern, the rules it selects.
     selects: Vec<Vec<usize>>,
+    /// For each keyword, the other keywords it contains (found at the same place).
+    implied: Vec<Vec<usize>>,
+    /// For each rule, the keywords that select it.
+    rule_keywords: Vec<Vec<usize>>,
+    /// Run every selected rule over the whole text (for testing the windows).
+    whole_texts: bool,
 }
+
+/// Where keywords occur in one text.
+struct Hits {
+    /// For each keyword, its start offsets, ascending.
+    at: Vec<Vec<usize>>,
+}
+
+/// A line longer than this is cut at a token boundary instead of being taken whole.
+const LINE_LIMIT: usize = 4096;
 
 #[derive(Debug, Clone)]
 struct Candidate {
@@ -85,14 +101,43 @@ impl Scanner {
         }
         let keywords = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&words)
             .map_err(|e| CatalogueError::Prefilter(e.to_string()))?;
+        let implied = words
+            .iter()
+            .map(|w| {
+                words
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| *o != w && w.contains(o.as_str()))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        let mut rule_keywords = vec![Vec::new(); catalogue.rules.len()];
+        for (k, rules) in selects.iter().enumerate() {
+            for &r in rules {
+                rule_keywords[r].push(k);
+            }
+        }
         Ok(Scanner {
             catalogue,
             keywords,
             selects,
+            implied,
+            rule_keywords,
+            whole_texts: false,
         })
+    }
+
+    /// The same scanner, running each selected rule over the whole text instead of windows
+    /// around its keywords: slower, and the reference the windows are tested against.
+    #[must_use]
+    pub fn without_windows(mut self) -> Self {
+        self.whole_texts = true;
+        self
     }
 
     /// The built-in catalogue, compiled.
@@ -109,25 +154,79 @@ impl Scanner {
         &self.catalogue
     }
 
-    /// Which rules the keywords in `text` select.
-    fn selected(&self, text: &[u8]) -> Vec<bool> {
-        let mut on = vec![false; self.catalogue.rules.len()];
-        let mut remaining = self.selects.len();
-        let mut seen_kw = vec![false; self.selects.len()];
-        for m in self.keywords.find_overlapping_iter(text) {
-            let p = m.pattern().as_usize();
-            if !seen_kw[p] {
-                seen_kw[p] = true;
-                for &r in &self.selects[p] {
-                    on[r] = true;
-                }
-                remaining -= 1;
-                if remaining == 0 {
-                    break;
+    /// Where the keywords occur in `text`. Every occurrence is found, overlapping ones included:
+    /// the search resumes one byte after each match's start, and a keyword found inside a longer
+    /// one is recorded too.
+    fn hits(&self, text: &[u8]) -> Hits {
+        let mut at: Vec<Vec<usize>> = vec![Vec::new(); self.selects.len()];
+        let mut from = 0;
+        while from < text.len() {
+            let Some(m) = self
+                .keywords
+                .find(aho_corasick::Input::new(text).range(from..))
+            else {
+                break;
+            };
+            let k = m.pattern().as_usize();
+            at[k].push(m.start());
+            for &o in &self.implied[k] {
+                if at[o].last() != Some(&m.start()) {
+                    at[o].push(m.start());
                 }
             }
+            from = m.start() + 1;
         }
-        on
+        for list in &mut at {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Hits { at }
+    }
+
+    /// Which rules the keywords in `text` select.
+    fn selected(&self, text: &[u8]) -> Vec<bool> {
+        let hits = self.hits(text);
+        (0..self.catalogue.rules.len())
+            .map(|r| {
+                self.rule_keywords[r]
+                    .iter()
+                    .any(|&k| !hits.at[k].is_empty())
+            })
+            .collect()
+    }
+
+    /// The byte ranges of `text` where rule `r` may match: its reach around each occurrence of
+    /// its keywords, widened to whole lines (or, in a line longer than [`LINE_LIMIT`], to a token
+    /// boundary), merged. The whole text when the windows would cover most of it.
+    fn windows(&self, r: usize, text: &[u8], hits: &Hits) -> Vec<Range<usize>> {
+        let whole = std::iter::once(0..text.len()).collect();
+        if self.whole_texts {
+            return whole;
+        }
+        let reach = self.catalogue.rules[r]
+            .spec
+            .reach
+            .unwrap_or(crate::catalogue::DEFAULT_REACH);
+        let mut starts: Vec<usize> = self.rule_keywords[r]
+            .iter()
+            .flat_map(|&k| hits.at[k].iter().copied())
+            .collect();
+        starts.sort_unstable();
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for s in starts {
+            let lo = widen_back(text, s.saturating_sub(reach));
+            let hi = widen_forward(text, (s + reach).min(text.len()));
+            match out.last_mut() {
+                Some(last) if lo <= last.end => last.end = last.end.max(hi),
+                _ => out.push(lo..hi),
+            }
+        }
+        let covered: usize = out.iter().map(ExactSizeIterator::len).sum();
+        if covered * 2 >= text.len() {
+            whole
+        } else {
+            out
+        }
     }
 
     /// Scans one text; `extension` (without the dot) selects the extension-bound rules.
@@ -144,14 +243,17 @@ impl Scanner {
     }
 
     fn scan_with(&self, text: &[u8], extension: Option<&str>, strong_only: bool) -> Vec<Match> {
-        let on = self.selected(text);
-        if !on.iter().any(|&b| b) {
+        let hits = self.hits(text);
+        if hits.at.iter().all(Vec::is_empty) {
             return Vec::new();
         }
         let rules = &self.catalogue.rules;
         let mut candidates: Vec<Candidate> = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
-            if !on[i] || (strong_only && (rule.spec.generic || rule.spec.code)) {
+            let on = self.rule_keywords[i]
+                .iter()
+                .any(|&k| !hits.at[k].is_empty());
+            if !on || (strong_only && (rule.spec.generic || rule.spec.code)) {
                 continue;
             }
             if !rule.spec.extensions.is_empty()
@@ -164,19 +266,34 @@ impl Scanner {
             {
                 continue;
             }
-            for caps in rule.regex.captures_iter(text) {
-                let Some(secret) = caps.get(1) else { continue };
-                let value = secret.as_bytes();
-                if value.is_empty() || !self.accepts(i, value) {
-                    continue;
+            for w in self.windows(i, text, &hits) {
+                // The haystack ends with the window, but the search starts inside the whole text
+                // before it, so that look-behind (`\b`, `^`) sees what precedes the window.
+                let hay = &text[..w.end];
+                let mut from = w.start;
+                while from <= hay.len() {
+                    let Some(caps) = rule.regex.captures_at(hay, from) else {
+                        break;
+                    };
+                    let Some(whole) = caps.get(0) else { break };
+                    from = if whole.end() > whole.start() {
+                        whole.end()
+                    } else {
+                        whole.end() + 1
+                    };
+                    let Some(secret) = caps.get(1) else { continue };
+                    let value = secret.as_bytes();
+                    if value.is_empty() || !self.accepts(i, value) {
+                        continue;
+                    }
+                    let priority = if rule.spec.generic { 1 } else { 2 };
+                    candidates.push(Candidate {
+                        rule: i,
+                        secret: secret.range(),
+                        partner: None,
+                        priority,
+                    });
                 }
-                let priority = if rule.spec.generic { 1 } else { 2 };
-                candidates.push(Candidate {
-                    rule: i,
-                    secret: secret.range(),
-                    partner: None,
-                    priority,
-                });
             }
         }
         self.pair(&mut candidates);
@@ -321,6 +438,45 @@ impl Scanner {
         }
         out
     }
+}
+
+/// Moves a window's start back to the start of its line, or, in a very long line, to just after
+/// the nearest byte that cannot be inside a token (space, quote, comma…).
+fn widen_back(text: &[u8], at: usize) -> usize {
+    let floor = at.saturating_sub(LINE_LIMIT);
+    if let Some(p) = memchr::memrchr(b'\n', &text[floor..at]) {
+        return floor + p + 1;
+    }
+    if floor == 0 {
+        return 0;
+    }
+    text[floor..at]
+        .iter()
+        .rposition(|b| is_separator(*b))
+        .map_or(floor, |p| floor + p + 1)
+}
+
+/// Moves a window's end forward past the end of its line (its newline included), or, in a very
+/// long line, to the nearest byte that cannot be inside a token.
+fn widen_forward(text: &[u8], at: usize) -> usize {
+    let ceil = (at + LINE_LIMIT).min(text.len());
+    if let Some(p) = memchr::memchr(b'\n', &text[at..ceil]) {
+        return at + p + 1;
+    }
+    if ceil == text.len() {
+        return ceil;
+    }
+    text[at..ceil]
+        .iter()
+        .position(|b| is_separator(*b))
+        .map_or(ceil, |p| at + p + 1)
+}
+
+fn is_separator(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'\r' | b'"' | b'\'' | b',' | b';' | b'<' | b'>' | b'`'
+    )
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {

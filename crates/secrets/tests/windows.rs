@@ -1,0 +1,136 @@
+//! The scanner runs a rule's regex only in windows around its keywords. These tests hold the
+//! windows to the reference: the same scanner running every selected rule over the whole text
+//! must find exactly the same secrets, at the same places, on every catalogue example, on texts
+//! built from examples and noise (long lines included), and on the planted fixture tree.
+
+mod support;
+
+use proptest::prelude::*;
+use rampart_secrets::catalogue::unsplit;
+use rampart_secrets::{Match, Scanner};
+
+fn scanners() -> &'static (Scanner, Scanner) {
+    static BOTH: std::sync::OnceLock<(Scanner, Scanner)> = std::sync::OnceLock::new();
+    BOTH.get_or_init(|| {
+        let windowed = Scanner::builtin().expect("catalogue");
+        let whole = Scanner::builtin().expect("catalogue").without_windows();
+        (windowed, whole)
+    })
+}
+
+fn key(found: &[Match]) -> Vec<(String, usize, String, Option<String>)> {
+    found
+        .iter()
+        .map(|m| {
+            (
+                m.rule.clone(),
+                m.offset,
+                m.fingerprint.clone(),
+                m.paired_with.clone(),
+            )
+        })
+        .collect()
+}
+
+fn examples(s: &Scanner) -> Vec<String> {
+    let c = s.catalogue();
+    c.rules
+        .iter()
+        .flat_map(|r| r.spec.examples.iter().chain(&r.spec.negative))
+        .chain(
+            c.pairs
+                .iter()
+                .flat_map(|p| p.spec.examples.iter().chain(&p.spec.negative)),
+        )
+        .map(|e| unsplit(e))
+        .collect()
+}
+
+#[test]
+fn windows_find_what_whole_texts_find_on_every_example() {
+    let (windowed, whole) = scanners();
+    for text in examples(windowed) {
+        for ext in [None, Some("py"), Some("env")] {
+            assert_eq!(
+                key(&windowed.scan(text.as_bytes(), ext)),
+                key(&whole.scan(text.as_bytes(), ext)),
+                "{text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn windows_find_what_whole_texts_find_on_the_fixture_tree() {
+    let (windowed, whole) = scanners();
+    let dir = tempfile::tempdir().expect("tempdir");
+    support::tree::write_tree(dir.path()).expect("tree");
+    let mut files = 0;
+    for entry in walk(dir.path()) {
+        let Ok(bytes) = std::fs::read(&entry) else {
+            continue;
+        };
+        let ext = entry.extension().and_then(|e| e.to_str());
+        assert_eq!(
+            key(&windowed.scan(&bytes, ext)),
+            key(&whole.scan(&bytes, ext)),
+            "{}",
+            entry.display()
+        );
+        files += 1;
+    }
+    assert!(files > 10, "the fixture tree has files");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// Noise: token characters, separators, newlines, and now and then a long run with no newline,
+/// so that windows are cut inside long lines.
+fn noise() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z0-9/+=_ ]{0,80}",
+        "[ \n\t\"',:=]{0,8}",
+        "[A-Za-z0-9 ,\"]{4000,9000}",
+        Just("\n".to_owned()),
+        Just("password = \"".to_owned()),
+        Just("token: ".to_owned()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn windows_find_what_whole_texts_find_on_mixed_texts(
+        parts in prop::collection::vec((noise(), any::<prop::sample::Index>()), 1..12),
+    ) {
+        let (windowed, whole) = scanners();
+        let pool = examples(windowed);
+        let mut text = String::new();
+        for (n, pick) in &parts {
+            text.push_str(n);
+            text.push_str(&pool[pick.index(pool.len())]);
+        }
+        prop_assert_eq!(
+            key(&windowed.scan(text.as_bytes(), Some("py"))),
+            key(&whole.scan(text.as_bytes(), Some("py")))
+        );
+    }
+}
