@@ -13,9 +13,14 @@ set -euo pipefail
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/rampart/target}"
 work="${1:-/tmp/rampart-netbench}"
 mkdir -p "$work"
-cargo build --release -p rampart-cli >&2
+# RAMPART_BIN: an already-built binary (`--no-default-features` skips the AWS SDK).
+if [ -n "${RAMPART_BIN:-}" ]; then
+  bin=$RAMPART_BIN
+else
+  cargo build --release -p rampart-cli >&2
+  bin="$CARGO_TARGET_DIR/release/rampart"
+fi
 (cd bench/network/driver && cargo build --release >&2)
-bin="$CARGO_TARGET_DIR/release/rampart"
 driver="$CARGO_TARGET_DIR/release/rampart-netbench"
 codes=EC2-001,EC2-002,EC2-003,EC2-004,EC2-005,EC2-006,EC2-007,EC2-008,EC2-009
 codes=$codes,VPC-001,VPC-002,VPC-003,VPC-004,VPC-005,VPC-006,VPC-007,VPC-008,VPC-009,VPC-010,VPC-011,VPC-012

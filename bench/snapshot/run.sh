@@ -4,8 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
-cargo build --release -q -p rampart-cli
-bin="$CARGO_TARGET_DIR/release/rampart"
+# RAMPART_BIN: an already-built binary (e.g. `cargo build --release -p rampart-cli
+# --no-default-features`, which skips the AWS SDK that scanning a snapshot does not use).
+if [ -n "${RAMPART_BIN:-}" ]; then
+  bin=$RAMPART_BIN
+else
+  cargo build --release -q -p rampart-cli
+  bin="$CARGO_TARGET_DIR/release/rampart"
+fi
 work="${TMPDIR:-/tmp}/rampart-bench-snapshot"
 mkdir -p "$work"
 
@@ -22,7 +28,8 @@ measure() { # label, args...
     if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
   done
   local rss
-  rss=$( { /usr/bin/time -v "$bin" "$@" --format json -o "$work/out.json" >/dev/null 2>/dev/null; } 2>&1 | awk '/Maximum resident/ {print $6}')
+  /usr/bin/time -v -o "$work/time.log" "$bin" "$@" --format json -o "$work/out.json" >/dev/null 2>/dev/null || true
+  rss=$(awk '/Maximum resident/ {print $6}' "$work/time.log")
   local findings; findings=$(python3 -c "import json;d=json.load(open('$work/out.json'));print(d['summary']['by_status'].get('fail',0))")
   printf '%-28s wall %6.3f s   peak %7.1f MB   failures %s\n' "$label" "$best" "$(echo "$rss/1024" | bc -l)" "$findings"
 }

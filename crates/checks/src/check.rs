@@ -213,6 +213,10 @@ pub struct Sink {
     meta: &'static CheckMeta,
     severity: Severity,
     pub(crate) findings: Vec<Finding>,
+    /// The declared fix, made once and shared by every finding that needs it.
+    remediation: std::sync::Arc<Remediation>,
+    /// No fix, for passes.
+    no_remediation: std::sync::Arc<Remediation>,
 }
 
 impl Sink {
@@ -223,6 +227,8 @@ impl Sink {
             meta,
             severity,
             findings: Vec::new(),
+            remediation: std::sync::Arc::new(meta.remediation.to_model()),
+            no_remediation: std::sync::Arc::default(),
         }
     }
 
@@ -280,11 +286,11 @@ impl Sink {
             location,
             // A pass needs no fix; not copying the declared remediation into every pass keeps a scan's
             // memory proportional to what is wrong rather than to the estate's size.
-            remediation: if status == Status::Pass {
-                Remediation::default()
+            remediation: std::sync::Arc::clone(if status == Status::Pass {
+                &self.no_remediation
             } else {
-                self.meta.remediation.to_model()
-            },
+                &self.remediation
+            }),
             waiver_reason: None,
         });
         let last = self.findings.len() - 1;

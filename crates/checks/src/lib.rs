@@ -40,7 +40,7 @@ mod vpc;
 pub use check::{At, Check, CheckMeta, Compliance, Framework, Input, RemediationText, Sink};
 pub use config::{Config, ConfigError};
 pub use context::Context;
-pub use runner::{RunOutput, run};
+pub use runner::{RunOutput, run, run_with};
 
 /// What a check file imports.
 #[allow(unused_imports)]

@@ -12,15 +12,25 @@ use crate::context::Context;
 /// The results of a run.
 #[derive(Debug, Default)]
 pub struct RunOutput {
-    /// Every result, passes included, in registry order.
+    /// Every result in registry order; passes only when they were kept (see [`run_with`]).
     pub findings: Vec<Finding>,
+    /// Passes not kept in `findings`, counted per check.
+    pub passes_not_listed: std::collections::BTreeMap<String, usize>,
     /// How many checks ran.
     pub checks_run: usize,
 }
 
-/// Runs `checks` in `ctx`.
+/// Runs `checks` in `ctx`, keeping every result.
 #[must_use]
 pub fn run(ctx: &Context<'_>, checks: &[&dyn Check]) -> RunOutput {
+    run_with(ctx, checks, true)
+}
+
+/// Runs `checks` in `ctx`. Without `keep_passes`, each check's passes (after the gaps have
+/// withdrawn those they cover) are only counted: on a large estate they are most of the results,
+/// and a report that does not list them needs only their number.
+#[must_use]
+pub fn run_with(ctx: &Context<'_>, checks: &[&dyn Check], keep_passes: bool) -> RunOutput {
     let mut out = RunOutput::default();
     for check in checks {
         let meta = check.meta();
@@ -36,7 +46,17 @@ pub fn run(ctx: &Context<'_>, checks: &[&dyn Check]) -> RunOutput {
         if !gaps.is_empty() {
             apply_gaps(ctx, &mut sink, &gaps);
         }
-        out.findings.extend(sink.into_findings());
+        let mut findings = sink.into_findings();
+        if !keep_passes {
+            let before = findings.len();
+            findings.retain(|f| f.status != Status::Pass);
+            if findings.len() < before {
+                *out.passes_not_listed
+                    .entry(meta.code.to_owned())
+                    .or_default() += before - findings.len();
+            }
+        }
+        out.findings.extend(findings);
         out.checks_run += 1;
     }
     out

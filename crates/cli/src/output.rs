@@ -95,11 +95,7 @@ impl OutputArgs {
             .with_context(|| {
                 format!("in `{}`", config_path.as_deref().unwrap_or("rampart.toml"))
             })?;
-        report.summary = rampart_model::Summary::of(
-            &report.findings,
-            report.summary.checks_run,
-            report.summary.resources,
-        );
+        report.summary = rampart_model::Summary::of_report(&report);
 
         let rules = catalogue();
         let compliance = match &self.compliance {
@@ -107,11 +103,12 @@ impl OutputArgs {
                 let framework: rampart_report::Framework =
                     name.parse().map_err(anyhow::Error::msg)?;
                 let ran = checks_ran(&report, &rules);
-                Some(rampart_report::compliance::evaluate(
+                Some(rampart_report::compliance::evaluate_with(
                     framework,
                     &rules,
                     &ran,
                     &report.findings,
+                    &report.passes_not_listed,
                 ))
             }
             None => None,
@@ -253,6 +250,7 @@ pub fn report(
         findings,
         gaps,
         summary,
+        passes_not_listed: std::collections::BTreeMap::new(),
     }
 }
 

@@ -124,6 +124,23 @@ pub struct Location {
     pub column: Option<u32>,
 }
 
+/// (De)serializes a shared [`Remediation`] as the plain value.
+mod shared_remediation {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Remediation;
+
+    pub fn serialize<S: Serializer>(r: &Arc<Remediation>, s: S) -> Result<S::Ok, S::Error> {
+        r.as_ref().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Remediation>, D::Error> {
+        Remediation::deserialize(d).map(Arc::new)
+    }
+}
+
 /// How to fix a failure.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Remediation {
@@ -169,8 +186,11 @@ pub struct Finding {
     /// The file position, for file inputs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
-    /// How to fix it.
-    pub remediation: Remediation,
+    /// How to fix it: shared by the findings of one check (a large scan has thousands of
+    /// failures of one check; their fix is the same text).
+    #[serde(with = "shared_remediation")]
+    #[schemars(with = "Remediation")]
+    pub remediation: std::sync::Arc<Remediation>,
     /// Why it is waived (status `waived`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver_reason: Option<String>,
@@ -223,6 +243,23 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts a report's findings and the passes it did not keep.
+    #[must_use]
+    pub fn of_report(report: &Report) -> Self {
+        let mut s = Summary::of(
+            &report.findings,
+            report.summary.checks_run,
+            report.summary.resources,
+        );
+        let unlisted: usize = report.passes_not_listed.values().sum();
+        if unlisted > 0 {
+            *s.by_status
+                .entry(Status::Pass.as_str().to_owned())
+                .or_default() += unlisted;
+        }
+        s
+    }
+
     /// Counts `findings`.
     #[must_use]
     pub fn of(findings: &[Finding], checks_run: usize, resources: usize) -> Self {
@@ -262,4 +299,10 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     /// Counts.
     pub summary: Summary,
+    /// Passes that were counted but never held as findings (a scan that does not list passes
+    /// drops them as each check ends), per check. Not part of the JSON contract: the summary and
+    /// the compliance view include them.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub passes_not_listed: BTreeMap<String, usize>,
 }

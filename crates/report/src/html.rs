@@ -131,8 +131,8 @@ fn pack<'a>(
         Some("new") => 1,
         Some(_) => 2,
     };
-    let remediation =
-        (rules.get(rule).map(|r| &r.remediation) != Some(&f.remediation)).then_some(&f.remediation);
+    let remediation = (rules.get(rule).map(|r| &r.remediation) != Some(&*f.remediation))
+        .then_some(&*f.remediation);
     Packed(
         rule,
         sev_index(f.severity),

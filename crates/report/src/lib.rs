@@ -159,7 +159,7 @@ impl Rule {
             controls: f.controls.clone(),
             compliance: Vec::new(),
             rationale: String::new(),
-            remediation: f.remediation.clone(),
+            remediation: (*f.remediation).clone(),
             manual: false,
         }
     }

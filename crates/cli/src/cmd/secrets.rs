@@ -227,6 +227,7 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
         findings,
         gaps,
         summary,
+        passes_not_listed: Default::default(),
     };
 
     if args.stats {

@@ -121,7 +121,7 @@ fn finding(
         message: message.into(),
         evidence: BTreeMap::new(),
         location: None,
-        remediation: rule.remediation,
+        remediation: rule.remediation.into(),
         waiver_reason: None,
     }
 }
@@ -291,6 +291,7 @@ pub fn document() -> Document {
                 .with_code("AccessDenied"),
         ],
         summary,
+        passes_not_listed: Default::default(),
     };
     let mut doc = Document::new(report, ts("2026-11-22T10:00:00Z"));
     doc.rules = rules;
