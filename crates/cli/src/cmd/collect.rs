@@ -1,13 +1,12 @@
 //! `rampart collect aws -o snapshot.json[.zst]`: read a live account (or organization) into a
 //! snapshot; and the live-collection options shared with `rampart scan aws`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use clap::Args;
-use rampart_collect_aws::progress::{Bar, Silent};
+#[cfg(feature = "aws")]
 use rampart_collect_aws::{Collection, Options, Progress, Regions};
 use rampart_model::Inventory;
 
@@ -51,6 +50,7 @@ pub struct AwsArgs {
     pub verbose: bool,
 }
 
+#[cfg(feature = "aws")]
 impl AwsArgs {
     fn options(&self) -> anyhow::Result<Options> {
         let regions: Regions = self.regions.parse().map_err(anyhow::Error::msg)?;
@@ -112,8 +112,21 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// Collects the live account described by `args`: this build has no AWS client.
+#[cfg(not(feature = "aws"))]
+pub fn live(_args: &AwsArgs) -> anyhow::Result<Inventory> {
+    bail!(
+        "this build of rampart has no live AWS collector (built without the `aws` feature); \
+         rebuild with default features, or audit a snapshot"
+    )
+}
+
 /// Collects the live account described by `args`, reporting progress on stderr.
+#[cfg(feature = "aws")]
 pub fn live(args: &AwsArgs) -> anyhow::Result<Inventory> {
+    use rampart_collect_aws::progress::{Bar, Silent};
+    use std::io::IsTerminal;
+    use std::sync::Arc;
     let options = args.options()?;
     if let Some(url) = &options.endpoint_url {
         // Requests are signed with whatever credentials were found: say where they go.
@@ -131,6 +144,7 @@ pub fn live(args: &AwsArgs) -> anyhow::Result<Inventory> {
     Ok(collection.inventory)
 }
 
+#[cfg(feature = "aws")]
 fn print_summary(c: &Collection) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
