@@ -5,40 +5,43 @@
 
 use crate::check::Check;
 
+/// The areas' check lists, in order.
+const AREAS: &[&[&'static dyn Check]] = &[
+    crate::root::CHECKS,
+    crate::iam::CHECKS,
+    crate::iam_policy::CHECKS,
+    crate::s3::CHECKS,
+    crate::ebs::CHECKS,
+    crate::network::CHECKS,
+    crate::vpc::CHECKS,
+    crate::rds::CHECKS,
+    crate::dynamodb::CHECKS,
+    crate::redshift::CHECKS,
+    crate::kms::CHECKS,
+    crate::secrets::CHECKS,
+    crate::secret_scan::CHECKS,
+    crate::cloudtrail::CHECKS,
+    crate::logs::CHECKS,
+    crate::cloudwatch::CHECKS,
+    crate::elb::CHECKS,
+    crate::lambda::CHECKS,
+    crate::backup::CHECKS,
+    crate::tagging::CHECKS,
+    crate::manual::CHECKS,
+];
+
 /// Every check, area by area.
 #[must_use]
 pub fn all() -> Vec<&'static dyn Check> {
-    let areas: &[&[&'static dyn Check]] = &[
-        crate::root::CHECKS,
-        crate::iam::CHECKS,
-        crate::iam_policy::CHECKS,
-        crate::s3::CHECKS,
-        crate::ebs::CHECKS,
-        crate::network::CHECKS,
-        crate::vpc::CHECKS,
-        crate::rds::CHECKS,
-        crate::dynamodb::CHECKS,
-        crate::redshift::CHECKS,
-        crate::kms::CHECKS,
-        crate::secrets::CHECKS,
-        crate::secret_scan::CHECKS,
-        crate::cloudtrail::CHECKS,
-        crate::logs::CHECKS,
-        crate::cloudwatch::CHECKS,
-        crate::elb::CHECKS,
-        crate::lambda::CHECKS,
-        crate::backup::CHECKS,
-        crate::tagging::CHECKS,
-        crate::manual::CHECKS,
-    ];
-    areas.iter().flat_map(|a| a.iter().copied()).collect()
+    AREAS.iter().flat_map(|a| a.iter().copied()).collect()
 }
 
 /// The check with this code (case-insensitive).
 #[must_use]
 pub fn by_code(code: &str) -> Option<&'static dyn Check> {
-    all()
-        .into_iter()
+    AREAS
+        .iter()
+        .flat_map(|a| a.iter().copied())
         .find(|c| c.meta().code.eq_ignore_ascii_case(code))
 }
 

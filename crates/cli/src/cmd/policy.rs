@@ -105,6 +105,11 @@ pub fn run(args: &PolicyArgs) -> anyhow::Result<Outcome> {
 struct FileFindings<'a> {
     file: String,
     out: &'a mut Vec<Finding>,
+    /// When passes are not listed: their count per check instead of findings.
+    passes: Option<&'a mut std::collections::BTreeMap<String, usize>>,
+    /// One remediation per check, shared by its findings.
+    fixes:
+        &'a mut std::collections::HashMap<&'static str, std::sync::Arc<rampart_model::Remediation>>,
 }
 
 impl FileFindings<'_> {
@@ -118,6 +123,17 @@ impl FileFindings<'_> {
     ) -> Option<&mut Finding> {
         let check = registry::by_code(code)?;
         let m = check.meta();
+        if status == Status::Pass
+            && let Some(passes) = self.passes.as_deref_mut()
+        {
+            match passes.get_mut(m.code) {
+                Some(n) => *n += 1,
+                None => {
+                    passes.insert(m.code.to_owned(), 1);
+                }
+            }
+            return None;
+        }
         let location = Location {
             file: self.file.clone(),
             line: span.is_located().then_some(span.line),
@@ -135,7 +151,11 @@ impl FileFindings<'_> {
             message,
             evidence: evidence.into_iter().collect(),
             location: Some(location),
-            remediation: m.remediation.to_model().into(),
+            remediation: std::sync::Arc::clone(
+                self.fixes
+                    .entry(m.code)
+                    .or_insert_with(|| std::sync::Arc::new(m.remediation.to_model())),
+            ),
             waiver_reason: None,
         });
         self.out.last_mut()
@@ -323,6 +343,9 @@ fn audit_policy(f: &mut FileFindings<'_>, policy: &Policy, account: Option<&str>
 
 fn lint(args: &LintArgs) -> anyhow::Result<Outcome> {
     let mut findings = Vec::new();
+    // Passes are half the results of a lint: count them unless the report lists them.
+    let mut passes = std::collections::BTreeMap::new();
+    let mut fixes = std::collections::HashMap::new();
     let mut inputs = Vec::new();
     let mut linted = 0usize;
     let mut unreadable = Vec::new();
@@ -350,6 +373,8 @@ fn lint(args: &LintArgs) -> anyhow::Result<Outcome> {
         let mut f = FileFindings {
             file: file.clone(),
             out: &mut findings,
+            passes: (!args.output.include_passed).then_some(&mut passes),
+            fixes: &mut fixes,
         };
         let errors = diags.iter().filter(|d| d.level == Level::Error).count();
         for d in &diags {
@@ -389,13 +414,17 @@ fn lint(args: &LintArgs) -> anyhow::Result<Outcome> {
         );
     }
     let checks_run = {
-        let mut codes: Vec<&str> = findings.iter().map(|f| f.check.as_str()).collect();
+        let mut codes: Vec<&str> = findings
+            .iter()
+            .map(|f| f.check.as_str())
+            .chain(passes.keys().map(String::as_str))
+            .collect();
         codes.sort_unstable();
         codes.dedup();
         codes.len()
     };
     let (_, config_path) = args.output.config()?;
-    let report = crate::output::report(
+    let mut report = crate::output::report(
         inputs,
         None,
         findings,
@@ -404,6 +433,8 @@ fn lint(args: &LintArgs) -> anyhow::Result<Outcome> {
         linted,
         config_path,
     );
+    report.passes_not_listed = passes;
+    report.summary = rampart_model::Summary::of_report(&report);
     args.output.emit(report)
 }
 
