@@ -213,6 +213,10 @@ pub struct Sink {
     meta: &'static CheckMeta,
     severity: Severity,
     pub(crate) findings: Vec<Finding>,
+    /// When passes are only counted: where each pass was (account, region, resource), so that
+    /// gaps can still withdraw theirs; the finding a pass returns is a scratch one.
+    pub(crate) pass_places: Option<Vec<(String, Option<String>, String)>>,
+    scratch: Option<Box<Finding>>,
     /// The declared fix, made once and shared by every finding that needs it.
     remediation: std::sync::Arc<Remediation>,
     /// No fix, for passes.
@@ -227,9 +231,19 @@ impl Sink {
             meta,
             severity,
             findings: Vec::new(),
+            pass_places: None,
+            scratch: None,
             remediation: std::sync::Arc::new(meta.remediation.to_model()),
             no_remediation: std::sync::Arc::default(),
         }
+    }
+
+    /// Counts passes instead of keeping them: [`Sink::pass`] then records only where the pass
+    /// was, and the finding it returns (for evidence) is discarded.
+    #[must_use]
+    pub fn counting_passes(mut self) -> Self {
+        self.pass_places = Some(Vec::new());
+        self
     }
 
     /// Records a failure; add evidence to the returned finding with [`FindingExt::with`].
@@ -265,6 +279,34 @@ impl Sink {
     }
 
     fn push(&mut self, at: At<'_>, status: Status, message: String) -> &mut Finding {
+        if status == Status::Pass
+            && let Some(places) = &mut self.pass_places
+        {
+            places.push((
+                at.account.to_owned(),
+                at.region.map(str::to_owned),
+                at.resource.to_owned(),
+            ));
+            let scratch = self.scratch.get_or_insert_with(|| {
+                Box::new(Finding {
+                    check: self.meta.code.to_owned(),
+                    name: self.meta.name.to_owned(),
+                    controls: Vec::new(),
+                    severity: self.severity,
+                    status,
+                    resource: String::new(),
+                    account: None,
+                    region: None,
+                    message: String::new(),
+                    evidence: rampart_model::Evidence::new(),
+                    location: None,
+                    remediation: std::sync::Arc::clone(&self.no_remediation),
+                    waiver_reason: None,
+                })
+            });
+            scratch.evidence.clear();
+            return scratch;
+        }
         let location = at.origin.and_then(|o| {
             o.file.as_ref().map(|file| Location {
                 file: file.clone(),

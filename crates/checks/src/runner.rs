@@ -36,6 +36,9 @@ pub fn run_with(ctx: &Context<'_>, checks: &[&dyn Check], keep_passes: bool) -> 
         let meta = check.meta();
         let severity = ctx.config.severity_of(meta.code, meta.severity);
         let mut sink = Sink::new(meta, severity);
+        if !keep_passes {
+            sink = sink.counting_passes();
+        }
         check.run(ctx, &mut sink);
         let gaps: Vec<&Gap> = ctx
             .inventory
@@ -46,31 +49,36 @@ pub fn run_with(ctx: &Context<'_>, checks: &[&dyn Check], keep_passes: bool) -> 
         if !gaps.is_empty() {
             apply_gaps(ctx, &mut sink, &gaps);
         }
-        let mut findings = sink.into_findings();
-        if !keep_passes {
-            let before = findings.len();
-            findings.retain(|f| f.status != Status::Pass);
-            if findings.len() < before {
-                *out.passes_not_listed
-                    .entry(meta.code.to_owned())
-                    .or_default() += before - findings.len();
-            }
+        let passes = sink.pass_places.take().map_or(0, |p| p.len());
+        if passes > 0 {
+            *out.passes_not_listed
+                .entry(meta.code.to_owned())
+                .or_default() += passes;
         }
-        out.findings.extend(findings);
+        out.findings.extend(sink.into_findings());
         out.checks_run += 1;
     }
     out
 }
 
+/// Whether a pass at this place falls in a gap's scope (and so cannot stand).
+fn pass_withdrawn(gaps: &[&Gap], account: &str, region: Option<&str>, resource: &str) -> bool {
+    gaps.iter().any(|g| {
+        g.applies_to(account, region) && g.resource.as_deref().is_none_or(|r| r == resource)
+    })
+}
+
 fn apply_gaps(ctx: &Context<'_>, sink: &mut Sink, gaps: &[&Gap]) {
+    if let Some(places) = &mut sink.pass_places {
+        places.retain(|(account, region, resource)| {
+            !pass_withdrawn(gaps, account, region.as_deref(), resource)
+        });
+    }
     sink.findings.retain(|f| {
         let account = f.account.as_deref().unwrap_or_default();
         match f.status {
             // A pass means "seen and fine": nothing in a gap's scope can be that.
-            Status::Pass => !gaps.iter().any(|g| {
-                g.applies_to(account, f.region.as_deref())
-                    && g.resource.as_deref().is_none_or(|r| r == f.resource)
-            }),
+            Status::Pass => !pass_withdrawn(gaps, account, f.region.as_deref(), &f.resource),
             // When one resource's data set could not be read at all, its fields hold defaults,
             // not facts, so a failure on that resource may be false: withhold it too. IaC's
             // `UnknownBeforeApply` gaps are different: the reader gives an unknown field the

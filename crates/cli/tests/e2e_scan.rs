@@ -356,3 +356,44 @@ fn the_shipped_iam_policy_is_clean_under_policy_lint() {
     }
     assert!(report["summary"]["by_status"]["pass"].as_u64().unwrap_or(0) >= 5);
 }
+
+/// A scan that does not list passes only counts them (and gaps still withdraw theirs): its
+/// summary, compliance view and listed findings equal those of a scan that keeps every pass.
+#[test]
+fn counting_passes_gives_the_same_report_as_keeping_them() {
+    let ex = example();
+    let (_, counted) = json_report(&["scan", &ex, "--format", "json", "--compliance", "cis-3.0"]);
+    let (_, kept) = json_report(&[
+        "scan",
+        &ex,
+        "--format",
+        "json",
+        "--compliance",
+        "cis-3.0",
+        "--include-passed",
+    ]);
+    assert_eq!(counted["summary"], kept["summary"]);
+    assert_eq!(counted["compliance"], kept["compliance"]);
+    assert!(
+        counted["summary"]["by_status"]["pass"]
+            .as_u64()
+            .unwrap_or(0)
+            > 100
+    );
+    assert!(
+        counted["summary"]["by_status"]["not_assessed"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0
+    );
+    let not_pass = |r: &serde_json::Value| -> Vec<serde_json::Value> {
+        r["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["status"] != "pass")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(not_pass(&counted), not_pass(&kept));
+}
