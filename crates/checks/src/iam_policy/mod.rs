@@ -3,6 +3,7 @@
 
 mod access_key_not_bound_to_network;
 mod administrator_has_access_keys;
+mod application_without_deny_guardrails;
 mod bucket_policy_allows_plain_http;
 mod bucket_publicly_accessible;
 mod common;
@@ -39,4 +40,5 @@ pub(crate) const CHECKS: &[&dyn Check] = &[
     &bucket_publicly_accessible::BucketPubliclyAccessible,
     &bucket_policy_allows_plain_http::BucketPolicyAllowsPlainHttp,
     &key_policy_too_permissive::KeyPolicyTooPermissive,
+    &application_without_deny_guardrails::ApplicationWithoutDenyGuardrails,
 ];
