@@ -11,6 +11,9 @@
 # Needs: the moto venv (scripts/setup/moto.sh); Prowler in a venv (installed here from PyPI into
 # $RAMPART_PROWLER_VENV, default /root/.cache/rampart/venvs/prowler); GNU time (/usr/bin/time).
 # This is a benchmark, not a test: it prints figures and does not judge them.
+# RAMPART_BIN=path measures a built binary; RAMPART_ONLY=1 stops after rampart (no Prowler);
+# RAMPART_ENV="VAR=value …" runs rampart with those variables (MIMALLOC_SHOW_STATS=1, say);
+# RAMPART_SHOW_ERR=1 prints the tail of each tool's stderr.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -66,7 +69,7 @@ measure() {
     curl -sf -X POST "$URL/moto-api/recorder/reset-recording" >/dev/null
     curl -sf -X POST "$URL/moto-api/recorder/start-recording" >/dev/null
     local before; before=$(moto_cpu)
-    /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true; [ -z "${RAMPART_SHOW_ERR:-}" ] || tail -n 40 "$WORK/$name.err" >&2
     local served; served=$(python3 -c "print(round($(moto_cpu) - $before, 2))")
     curl -sf -X POST "$URL/moto-api/recorder/stop-recording" >/dev/null
     local calls; calls=$(grep -c . "$WORK/recording.jsonl" 2>/dev/null || echo 0)
@@ -80,9 +83,11 @@ measure() {
 }
 
 echo "== rampart scan aws"
-measure rampart "$RAMPART" scan aws --endpoint-url "$URL" --regions "$(IFS=,; echo "${REGIONS[*]}")" \
+measure rampart ${RAMPART_ENV:+env $RAMPART_ENV} "$RAMPART" scan aws --endpoint-url "$URL" --regions "$(IFS=,; echo "${REGIONS[*]}")" \
     --max-rps 0 --format json -o "$WORK/rampart.json" -v
 grep -E "^collected" "$WORK/rampart.err" || { cat "$WORK/rampart.err"; exit 2; }
+
+if [ -n "${RAMPART_ONLY:-}" ]; then exit 0; fi   # RAMPART_ONLY=1: rampart's figures alone
 
 echo "== prowler aws (same endpoint, same regions)"
 measure prowler "$PROWLER_VENV/bin/prowler" aws --region "${REGIONS[@]}" --no-banner \

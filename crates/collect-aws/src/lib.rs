@@ -178,7 +178,12 @@ const REGIONAL_DATA: &[&str] = &[
 /// # Errors
 /// See [`collect`].
 pub fn collect_blocking(opts: &Options, progress: Arc<dyn Progress>) -> Result<Collection, Error> {
+    // The work is waiting on the network: a few threads carry it. Every thread the runtime
+    // starts (blocking ones for DNS and file reads included) costs its stack and allocator
+    // arena, which dominated peak memory before these bounds.
     let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(4)
         .enable_all()
         .build()
         .map_err(|e| Error::Runtime(e.to_string()))?;
@@ -316,7 +321,16 @@ pub async fn collect(opts: &Options, progress: Arc<dyn Progress>) -> Result<Coll
 
 /// The SDK configuration from the standard chain, with rampart's retry and timeout settings.
 async fn base_config(opts: &Options) -> SdkConfig {
+    // One HTTPS client for every service client built from this configuration: left to
+    // themselves, each of the forty-odd clients (services x regions) builds its own connector,
+    // TLS root store and connection pool.
+    let http = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .build_https();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http)
         .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
         .timeout_config(
             TimeoutConfig::builder()

@@ -108,6 +108,9 @@ fn secret_and_key(value_from: &str) -> Option<(&str, &str)> {
     Some((&value_from[..at + ":secret:".len() + name.len()], key))
 }
 
+/// What a task takes out of one secret: the JSON keys, and the credentials they belong to.
+type Taken<'a> = (BTreeSet<&'a str>, BTreeSet<String>);
+
 impl Check for SecretBundlesUnrelatedCredentials {
     fn meta(&self) -> &'static CheckMeta {
         &META
@@ -130,7 +133,7 @@ impl Check for SecretBundlesUnrelatedCredentials {
                 continue;
             }
             let at = At::meta(&account.id, Some(&region.name), &td.meta);
-            let bundles: Vec<(&&str, &(BTreeSet<&str>, BTreeSet<String>))> = by_secret
+            let bundles: Vec<(&&str, &Taken<'_>)> = by_secret
                 .iter()
                 .filter(|(_, (_, families))| families.len() > 1)
                 .collect();

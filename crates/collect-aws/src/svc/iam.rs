@@ -18,6 +18,8 @@ use crate::svc::{client, tags, u32_of};
 const IAM: &str = "IAM";
 const GAAD: &str = "GetAccountAuthorizationDetails";
 
+use aws_sdk_iam::types::EntityType;
+
 type Client = aws_sdk_iam::Client;
 
 /// Reads IAM; returns it with the account aliases.
@@ -28,14 +30,29 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> (Iam, Vec<String>) {
         ctx.paged(
             IAM,
             GAAD,
-            |m| c.get_account_authorization_details().set_marker(m).send(),
+            |m| c
+                .get_account_authorization_details()
+                // Not AWS managed policies: an account sees all ~1,300 of them, and reading
+                // their documents dominated the collector's memory and time. The few attached
+                // here are read one by one below.
+                .set_filter(Some(vec![
+                    EntityType::User,
+                    EntityType::Group,
+                    EntityType::Role,
+                    EntityType::LocalManagedPolicy,
+                ]))
+                .max_items(1000)
+                .set_marker(m)
+                .send(),
             |o| {
                 let next = if o.is_truncated {
                     o.marker.clone()
                 } else {
                     None
                 };
-                (vec![o], next)
+                // Each page becomes rampart's records at once: a page holds every policy
+                // version's document, and keeping the raw pages dominated peak memory.
+                (vec![digest(&o)], next)
             }
         ),
         ctx.paged(
@@ -168,109 +185,28 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> (Iam, Vec<String>) {
     };
 
     let mut users = Vec::new();
-    for page in &pages {
-        for u in page.user_detail_list() {
-            let arn = u.arn().unwrap_or_default().to_owned();
-            users.push(User {
-                meta: Meta {
-                    arn: arn.clone(),
-                    name: u.user_name().unwrap_or_default().to_owned(),
-                    tags: tags(u.tags().iter().map(|t| (Some(t.key()), Some(t.value())))),
-                    origin: origin(IAM, GAAD),
-                },
-                created: ts(u.create_date()),
-                console_password: false,
-                password_last_used: password_last_used.get(&arn).copied(),
-                mfa_devices: Vec::new(),
-                access_keys: Vec::new(),
-                groups: u.group_list().to_vec(),
-                attached_policies: u
-                    .attached_managed_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn().map(str::to_owned))
-                    .collect(),
-                inline_policies: inline(u.user_policy_list()),
-                permissions_boundary: u
-                    .permissions_boundary()
-                    .and_then(|b| b.permissions_boundary_arn())
-                    .map(str::to_owned),
-            });
-        }
-        for g in page.group_detail_list() {
-            iam.groups.push(Group {
-                meta: Meta::new(
-                    g.arn().unwrap_or_default(),
-                    g.group_name().unwrap_or_default(),
-                    origin(IAM, GAAD),
-                ),
-                attached_policies: g
-                    .attached_managed_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn().map(str::to_owned))
-                    .collect(),
-                inline_policies: inline(g.group_policy_list()),
-            });
-        }
-        for r in page.role_detail_list() {
-            iam.roles.push(Role {
-                meta: Meta {
-                    arn: r.arn().unwrap_or_default().to_owned(),
-                    name: r.role_name().unwrap_or_default().to_owned(),
-                    tags: tags(r.tags().iter().map(|t| (Some(t.key()), Some(t.value())))),
-                    origin: origin(IAM, GAAD),
-                },
-                assume_role_policy: r
-                    .assume_role_policy_document()
-                    .map(policy_doc)
-                    .unwrap_or(serde_json::Value::Null),
-                attached_policies: r
-                    .attached_managed_policies()
-                    .iter()
-                    .filter_map(|p| p.policy_arn().map(str::to_owned))
-                    .collect(),
-                inline_policies: inline(r.role_policy_list()),
-                permissions_boundary: r
-                    .permissions_boundary()
-                    .and_then(|b| b.permissions_boundary_arn())
-                    .map(str::to_owned),
-                last_used: r.role_last_used().and_then(|l| ts(l.last_used_date())),
-                service_linked: r
-                    .path()
-                    .is_some_and(|p| p.starts_with("/aws-service-role/")),
-            });
-        }
-        for p in page.policies() {
-            let arn = p.arn().unwrap_or_default();
-            let aws_managed = arn.contains(":iam::aws:policy/");
-            let attachments = u32_of(p.attachment_count().unwrap_or(0));
-            if aws_managed && attachments == 0 {
-                continue;
-            }
-            let document = p
-                .policy_version_list()
-                .iter()
-                .find(|v| v.is_default_version())
-                .and_then(|v| v.document())
-                .map(policy_doc)
-                .unwrap_or(serde_json::Value::Null);
-            iam.policies.push(ManagedPolicy {
-                meta: Meta::new(arn, name_or_arn(p.policy_name(), arn), origin(IAM, GAAD)),
-                aws_managed,
-                default_version: p.default_version_id().map(str::to_owned),
-                document,
-                attachment_count: attachments,
-            });
-        }
+    for d in pages {
+        users.extend(d.users);
+        iam.groups.extend(d.groups);
+        iam.roles.extend(d.roles);
+        iam.policies.extend(d.policies);
+    }
+    for u in &mut users {
+        u.password_last_used = password_last_used.get(&u.meta.arn).copied();
     }
 
-    // Attached managed policies GetAccountAuthorizationDetails did not return (it may leave out
-    // AWS managed ones): read them one by one.
+    // Attached managed policies and boundaries GetAccountAuthorizationDetails did not return
+    // (AWS managed ones, left out of it above): read them one by one.
     let known: BTreeSet<String> = iam.policies.iter().map(|p| p.meta.arn.clone()).collect();
     let attached: BTreeSet<String> = users
         .iter()
-        .flat_map(|u| u.attached_policies.iter())
+        .flat_map(|u| u.attached_policies.iter().chain(&u.permissions_boundary))
         .chain(iam.groups.iter().flat_map(|g| g.attached_policies.iter()))
-        .chain(iam.roles.iter().flat_map(|r| r.attached_policies.iter()))
+        .chain(
+            iam.roles
+                .iter()
+                .flat_map(|r| r.attached_policies.iter().chain(&r.permissions_boundary)),
+        )
         .filter(|a| !known.contains(*a))
         .cloned()
         .collect();
@@ -653,4 +589,115 @@ mod tests {
         assert_eq!(rows[0]["user"], "<root_account>");
         assert_eq!(rows[1]["access_key_1_active"], "true");
     }
+}
+
+/// The records of one GetAccountAuthorizationDetails page.
+#[derive(Default)]
+struct Digest {
+    users: Vec<User>,
+    groups: Vec<Group>,
+    roles: Vec<Role>,
+    policies: Vec<ManagedPolicy>,
+}
+
+/// Turns a GetAccountAuthorizationDetails page into rampart's records (users without their
+/// password's last use, which ListUsers gives). AWS managed policies nothing is attached to are
+/// left out.
+fn digest(
+    page: &aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput,
+) -> Digest {
+    let mut d = Digest::default();
+    for u in page.user_detail_list() {
+        let arn = u.arn().unwrap_or_default().to_owned();
+        d.users.push(User {
+            meta: Meta {
+                arn: arn.clone(),
+                name: u.user_name().unwrap_or_default().to_owned(),
+                tags: tags(u.tags().iter().map(|t| (Some(t.key()), Some(t.value())))),
+                origin: origin(IAM, GAAD),
+            },
+            created: ts(u.create_date()),
+            console_password: false,
+            password_last_used: None,
+            mfa_devices: Vec::new(),
+            access_keys: Vec::new(),
+            groups: u.group_list().to_vec(),
+            attached_policies: u
+                .attached_managed_policies()
+                .iter()
+                .filter_map(|p| p.policy_arn().map(str::to_owned))
+                .collect(),
+            inline_policies: inline(u.user_policy_list()),
+            permissions_boundary: u
+                .permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .map(str::to_owned),
+        });
+    }
+    for g in page.group_detail_list() {
+        d.groups.push(Group {
+            meta: Meta::new(
+                g.arn().unwrap_or_default(),
+                g.group_name().unwrap_or_default(),
+                origin(IAM, GAAD),
+            ),
+            attached_policies: g
+                .attached_managed_policies()
+                .iter()
+                .filter_map(|p| p.policy_arn().map(str::to_owned))
+                .collect(),
+            inline_policies: inline(g.group_policy_list()),
+        });
+    }
+    for r in page.role_detail_list() {
+        d.roles.push(Role {
+            meta: Meta {
+                arn: r.arn().unwrap_or_default().to_owned(),
+                name: r.role_name().unwrap_or_default().to_owned(),
+                tags: tags(r.tags().iter().map(|t| (Some(t.key()), Some(t.value())))),
+                origin: origin(IAM, GAAD),
+            },
+            assume_role_policy: r
+                .assume_role_policy_document()
+                .map(policy_doc)
+                .unwrap_or(serde_json::Value::Null),
+            attached_policies: r
+                .attached_managed_policies()
+                .iter()
+                .filter_map(|p| p.policy_arn().map(str::to_owned))
+                .collect(),
+            inline_policies: inline(r.role_policy_list()),
+            permissions_boundary: r
+                .permissions_boundary()
+                .and_then(|b| b.permissions_boundary_arn())
+                .map(str::to_owned),
+            last_used: r.role_last_used().and_then(|l| ts(l.last_used_date())),
+            service_linked: r
+                .path()
+                .is_some_and(|p| p.starts_with("/aws-service-role/")),
+        });
+    }
+    for p in page.policies() {
+        let arn = p.arn().unwrap_or_default();
+        let aws_managed = arn.contains(":iam::aws:policy/");
+        let attachments = u32_of(p.attachment_count().unwrap_or(0));
+        if aws_managed && attachments == 0 {
+            continue;
+        }
+        let document = p
+            .policy_version_list()
+            .iter()
+            .find(|v| v.is_default_version())
+            .and_then(|v| v.document())
+            .map(policy_doc)
+            .unwrap_or(serde_json::Value::Null);
+        d.policies.push(ManagedPolicy {
+            meta: Meta::new(arn, name_or_arn(p.policy_name(), arn), origin(IAM, GAAD)),
+            aws_managed,
+            default_version: p.default_version_id().map(str::to_owned),
+            document,
+            attachment_count: attachments,
+        });
+    }
+    d
 }
