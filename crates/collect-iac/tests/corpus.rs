@@ -1,4 +1,4 @@
-//! The real-world corpora: every file of `../shared/corpus/iac/` is parsed without panicking
+//! The real-world corpora (vendored in `tests/corpus/`): every file is parsed without panicking
 //! (a file that fails is a located error, nothing more), every corpus is read and audited end to
 //! end, and on the vendored terragoat and cfngoat the true positives reviewed in
 //! `docs/iac-corpus-review.md` are found at the right place.
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rampart_model::Status;
 
 fn shared_corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/iac")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
