@@ -132,8 +132,9 @@ impl Scanner {
         })
     }
 
-    /// The same scanner, running each selected rule over the whole text instead of windows
-    /// around its keywords: slower, and the reference the windows are tested against.
+    /// The same scanner, running each selected rule's regex over the whole text and keeping the
+    /// matches that start in the rule's windows: the plain statement of what the windowed search
+    /// must find, and the reference it is tested against.
     #[must_use]
     pub fn without_windows(mut self) -> Self {
         self.whole_texts = true;
@@ -199,10 +200,6 @@ impl Scanner {
     /// its keywords, widened to whole lines (or, in a line longer than [`LINE_LIMIT`], to a token
     /// boundary), merged. The whole text when the windows would cover most of it.
     fn windows(&self, r: usize, text: &[u8], hits: &Hits) -> Vec<Range<usize>> {
-        let whole = std::iter::once(0..text.len()).collect();
-        if self.whole_texts {
-            return whole;
-        }
         let reach = self.catalogue.rules[r]
             .spec
             .reach
@@ -221,12 +218,7 @@ impl Scanner {
                 _ => out.push(lo..hi),
             }
         }
-        let covered: usize = out.iter().map(ExactSizeIterator::len).sum();
-        if covered * 2 >= text.len() {
-            whole
-        } else {
-            out
-        }
+        out
     }
 
     /// Scans one text; `extension` (without the dot) selects the extension-bound rules.
@@ -266,7 +258,19 @@ impl Scanner {
             {
                 continue;
             }
-            for w in self.windows(i, text, &hits) {
+            // A match counts only where it starts inside one of the rule's windows. The search
+            // runs in the windows themselves, or over the whole text when they cover most of it
+            // (and always in the reference mode the windows are tested against).
+            let windows = self.windows(i, text, &hits);
+            let covered: usize = windows.iter().map(ExactSizeIterator::len).sum();
+            let whole_text = self.whole_texts || covered * 2 >= text.len();
+            let everything = std::iter::once(0..text.len()).collect::<Vec<_>>();
+            let spans = if whole_text {
+                everything
+            } else {
+                windows.clone()
+            };
+            for w in spans {
                 // The haystack ends with the window, but the search starts inside the whole text
                 // before it, so that look-behind (`\b`, `^`) sees what precedes the window.
                 let hay = &text[..w.end];
@@ -281,6 +285,9 @@ impl Scanner {
                     } else {
                         whole.end() + 1
                     };
+                    if whole_text && !windows.iter().any(|w| w.contains(&whole_start(&caps))) {
+                        continue;
+                    }
                     let Some(secret) = caps.get(1) else { continue };
                     let value = secret.as_bytes();
                     if value.is_empty() || !self.accepts(i, value) {
@@ -438,6 +445,11 @@ impl Scanner {
         }
         out
     }
+}
+
+/// Where a match starts.
+fn whole_start(caps: &regex::bytes::Captures<'_>) -> usize {
+    caps.get(0).map_or(0, |m| m.start())
 }
 
 /// Moves a window's start back to the start of its line, or, in a very long line, to just after

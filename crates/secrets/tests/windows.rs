@@ -1,7 +1,9 @@
-//! The scanner runs a rule's regex only in windows around its keywords. These tests hold the
-//! windows to the reference: the same scanner running every selected rule over the whole text
-//! must find exactly the same secrets, at the same places, on every catalogue example, on texts
-//! built from examples and noise (long lines included), and on the planted fixture tree.
+//! The scanner runs a rule's regex only in windows around its keywords, and a match counts only
+//! where it starts inside one. These tests hold the windowed search to the plain statement of that
+//! rule: the same scanner running each selected rule over the whole text and keeping the matches
+//! that start in a window must find exactly the same secrets, at the same places, on every
+//! catalogue example, on texts built from examples and noise (long lines included), on arbitrary
+//! bytes, and on the planted fixture tree.
 
 mod support;
 
@@ -131,6 +133,34 @@ proptest! {
         prop_assert_eq!(
             key(&windowed.scan(text.as_bytes(), Some("py"))),
             key(&whole.scan(text.as_bytes(), Some("py")))
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Arbitrary bytes (binary, invalid UTF-8, keywords glued to noise) never panic the windows
+    /// and give what whole-text runs give, in text and in binary mode.
+    #[test]
+    fn windows_hold_on_arbitrary_bytes(
+        parts in prop::collection::vec(
+            prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..600),
+                Just(b"AKIA".to_vec()),
+                Just(b"password=".to_vec()),
+                Just(b"-----BEGIN RSA PRIVATE KEY-----\n".to_vec()),
+                Just(b"\n".to_vec()),
+            ],
+            0..20,
+        ),
+    ) {
+        let (windowed, whole) = scanners();
+        let bytes: Vec<u8> = parts.concat();
+        prop_assert_eq!(key(&windowed.scan(&bytes, None)), key(&whole.scan(&bytes, None)));
+        prop_assert_eq!(
+            key(&windowed.scan_binary(&bytes, None)),
+            key(&whole.scan_binary(&bytes, None))
         );
     }
 }
