@@ -277,6 +277,31 @@ impl Ctx {
         Ok(items)
     }
 
+    /// [`Ctx::paged`] for a listing that a data set depends on: when it fails, a gap on `data`
+    /// names the call, and the answer is `None`.
+    pub(crate) async fn list<O, E, I, F, Fut, X>(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        send: F,
+        split: X,
+    ) -> Option<Vec<I>>
+    where
+        F: FnMut(Option<String>) -> Fut,
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        X: FnMut(O) -> (Vec<I>, Option<String>),
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        match self.paged(service, op, send, split).await {
+            Ok(items) => Some(items),
+            Err(e) => {
+                self.gap(data, service, op, &e);
+                None
+            }
+        }
+    }
+
     /// Records that `data` could not be read in this scope.
     pub(crate) fn gap(&self, data: &str, service: &'static str, op: &'static str, err: &CallError) {
         self.push_gap(data, service, op, None, err);

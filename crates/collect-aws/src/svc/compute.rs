@@ -18,20 +18,17 @@ const ELB: &str = "Elastic Load Balancing v2";
 pub(crate) async fn lambda(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_lambda, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    let functions = match ctx
-        .paged(
+    let Some(functions) = ctx
+        .list(
+            data::LAMBDA,
             LAMBDA,
             "ListFunctions",
             |m| c.list_functions().set_marker(m).send(),
             |o| (o.functions.unwrap_or_default(), o.next_marker),
         )
         .await
-    {
-        Ok(f) => f,
-        Err(e) => {
-            ctx.gap(data::LAMBDA, LAMBDA, "ListFunctions", &e);
-            return region;
-        }
+    else {
+        return region;
     };
     let ctx2 = ctx.clone();
     region.lambda_functions = ctx
@@ -101,8 +98,9 @@ pub(crate) async fn lambda(ctx: Ctx, config: SdkConfig) -> Region {
 pub(crate) async fn ecs(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_ecs, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    let arns = match ctx
-        .paged(
+    let Some(arns) = ctx
+        .list(
+            data::ECS,
             ECS,
             "ListTaskDefinitions",
             |t| {
@@ -114,12 +112,8 @@ pub(crate) async fn ecs(ctx: Ctx, config: SdkConfig) -> Region {
             |o| (o.task_definition_arns.unwrap_or_default(), o.next_token),
         )
         .await
-    {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.gap(data::ECS, ECS, "ListTaskDefinitions", &e);
-            return region;
-        }
+    else {
+        return region;
     };
     let ctx2 = ctx.clone();
     region.ecs_task_definitions = ctx
@@ -194,20 +188,17 @@ pub(crate) async fn ecs(ctx: Ctx, config: SdkConfig) -> Region {
 pub(crate) async fn elb(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_elasticloadbalancingv2, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    let lbs = match ctx
-        .paged(
+    let Some(lbs) = ctx
+        .list(
+            data::ELB,
             ELB,
             "DescribeLoadBalancers",
             |m| c.describe_load_balancers().set_marker(m).send(),
             |o| (o.load_balancers.unwrap_or_default(), o.next_marker),
         )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            ctx.gap(data::ELB, ELB, "DescribeLoadBalancers", &e);
-            return region;
-        }
+    else {
+        return region;
     };
     let ctx2 = ctx.clone();
     region.load_balancers = ctx
@@ -312,8 +303,9 @@ const CLASSIC: &str = "Elastic Load Balancing";
 pub(crate) async fn elb_classic(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_elasticloadbalancing, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    let lbs = match ctx
-        .paged(
+    let Some(lbs) = ctx
+        .list(
+            data::ELB,
             CLASSIC,
             "DescribeLoadBalancers",
             |m| c.describe_load_balancers().set_marker(m).send(),
@@ -325,12 +317,8 @@ pub(crate) async fn elb_classic(ctx: Ctx, config: SdkConfig) -> Region {
             },
         )
         .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            ctx.gap(data::ELB, CLASSIC, "DescribeLoadBalancers", &e);
-            return region;
-        }
+    else {
+        return region;
     };
     let ctx2 = ctx.clone();
     region.load_balancers = ctx

@@ -122,8 +122,9 @@ pub(crate) async fn dynamodb(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_dynamodb, ctx, &config);
     let kms = client!(aws_sdk_kms, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    let names = match ctx
-        .paged(
+    let Some(names) = ctx
+        .list(
+            data::DYNAMODB,
             DDB,
             "ListTables",
             |t| c.list_tables().set_exclusive_start_table_name(t).send(),
@@ -135,12 +136,8 @@ pub(crate) async fn dynamodb(ctx: Ctx, config: SdkConfig) -> Region {
             },
         )
         .await
-    {
-        Ok(n) => n,
-        Err(e) => {
-            ctx.gap(data::DYNAMODB, DDB, "ListTables", &e);
-            return region;
-        }
+    else {
+        return region;
     };
     let ctx2 = ctx.clone();
     let tables = ctx

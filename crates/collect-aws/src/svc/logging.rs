@@ -259,20 +259,17 @@ pub(crate) async fn alarms(ctx: Ctx, config: SdkConfig) -> Region {
 pub(crate) async fn sns(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_sns, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    let topics = match ctx
-        .paged(
+    let Some(topics) = ctx
+        .list(
+            data::SNS,
             SNS,
             "ListTopics",
             |t| c.list_topics().set_next_token(t).send(),
             |o| (o.topics.unwrap_or_default(), o.next_token),
         )
         .await
-    {
-        Ok(t) => t,
-        Err(e) => {
-            ctx.gap(data::SNS, SNS, "ListTopics", &e);
-            return region;
-        }
+    else {
+        return region;
     };
     let arns: Vec<String> = topics
         .iter()

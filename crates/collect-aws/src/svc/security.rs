@@ -224,20 +224,17 @@ pub(crate) async fn secrets(ctx: Ctx, config: SdkConfig) -> Region {
 pub(crate) async fn ssm(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_ssm, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    let params = match ctx
-        .paged(
+    let Some(params) = ctx
+        .list(
+            data::SSM_PARAMETERS,
             SSM,
             "DescribeParameters",
             |t| c.describe_parameters().set_next_token(t).send(),
             |o| (o.parameters.unwrap_or_default(), o.next_token),
         )
         .await
-    {
-        Ok(p) => p,
-        Err(e) => {
-            ctx.gap(data::SSM_PARAMETERS, SSM, "DescribeParameters", &e);
-            return region;
-        }
+    else {
+        return region;
     };
     let plain: Vec<String> = params
         .iter()
