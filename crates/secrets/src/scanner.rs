@@ -184,21 +184,9 @@ impl Scanner {
         Hits { at }
     }
 
-    /// Which rules the keywords in `text` select.
-    fn selected(&self, text: &[u8]) -> Vec<bool> {
-        let hits = self.hits(text);
-        (0..self.catalogue.rules.len())
-            .map(|r| {
-                self.rule_keywords[r]
-                    .iter()
-                    .any(|&k| !hits.at[k].is_empty())
-            })
-            .collect()
-    }
-
     /// The byte ranges of `text` where rule `r` may match: its reach around each occurrence of
     /// its keywords, widened to whole lines (or, in a line longer than [`LINE_LIMIT`], to a token
-    /// boundary), merged. The whole text when the windows would cover most of it.
+    /// boundary), merged.
     fn windows(&self, r: usize, text: &[u8], hits: &Hits) -> Vec<Range<usize>> {
         let reach = self.catalogue.rules[r]
             .spec
@@ -216,6 +204,48 @@ impl Scanner {
             match out.last_mut() {
                 Some(last) if lo <= last.end => last.end = last.end.max(hi),
                 _ => out.push(lo..hi),
+            }
+        }
+        out
+    }
+
+    /// The accepted secrets (capture group 1) of rule `i` in `text`. A match counts only where it
+    /// starts inside one of the rule's windows; the search runs in the windows themselves, or
+    /// over the whole text when they cover most of it (and always in the reference mode the
+    /// windows are tested against).
+    fn secrets_of(&self, i: usize, text: &[u8], hits: &Hits) -> Vec<Range<usize>> {
+        let rule = &self.catalogue.rules[i];
+        let windows = self.windows(i, text, hits);
+        let covered: usize = windows.iter().map(ExactSizeIterator::len).sum();
+        let whole_text = self.whole_texts || covered * 2 >= text.len();
+        let spans = if whole_text {
+            std::iter::once(0..text.len()).collect()
+        } else {
+            windows.clone()
+        };
+        let mut out = Vec::new();
+        for w in spans {
+            // The haystack ends with the window, but the search starts inside the whole text
+            // before it, so that look-behind (`\b`, `^`) sees what precedes the window.
+            let hay = &text[..w.end];
+            let mut from = w.start;
+            while from <= hay.len() {
+                let Some(caps) = rule.regex.captures_at(hay, from) else {
+                    break;
+                };
+                let Some(whole) = caps.get(0) else { break };
+                from = if whole.end() > whole.start() {
+                    whole.end()
+                } else {
+                    whole.end() + 1
+                };
+                if whole_text && !windows.iter().any(|w| w.contains(&whole.start())) {
+                    continue;
+                }
+                let Some(secret) = caps.get(1) else { continue };
+                if !secret.as_bytes().is_empty() && self.accepts(i, secret.as_bytes()) {
+                    out.push(secret.range());
+                }
             }
         }
         out
@@ -258,50 +288,15 @@ impl Scanner {
             {
                 continue;
             }
-            // A match counts only where it starts inside one of the rule's windows. The search
-            // runs in the windows themselves, or over the whole text when they cover most of it
-            // (and always in the reference mode the windows are tested against).
-            let windows = self.windows(i, text, &hits);
-            let covered: usize = windows.iter().map(ExactSizeIterator::len).sum();
-            let whole_text = self.whole_texts || covered * 2 >= text.len();
-            let everything = std::iter::once(0..text.len()).collect::<Vec<_>>();
-            let spans = if whole_text {
-                everything
-            } else {
-                windows.clone()
-            };
-            for w in spans {
-                // The haystack ends with the window, but the search starts inside the whole text
-                // before it, so that look-behind (`\b`, `^`) sees what precedes the window.
-                let hay = &text[..w.end];
-                let mut from = w.start;
-                while from <= hay.len() {
-                    let Some(caps) = rule.regex.captures_at(hay, from) else {
-                        break;
-                    };
-                    let Some(whole) = caps.get(0) else { break };
-                    from = if whole.end() > whole.start() {
-                        whole.end()
-                    } else {
-                        whole.end() + 1
-                    };
-                    if whole_text && !windows.iter().any(|w| w.contains(&whole_start(&caps))) {
-                        continue;
-                    }
-                    let Some(secret) = caps.get(1) else { continue };
-                    let value = secret.as_bytes();
-                    if value.is_empty() || !self.accepts(i, value) {
-                        continue;
-                    }
-                    let priority = if rule.spec.generic { 1 } else { 2 };
-                    candidates.push(Candidate {
-                        rule: i,
-                        secret: secret.range(),
-                        partner: None,
-                        priority,
-                    });
+            let priority = if rule.spec.generic { 1 } else { 2 };
+            candidates.extend(self.secrets_of(i, text, &hits).into_iter().map(|secret| {
+                Candidate {
+                    rule: i,
+                    secret,
+                    partner: None,
+                    priority,
                 }
-            }
+            }));
         }
         self.pair(&mut candidates);
         candidates.retain(|c| c.rule >= rules.len() || !rules[c.rule].spec.hidden);
@@ -310,22 +305,14 @@ impl Scanner {
         self.finish(text, candidates)
     }
 
-    /// How many accepted matches one rule has in `text`, on its own (keyword prefilter, regex and
-    /// filters; no pairing, no de-duplication). For testing helper rules.
+    /// How many accepted matches one rule has in `text`, on its own (keyword windows, regex and
+    /// filters, as a scan finds them; no pairing, no de-duplication). For testing helper rules.
     #[must_use]
     pub fn rule_matches(&self, id: &str, text: &[u8]) -> usize {
         let Some(i) = self.catalogue.rules.iter().position(|r| r.spec.id == id) else {
             return 0;
         };
-        if !self.selected(text)[i] {
-            return 0;
-        }
-        self.catalogue.rules[i]
-            .regex
-            .captures_iter(text)
-            .filter_map(|c| c.get(1))
-            .filter(|m| !m.as_bytes().is_empty() && self.accepts(i, m.as_bytes()))
-            .count()
+        self.secrets_of(i, text, &self.hits(text)).len()
     }
 
     fn accepts(&self, rule: usize, value: &[u8]) -> bool {
@@ -445,11 +432,6 @@ impl Scanner {
         }
         out
     }
-}
-
-/// Where a match starts.
-fn whole_start(caps: &regex::bytes::Captures<'_>) -> usize {
-    caps.get(0).map_or(0, |m| m.start())
 }
 
 /// Moves a window's start back to the start of its line, or, in a very long line, to just after
