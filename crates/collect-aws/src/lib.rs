@@ -179,11 +179,11 @@ const REGIONAL_DATA: &[&str] = &[
 /// See [`collect`].
 pub fn collect_blocking(opts: &Options, progress: Arc<dyn Progress>) -> Result<Collection, Error> {
     // The work is waiting on the network: a few threads carry it. Every thread the runtime
-    // starts (blocking ones for DNS and file reads included) costs its stack and allocator
-    // arena, which dominated peak memory before these bounds.
+    // starts costs its stack and allocator arena; blocking threads (DNS lookups of the many
+    // service endpoints, file reads) are bounded, though not so tightly that lookups queue.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(4)
+        .max_blocking_threads(16)
         .enable_all()
         .build()
         .map_err(|e| Error::Runtime(e.to_string()))?;
