@@ -73,7 +73,8 @@ impl OutputArgs {
 
     /// Renders `report` where asked, and tells whether it holds failures at or above `--fail-on`.
     ///
-    /// `report` holds every result, passes included. Before rendering, the configuration's
+    /// `report` holds every result, passes included (or counted in `passes_not_listed` when
+    /// the command did not keep them). Before rendering, the configuration's
     /// waivers are applied (unused and expired ones become report warnings), the compliance view
     /// is computed when `--compliance` asks for it, findings in the `--baseline` stop counting
     /// towards the exit code, and passes are dropped unless `--include-passed`.

@@ -75,9 +75,9 @@ pub struct RuleSpec {
     /// The finding is code, not a secret: its evidence shows the matched text.
     #[serde(default)]
     pub code: bool,
-    /// How far (bytes) from an occurrence of one of its keywords a match may lie; the regex runs
-    /// only in those windows (widened to whole lines). Default [`DEFAULT_REACH`]; key blocks that
-    /// span many lines need more.
+    /// How far (bytes) from an occurrence of one of its keywords a match may start: a match
+    /// counts only inside those windows (widened to whole lines), and the regex runs only there.
+    /// Default [`DEFAULT_REACH`]; key blocks that span many lines need more.
     #[serde(default)]
     pub reach: Option<usize>,
     /// Texts that must give a finding of this rule.
