@@ -327,6 +327,11 @@ impl Scanner {
             }
         }
         if !extra.is_empty() {
+            // What a generic rule made of the encoded form (a base64 value assigned to
+            // `password:`) gives way to what the decoded form is.
+            found.retain(|m| {
+                !(self.is_generic(&m.rule) && extra.iter().any(|e| e.offset == m.offset))
+            });
             found.extend(extra);
             found.sort_by_key(|m| m.offset);
         }
@@ -389,6 +394,10 @@ impl Scanner {
             return 0;
         };
         self.secrets_of(i, text, &self.hits(text)).len()
+    }
+
+    fn is_generic(&self, id: &str) -> bool {
+        self.catalogue.rule(id).is_some_and(|r| r.spec.generic)
     }
 
     fn accepts(&self, rule: usize, value: &[u8]) -> bool {
