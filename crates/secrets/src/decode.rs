@@ -65,7 +65,8 @@ impl View {
 #[must_use]
 pub fn unescaped(text: &[u8], notebook: bool) -> Option<View> {
     let quotes = memchr::memmem::find(text, b"\\\"").is_some();
-    if !quotes && !(notebook && memchr::memmem::find(text, b"\\n").is_some()) {
+    let newlines = notebook && memchr::memmem::find(text, b"\\n").is_some();
+    if !(quotes || newlines) {
         return None;
     }
     let mut out = Vec::with_capacity(text.len());
