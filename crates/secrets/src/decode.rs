@@ -61,17 +61,57 @@ impl View {
     }
 }
 
-/// The text with its JSON string escapes undone, when it has escaped quotes (or is a notebook).
+/// The lines of the text that hold escaped quotes (a notebook: the whole text, whose cells are
+/// escaped strings), with their JSON string escapes undone; `None` when there are none. Each
+/// line chosen is followed by a newline in the view; the other lines are left out (the scan of the
+/// original covers them).
 #[must_use]
 pub fn unescaped(text: &[u8], notebook: bool) -> Option<View> {
-    let quotes = memchr::memmem::find(text, b"\\\"").is_some();
-    let newlines = notebook && memchr::memmem::find(text, b"\\n").is_some();
-    if !(quotes || newlines) {
-        return None;
+    let finder = memchr::memmem::Finder::new(b"\\\"");
+    if notebook {
+        if memchr::memmem::find(text, b"\\").is_none() {
+            return None;
+        }
+        let mut out = Vec::with_capacity(text.len());
+        let mut map = Vec::with_capacity(text.len() + 1);
+        unescape_into(text, 0, text.len(), &mut out, &mut map);
+        map.push(text.len());
+        return Some(View {
+            text: out,
+            kind: "unescaped string",
+            map: Map::PerByte(map),
+        });
     }
-    let mut out = Vec::with_capacity(text.len());
-    let mut map = Vec::with_capacity(text.len() + 1);
-    let mut i = 0;
+    let mut at = finder.find(text)?;
+    let mut out = Vec::new();
+    let mut map = Vec::new();
+    loop {
+        let start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |p| p + 1);
+        let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |p| at + p);
+        unescape_into(text, start, end, &mut out, &mut map);
+        out.push(b'\n');
+        map.push(end);
+        if end >= text.len() {
+            break;
+        }
+        match finder.find(&text[end..]) {
+            Some(p) => at = end + p,
+            None => break,
+        }
+    }
+    map.push(text.len());
+    Some(View {
+        text: out,
+        kind: "unescaped string",
+        map: Map::PerByte(map),
+    })
+}
+
+/// Appends `text[start..end]` with its escapes undone to `out`, and the original offset of each
+/// byte written to `map`.
+fn unescape_into(text: &[u8], start: usize, end: usize, out: &mut Vec<u8>, map: &mut Vec<usize>) {
+    let text = &text[..end];
+    let mut i = start;
     while i < text.len() {
         let b = text[i];
         if b == b'\\' && i + 1 < text.len() {
@@ -106,12 +146,6 @@ pub fn unescaped(text: &[u8], notebook: bool) -> Option<View> {
         map.push(i);
         i += 1;
     }
-    map.push(text.len());
-    Some(View {
-        text: out,
-        kind: "unescaped string",
-        map: Map::PerByte(map),
-    })
 }
 
 /// The shortest base64 token decoded: 12 characters, 8 or 9 bytes (a short password).
@@ -123,15 +157,47 @@ fn is_b64(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
 }
 
-/// The text with every base64 token that decodes to printable text replaced by that text.
+/// Signs that a text keeps values in base64: a Kubernetes `Secret` (its `data:` values), a value
+/// piped to `base64 -d`, a call to a base64 decoder.
+const BASE64_SIGNS: &[&[u8]] = &[
+    b"kind: Secret",
+    b"kind: \"Secret\"",
+    b"\"kind\": \"Secret\"",
+    b"\"kind\":\"Secret\"",
+    b"base64 -d",
+    b"base64 --decode",
+    b"b64decode(",
+    b"base64.decode",
+    b"Base64.decode",
+    b"atob(",
+];
+
+/// `-----` in base64, as a base64-encoded PEM block starts (`LS0tLS1CRUdJTi…`).
+const PEM_IN_BASE64: &[u8] = b"LS0tLS1";
+
+/// The text with base64 tokens that decode to printable text replaced by that text: every token
+/// when the text shows it keeps values in base64 ([`BASE64_SIGNS`]), else only the tokens that
+/// decode to a PEM block. `None` when there is nothing to decode.
 #[must_use]
 pub fn base64_decoded(text: &[u8]) -> Option<View> {
+    let every = BASE64_SIGNS
+        .iter()
+        .any(|sign| memchr::memmem::find(text, sign).is_some());
+    let pem = memchr::memmem::Finder::new(PEM_IN_BASE64);
+    if !every && pem.find(text).is_none() {
+        return None;
+    }
     let mut out: Vec<u8> = Vec::new();
     let mut tokens = Vec::new();
     let mut copied = 0;
     let mut i = 0;
     while i < text.len() {
-        if !is_b64(text[i]) {
+        if !every {
+            match pem.find(&text[i..]) {
+                Some(p) => i += p,
+                None => break,
+            }
+        } else if !is_b64(text[i]) {
             i += 1;
             continue;
         }
@@ -250,7 +316,7 @@ mod tests {
     fn escapes_are_undone_and_mapped_back() {
         let text = br#"{"cfg": "{\"awsSecretKey\":\"abc\"}"}"#;
         let v = unescaped(text, false).expect("view");
-        assert_eq!(v.text, br#"{"cfg": "{"awsSecretKey":"abc"}"}"#);
+        assert_eq!(v.text, b"{\"cfg\": \"{\"awsSecretKey\":\"abc\"}\"}\n");
         let at = memchr::memmem::find(&v.text, b"abc").expect("abc");
         assert_eq!(v.original(at), memchr::memmem::find(text, b"abc"));
         assert!(unescaped(b"plain \"text\"", false).is_none());
@@ -259,12 +325,16 @@ mod tests {
     #[test]
     fn printable_base64_is_decoded_in_place() {
         // "Tr0ub4dor&3x" and "-----BEGIN" in base64.
-        let text = b"data:\n  password: VHIwdWI0ZG9yJjN4\n  other: 3q2+7w==\n";
+        let text = b"kind: Secret\ndata:\n  password: VHIwdWI0ZG9yJjN4\n  other: 3q2+7w==\n";
         let v = base64_decoded(text).expect("view");
         assert_eq!(
             String::from_utf8_lossy(&v.text),
-            "data:\n  password: \"Tr0ub4dor&3x\"\n  other: 3q2+7w==\n"
+            "kind: Secret\ndata:\n  password: \"Tr0ub4dor&3x\"\n  other: 3q2+7w==\n"
         );
+        // Without a sign of base64 values, only an encoded PEM block is decoded.
+        assert!(base64_decoded(b"  password: VHIwdWI0ZG9yJjN4\n").is_none());
+        let pem = base64_decoded(b"tls.key: LS0tLS1CRUdJTg==\n").expect("pem");
+        assert_eq!(pem.text, b"tls.key: \"-----BEGIN\"\n");
         let at = memchr::memmem::find(&v.text, b"Tr0ub").expect("decoded");
         assert_eq!(v.original(at), memchr::memmem::find(text, b"VHIw"));
         assert_eq!(v.original(0), None);

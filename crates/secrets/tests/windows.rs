@@ -68,11 +68,11 @@ fn json_escaped(text: &str) -> String {
     out
 }
 
-/// An example as the base64 value of a YAML key.
+/// An example as the base64 value of a key in a Kubernetes `Secret`.
 fn base64_value(text: &str) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let data = text.as_bytes();
-    let mut out = String::from("  password: ");
+    let mut out = String::from("kind: Secret\n  password: ");
     for chunk in data.chunks(3) {
         let n = chunk.len();
         let v = (u32::from(chunk[0]) << 16)
