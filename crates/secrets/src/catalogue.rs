@@ -13,6 +13,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use crate::error::CatalogueError;
+use crate::placeholder::Placeholders;
 
 /// The catalogue files built into rampart, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -146,20 +147,9 @@ pub struct Catalogue {
     pub rules: Vec<Rule>,
     /// The pairs.
     pub pairs: Vec<Pair>,
-    pub(crate) global_allow: Vec<Regex>,
+    /// The placeholder filter every rule's secret goes through (code rules aside).
+    pub(crate) placeholders: Placeholders,
 }
-
-/// Values that no rule reports: documentation examples and placeholders. Matched against the
-/// secret, case-insensitively.
-const GLOBAL_ALLOW: &[&str] = &[
-    r"(?i)example",
-    r"(?i)placeholder",
-    r"(?i)changeme|change_me|change-me",
-    r"(?i)dummy|redacted|sample",
-    r"(?i)^your[_-]|[_-]here$|^insert[_-]",
-    r"(?i)x{6,}|\*{4,}|0{12,}|123456|abcdef",
-    r"^\$\{.*\}$|^\{\{.*\}\}$|^<[^>]*>$|^%\(.*\)s$|^\$[A-Za-z_]+$",
-];
 
 fn compile(pattern: &str) -> Result<Regex, regex::Error> {
     // Byte-oriented, no Unicode classes: `\w`, `\s`, `\b` are ASCII and `.` matches any byte.
@@ -285,14 +275,12 @@ impl Catalogue {
                 second,
             });
         }
-        let global_allow = GLOBAL_ALLOW
-            .iter()
-            .map(|p| compile(p).map_err(|e| CatalogueError::Global(e.to_string())))
-            .collect::<Result<Vec<_>, _>>()?;
+        let placeholders =
+            Placeholders::new().map_err(|e| CatalogueError::Global(e.to_string()))?;
         Ok(Catalogue {
             rules,
             pairs,
-            global_allow,
+            placeholders,
         })
     }
 

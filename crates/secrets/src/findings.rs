@@ -43,6 +43,9 @@ pub fn to_finding(place: Place<'_>, m: &Match) -> Finding {
     if let Some(p) = &m.paired_with {
         evidence.insert("paired_with".into(), json!(p));
     }
+    if let Some(c) = &m.context {
+        evidence.insert("inside".into(), json!(c));
+    }
     if let Some(c) = place.commit {
         evidence.insert("commit".into(), json!(c));
     }
@@ -53,14 +56,19 @@ pub fn to_finding(place: Place<'_>, m: &Match) -> Finding {
         Some(c) => format!("{}@{}", place.file, c.get(..12).unwrap_or(c)),
         None => place.file.to_owned(),
     };
+    let inside = m
+        .context
+        .as_ref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
     let message = match (&m.snippet, place.commit) {
         (Some(_), _) => format!("{} at line {}", m.description, m.line),
         (None, None) => format!(
-            "{} `{}` (fingerprint {})",
+            "{} `{}` (fingerprint {}){inside}",
             m.description, m.redacted, m.fingerprint
         ),
         (None, Some(c)) => format!(
-            "{} `{}` (fingerprint {}) in history, first in commit {}",
+            "{} `{}` (fingerprint {}){inside} in history, first in commit {}",
             m.description,
             m.redacted,
             m.fingerprint,

@@ -8,11 +8,13 @@
 //! secret, and lines carrying a `rampart:ignore` comment are dropped.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rampart_model::Severity;
 
 use crate::catalogue::Catalogue;
+use crate::decode::{self, View};
 use crate::error::CatalogueError;
 use crate::redact::{fingerprint, redact};
 
@@ -44,6 +46,10 @@ pub struct Match {
     pub paired_with: Option<String>,
     /// For code rules only: the matched code (never a secret).
     pub snippet: Option<String>,
+    /// Where inside the text the secret was, when a plain reading does not show it: decoded
+    /// content (`base64-decoded value`, `unescaped string`) and, in a notebook, the cell and its
+    /// line (`cell 3, line 2`).
+    pub context: Option<String>,
 }
 
 /// A compiled scanner: the catalogue plus its keyword automaton.
@@ -59,6 +65,9 @@ pub struct Scanner {
     rule_keywords: Vec<Vec<usize>>,
     /// Run every selected rule over the whole text (for testing the windows).
     whole_texts: bool,
+    /// How many rule searches ran in windows rather than over the whole text (for testing that
+    /// the windowed path is taken).
+    windowed: AtomicUsize,
 }
 
 /// Where keywords occur in one text.
@@ -129,6 +138,7 @@ impl Scanner {
             implied,
             rule_keywords,
             whole_texts: false,
+            windowed: AtomicUsize::new(0),
         })
     }
 
@@ -139,6 +149,12 @@ impl Scanner {
     pub fn without_windows(mut self) -> Self {
         self.whole_texts = true;
         self
+    }
+
+    /// How many rule searches so far ran in keyword windows instead of over the whole text.
+    #[must_use]
+    pub fn windowed_searches(&self) -> usize {
+        self.windowed.load(Ordering::Relaxed)
     }
 
     /// The built-in catalogue, compiled.
@@ -221,6 +237,7 @@ impl Scanner {
         let spans = if whole_text {
             std::iter::once(0..text.len()).collect()
         } else {
+            self.windowed.fetch_add(1, Ordering::Relaxed);
             windows.clone()
         };
         let mut out = Vec::new();
@@ -242,8 +259,15 @@ impl Scanner {
                 if whole_text && !windows.iter().any(|w| w.contains(&whole.start())) {
                     continue;
                 }
-                let Some(secret) = caps.get(1) else { continue };
-                if !secret.as_bytes().is_empty() && self.accepts(i, secret.as_bytes()) {
+                // The secret is the first capture group that took part in the match (a rule may
+                // offer alternatives: a braced or a plain value).
+                let Some(secret) = caps.iter().skip(1).flatten().next() else {
+                    continue;
+                };
+                if !secret.as_bytes().is_empty()
+                    && self.accepts(i, secret.as_bytes())
+                    && (rule.spec.code || !names_a_file(text, secret.range()))
+                {
                     out.push(secret.range());
                 }
             }
@@ -251,10 +275,67 @@ impl Scanner {
         out
     }
 
-    /// Scans one text; `extension` (without the dot) selects the extension-bound rules.
+    /// Scans one text; `extension` (without the dot) selects the extension-bound rules. Escaped
+    /// strings and printable base64 values are decoded and scanned again (see [`decode`]); what
+    /// they hold is reported at the place of the original.
     #[must_use]
     pub fn scan(&self, text: &[u8], extension: Option<&str>) -> Vec<Match> {
-        self.scan_with(text, extension, false)
+        let notebook = extension.is_some_and(|e| e.eq_ignore_ascii_case("ipynb"));
+        let mut found = self.scan_deep(text, extension, notebook, 0);
+        if notebook {
+            for m in &mut found {
+                if let Some((cell, line)) = decode::notebook_place(text, m.offset) {
+                    let place = format!("cell {cell}, line {line}");
+                    m.context = Some(match m.context.take() {
+                        Some(c) if c != "unescaped string" => format!("{place}, {c}"),
+                        _ => place,
+                    });
+                }
+            }
+        }
+        found
+    }
+
+    /// A plain scan of `text`, then of its decoded views (to a depth of two: base64 inside an
+    /// escaped string), their matches moved to the place of what was decoded.
+    fn scan_deep(
+        &self,
+        text: &[u8],
+        extension: Option<&str>,
+        notebook: bool,
+        depth: usize,
+    ) -> Vec<Match> {
+        let mut found = self.scan_with(text, extension, false);
+        if depth >= 2 {
+            return found;
+        }
+        let views = [
+            decode::unescaped(text, notebook && depth == 0),
+            decode::base64_decoded(text),
+        ];
+        let mut extra = Vec::new();
+        for view in views.into_iter().flatten() {
+            for m in self.scan_deep(&view.text, extension, false, depth + 1) {
+                if let Some(m) = relocate(text, &view, m)
+                    && !found
+                        .iter()
+                        .chain(&extra)
+                        .any(|o: &Match| o.fingerprint == m.fingerprint && o.line == m.line)
+                {
+                    extra.push(m);
+                }
+            }
+        }
+        if !extra.is_empty() {
+            // What a generic rule made of the encoded form (a base64 value assigned to
+            // `password:`) gives way to what the decoded form is.
+            found.retain(|m| {
+                !(self.is_generic(&m.rule) && extra.iter().any(|e| e.offset == m.offset))
+            });
+            found.extend(extra);
+            found.sort_by_key(|m| m.offset);
+        }
+        found
     }
 
     /// Scans binary content: only the rules of distinctive token formats run (generic
@@ -315,6 +396,10 @@ impl Scanner {
         self.secrets_of(i, text, &self.hits(text)).len()
     }
 
+    fn is_generic(&self, id: &str) -> bool {
+        self.catalogue.rule(id).is_some_and(|r| r.spec.generic)
+    }
+
     fn accepts(&self, rule: usize, value: &[u8]) -> bool {
         let rule = &self.catalogue.rules[rule];
         if let Some(min) = rule.spec.entropy
@@ -328,12 +413,7 @@ impl Scanner {
         if rule.allow.iter().any(|a| a.is_match(value)) {
             return false;
         }
-        rule.spec.code
-            || !self
-                .catalogue
-                .global_allow
-                .iter()
-                .any(|a| a.is_match(value))
+        rule.spec.code || !self.catalogue.placeholders.is_placeholder(value)
     }
 
     /// Joins identifier and secret candidates that lie within a pair's window.
@@ -428,10 +508,58 @@ impl Scanner {
                 entropy: (entropy(value) * 100.0).round() / 100.0,
                 paired_with: c.partner.map(|p| redact(&text[p])),
                 snippet,
+                context: None,
             });
         }
         out
     }
+}
+
+/// A match found in a decoded view, placed in the original text: at the original offset of its
+/// first byte, with that offset's line and column. `None` for a match that starts outside decoded
+/// content (the scan of the original found it already).
+fn relocate(text: &[u8], view: &View, mut m: Match) -> Option<Match> {
+    if !view.is_decoded(m.offset) {
+        return None;
+    }
+    let offset = view.original(m.offset)?.min(text.len());
+    let line_start = memchr::memrchr(b'\n', &text[..offset]).map_or(0, |p| p + 1);
+    let line = 1 + memchr::memchr_iter(b'\n', &text[..offset]).count();
+    m.offset = offset;
+    m.line = u32::try_from(line).unwrap_or(u32::MAX);
+    m.column = u32::try_from(offset - line_start + 1).unwrap_or(u32::MAX);
+    m.snippet = None;
+    m.context = Some(match m.context.take() {
+        Some(inner) => format!("{}, {inner}", view.kind),
+        None => view.kind.to_owned(),
+    });
+    Some(m)
+}
+
+/// Whether the secret is part of a file name: the token it belongs to (letters, digits, `-`, `_`
+/// after it) ends with a dot and a common file extension (`static/xoxo-party-2019.png`).
+fn names_a_file(text: &[u8], secret: Range<usize>) -> bool {
+    const EXTENSIONS: &[&[u8]] = &[
+        b"png", b"jpg", b"jpeg", b"gif", b"svg", b"webp", b"ico", b"bmp", b"tif", b"tiff", b"avif",
+        b"heic", b"mp3", b"mp4", b"mov", b"webm", b"wav", b"ogg", b"pdf", b"css", b"scss", b"js",
+        b"mjs", b"ts", b"html", b"htm", b"woff", b"woff2", b"ttf", b"otf", b"eot", b"zip", b"map",
+    ];
+    let mut end = secret.end;
+    while end < text.len()
+        && (text[end].is_ascii_alphanumeric() || matches!(text[end], b'-' | b'_'))
+    {
+        end += 1;
+    }
+    if text.get(end) != Some(&b'.') {
+        return false;
+    }
+    let ext_start = end + 1;
+    let mut ext_end = ext_start;
+    while ext_end < text.len() && text[ext_end].is_ascii_alphanumeric() {
+        ext_end += 1;
+    }
+    let ext = text[ext_start..ext_end].to_ascii_lowercase();
+    EXTENSIONS.contains(&ext.as_slice())
 }
 
 /// Moves a window's start back to the start of its line, or, in a very long line, to just after

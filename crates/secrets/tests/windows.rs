@@ -3,7 +3,9 @@
 //! rule: the same scanner running each selected rule over the whole text and keeping the matches
 //! that start in a window must find exactly the same secrets, at the same places, on every
 //! catalogue example, on texts built from examples and noise (long lines included), on arbitrary
-//! bytes, and on the planted fixture tree.
+//! bytes, and on the planted fixture tree; and on decoded content: examples written as escaped
+//! JSON strings and as base64 values, in texts long enough that the windowed path is taken (the
+//! tests count that it was).
 
 mod support;
 
@@ -20,7 +22,9 @@ fn scanners() -> &'static (Scanner, Scanner) {
     })
 }
 
-fn key(found: &[Match]) -> Vec<(String, usize, String, Option<String>)> {
+type Key = (String, usize, String, Option<String>, Option<String>);
+
+fn key(found: &[Match]) -> Vec<Key> {
     found
         .iter()
         .map(|m| {
@@ -29,6 +33,7 @@ fn key(found: &[Match]) -> Vec<(String, usize, String, Option<String>)> {
                 m.offset,
                 m.fingerprint.clone(),
                 m.paired_with.clone(),
+                m.context.clone(),
             )
         })
         .collect()
@@ -45,6 +50,50 @@ fn examples(s: &Scanner) -> Vec<String> {
                 .flat_map(|p| p.spec.examples.iter().chain(&p.spec.negative)),
         )
         .map(|e| unsplit(e))
+        .collect()
+}
+
+/// An example as a JSON string value (quotes, backslashes and newlines escaped).
+fn json_escaped(text: &str) -> String {
+    let mut out = String::from("\"value\": \"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An example as the base64 value of a key in a Kubernetes `Secret`.
+fn base64_value(text: &str) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let data = text.as_bytes();
+    let mut out = String::from("kind: Secret\n  password: ");
+    for chunk in data.chunks(3) {
+        let n = chunk.len();
+        let v = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= n {
+                out.push(char::from(A[((v >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Every example, plain, escaped and base64-encoded.
+fn all_forms(s: &Scanner) -> Vec<String> {
+    examples(s)
+        .into_iter()
+        .flat_map(|e| [json_escaped(&e), base64_value(&e), e])
         .collect()
 }
 
@@ -82,6 +131,44 @@ fn windows_find_what_whole_texts_find_on_the_fixture_tree() {
         files += 1;
     }
     assert!(files > 10, "the fixture tree has files");
+}
+
+/// Long texts (examples in all their forms, between 2.5 KB runs of noise) take the windowed path,
+/// and decoded content is found in them: windows and whole texts agree there too.
+#[test]
+fn windows_find_what_whole_texts_find_in_long_texts_with_decoded_content() {
+    let windowed = Scanner::builtin().expect("catalogue");
+    let whole = Scanner::builtin().expect("catalogue").without_windows();
+    let forms = all_forms(&windowed);
+    let filler: String = "lorem ipsum dolor sit amet, consectetur adipiscing elit; "
+        .repeat(45)
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i % 97 == 96 { '\n' } else { c })
+        .collect();
+    let mut decoded = 0;
+    for (n, group) in forms.chunks(12).enumerate() {
+        let mut text = filler.clone();
+        for form in group {
+            text.push('\n');
+            text.push_str(form);
+            text.push('\n');
+            text.push_str(&filler);
+        }
+        let ext = ["py", "yaml", "json", "ipynb"][n % 4];
+        let got = windowed.scan(text.as_bytes(), Some(ext));
+        assert_eq!(
+            key(&got),
+            key(&whole.scan(text.as_bytes(), Some(ext))),
+            "group {n}"
+        );
+        decoded += got.iter().filter(|m| m.context.is_some()).count();
+    }
+    assert!(
+        windowed.windowed_searches() > 0,
+        "no search took the windowed path"
+    );
+    assert!(decoded > 50, "only {decoded} findings in decoded content");
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -124,7 +211,7 @@ proptest! {
         parts in prop::collection::vec((noise(), any::<prop::sample::Index>()), 1..12),
     ) {
         let (windowed, whole) = scanners();
-        let pool = examples(windowed);
+        let pool = all_forms(windowed);
         let mut text = String::new();
         for (n, pick) in &parts {
             text.push_str(n);
