@@ -63,11 +63,15 @@ pub fn audit(index: &Index, lock: &LockFile, remediation: &Arc<Remediation>) -> 
 
 fn base(lock: &LockFile, p: &Package, remediation: &Arc<Remediation>) -> Finding {
     let version = p.version.as_deref().unwrap_or("?");
+    let file = p.file.as_deref().unwrap_or(&lock.path);
     let mut evidence = BTreeMap::new();
     evidence.insert("ecosystem".into(), json!(p.ecosystem.as_str()));
     evidence.insert("package".into(), json!(p.name));
     evidence.insert("version".into(), json!(p.version));
     evidence.insert("lock_format".into(), json!(lock.format));
+    if p.file.is_some() {
+        evidence.insert("included_by".into(), json!(lock.path));
+    }
     if let Some(d) = p.direct {
         evidence.insert("direct".into(), json!(d));
     }
@@ -77,13 +81,13 @@ fn base(lock: &LockFile, p: &Package, remediation: &Arc<Remediation>) -> Finding
         controls: vec![CONTROL.into()],
         severity: UNRATED,
         status: Status::Pass,
-        resource: format!("{}:{}@{version}", lock.path, p.name),
+        resource: format!("{file}:{}@{version}", p.name),
         account: None,
         region: None,
         message: String::new(),
         evidence,
         location: Some(Location {
-            file: lock.path.clone(),
+            file: file.to_owned(),
             line: Some(p.line),
             column: None,
         }),

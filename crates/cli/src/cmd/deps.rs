@@ -206,6 +206,8 @@ pub fn audit_files(files: &[PathBuf], db: &Path, max_age: u64) -> anyhow::Result
             .push(Gap::new("deps.osv", p, "advisory record could not be read"));
     }
     let remediation = remediation();
+    // A requirements file included by another (`-r`) is also found on its own: one result.
+    let mut seen = std::collections::HashSet::new();
     for file in files {
         match rampart_deps::lockfile::read(file) {
             Ok(lock) => {
@@ -214,8 +216,12 @@ pub fn audit_files(files: &[PathBuf], db: &Path, max_age: u64) -> anyhow::Result
                     kind: "lockfile".into(),
                     source: lock.path.clone(),
                 });
-                run.findings
-                    .extend(rampart_deps::audit(&index, &lock, &remediation));
+                for f in rampart_deps::audit(&index, &lock, &remediation) {
+                    let line = f.location.as_ref().and_then(|l| l.line);
+                    if seen.insert((f.resource.clone(), line)) {
+                        run.findings.push(f);
+                    }
+                }
             }
             Err(e) => {
                 eprintln!("rampart: error: {e}");

@@ -27,6 +27,9 @@ pub struct Package {
     pub direct: Option<bool>,
     /// Why it cannot be audited, when it cannot.
     pub unpinned: Option<String>,
+    /// The file it is written in, when not the lock file itself (a requirements file
+    /// included with `-r`).
+    pub file: Option<String>,
 }
 
 /// A parsed lock file.

@@ -16,6 +16,7 @@ fn pkg(name: &str, version: Option<String>, line: u32) -> Package {
         line,
         direct: None,
         unpinned: None,
+        file: None,
     }
 }
 

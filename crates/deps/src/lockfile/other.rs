@@ -15,6 +15,7 @@ fn pkg(eco: Ecosystem, name: &str, version: Option<String>, line: u32) -> Packag
         line,
         direct: None,
         unpinned: None,
+        file: None,
     }
 }
 

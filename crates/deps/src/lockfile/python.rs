@@ -16,6 +16,7 @@ fn pkg(name: &str, version: Option<String>, line: u32) -> Package {
         line,
         direct: None,
         unpinned: None,
+        file: None,
     }
 }
 
@@ -198,7 +199,9 @@ fn collect(
     let file = path.display().to_string();
     let dir = path.parent().unwrap_or(Path::new("."));
     for l in logical_lines(&text) {
-        if let Some((opt, arg)) = option(&l.text) {
+        if let Some((opt, arg)) = option(&l.text)
+            && !matches!(opt, "-e" | "--editable")
+        {
             match opt {
                 "-r" | "--requirement" => {
                     collect(
@@ -228,7 +231,10 @@ fn collect(
             }
             continue;
         }
-        if let Some(p) = requirement_line(&file, &l)? {
+        if let Some(mut p) = requirement_line(&file, &l)? {
+            if from.is_some() {
+                p.file = Some(file.clone());
+            }
             packages.push(p);
         }
     }
