@@ -102,11 +102,7 @@ pub fn judge(
         for (ver, e) in &events {
             match (e, ver) {
                 (Event::Introduced(_), None) => affected_here = true,
-                (Event::Introduced(_), Some(x)) => {
-                    if !lt(&v, x) {
-                        affected_here = true;
-                    }
-                }
+                (Event::Introduced(_), Some(x)) if !lt(&v, x) => affected_here = true,
                 (Event::Fixed(t), Some(x)) => {
                     if !lt(&v, x) {
                         affected_here = false;
@@ -114,11 +110,7 @@ pub fn judge(
                         closing = Some(t.clone());
                     }
                 }
-                (Event::LastAffected(_), Some(x)) => {
-                    if lt(x, &v) {
-                        affected_here = false;
-                    }
-                }
+                (Event::LastAffected(_), Some(x)) if lt(x, &v) => affected_here = false,
                 _ => {}
             }
         }
