@@ -19,6 +19,7 @@ pub mod iam;
 pub mod inventory;
 pub mod logging;
 pub mod network;
+pub mod runtimes;
 pub mod security;
 pub mod snapshot;
 pub mod storage;
