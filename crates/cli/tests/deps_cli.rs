@@ -235,3 +235,63 @@ fn scan_of_a_source_tree_audits_its_lock_files() {
     assert_eq!(deps[0]["status"], "not_assessed");
     assert_eq!(deps[0]["resource"], "app/requirements.txt");
 }
+
+#[test]
+fn runtimes_named_in_a_source_tree_are_judged_app2() {
+    let dir = workdir();
+    let svc = dir.path().join("svc");
+    std::fs::create_dir_all(&svc).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(svc.join(".python-version"), "3.7.12\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        svc.join("Dockerfile"),
+        "FROM node:14-alpine AS web\nFROM public.ecr.aws/lambda/python:3.12\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let o = rampart(
+        dir.path(),
+        &[
+            "deps",
+            "svc",
+            "--db",
+            "db",
+            "--format",
+            "json",
+            "--include-passed",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r = json(&o);
+    let got: Vec<(String, String, String, u64)> = r["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    (
+                        f["check"].as_str().unwrap_or_default().to_owned(),
+                        f["status"].as_str().unwrap_or_default().to_owned(),
+                        f["evidence"]["runtime"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                        f["location"]["line"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        got,
+        vec![
+            ("DEPS-002".into(), "fail".into(), "python3.7".into(), 1),
+            ("DEPS-002".into(), "fail".into(), "nodejs14.x".into(), 1),
+            ("DEPS-002".into(), "pass".into(), "python3.12".into(), 2),
+        ]
+    );
+    assert_eq!(r["findings"][0]["controls"], serde_json::json!(["APP-2"]));
+    assert_eq!(r["findings"][0]["evidence"]["end_of_support"], "2023-12-04");
+}

@@ -7,12 +7,14 @@
 //! - [`lockfile`]: Python, Node, Ruby, Rust, Go and PHP lock files.
 //! - [`audit`]: findings, one per (package, version) of a lock file.
 //! - [`update`]: downloading the database with conditional requests.
+//! - [`runtimes`]: runtimes named in source trees (APP-2), against the one end-of-support table.
 
 pub mod audit;
 pub mod cvss;
 pub mod lockfile;
 pub mod matcher;
 pub mod osv;
+pub mod runtimes;
 pub mod update;
 pub mod version;
 

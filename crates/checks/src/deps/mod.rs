@@ -51,8 +51,39 @@ impl Check for DependencyWithKnownVulnerability {
     fn run(&self, _ctx: &Context<'_>, _out: &mut Sink) {}
 }
 
+/// A source tree names a language runtime past its end of support.
+pub struct RuntimePastEndOfSupport;
+
+static DEPS_002: CheckMeta = CheckMeta {
+    code: "DEPS-002",
+    name: "runtime-past-end-of-support",
+    title: "A source tree names a Python, Node.js or Ruby runtime past its end of support",
+    severity: Severity::Medium,
+    controls: &["APP-2"],
+    inputs: &[Input::Files],
+    compliance: &[],
+    needs: &["deps.runtimes"],
+    rationale: "A runtime past its end of support gets no security patches: vulnerabilities found                 in the interpreter or its standard library stay open. The version a project runs                 on is written in its version files (`.python-version`, `runtime.txt`, `.nvmrc`,                 `.ruby-version`), its metadata (`requires-python`, `engines.node`) and its                 Dockerfiles (`FROM python:3.7`). They are judged against the same end-of-support                 table, with dates, as Lambda functions (LAMBDA-002); a range is judged by the                 lowest version it allows.",
+    remediation: RemediationText {
+        text: "Move the project to a supported version of the runtime (the finding gives the                end-of-support date of the one named), update the version file, the metadata's                lower bound and the Dockerfile base image together, and run the tests on it.",
+        cli: None,
+        terraform: None,
+    },
+    manual: false,
+};
+
+impl Check for RuntimePastEndOfSupport {
+    fn meta(&self) -> &'static CheckMeta {
+        &DEPS_002
+    }
+
+    /// Nothing in the Inventory to judge: see the module documentation.
+    fn run(&self, _ctx: &Context<'_>, _out: &mut Sink) {}
+}
+
 /// The checks of this area.
-pub(crate) const CHECKS: &[&dyn Check] = &[&DependencyWithKnownVulnerability];
+pub(crate) const CHECKS: &[&dyn Check] =
+    &[&DependencyWithKnownVulnerability, &RuntimePastEndOfSupport];
 
 /// Whether a check judges files only (its results come from a command reading them, not from
 /// the Inventory).

@@ -80,9 +80,10 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<Outcome> {
         ),
     };
     let files = lock_files(&args.paths)?;
-    if files.is_empty() {
+    let runtimes = runtime_findings(&args.paths);
+    if files.is_empty() && runtimes.is_empty() {
         bail!(
-            "no lock file found in {}",
+            "no lock file nor runtime declaration found in {}",
             args.paths
                 .iter()
                 .map(|p| format!("`{}`", p.display()))
@@ -90,7 +91,8 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<Outcome> {
                 .join(", ")
         );
     }
-    let run = audit_files(&files, &db, args.max_db_age)?;
+    let mut run = audit_files(&files, &db, args.max_db_age)?;
+    run.findings.extend(runtimes);
     let unreadable = run.gaps.len();
     let (_, config_path) = args.output.config()?;
     let mut report = crate::output::report(
@@ -105,9 +107,10 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<Outcome> {
     for (k, v) in run.settings {
         report.settings.insert(k, v);
     }
-    report
-        .settings
-        .insert("checks".into(), json!([rampart_deps::CHECK]));
+    report.settings.insert(
+        "checks".into(),
+        json!([rampart_deps::CHECK, rampart_deps::runtimes::CHECK]),
+    );
     let outcome = args.output.emit(report)?;
     if unreadable > 0 {
         bail!(
@@ -141,7 +144,10 @@ fn lock_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         if !p.exists() {
             bail!("`{}` does not exist", p.display());
         }
-        if p.is_file() && rampart_deps::lockfile::Format::detect(p).is_none() {
+        if p.is_file()
+            && rampart_deps::lockfile::Format::detect(p).is_none()
+            && !rampart_deps::runtimes::is_runtime_file(p)
+        {
             bail!(
                 "`{}` is not a lock file rampart reads (see `rampart deps --help`)",
                 p.display()
@@ -154,11 +160,34 @@ fn lock_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 
 /// The remediation of DEPS-001, from the catalogue.
 fn remediation() -> Arc<Remediation> {
+    remediation_of(rampart_deps::CHECK)
+}
+
+fn remediation_of(code: &str) -> Arc<Remediation> {
     Arc::new(
-        rampart_checks::registry::by_code(rampart_deps::CHECK)
+        rampart_checks::registry::by_code(code)
             .map(|c| c.meta().remediation.to_model())
             .unwrap_or_default(),
     )
+}
+
+/// APP-2: the runtimes the source trees among `paths` name, judged today against the
+/// end-of-support table (DEPS-002).
+pub fn runtime_findings<P: AsRef<Path>>(paths: &[P]) -> Vec<Finding> {
+    let today = rampart_model::Timestamp::now().0.date();
+    let remediation = remediation_of(rampart_deps::runtimes::CHECK);
+    let mut out = Vec::new();
+    for p in paths {
+        let p = p.as_ref();
+        if !(p.is_dir() || rampart_deps::runtimes::is_runtime_file(p)) {
+            continue;
+        }
+        for file in rampart_deps::runtimes::find(p) {
+            let decls = rampart_deps::runtimes::read(&file);
+            out.extend(rampart_deps::runtimes::judge(&decls, today, &remediation));
+        }
+    }
+    out
 }
 
 /// Audits lock files against the database at `db`.
@@ -243,19 +272,29 @@ pub fn for_scan(paths: &[String], db: Option<&Path>) -> DepsRun {
         .filter(|p| p.is_dir() || rampart_deps::lockfile::Format::detect(p).is_some())
         .flat_map(rampart_deps::lockfile::find)
         .collect();
+    let runtimes = runtime_findings(paths);
     if files.is_empty() {
-        return DepsRun::default();
+        return DepsRun {
+            findings: runtimes,
+            ..DepsRun::default()
+        };
     }
     let why = match db {
         Some(db) => match audit_files(&files, db, 7) {
-            Ok(run) => return run,
+            Ok(mut run) => {
+                run.findings.extend(runtimes);
+                return run;
+            }
             Err(e) => format!("{e:#}"),
         },
         None => "no OSV database given (`rampart scan --osv-db DB`, or RAMPART_OSV_DB); download one with `rampart deps --update-db DB`".to_owned(),
     };
     eprintln!("rampart: warning: dependency audit not run: {why}");
     let remediation = remediation();
-    let mut run = DepsRun::default();
+    let mut run = DepsRun {
+        findings: runtimes,
+        ..DepsRun::default()
+    };
     for f in files {
         let file = f.display().to_string();
         run.findings.push(Finding {

@@ -284,19 +284,25 @@ pub(crate) fn at_line(file: &str, line: u32, message: impl Into<String>) -> Pars
 /// (`node_modules`, `vendor`, `.git`, virtualenvs, build output) are not entered.
 #[must_use]
 pub fn find(root: &Path) -> Vec<std::path::PathBuf> {
+    find_by(root, |p| Format::detect(p).is_some())
+}
+
+/// Every file under a directory (or the file itself) that `wanted` accepts, sorted, with the
+/// same directories skipped as [`find`].
+pub fn find_by(root: &Path, wanted: fn(&Path) -> bool) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     if root.is_file() {
-        if Format::detect(root).is_some() {
+        if wanted(root) {
             out.push(root.to_path_buf());
         }
         return out;
     }
-    walk(root, 0, &mut out);
+    walk(root, 0, wanted, &mut out);
     out.sort();
     out
 }
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<std::path::PathBuf>) {
+fn walk(dir: &Path, depth: usize, wanted: fn(&Path) -> bool, out: &mut Vec<std::path::PathBuf>) {
     if depth > 24 {
         return;
     }
@@ -326,11 +332,11 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<std::path::PathBuf>) {
                 continue;
             }
             dirs.push(path);
-        } else if ft.is_file() && Format::detect(&path).is_some() {
+        } else if ft.is_file() && wanted(&path) {
             out.push(path);
         }
     }
     for d in dirs {
-        walk(&d, depth + 1, out);
+        walk(&d, depth + 1, wanted, out);
     }
 }
