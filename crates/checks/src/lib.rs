@@ -18,6 +18,7 @@ pub mod runner;
 mod backup;
 mod cloudtrail;
 mod cloudwatch;
+pub mod deps;
 mod dynamodb;
 mod ebs;
 mod elb;

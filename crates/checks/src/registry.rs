@@ -27,6 +27,7 @@ const AREAS: &[&[&'static dyn Check]] = &[
     crate::lambda::CHECKS,
     crate::backup::CHECKS,
     crate::tagging::CHECKS,
+    crate::deps::CHECKS,
     crate::manual::CHECKS,
 ];
 

@@ -78,6 +78,12 @@ fn load_one(path: &Path, var_files: &[PathBuf]) -> anyhow::Result<(Inventory, bo
         }
     }
     let Some(kind) = rampart_collect_iac::detect(path) else {
+        // A source tree (or a lock file): its lock files are audited by `scan` (DEPS-001).
+        if !rampart_deps::lockfile::find(path).is_empty()
+            || !rampart_deps::runtimes::find(path).is_empty()
+        {
+            return Ok((Inventory::default(), true));
+        }
         bail!(
             "`{}` is not a rampart snapshot, a Terraform directory or plan, nor a CloudFormation template",
             path.display()

@@ -32,6 +32,8 @@ enum Command {
     Collect(cmd::collect::CollectArgs),
     /// Hard-coded secrets in files and git history (`secrets PATH [--history]`).
     Secrets(cmd::secrets::SecretsArgs),
+    /// Lock files against OSV advisories held offline (`deps PATH... --db DB`; `--update-db DB`).
+    Deps(cmd::deps::DepsArgs),
     /// IAM, bucket and key policies on their own: `policy lint FILE...`, `policy eval FILE --action A --resource R`.
     Policy(cmd::policy::PolicyArgs),
     /// The check catalogue: list, explain, regenerate docs.
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(&args),
         Command::Collect(args) => cmd::collect::run(&args),
         Command::Secrets(args) => cmd::secrets::run(&args),
+        Command::Deps(args) => cmd::deps::run(&args),
         Command::Policy(args) => cmd::policy::run(&args),
         Command::Checks(args) => cmd::checks::run(&args),
         Command::ExplainExposure(args) => cmd::exposure::run(&args),

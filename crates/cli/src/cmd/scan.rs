@@ -20,6 +20,9 @@ pub struct ScanArgs {
     /// Terraform variable files (like `terraform -var-file`), for the Terraform directories given.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<std::path::PathBuf>,
+    /// The OSV database for the lock files of source trees given (see `rampart deps`).
+    #[arg(long, env = "RAMPART_OSV_DB", value_name = "DB")]
+    pub osv_db: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Live-account options (used with `aws`).
@@ -80,6 +83,11 @@ pub fn audit(
         config_path,
     );
     report.passes_not_listed = out.passes_not_listed;
+    // Lock files in the source trees given: the dependency audit (DEPS-001).
+    let deps = crate::cmd::deps::for_scan(&args.paths, args.osv_db.as_deref());
+    report.findings.extend(deps.findings);
+    report.gaps.extend(deps.gaps);
+    report.inputs.extend(deps.inputs);
     // Which checks ran: the compliance view needs it to tell "passed" from "not run".
     let codes: Vec<&str> = checks.iter().map(|c| c.meta().code).collect();
     report
