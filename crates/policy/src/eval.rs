@@ -35,6 +35,11 @@ impl RequestContext {
             .push(value.into());
     }
 
+    /// Makes a key present with no value (an empty list in the request).
+    pub fn insert_empty(&mut self, key: &str) {
+        self.values.entry(key.to_ascii_lowercase()).or_default();
+    }
+
     /// The values of a key.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&[String]> {

@@ -17,6 +17,7 @@
 
 pub mod analysis;
 pub mod audit;
+pub mod batch;
 pub mod catalogue;
 pub mod diag;
 pub mod eval;
