@@ -42,7 +42,19 @@ impl Cache {
         Cache::default()
     }
 
-    fn read(&mut self, v: &Value, kind: PolicyKind, at: &str) -> Result<usize, String> {
+    /// Reads a policy: a JSON document, a JSON string holding one, or `{"name", "document"}`
+    /// (the name is then the one reported). Returns its index and its name if it has one.
+    fn read(
+        &mut self,
+        v: &Value,
+        kind: PolicyKind,
+        at: &str,
+    ) -> Result<(usize, Option<String>), String> {
+        if let Some(doc) = v.get("document") {
+            let name = v.get("name").and_then(Value::as_str).map(str::to_owned);
+            let at = name.as_deref().unwrap_or(at);
+            return Ok((self.read(doc, kind, at)?.0, name));
+        }
         let key = match v {
             Value::String(s) => s.clone(),
             Value::Object(_) => v.to_string(),
@@ -50,7 +62,7 @@ impl Cache {
         };
         let key = format!("{}:{key}", kind.as_str());
         if let Some(i) = self.index.get(&key) {
-            return Ok(*i);
+            return Ok((*i, None));
         }
         let out = parse_value(v, kind);
         let Some(policy) = out.policy else {
@@ -64,7 +76,7 @@ impl Cache {
         self.policies.push(policy);
         let i = self.policies.len() - 1;
         self.index.insert(key, i);
-        Ok(i)
+        Ok((i, None))
     }
 }
 
@@ -163,8 +175,8 @@ pub fn decide(req: &Value, cache: &mut Cache) -> Result<Evaluation, String> {
     // Read every policy first (into the cache), then borrow them for the decision.
     let mut slots: Vec<(Slot, String, usize)> = Vec::new();
     let mut push = |slot: Slot, name: String, v: &Value, kind: PolicyKind| -> Result<(), String> {
-        let i = cache.read(v, kind, &name)?;
-        slots.push((slot, name, i));
+        let (i, given) = cache.read(v, kind, &name)?;
+        slots.push((slot, given.unwrap_or(name), i));
         Ok(())
     };
     for (i, p) in policy_list(req.get("identity"), "identity")?

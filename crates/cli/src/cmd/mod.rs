@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod collect;
+pub mod eval;
 pub mod exposure;
 pub mod policy;
 pub mod scan;
