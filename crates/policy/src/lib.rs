@@ -20,6 +20,7 @@ pub mod audit;
 pub mod batch;
 pub mod catalogue;
 pub mod diag;
+pub mod escalate;
 pub mod eval;
 pub mod json;
 pub mod policy;
