@@ -2,11 +2,9 @@
 //! administrator — hop by hop, each hop decided by the policy engine on its resource with the
 //! principal's policies, boundary and the target's trust policy (`rampart_policy::escalate`).
 
-use rampart_policy::escalate::{Graph, Hop, Node, NodeKind};
-use rampart_policy::eval::Named;
-use rampart_policy::{Policy, PolicyKind};
+use rampart_policy::PolicyKind;
+use rampart_policy::escalate::{Hop, NodeKind};
 
-use super::common;
 use crate::prelude::*;
 
 /// `iam:PassRole` with a compute create action, `iam:CreatePolicyVersion`, `iam:AttachUserPolicy`
@@ -62,124 +60,10 @@ impl Check for PrincipalCanEscalatePrivileges {
         let now = ctx.now.0.unix_timestamp().to_string();
         let admin = rampart_policy::parse_text(ADMIN, PolicyKind::Identity).policy;
         for account in ctx.accounts() {
-            let principals = common::principals(account);
-            let groups = group_policies(account);
-            let trusts: Vec<Option<Policy>> = principals
-                .iter()
-                .map(|p| {
-                    p.role.and_then(|r| {
-                        rampart_policy::parse_value(&r.assume_role_policy, PolicyKind::Trust).policy
-                    })
-                })
-                .collect();
-            let group_index = |name: &str| {
-                account
-                    .iam
-                    .groups
-                    .iter()
-                    .position(|g| g.meta.name == name)
-                    .map(|i| principals.len() + i)
-            };
-            // IaC principals carry their address until applied: the ARN they will have.
-            let arn_of = |kind: &str, meta: &rampart_model::Meta| {
-                if meta.arn.starts_with("arn:") {
-                    meta.arn.clone()
-                } else {
-                    format!("arn:aws:iam::{}:{kind}/{}", account.id, meta.name)
-                }
-            };
-            let arns: Vec<String> = principals
-                .iter()
-                .map(|p| arn_of(p.kind, p.meta))
-                .chain(account.iam.groups.iter().map(|g| arn_of("group", &g.meta)))
-                .collect();
-            let mut nodes: Vec<Node<'_>> = Vec::new();
-            for (i, (p, trust)) in principals.iter().zip(&trusts).enumerate() {
-                nodes.push(Node {
-                    arn: &arns[i],
-                    account: &account.id,
-                    kind: if p.role.is_some() {
-                        NodeKind::Role
-                    } else {
-                        NodeKind::User
-                    },
-                    policies: p.named(),
-                    boundary: p.boundary.as_ref().map(|b| {
-                        vec![Named {
-                            name: "permissions boundary",
-                            policy: b,
-                        }]
-                    }),
-                    trust: trust.as_ref(),
-                    attached: p
-                        .user
-                        .map(|u| &u.attached_policies)
-                        .or(p.role.map(|r| &r.attached_policies))
-                        .map(|v| v.iter().map(String::as_str).collect())
-                        .unwrap_or_default(),
-                    groups: p
-                        .user
-                        .map(|u| u.groups.iter().filter_map(|g| group_index(g)).collect())
-                        .unwrap_or_default(),
-                    service_linked: p.role.is_some_and(|r| r.service_linked),
-                    hypothetical: false,
-                });
-            }
-            for (j, (g, policies)) in account.iam.groups.iter().zip(&groups).enumerate() {
-                nodes.push(Node {
-                    arn: &arns[principals.len() + j],
-                    account: &account.id,
-                    kind: NodeKind::Group,
-                    policies: policies
-                        .iter()
-                        .map(|(n, p)| Named { name: n, policy: p })
-                        .collect(),
-                    boundary: None,
-                    trust: None,
-                    attached: g.attached_policies.iter().map(String::as_str).collect(),
-                    groups: Vec::new(),
-                    service_linked: false,
-                    hypothetical: false,
-                });
-            }
-            let real = nodes.len();
-            // Stand-ins for administrators not in the Inventory: a grant on every role, user,
-            // group or customer policy of the account reaches them; a narrower grant does not.
-            let probe_arns = [
-                (
-                    NodeKind::Role,
-                    format!("arn:aws:iam::{}:role/rampart-any-role", account.id),
-                ),
-                (
-                    NodeKind::User,
-                    format!("arn:aws:iam::{}:user/rampart-any-user", account.id),
-                ),
-                (
-                    NodeKind::Group,
-                    format!("arn:aws:iam::{}:group/rampart-any-group", account.id),
-                ),
-            ];
-            let probe_policy = format!("arn:aws:iam::{}:policy/rampart-any-policy", account.id);
-            if let Some(admin) = &admin {
-                for (kind, arn) in &probe_arns {
-                    nodes.push(Node {
-                        arn,
-                        account: &account.id,
-                        kind: *kind,
-                        policies: vec![Named {
-                            name: "an administrator policy",
-                            policy: admin,
-                        }],
-                        boundary: None,
-                        trust: None,
-                        attached: vec![probe_policy.as_str()],
-                        groups: Vec::new(),
-                        service_linked: false,
-                        hypothetical: true,
-                    });
-                }
-            }
-            let mut graph = Graph::new(nodes);
+            let estate = crate::estate::Estate::new(account);
+            let mut graph = estate.graph(admin.as_ref());
+            let principals = &estate.principals;
+            let real = estate.real_nodes();
             for key in ["aws:CurrentTime", "aws:TokenIssueTime"] {
                 graph.context.insert(key, now.clone());
             }
@@ -291,34 +175,4 @@ fn kind_name(k: NodeKind) -> &'static str {
         NodeKind::Role => "role",
         NodeKind::Group => "group",
     }
-}
-
-/// Each group's own policies (inline and attached), readable ones.
-fn group_policies(account: &rampart_model::Account) -> Vec<Vec<(String, Policy)>> {
-    account
-        .iam
-        .groups
-        .iter()
-        .map(|g| {
-            let mut v = Vec::new();
-            for ip in &g.inline_policies {
-                if let Some(p) =
-                    rampart_policy::parse_value(&ip.document, PolicyKind::Identity).policy
-                {
-                    v.push((
-                        format!("inline policy `{}` of group `{}`", ip.name, g.meta.name),
-                        p,
-                    ));
-                }
-            }
-            for arn in &g.attached_policies {
-                if let Some(p) = account.iam.policy(arn).and_then(|m| {
-                    rampart_policy::parse_value(&m.document, PolicyKind::Identity).policy
-                }) {
-                    v.push((format!("managed policy `{arn}`"), p));
-                }
-            }
-            v
-        })
-        .collect()
 }
