@@ -105,3 +105,82 @@ fn escalation_fixture_scores_exactly() {
         ["assume-role", "assume-role", "attach-role-policy"]
     );
 }
+
+fn access(args: &[&str]) -> (i32, Value) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/escalation");
+    let o = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .current_dir(&dir)
+        .arg("access")
+        .args(args)
+        .args([".", "--format", "json"])
+        .output()
+        .expect("rampart runs");
+    let v = serde_json::from_slice(&o.stdout).unwrap_or(Value::Null);
+    (o.status.code().unwrap_or(-1), v)
+}
+
+#[test]
+fn who_can_lists_direct_principals_and_chains() {
+    let (code, v) = access(&[
+        "who-can",
+        "--action",
+        "sts:AssumeRole",
+        "--resource",
+        "arn:aws:iam::000000000000:role/hop2",
+    ]);
+    assert_eq!(code, 0);
+    let rows = v["principals"].as_array().expect("principals");
+    let find = |arn: &str| rows.iter().find(|r| r["principal"] == arn);
+    // hop1 is named by hop2's trust policy and allowed by its own policy: directly.
+    let hop1 = find("arn:aws:iam::000000000000:role/hop1").expect("hop1");
+    assert_eq!(hop1["path"], serde_json::json!([]));
+    // u_chain gets there by assuming hop1 first.
+    let chain = find("arn:aws:iam::000000000000:user/u_chain").expect("u_chain");
+    assert_eq!(chain["path"][0]["method"], "assume-role");
+    assert_eq!(
+        chain["path"][0]["to"],
+        "arn:aws:iam::000000000000:role/hop1"
+    );
+    // Look-alikes stay out: a Deny elsewhere, an untrusted assumption.
+    assert!(find("arn:aws:iam::000000000000:user/u_denied").is_none());
+    assert!(find("arn:aws:iam::000000000000:user/u_assume_untrusted").is_none());
+    // A role whose trust policy does not name the caller is not assumable by a plain Allow.
+    let (_, v) = access(&[
+        "who-can",
+        "--action",
+        "sts:AssumeRole",
+        "--resource",
+        "arn:aws:iam::000000000000:role/power",
+    ]);
+    let rows = v["principals"].as_array().expect("principals");
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["principal"] == "arn:aws:iam::000000000000:user/u_assume_untrusted")
+    );
+}
+
+#[test]
+fn principal_shows_actions_by_level_and_resources() {
+    let (code, v) = access(&["principal", "u_cfn_update"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        v["principal"],
+        "arn:aws:iam::000000000000:user/u_cfn_update"
+    );
+    let services = v["services"].as_array().expect("services");
+    let cfn = services
+        .iter()
+        .find(|s| s["service"] == "cloudformation")
+        .expect("cloudformation");
+    assert_eq!(
+        cfn["actions"]["Write"],
+        serde_json::json!(["cloudformation:UpdateStack"])
+    );
+    assert_eq!(
+        cfn["resources"],
+        serde_json::json!(["arn:aws:cloudformation:*:000000000000:stack/app/*"])
+    );
+    let (code, _) = access(&["principal", "nobody"]);
+    assert_eq!(code, 2);
+}

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod access;
 pub mod checks;
 pub mod collect;
 pub mod eval;
