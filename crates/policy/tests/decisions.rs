@@ -909,3 +909,40 @@ fn unreadable_requests_are_errors_not_decisions() {
         assert!(e.contains(needle), "{e} should contain {needle}");
     }
 }
+
+/// `policy lint`'s escalation issues are decided by the engine on a target an attacker would
+/// pick: a grant only on AWS managed policies, or under a condition that never holds, is none.
+#[test]
+fn lint_escalation_respects_resources_and_conditions() {
+    let lint = |p: Value| {
+        let policy = rampart_policy::parse_value(&p, rampart_policy::PolicyKind::Identity)
+            .policy
+            .expect("policy");
+        rampart_policy::audit::escalation(&policy).len()
+    };
+    assert_eq!(
+        lint(allow(
+            "V",
+            "iam:CreatePolicyVersion",
+            "arn:aws:iam::aws:policy/x-*"
+        )),
+        0
+    );
+    assert_eq!(lint(allow("V", "iam:CreatePolicyVersion", "*")), 1);
+    let mut old = stmt("A", "Allow", "iam:AttachUserPolicy", "*");
+    old["Condition"] = json!({"DateLessThan": {"aws:TokenIssueTime": "2020-01-01T00:00:00Z"}});
+    assert_eq!(lint(doc(vec![old])), 0);
+    assert_eq!(
+        lint(allow(
+            "A",
+            "iam:AttachUserPolicy",
+            "arn:aws:iam::*:user/${aws:username}"
+        )),
+        1
+    );
+    let denied = doc(vec![
+        stmt("A", "Allow", "iam:AttachUserPolicy", "*"),
+        stmt("D", "Deny", "iam:Attach*", "*"),
+    ]);
+    assert_eq!(lint(denied), 0);
+}
