@@ -567,13 +567,26 @@ impl<'a> Graph<'a> {
         let src = &self.nodes[from];
         // Only what the principal's policies could allow at all is tried on every target.
         let e = analysis::effective(&src.policies);
-        let possible = |m: &Method| m.actions.iter().all(|a| e.allows(a, false));
+        let possible = |ms: &'static [Method]| -> Vec<&'static Method> {
+            ms.iter()
+                .filter(|m| m.actions.iter().all(|a| e.allows(a, false)))
+                .collect()
+        };
+        let (roles, users, groups, policies) = (
+            possible(ROLE_METHODS),
+            possible(USER_METHODS),
+            possible(GROUP_METHODS),
+            possible(POLICY_METHODS),
+        );
         let mut out = Vec::new();
+        if roles.is_empty() && users.is_empty() && groups.is_empty() && policies.is_empty() {
+            return out;
+        }
         for (to, dst) in self.nodes.iter().enumerate() {
-            let methods: &[Method] = match dst.kind {
-                NodeKind::Role => ROLE_METHODS,
-                NodeKind::User => USER_METHODS,
-                NodeKind::Group => GROUP_METHODS,
+            let methods = match dst.kind {
+                NodeKind::Role => &roles,
+                NodeKind::User => &users,
+                NodeKind::Group => &groups,
             };
             for method in methods {
                 if to == from && method.act_as {
@@ -585,18 +598,13 @@ impl<'a> Graph<'a> {
                 {
                     continue;
                 }
-                if !possible(method) {
-                    continue;
-                }
                 if let Some(h) = self.hop(from, to, method, dst.arn) {
                     out.push(h);
                 }
             }
             for p in &dst.attached {
-                for method in POLICY_METHODS {
-                    if possible(method)
-                        && let Some(h) = self.hop(from, to, method, p)
-                    {
+                for method in &policies {
+                    if let Some(h) = self.hop(from, to, method, p) {
                         out.push(h);
                         break;
                     }
