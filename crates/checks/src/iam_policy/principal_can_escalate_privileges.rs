@@ -14,7 +14,7 @@ pub struct PrincipalCanEscalatePrivileges;
 static META: CheckMeta = CheckMeta {
     code: "IAM-109",
     name: "principal-can-escalate-privileges",
-    title: "A principal can escalate its own privileges",
+    title: "A principal has a path to administrator",
     severity: Severity::High,
     controls: &["IAM-14"],
     inputs: &[
@@ -33,10 +33,13 @@ static META: CheckMeta = CheckMeta {
     ],
     rationale: "Least privilege is void if a principal can grant itself more: rewriting a policy \
                 it is attached to, attaching AdministratorAccess to itself, creating keys for a \
-                more privileged user, or passing a privileged role to compute it controls (EC2, \
-                Lambda, Glue, CloudFormation, SageMaker, CodeBuild, ECS) and using that role's \
-                credentials. rampart checks the known escalation methods against every \
-                principal's effective permissions, Denies and boundaries included.",
+                more privileged user, assuming a role that can, or passing a privileged role to \
+                compute it controls (EC2, Lambda, Glue, CloudFormation, SageMaker, CodeBuild, \
+                Data Pipeline) and using that role's credentials. rampart builds the graph of \
+                users, roles and groups and decides every hop with the policy engine on its \
+                resource, Denies, boundaries, trust policies and conditions included; a finding \
+                names the path hop by hop and says whether the principal escalates itself or \
+                can only grant to others.",
     remediation: RemediationText {
         text: "Remove the IAM write actions from application principals; limit `iam:PassRole` to \
                the specific roles the workload must pass (and `iam:PassedToService`); put a \
