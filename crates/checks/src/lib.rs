@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod controls;
 pub mod docs;
+pub mod estate;
 pub mod registry;
 pub mod runner;
 
@@ -23,7 +24,7 @@ mod dynamodb;
 mod ebs;
 mod elb;
 mod iam;
-mod iam_policy;
+pub(crate) mod iam_policy;
 mod kms;
 mod lambda;
 mod logs;

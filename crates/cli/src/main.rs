@@ -36,6 +36,9 @@ enum Command {
     Deps(cmd::deps::DepsArgs),
     /// IAM, bucket and key policies on their own: `policy lint FILE...`, `policy eval FILE --action A --resource R`.
     Policy(cmd::policy::PolicyArgs),
+    /// Who can do what on an estate: `access who-can --action A --resource ARN INPUT...`,
+    /// `access principal ARN INPUT...`.
+    Access(cmd::access::AccessArgs),
     /// The check catalogue: list, explain, regenerate docs.
     Checks(cmd::checks::ChecksArgs),
     /// How the internet reaches one resource: every path (route, NACL, security group), or why none.
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Secrets(args) => cmd::secrets::run(&args),
         Command::Deps(args) => cmd::deps::run(&args),
         Command::Policy(args) => cmd::policy::run(&args),
+        Command::Access(args) => cmd::access::run(&args),
         Command::Checks(args) => cmd::checks::run(&args),
         Command::ExplainExposure(args) => cmd::exposure::run(&args),
         Command::Schema => cmd::schema(),

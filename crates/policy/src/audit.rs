@@ -270,6 +270,68 @@ pub fn escalation(p: &Policy) -> Vec<Issue> {
     escalation_in(p, &effective_of(p))
 }
 
+/// Whether every action of an escalation method is allowed by the engine, on a target an
+/// attacker would pick (a customer role, user, group or policy of the account, the policy's
+/// own user for `${aws:username}`), in a context the caller controls (MFA, TLS, the current
+/// time): a grant only on AWS managed policies, which nobody can change, or under a condition
+/// that can never hold, opens nothing.
+fn method_open(p: &Policy, method: &analysis::EscalationMethod) -> bool {
+    const ME: &str = "arn:aws:iam::123456789012:user/rampart-any-user";
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+        .to_string();
+    let mut ctx = crate::eval::RequestContext::new();
+    ctx.insert("aws:MultiFactorAuthPresent", "true");
+    ctx.insert("aws:SecureTransport", "true");
+    ctx.insert("aws:CurrentTime", now.clone());
+    ctx.insert("aws:TokenIssueTime", now);
+    let set = crate::eval::PolicySet {
+        identity: vec![Named {
+            name: "policy",
+            policy: p,
+        }],
+        ..crate::eval::PolicySet::default()
+    };
+    method.actions.iter().all(|action| {
+        let a = action.to_ascii_lowercase();
+        let target = if a.contains("policyversion") {
+            Some("arn:aws:iam::123456789012:policy/rampart-any-policy")
+        } else if a.contains("group") {
+            Some("arn:aws:iam::123456789012:group/rampart-any-group")
+        } else if a.contains("user") || a.contains("accesskey") || a.contains("loginprofile") {
+            Some(ME)
+        } else if a.starts_with("iam:") || a.starts_with("sts:") {
+            Some("arn:aws:iam::123456789012:role/rampart-any-role")
+        } else {
+            None
+        };
+        let mut candidates: Vec<String> = match target {
+            Some(t) => vec![t.to_owned()],
+            None => vec!["*".to_owned()],
+        };
+        if target.is_none() {
+            for st in &p.statements {
+                if st.effect == crate::Effect::Allow
+                    && crate::eval::action_matches(st, action)
+                    && let Some(list) = st.resource.as_ref().filter(|l| !l.negated)
+                {
+                    candidates.extend(list.items.iter().map(|i| crate::wildcard_vars(&i.value)));
+                }
+            }
+        }
+        candidates.iter().any(|resource| {
+            let req = crate::eval::Request {
+                action,
+                resource,
+                principal: Some(ME),
+                context: &ctx,
+            };
+            crate::eval::evaluate(&set, &req).decision == crate::eval::Decision::Allow
+        })
+    })
+}
+
 /// [`escalation`] given the policy's effective permissions ([`effective_of`]).
 #[must_use]
 pub fn escalation_in(p: &Policy, e: &analysis::Effective) -> Vec<Issue> {
@@ -279,6 +341,7 @@ pub fn escalation_in(p: &Policy, e: &analysis::Effective) -> Vec<Issue> {
     }
     analysis::escalations(e)
         .into_iter()
+        .filter(|x| method_open(p, x.method))
         .map(|x| {
             let stmts: Vec<usize> = x
                 .granted_by

@@ -1,16 +1,16 @@
-//! Evaluation of a request against policies, following AWS's documented order: an explicit
-//! Deny anywhere wins; then every SCP level must allow; then a resource policy may allow on its
-//! own (same account); then a permissions boundary and a session policy, when present, must
-//! allow; then an identity policy must allow. Anything else is the default (implicit) deny.
+//! Evaluation of one request against every policy type that applies, following AWS's
+//! documented logic ("Policy evaluation logic", "Cross-account policy evaluation logic", the KMS
+//! key-policy and role-trust pages of the IAM and KMS guides): see [`evaluate`].
 //!
-//! The answer is the decision **and** the statements that decided it.
+//! The answer is the decision, the policy types that blocked it, **and** the statements that
+//! decided it.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::json::Span;
 use crate::policy::{
-    Condition, Effect, OperatorBase, Policy, PrincipalType, Principals, SetQualifier, Statement,
+    Condition, Effect, OperatorBase, Policy, PolicyKind, PrincipalType, SetQualifier, Statement,
 };
 use crate::wildcard;
 
@@ -35,6 +35,11 @@ impl RequestContext {
             .push(value.into());
     }
 
+    /// Makes a key present with no value (an empty list in the request).
+    pub fn insert_empty(&mut self, key: &str) {
+        self.values.entry(key.to_ascii_lowercase()).or_default();
+    }
+
     /// The values of a key.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&[String]> {
@@ -54,7 +59,8 @@ pub struct Request<'a> {
     pub action: &'a str,
     /// The resource ARN (`*` for actions without resource types).
     pub resource: &'a str,
-    /// The calling principal's ARN (or service name), when resource or trust policies matter.
+    /// The calling principal's ARN (or service name, or [`ANONYMOUS`]); `None` when not
+    /// known (an IAM principal whose identity policies are the ones given).
     pub principal: Option<&'a str>,
     /// Condition keys.
     pub context: &'a RequestContext,
@@ -84,11 +90,60 @@ impl Decision {
     }
 }
 
+/// The policy types that take part in a decision (and can block it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyType {
+    /// Identity policies of the principal (its own and its groups').
+    Identity,
+    /// The resource's policy (bucket policy, key policy, role trust policy…).
+    Resource,
+    /// The principal's permissions boundary.
+    Boundary,
+    /// The session policy.
+    Session,
+    /// A service control policy level.
+    Scp,
+    /// A resource control policy level.
+    Rcp,
+    /// The VPC endpoint policy.
+    Endpoint,
+    /// A fact of the service that no policy states (an AWS managed policy cannot be changed…).
+    Service,
+}
+
+impl PolicyType {
+    /// The snake-case name used in JSON.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "identity",
+            PolicyType::Resource => "resource",
+            PolicyType::Boundary => "boundary",
+            PolicyType::Session => "session",
+            PolicyType::Scp => "scp",
+            PolicyType::Rcp => "rcp",
+            PolicyType::Endpoint => "endpoint",
+            PolicyType::Service => "service",
+        }
+    }
+
+    /// Whether statements of this type name who they apply to (`Principal`/`NotPrincipal`).
+    fn names_principals(self) -> bool {
+        matches!(
+            self,
+            PolicyType::Resource | PolicyType::Endpoint | PolicyType::Rcp
+        )
+    }
+}
+
 /// A statement that took part in a decision.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Decider {
     /// The policy's name in the set.
     pub policy: String,
+    /// The type of the policy.
+    pub policy_type: PolicyType,
     /// The statement's index (0-based).
     pub statement: usize,
     /// Its Sid.
@@ -104,6 +159,8 @@ pub struct Decider {
 pub struct Evaluation {
     /// The decision.
     pub decision: Decision,
+    /// The policy types that blocked it (empty when allowed).
+    pub blocked_by: Vec<PolicyType>,
     /// The statements that decided it (the Denies, or the Allows that granted it).
     pub deciding: Vec<Decider>,
     /// One sentence.
@@ -124,129 +181,745 @@ pub struct Named<'a> {
 pub struct PolicySet<'a> {
     /// Identity policies of the principal (its own and its groups').
     pub identity: Vec<Named<'a>>,
-    /// Resource policies of the resource.
+    /// Resource policies of the resource (a key policy or a role's trust policy included).
     pub resource: Vec<Named<'a>>,
     /// The permissions boundary (`None`: no boundary).
     pub boundary: Option<Vec<Named<'a>>>,
     /// Session policies (`None`: no session policy).
     pub session: Option<Vec<Named<'a>>>,
-    /// SCP levels from the root down; each level must allow.
+    /// SCP levels from the root down, of the principal's account; each level must allow.
     pub scps: Vec<Vec<Named<'a>>>,
-    /// The resource is in another account than the principal (resource policy alone does not
-    /// suffice then).
+    /// RCP levels from the root down, of the resource's account; each level must allow.
+    pub rcps: Vec<Vec<Named<'a>>>,
+    /// The policy of the VPC endpoint the request goes through (`None`: no endpoint).
+    pub endpoint: Option<Vec<Named<'a>>>,
+    /// The resource is in another account than the principal (then both the principal's side
+    /// and the resource policy must allow).
     pub cross_account: bool,
+    /// The principal belongs to the organization's management account (SCPs do not apply).
+    pub principal_in_management_account: bool,
+    /// The resource belongs to the organization's management account (RCPs do not apply).
+    pub resource_in_management_account: bool,
 }
 
-/// Evaluates `req` against `set`.
-#[must_use]
-pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
-    let all = set
-        .identity
-        .iter()
-        .chain(&set.resource)
-        .chain(set.boundary.iter().flatten())
-        .chain(set.session.iter().flatten())
-        .chain(set.scps.iter().flatten());
-    let denies: Vec<Decider> = all.flat_map(|n| matching(n, Effect::Deny, req)).collect();
-    if !denies.is_empty() {
-        let reason = format!("explicitly denied by {}", describe(&denies));
-        return Evaluation {
-            decision: Decision::ExplicitDeny,
-            deciding: denies,
-            reason,
+/// The principal of an anonymous (unsigned) request.
+pub const ANONYMOUS: &str = "anonymous";
+
+/// What kind of caller a principal ARN names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallerKind {
+    /// No credentials.
+    Anonymous,
+    /// An AWS service principal (`ec2.amazonaws.com`).
+    Service,
+    /// An account's root user (`arn:aws:iam::111122223333:root` or the bare id).
+    Root,
+    /// An IAM user.
+    User,
+    /// An IAM role (standing for any of its sessions).
+    Role,
+    /// An assumed-role session (`arn:aws:sts::…:assumed-role/R/S`).
+    RoleSession,
+    /// A federated user session (`arn:aws:sts::…:federated-user/N`).
+    FederatedUser,
+    /// Anything else (a canonical user id, a federated identity provider).
+    Other,
+    /// An IAM principal not named (identity policies apply; no principal element names it
+    /// except `*`).
+    Unknown,
+}
+
+/// The caller of a request, read from its ARN.
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    /// What it is.
+    pub kind: CallerKind,
+    /// The ARN or name as given (empty when anonymous).
+    pub arn: &'a str,
+    /// Its account.
+    pub account: Option<&'a str>,
+    /// The partition (`aws`, `aws-cn`…).
+    pub partition: &'a str,
+    /// A role's (or role session's) name.
+    pub role_name: Option<&'a str>,
+    /// A service-linked role or one of its sessions (SCPs and RCPs do not apply to them).
+    pub service_linked: bool,
+}
+
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl<'a> Caller<'a> {
+    /// Reads a principal ARN (`None`: not known; [`ANONYMOUS`]: anonymous).
+    #[must_use]
+    pub fn parse(principal: Option<&'a str>) -> Caller<'a> {
+        let mut c = Caller {
+            kind: CallerKind::Other,
+            arn: principal.unwrap_or_default(),
+            account: None,
+            partition: "aws",
+            role_name: None,
+            service_linked: false,
         };
+        let Some(p) = principal else {
+            c.kind = CallerKind::Unknown;
+            return c;
+        };
+        if p == ANONYMOUS {
+            c.kind = CallerKind::Anonymous;
+            c.arn = "";
+            return c;
+        }
+        if is_account_id(p) {
+            c.kind = CallerKind::Root;
+            c.account = Some(p);
+            return c;
+        }
+        let Some(rest) = p.strip_prefix("arn:") else {
+            if p.ends_with(".amazonaws.com") || p.ends_with(".amazonaws.com.cn") {
+                c.kind = CallerKind::Service;
+            }
+            return c;
+        };
+        let mut parts = rest.splitn(5, ':');
+        let partition = parts.next().unwrap_or_default();
+        let service = parts.next().unwrap_or_default();
+        let _region = parts.next();
+        let account = parts.next().unwrap_or_default();
+        let res = parts.next().unwrap_or_default();
+        c.partition = partition;
+        c.account = (!account.is_empty()).then_some(account);
+        match service {
+            "iam" if res == "root" => c.kind = CallerKind::Root,
+            "iam" if res.starts_with("user/") => c.kind = CallerKind::User,
+            "iam" if res.starts_with("role/") => {
+                c.kind = CallerKind::Role;
+                c.role_name = res.rsplit('/').next();
+                c.service_linked = res.starts_with("role/aws-service-role/");
+            }
+            "sts" if res.starts_with("assumed-role/") => {
+                c.kind = CallerKind::RoleSession;
+                c.role_name = res.split('/').nth(1);
+                // A session of a service-linked role: their names are reserved by AWS.
+                c.service_linked = c
+                    .role_name
+                    .is_some_and(|n| n.starts_with("AWSServiceRoleFor"));
+            }
+            "sts" if res.starts_with("federated-user/") => c.kind = CallerKind::FederatedUser,
+            _ => {}
+        }
+        c
     }
-    for (level, scps) in set.scps.iter().enumerate() {
-        if scps
-            .iter()
-            .all(|n| matching(n, Effect::Allow, req).is_empty())
-        {
-            return Evaluation {
-                decision: Decision::ImplicitDeny,
-                deciding: Vec::new(),
-                reason: format!("no service control policy at level {} allows it", level + 1),
-            };
+
+    /// Whether identity-side policies (identity, boundary, session, SCP) apply to this caller.
+    fn is_iam(self) -> bool {
+        matches!(
+            self.kind,
+            CallerKind::Root
+                | CallerKind::User
+                | CallerKind::Role
+                | CallerKind::RoleSession
+                | CallerKind::FederatedUser
+                | CallerKind::Unknown
+        )
+    }
+
+    /// The value of `aws:PrincipalArn` (a session's role, without the path rampart cannot know).
+    fn principal_arn(self) -> Option<String> {
+        match self.kind {
+            CallerKind::RoleSession => Some(format!(
+                "arn:{}:iam::{}:role/{}",
+                self.partition,
+                self.account.unwrap_or_default(),
+                self.role_name.unwrap_or_default()
+            )),
+            CallerKind::Root if is_account_id(self.arn) => {
+                Some(format!("arn:{}:iam::{}:root", self.partition, self.arn))
+            }
+            CallerKind::Anonymous
+            | CallerKind::Service
+            | CallerKind::Other
+            | CallerKind::Unknown => None,
+            _ => Some(self.arn.to_owned()),
         }
     }
-    let resource_allows: Vec<Decider> = set
-        .resource
-        .iter()
-        .flat_map(|n| matching(n, Effect::Allow, req))
-        .collect();
-    if !resource_allows.is_empty() && !set.cross_account {
-        let reason = format!(
-            "allowed by the resource policy: {}",
-            describe(&resource_allows)
-        );
-        return Evaluation {
-            decision: Decision::Allow,
-            deciding: resource_allows,
-            reason,
-        };
-    }
-    if let Some(boundary) = &set.boundary
-        && boundary
-            .iter()
-            .all(|n| matching(n, Effect::Allow, req).is_empty())
-    {
-        return Evaluation {
-            decision: Decision::ImplicitDeny,
-            deciding: Vec::new(),
-            reason: "the permissions boundary does not allow it".into(),
-        };
-    }
-    if let Some(session) = &set.session
-        && session
-            .iter()
-            .all(|n| matching(n, Effect::Allow, req).is_empty())
-    {
-        return Evaluation {
-            decision: Decision::ImplicitDeny,
-            deciding: Vec::new(),
-            reason: "the session policy does not allow it".into(),
-        };
-    }
-    let identity_allows: Vec<Decider> = set
-        .identity
-        .iter()
-        .flat_map(|n| matching(n, Effect::Allow, req))
-        .collect();
-    if identity_allows.is_empty() {
-        let reason = if set.cross_account && !resource_allows.is_empty() {
-            "cross-account: the resource policy allows it but no identity policy does".to_owned()
-        } else {
-            "no statement allows it (default deny)".to_owned()
-        };
-        return Evaluation {
-            decision: Decision::ImplicitDeny,
-            deciding: Vec::new(),
-            reason,
-        };
-    }
-    if set.cross_account && resource_allows.is_empty() {
-        return Evaluation {
-            decision: Decision::ImplicitDeny,
-            deciding: Vec::new(),
-            reason: "cross-account: an identity policy allows it but the resource policy does not"
-                .into(),
-        };
-    }
-    let mut deciding = identity_allows;
-    deciding.extend(resource_allows);
-    let reason = format!("allowed by {}", describe(&deciding));
-    Evaluation {
-        decision: Decision::Allow,
-        deciding,
-        reason,
+}
+
+/// How a resource-policy Allow reached the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Via {
+    /// It names the caller's account: a delegation to the account's own policies, no grant by
+    /// itself.
+    Account,
+    /// It names the role the caller is a session of: a grant, limited by the session's
+    /// boundary and session policy.
+    Role,
+    /// It names the caller itself (user ARN, session ARN, service, `*`): a grant.
+    Direct,
+}
+
+/// Whether one `Principal` entry names the caller, and how.
+fn entry_names(t: PrincipalType, v: &str, c: &Caller<'_>) -> Option<Via> {
+    match t {
+        PrincipalType::Aws => {
+            if v == "*" {
+                return Some(Via::Direct);
+            }
+            if !c.is_iam() {
+                return None;
+            }
+            if let Some(acct) = account_principal(v) {
+                return (c.account == Some(acct)).then_some(Via::Account);
+            }
+            if !c.arn.is_empty() && v == c.arn {
+                return Some(if c.kind == CallerKind::Role {
+                    Via::Role
+                } else {
+                    Via::Direct
+                });
+            }
+            if c.kind == CallerKind::RoleSession
+                && let (Some(acct), Some(name)) = (c.account, c.role_name)
+                && let Some(rest) = v
+                    .strip_prefix("arn:")
+                    .and_then(|r| r.split_once(':'))
+                    .map(|(_, r)| r)
+                && let Some(path) = rest.strip_prefix(&format!("iam::{acct}:role/"))
+                && path.rsplit('/').next() == Some(name)
+            {
+                return Some(Via::Role);
+            }
+            None
+        }
+        PrincipalType::Service => {
+            (c.kind == CallerKind::Service && v.eq_ignore_ascii_case(c.arn)).then_some(Via::Direct)
+        }
+        PrincipalType::Federated | PrincipalType::CanonicalUser => {
+            (v == "*" || (!c.arn.is_empty() && v == c.arn)).then_some(Via::Direct)
+        }
     }
 }
 
-/// Evaluates one policy on its own (an identity policy, or a resource policy when the request
-/// names a principal).
+/// The account an account principal names (`111122223333` or `arn:aws:iam::111122223333:root`).
+fn account_principal(v: &str) -> Option<&str> {
+    if is_account_id(v) {
+        return Some(v);
+    }
+    let rest = v.strip_prefix("arn:")?;
+    let (_, rest) = rest.split_once(':')?;
+    let acct = rest.strip_prefix("iam::")?.strip_suffix(":root")?;
+    is_account_id(acct).then_some(acct)
+}
+
+/// Whether a statement applies to the caller, and how (`Via::Direct` for statements that name
+/// no principal in policies that do not name principals).
+fn statement_names(
+    s: &Statement,
+    ptype: PolicyType,
+    c: &Caller<'_>,
+    has_boundary: bool,
+) -> Option<Via> {
+    if !ptype.names_principals() {
+        return Some(Via::Direct);
+    }
+    let Some(p) = &s.principal else {
+        // A resource-policy statement without a principal applies to no one; an endpoint
+        // policy or RCP statement without one is read as `"Principal": "*"`.
+        return (ptype != PolicyType::Resource).then_some(Via::Direct);
+    };
+    if p.negated {
+        // NotPrincipal excludes the caller only when it lists the caller's exact ARN and, for an
+        // account member, its account too ("AWS JSON policy elements: NotPrincipal").
+        // A Deny with NotPrincipal always applies to a principal with a permissions boundary
+        // ("Permissions boundaries for IAM entities").
+        if has_boundary && s.effect == Effect::Deny && c.is_iam() {
+            return Some(Via::Direct);
+        }
+        let named = |x: &str| p.entries.iter().any(|(_, v)| v.value == x);
+        let self_listed = p.any || (!c.arn.is_empty() && named(c.arn));
+        let account_listed = c.account.is_none_or(|a| {
+            p.entries
+                .iter()
+                .any(|(_, v)| account_principal(&v.value) == Some(a))
+        }) || c.kind == CallerKind::Root;
+        return (!(self_listed && account_listed)).then_some(Via::Direct);
+    }
+    if p.any {
+        return Some(Via::Direct);
+    }
+    p.entries
+        .iter()
+        .filter_map(|(t, v)| entry_names(*t, &v.value, c))
+        .max()
+}
+
+/// A policy set being matched against one request.
+struct Matcher<'r, 'c> {
+    req: &'r Request<'r>,
+    ctx: &'c RequestContext,
+    caller: Caller<'r>,
+    has_boundary: bool,
+}
+
+impl Matcher<'_, '_> {
+    /// The statements of `policies` of `effect` that apply, with how each reached the caller.
+    fn matching(
+        &self,
+        policies: &[Named<'_>],
+        ptype: PolicyType,
+        effect: Effect,
+        out: &mut Vec<(Decider, Via)>,
+    ) {
+        for n in policies {
+            let vars = n.policy.variables_enabled();
+            for s in &n.policy.statements {
+                if s.effect != effect || !action_matches(s, self.req.action) {
+                    continue;
+                }
+                let Some(via) = statement_names(s, ptype, &self.caller, self.has_boundary) else {
+                    continue;
+                };
+                if resource_matches(s, self.req.resource, vars, self.ctx)
+                    && s.conditions
+                        .iter()
+                        .all(|c| condition_holds(c, self.ctx, vars))
+                {
+                    out.push((
+                        Decider {
+                            policy: n.name.to_owned(),
+                            policy_type: ptype,
+                            statement: s.index,
+                            sid: s.sid.clone(),
+                            effect,
+                            span: s.span,
+                        },
+                        via,
+                    ));
+                }
+            }
+        }
+    }
+
+    fn allows(&self, policies: &[Named<'_>], ptype: PolicyType) -> Vec<(Decider, Via)> {
+        let mut v = Vec::new();
+        self.matching(policies, ptype, Effect::Allow, &mut v);
+        v
+    }
+}
+
+/// Actions that change a managed policy (AWS managed policies cannot be changed by anyone).
+const POLICY_WRITES: &[&str] = &[
+    "iam:createpolicyversion",
+    "iam:deletepolicyversion",
+    "iam:setdefaultpolicyversion",
+    "iam:deletepolicy",
+    "iam:tagpolicy",
+    "iam:untagpolicy",
+];
+
+/// Actions that change or pass a role (not possible on service-linked roles and on roles under
+/// `/aws-reserved/`, which AWS manages).
+const ROLE_WRITES: &[&str] = &[
+    "iam:attachrolepolicy",
+    "iam:detachrolepolicy",
+    "iam:putrolepolicy",
+    "iam:deleterolepolicy",
+    "iam:updateassumerolepolicy",
+    "iam:updaterole",
+    "iam:updateroledescription",
+    "iam:putrolepermissionsboundary",
+    "iam:deleterolepermissionsboundary",
+    "iam:deleterole",
+    "iam:tagrole",
+    "iam:untagrole",
+    "iam:passrole",
+];
+
+/// Actions on a KMS alias that the `alias/aws/` prefix reserves to AWS.
+const ALIAS_WRITES: &[&str] = &["kms:createalias", "kms:deletealias", "kms:updatealias"];
+
+/// A fact of the service that forbids a request whatever the policies say.
+#[must_use]
+pub fn service_fact(action: &str, resource: &str) -> Option<&'static str> {
+    let action = action.to_ascii_lowercase();
+    let res_of = |service: &str| -> Option<&str> {
+        let rest = resource.strip_prefix("arn:")?;
+        let (_, rest) = rest.split_once(':')?;
+        let rest = rest.strip_prefix(service)?.strip_prefix(':')?;
+        let (_, rest) = rest.split_once(':')?;
+        let (acct, res) = rest.split_once(':')?;
+        Some(if acct == "aws" && service == "iam" {
+            // arn:aws:iam::aws:policy/… : keep the account to recognise AWS managed policies.
+            if res.starts_with("policy/") {
+                "aws-managed-policy"
+            } else {
+                res
+            }
+        } else {
+            res
+        })
+    };
+    if POLICY_WRITES.contains(&action.as_str()) && res_of("iam") == Some("aws-managed-policy") {
+        return Some(
+            "AWS managed policies (arn:aws:iam::aws:policy/…) cannot be changed by anyone",
+        );
+    }
+    if ROLE_WRITES.contains(&action.as_str())
+        && let Some(res) = res_of("iam")
+    {
+        if res.starts_with("role/aws-service-role/") {
+            return Some(
+                "a service-linked role cannot be changed or passed by a customer; its service manages it",
+            );
+        }
+        if res.starts_with("role/aws-reserved/") {
+            return Some(
+                "roles under /aws-reserved/ are managed by AWS (IAM Identity Center) and cannot be changed or passed",
+            );
+        }
+    }
+    if ALIAS_WRITES.contains(&action.as_str())
+        && res_of("kms").is_some_and(|r| r.starts_with("alias/aws/"))
+    {
+        return Some("KMS aliases beginning with alias/aws/ are reserved for AWS managed keys");
+    }
+    None
+}
+
+/// Whether the resource policy of this request must allow for anything to be allowed: a KMS
+/// key policy ("the key policy must allow, itself or by delegating to the account") and a
+/// role's trust policy for `sts:AssumeRole*`.
+fn resource_policy_required(set: &PolicySet<'_>, req: &Request<'_>) -> bool {
+    if set.resource.is_empty() {
+        return false;
+    }
+    set.resource
+        .iter()
+        .any(|n| matches!(n.policy.kind, PolicyKind::Key | PolicyKind::Trust))
+        || req
+            .action
+            .get(..14)
+            .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
+        || (req.resource.starts_with("arn:")
+            && req.resource.split(':').nth(2) == Some("kms")
+            && req
+                .resource
+                .split(':')
+                .nth(5)
+                .is_some_and(|r| r.starts_with("key/")))
+}
+
+/// The context with the keys AWS sets from the caller when the request does not give them.
+fn derived_context<'c>(
+    req: &Request<'c>,
+    caller: &Caller<'_>,
+    owned: &'c mut Option<RequestContext>,
+) -> &'c RequestContext {
+    let mut add: Vec<(&str, String)> = Vec::new();
+    if let Some(arn) = caller.principal_arn()
+        && req.context.get("aws:PrincipalArn").is_none()
+    {
+        add.push(("aws:principalarn", arn));
+    }
+    if let Some(a) = caller.account
+        && caller.is_iam()
+        && req.context.get("aws:PrincipalAccount").is_none()
+    {
+        add.push(("aws:principalaccount", a.to_owned()));
+    }
+    if caller.kind == CallerKind::User
+        && req.context.get("aws:username").is_none()
+        && let Some(name) = caller.arn.rsplit('/').next()
+    {
+        add.push(("aws:username", name.to_owned()));
+    }
+    if caller.kind == CallerKind::Service && req.context.get("aws:PrincipalServiceName").is_none() {
+        add.push(("aws:principalservicename", caller.arn.to_owned()));
+    }
+    if add.is_empty() {
+        return req.context;
+    }
+    let mut ctx = req.context.clone();
+    for (k, v) in add {
+        ctx.insert(k, v);
+    }
+    owned.insert(ctx)
+}
+
+fn dedup_types(d: &[(Decider, Via)]) -> Vec<PolicyType> {
+    let mut v: Vec<PolicyType> = d.iter().map(|(x, _)| x.policy_type).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Evaluates `req` against `set`, following "Policy evaluation logic" and "Cross-account
+/// policy evaluation logic" of the IAM User Guide:
+///
+/// 1. `sts:GetCallerIdentity` needs no permission and cannot be denied; facts of the service
+///    (AWS managed policies, service-linked and `/aws-reserved/` roles, `alias/aws/`) forbid
+///    what no policy can allow.
+/// 2. A Deny that applies in any policy type wins.
+/// 3. Every RCP level (of the resource's account, unless it is the management account or the
+///    caller a service-linked role), every SCP level (of the caller's account, same
+///    exceptions) and the VPC endpoint policy must allow.
+/// 4. Same account: a resource-policy grant naming the caller (user, session, `*`, service)
+///    allows on its own; one naming the caller's role is limited by the boundary and session
+///    policy; one naming the account only delegates. Otherwise identity policies must allow,
+///    within the boundary and session policy. A key or trust policy must allow in any case.
+/// 5. Cross account: the caller's side (identity, boundary, session) and the resource policy
+///    must both allow.
+#[must_use]
+pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
+    if req.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        return Evaluation {
+            decision: Decision::Allow,
+            blocked_by: Vec::new(),
+            deciding: Vec::new(),
+            reason: "sts:GetCallerIdentity needs no permission and cannot be denied".into(),
+        };
+    }
+    if let Some(fact) = service_fact(req.action, req.resource) {
+        return Evaluation {
+            decision: Decision::ImplicitDeny,
+            blocked_by: vec![PolicyType::Service],
+            deciding: Vec::new(),
+            reason: fact.to_owned(),
+        };
+    }
+    let caller = Caller::parse(req.principal);
+    let mut owned = None;
+    let ctx = derived_context(req, &caller, &mut owned);
+    let m = Matcher {
+        req,
+        ctx,
+        caller,
+        has_boundary: set.boundary.is_some(),
+    };
+    let iam = caller.is_iam();
+    let scps_apply = iam && !set.principal_in_management_account && !caller.service_linked;
+    let rcps_apply = !set.resource_in_management_account && !caller.service_linked;
+    let empty: Vec<Vec<Named<'_>>> = Vec::new();
+    let scps = if scps_apply { &set.scps } else { &empty };
+    let rcps = if rcps_apply { &set.rcps } else { &empty };
+
+    // 2. Explicit denies, in every policy type that applies.
+    let mut denies = Vec::new();
+    if iam {
+        m.matching(
+            &set.identity,
+            PolicyType::Identity,
+            Effect::Deny,
+            &mut denies,
+        );
+        if let Some(b) = &set.boundary {
+            m.matching(b, PolicyType::Boundary, Effect::Deny, &mut denies);
+        }
+        if let Some(s) = &set.session {
+            m.matching(s, PolicyType::Session, Effect::Deny, &mut denies);
+        }
+    }
+    m.matching(
+        &set.resource,
+        PolicyType::Resource,
+        Effect::Deny,
+        &mut denies,
+    );
+    for level in scps {
+        m.matching(level, PolicyType::Scp, Effect::Deny, &mut denies);
+    }
+    for level in rcps {
+        m.matching(level, PolicyType::Rcp, Effect::Deny, &mut denies);
+    }
+    if let Some(e) = &set.endpoint {
+        m.matching(e, PolicyType::Endpoint, Effect::Deny, &mut denies);
+    }
+    if !denies.is_empty() {
+        let blocked_by = dedup_types(&denies);
+        let deciding: Vec<Decider> = denies.into_iter().map(|(d, _)| d).collect();
+        let reason = format!("explicitly denied by {}", describe(&deciding));
+        return Evaluation {
+            decision: Decision::ExplicitDeny,
+            blocked_by,
+            deciding,
+            reason,
+        };
+    }
+
+    // 3. Guardrails: every level must allow.
+    let mut blocked = Vec::new();
+    let mut reasons = Vec::new();
+    for (i, level) in rcps.iter().enumerate() {
+        if m.allows(level, PolicyType::Rcp).is_empty() {
+            reasons.push(format!(
+                "no resource control policy at level {} allows it",
+                i + 1
+            ));
+            if !blocked.contains(&PolicyType::Rcp) {
+                blocked.push(PolicyType::Rcp);
+            }
+        }
+    }
+    for (i, level) in scps.iter().enumerate() {
+        if m.allows(level, PolicyType::Scp).is_empty() {
+            reasons.push(format!(
+                "no service control policy at level {} allows it",
+                i + 1
+            ));
+            if !blocked.contains(&PolicyType::Scp) {
+                blocked.push(PolicyType::Scp);
+            }
+        }
+    }
+    if let Some(e) = &set.endpoint
+        && m.allows(e, PolicyType::Endpoint).is_empty()
+    {
+        reasons.push("the VPC endpoint policy does not allow it".into());
+        blocked.push(PolicyType::Endpoint);
+    }
+
+    // 4./5. The grant.
+    let resource = m.allows(&set.resource, PolicyType::Resource);
+    let best = resource.iter().map(|(_, v)| *v).max();
+    let root = caller.kind == CallerKind::Root;
+    let identity = if iam && !root {
+        m.allows(&set.identity, PolicyType::Identity)
+    } else {
+        Vec::new()
+    };
+    // The root user holds every permission of its own account.
+    let identity_ok = root || !identity.is_empty();
+    let boundary_ok = root
+        || set
+            .boundary
+            .as_ref()
+            .is_none_or(|b| !m.allows(b, PolicyType::Boundary).is_empty());
+    let session_ok = root
+        || set
+            .session
+            .as_ref()
+            .is_none_or(|s| !m.allows(s, PolicyType::Session).is_empty());
+    let required = resource_policy_required(set, req);
+    let cross = set.cross_account && iam;
+    let mut grant: Vec<PolicyType> = Vec::new(); // the policy types whose allows decide
+    let mut missing: Vec<PolicyType> = Vec::new();
+    let limits = |missing: &mut Vec<PolicyType>| {
+        if !boundary_ok {
+            missing.push(PolicyType::Boundary);
+        }
+        if !session_ok {
+            missing.push(PolicyType::Session);
+        }
+    };
+    if !iam {
+        // Anonymous and service callers have no identity side: only a resource grant counts.
+        if best == Some(Via::Direct) {
+            grant.push(PolicyType::Resource);
+        } else {
+            missing.push(PolicyType::Resource);
+        }
+    } else if cross {
+        if best.is_none() {
+            missing.push(PolicyType::Resource);
+        }
+        if !identity_ok {
+            missing.push(PolicyType::Identity);
+        }
+        limits(&mut missing);
+        if missing.is_empty() {
+            grant.extend([PolicyType::Identity, PolicyType::Resource]);
+        }
+    } else {
+        let identity_grant = identity_ok && boundary_ok && session_ok;
+        match best {
+            Some(Via::Direct) => grant.push(PolicyType::Resource),
+            Some(Via::Role) if boundary_ok && session_ok => grant.push(PolicyType::Resource),
+            _ if identity_grant && (!required || best.is_some()) => {
+                grant.push(PolicyType::Identity);
+                if best.is_some() {
+                    grant.push(PolicyType::Resource);
+                }
+            }
+            _ => {
+                if required && best.is_none() {
+                    missing.push(PolicyType::Resource);
+                }
+                if best != Some(Via::Role) && !identity_ok {
+                    missing.push(PolicyType::Identity);
+                    if !required && !set.resource.is_empty() {
+                        missing.push(PolicyType::Resource);
+                    }
+                }
+                limits(&mut missing);
+            }
+        }
+    }
+    for t in &missing {
+        reasons.push(match t {
+            PolicyType::Identity if cross => {
+                "cross-account: no identity policy of the caller allows it".to_owned()
+            }
+            PolicyType::Identity => "no identity policy allows it".to_owned(),
+            PolicyType::Resource if cross => {
+                "cross-account: the resource policy does not allow the caller".to_owned()
+            }
+            PolicyType::Resource if required => {
+                "the key or trust policy does not allow it (itself or by delegating to the account)"
+                    .to_owned()
+            }
+            PolicyType::Resource => "the resource policy does not allow it".to_owned(),
+            PolicyType::Boundary => "the permissions boundary does not allow it".to_owned(),
+            PolicyType::Session => "the session policy does not allow it".to_owned(),
+            _ => String::new(),
+        });
+        if !blocked.contains(t) {
+            blocked.push(*t);
+        }
+    }
+    if blocked.is_empty() && !grant.is_empty() {
+        let mut deciding: Vec<Decider> = Vec::new();
+        if grant.contains(&PolicyType::Identity) {
+            deciding.extend(identity.into_iter().map(|(d, _)| d));
+        }
+        if grant.contains(&PolicyType::Resource) {
+            deciding.extend(resource.into_iter().map(|(d, _)| d));
+        }
+        let reason = if deciding.is_empty() {
+            "allowed: the account's root user holds every permission of its account".to_owned()
+        } else {
+            format!("allowed by {}", describe(&deciding))
+        };
+        return Evaluation {
+            decision: Decision::Allow,
+            blocked_by: Vec::new(),
+            deciding,
+            reason,
+        };
+    }
+    if reasons.is_empty() {
+        reasons.push("no statement allows it (default deny)".into());
+        if blocked.is_empty() {
+            blocked.push(PolicyType::Identity);
+        }
+    }
+    Evaluation {
+        decision: Decision::ImplicitDeny,
+        blocked_by: blocked,
+        deciding: Vec::new(),
+        reason: reasons.join("; "),
+    }
+}
+
+/// Evaluates one policy on its own (an identity policy, or a resource, key or trust policy
+/// when the request names a principal).
 #[must_use]
 pub fn evaluate_policy(name: &str, policy: &Policy, req: &Request<'_>) -> Evaluation {
     let named = Named { name, policy };
-    let set = if policy.kind.has_principals() {
+    let set = if policy.kind.has_principals()
+        || (policy.kind == PolicyKind::Auto
+            && policy.statements.iter().any(|s| s.principal.is_some()))
+    {
         PolicySet {
             resource: vec![named],
             ..PolicySet::default()
@@ -272,30 +945,21 @@ fn describe(d: &[Decider]) -> String {
         .join(", ")
 }
 
-fn matching(n: &Named<'_>, effect: Effect, req: &Request<'_>) -> Vec<Decider> {
-    n.policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == effect && statement_matches(n.policy, s, req))
-        .map(|s| Decider {
-            policy: n.name.to_owned(),
-            statement: s.index,
-            sid: s.sid.clone(),
-            effect,
-            span: s.span,
-        })
-        .collect()
-}
-
-/// Whether a statement applies to a request: action, resource, principal and conditions.
+/// Whether a statement applies to a request: action, resource, principal and conditions. In a
+/// policy that names principals, an account principal matches the account's members here (as
+/// it does for a Deny); whether an Allow grants or delegates is [`evaluate`]'s business.
 #[must_use]
 pub fn statement_matches(policy: &Policy, s: &Statement, req: &Request<'_>) -> bool {
     let vars = policy.variables_enabled();
+    let caller = Caller::parse(req.principal);
+    let ptype = if policy.kind.has_principals() || s.principal.is_some() {
+        PolicyType::Resource
+    } else {
+        PolicyType::Identity
+    };
     action_matches(s, req.action)
         && resource_matches(s, req.resource, vars, req.context)
-        && s.principal
-            .as_ref()
-            .is_none_or(|p| principal_matches(p, req.principal))
+        && statement_names(s, ptype, &caller, false).is_some()
         && s.conditions
             .iter()
             .all(|c| condition_holds(c, req.context, vars))
@@ -331,45 +995,11 @@ fn resource_matches(s: &Statement, resource: &str, vars: bool, ctx: &RequestCont
 /// The account id in an ARN, or the id itself.
 #[must_use]
 pub fn account_of(principal: &str) -> Option<&str> {
-    if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
+    if is_account_id(principal) {
         return Some(principal);
     }
     let acct = principal.strip_prefix("arn:")?.split(':').nth(3)?;
     (!acct.is_empty()).then_some(acct)
-}
-
-fn principal_matches(p: &Principals, who: Option<&str>) -> bool {
-    let hit = p.any
-        || p.entries.iter().any(|(t, v)| {
-            let v = v.value.as_str();
-            if v == "*" && *t == PrincipalType::Aws {
-                return true;
-            }
-            let Some(who) = who else { return false };
-            if v == who {
-                return true;
-            }
-            match t {
-                PrincipalType::Aws => {
-                    let is_account = v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit());
-                    let is_root = v.ends_with(":root");
-                    if is_account || is_root {
-                        return account_of(v).is_some() && account_of(v) == account_of(who);
-                    }
-                    // A role ARN also names that role's sessions.
-                    if let Some(rest) = who.strip_prefix("arn:aws:sts::")
-                        && let Some((acct, path)) = rest.split_once(":assumed-role/")
-                    {
-                        let role = path.split('/').next().unwrap_or_default();
-                        return v.starts_with(&format!("arn:aws:iam::{acct}:role/"))
-                            && v.ends_with(&format!("/{role}"));
-                    }
-                    false
-                }
-                _ => false,
-            }
-        });
-    if p.negated { !hit } else { hit }
 }
 
 /// Substitutes policy variables (`${aws:username}`, `${aws:PrincipalTag/team, 'none'}`,

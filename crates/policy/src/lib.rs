@@ -17,8 +17,10 @@
 
 pub mod analysis;
 pub mod audit;
+pub mod batch;
 pub mod catalogue;
 pub mod diag;
+pub mod escalate;
 pub mod eval;
 pub mod json;
 pub mod policy;

@@ -6,7 +6,7 @@ mod administrator_has_access_keys;
 mod application_without_deny_guardrails;
 mod bucket_policy_allows_plain_http;
 mod bucket_publicly_accessible;
-mod common;
+pub(crate) mod common;
 mod identity_reaches_other_environment;
 mod key_policy_too_permissive;
 mod policy_allow_cancelled_by_deny;

@@ -1,9 +1,10 @@
-//! IAM-109 `principal-can-escalate-privileges`: a user or role holds a known combination of
-//! permissions that lets it raise its own privileges.
+//! IAM-109 `principal-can-escalate-privileges`: a user, role or group has a path to
+//! administrator — hop by hop, each hop decided by the policy engine on its resource with the
+//! principal's policies, boundary and the target's trust policy (`rampart_policy::escalate`).
 
-use rampart_policy::analysis;
+use rampart_policy::PolicyKind;
+use rampart_policy::escalate::{Hop, NodeKind};
 
-use super::common;
 use crate::prelude::*;
 
 /// `iam:PassRole` with a compute create action, `iam:CreatePolicyVersion`, `iam:AttachUserPolicy`
@@ -13,7 +14,7 @@ pub struct PrincipalCanEscalatePrivileges;
 static META: CheckMeta = CheckMeta {
     code: "IAM-109",
     name: "principal-can-escalate-privileges",
-    title: "A principal can escalate its own privileges",
+    title: "A principal has a path to administrator",
     severity: Severity::High,
     controls: &["IAM-14"],
     inputs: &[
@@ -32,10 +33,13 @@ static META: CheckMeta = CheckMeta {
     ],
     rationale: "Least privilege is void if a principal can grant itself more: rewriting a policy \
                 it is attached to, attaching AdministratorAccess to itself, creating keys for a \
-                more privileged user, or passing a privileged role to compute it controls (EC2, \
-                Lambda, Glue, CloudFormation, SageMaker, CodeBuild, ECS) and using that role's \
-                credentials. rampart checks the known escalation methods against every \
-                principal's effective permissions, Denies and boundaries included.",
+                more privileged user, assuming a role that can, or passing a privileged role to \
+                compute it controls (EC2, Lambda, Glue, CloudFormation, SageMaker, CodeBuild, \
+                Data Pipeline) and using that role's credentials. rampart builds the graph of \
+                users, roles and groups and decides every hop with the policy engine on its \
+                resource, Denies, boundaries, trust policies and conditions included; a finding \
+                names the path hop by hop and says whether the principal escalates itself or \
+                can only grant to others.",
     remediation: RemediationText {
         text: "Remove the IAM write actions from application principals; limit `iam:PassRole` to \
                the specific roles the workload must pass (and `iam:PassedToService`); put a \
@@ -56,58 +60,122 @@ impl Check for PrincipalCanEscalatePrivileges {
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
+        let now = ctx.now.0.unix_timestamp().to_string();
+        let admin = rampart_policy::parse_text(ADMIN, PolicyKind::Identity).policy;
         for account in ctx.accounts() {
-            for p in common::principals(account) {
-                if p.role.is_some_and(|r| r.service_linked) || !p.complete(&account.id, out) {
+            let estate = crate::estate::Estate::new(account);
+            let mut graph = estate.graph(admin.as_ref());
+            let principals = &estate.principals;
+            let real = estate.real_nodes();
+            for key in ["aws:CurrentTime", "aws:TokenIssueTime"] {
+                graph.context.insert(key, now.clone());
+            }
+            graph.context.insert("aws:MultiFactorAuthPresent", "true");
+            graph.context.insert("aws:SecureTransport", "true");
+            let memo: std::cell::RefCell<std::collections::HashMap<usize, Vec<Hop>>> =
+                std::cell::RefCell::default();
+            let edges = |i: usize| -> Vec<Hop> {
+                if let Some(e) = memo.borrow().get(&i) {
+                    return e.clone();
+                }
+                let e = graph.edges(i);
+                memo.borrow_mut().insert(i, e.clone());
+                e
+            };
+            for i in 0..real {
+                let node = &graph.nodes[i];
+                let (kind, meta, at_meta) = match principals.get(i) {
+                    Some(p) => {
+                        if node.service_linked || !p.complete(&account.id, out) {
+                            continue;
+                        }
+                        (p.kind, p.meta, p.meta)
+                    }
+                    None => {
+                        let g = &account.iam.groups[i - principals.len()];
+                        ("group", &g.meta, &g.meta)
+                    }
+                };
+                let at = At::meta(&account.id, None, at_meta);
+                if graph.admin(i) {
+                    out.pass(at, format!("{kind} `{}` is already a full administrator (see IAM-5); escalation adds nothing", meta.name));
                     continue;
                 }
-                let e = p.effective();
-                let at = p.at(&account.id);
-                if p.is_admin(&e) {
-                    out.pass(at, format!("{} `{}` is already a full administrator (see IAM-5); escalation adds nothing", p.kind, p.meta.name));
+                let Some(e) = graph.escalation(i, &edges) else {
+                    out.pass(at, format!("{kind} `{}` has no path to administrator: no role it can assume or pass, no principal or policy it can change, leads there", meta.name));
                     continue;
-                }
-                let found: Vec<_> = analysis::escalations(&e)
-                    .into_iter()
-                    .filter(|x| x.method.actions.iter().all(|a| p.boundary_allows(a)))
-                    .collect();
-                if found.is_empty() {
-                    out.pass(
-                        at,
+                };
+                let name_of = |n: usize| {
+                    let node = &graph.nodes[n];
+                    if node.hypothetical {
+                        format!("any {} matching its grant", kind_name(node.kind))
+                    } else {
                         format!(
-                            "{} `{}` holds none of the {} known escalation methods",
-                            p.kind,
-                            p.meta.name,
-                            analysis::ESCALATION_METHODS.len()
-                        ),
-                    );
-                    continue;
-                }
-                let names: Vec<&str> = found.iter().map(|x| x.method.name).collect();
-                let detail: Vec<serde_json::Value> = found
+                            "{} `{}`",
+                            kind_name(node.kind),
+                            node.arn.rsplit('/').next().unwrap_or(node.arn)
+                        )
+                    }
+                };
+                let hops: Vec<String> = e
+                    .path
                     .iter()
-                    .map(|x| {
+                    .map(|h| {
+                        format!(
+                            "{} → {} ({})",
+                            name_of(h.from),
+                            name_of(h.to),
+                            h.method.name
+                        )
+                    })
+                    .collect();
+                let detail: Vec<serde_json::Value> = e
+                    .path
+                    .iter()
+                    .map(|h| {
                         json!({
-                            "method": x.method.name,
-                            "how": x.method.how,
-                            "granted_by": x.granted_by.iter().map(|(a, refs)| json!({
-                                "action": a,
-                                "policies": refs.iter().map(|r| format!("{} statement #{}", p.policies.get(r.policy).map_or("", |(n, _)| n.as_str()), r.statement + 1)).collect::<Vec<_>>(),
-                            })).collect::<Vec<_>>(),
+                            "from": graph.nodes[h.from].arn,
+                            "to": graph.nodes[h.to].arn,
+                            "to_hypothetical": graph.nodes[h.to].hypothetical,
+                            "method": h.method.name,
+                            "actions": h.method.actions,
+                            "how": h.method.how,
+                            "statements": h.statements.iter().map(|d| match &d.sid {
+                                Some(sid) if !sid.is_empty() => format!("{} statement #{} `{sid}`", d.policy, d.statement + 1),
+                                _ => format!("{} statement #{}", d.policy, d.statement + 1),
+                            }).collect::<Vec<_>>(),
                         })
                     })
                     .collect();
-                out.fail(
-                    at,
+                let message = if e.self_escalation {
                     format!(
-                        "{} `{}` can escalate its privileges: {}",
-                        p.kind,
-                        p.meta.name,
-                        names.join(", ")
-                    ),
-                )
-                .with("methods", json!(detail));
+                        "{kind} `{}` can escalate its privileges: {}",
+                        meta.name,
+                        hops.join(", then ")
+                    )
+                } else {
+                    format!(
+                        "{kind} `{}` can make another principal an administrator (grant to others, not to itself): {}",
+                        meta.name,
+                        hops.join(", then ")
+                    )
+                };
+                out.fail(at, message)
+                    .with("self_escalation", json!(e.self_escalation))
+                    .with("path", json!(detail));
             }
         }
+    }
+}
+
+/// The stand-in administrators' policy.
+const ADMIN: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+fn kind_name(k: NodeKind) -> &'static str {
+    match k {
+        NodeKind::User => "user",
+        NodeKind::Role => "role",
+        NodeKind::Group => "group",
     }
 }

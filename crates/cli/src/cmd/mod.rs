@@ -1,8 +1,10 @@
 //! One module per subcommand.
 
+pub mod access;
 pub mod checks;
 pub mod collect;
 pub mod deps;
+pub mod eval;
 pub mod exposure;
 pub mod policy;
 pub mod scan;

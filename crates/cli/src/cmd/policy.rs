@@ -7,12 +7,10 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use clap::{Args, Subcommand};
 use rampart_checks::registry;
 use rampart_model::{Finding, InputInfo, Location, Severity, Status};
 use rampart_policy::audit::{self, Issue};
-use rampart_policy::eval::{Decision, Request, RequestContext, evaluate_policy};
 use rampart_policy::policy::{Effect, PrincipalType};
 use rampart_policy::{Level, Policy, PolicyKind, Span};
 use serde_json::json;
@@ -31,8 +29,9 @@ pub struct PolicyArgs {
 enum PolicyCommand {
     /// Validate and audit policy documents (identity, bucket, key, trust, boundary, SCP).
     Lint(LintArgs),
-    /// Decide one request against a policy, and show the statements that decided it.
-    Eval(EvalArgs),
+    /// Decide a request (one policy file, every policy type by flag, or a batch with
+    /// `--requests`): the decision, the policy types that blocked it, the deciding statements.
+    Eval(Box<super::eval::EvalArgs>),
 }
 
 /// The policy kinds accepted by `--kind`.
@@ -40,7 +39,7 @@ const KINDS: [&str; 8] = [
     "auto", "identity", "resource", "key", "trust", "boundary", "scp", "session",
 ];
 
-fn kind(name: &str) -> PolicyKind {
+pub(crate) fn kind(name: &str) -> PolicyKind {
     match name {
         "identity" => PolicyKind::Identity,
         "resource" => PolicyKind::Resource,
@@ -69,36 +68,11 @@ pub struct LintArgs {
     output: OutputArgs,
 }
 
-/// Arguments of `rampart policy eval`.
-#[derive(Debug, Args)]
-pub struct EvalArgs {
-    /// The policy file.
-    file: PathBuf,
-    /// The action (`s3:GetObject`).
-    #[arg(long)]
-    action: String,
-    /// The resource ARN (`*` for actions without resource types).
-    #[arg(long)]
-    resource: String,
-    /// The calling principal's ARN (needed for resource and trust policies).
-    #[arg(long)]
-    principal: Option<String>,
-    /// A request context value, `key=value` (repeat for more keys, or for a multi-valued key).
-    #[arg(long = "context", value_name = "KEY=VALUE")]
-    context: Vec<String>,
-    /// The kind of policy.
-    #[arg(long, default_value = "auto", value_parser = KINDS)]
-    kind: String,
-    /// Output format.
-    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
-    format: String,
-}
-
 /// Runs `rampart policy`.
 pub fn run(args: &PolicyArgs) -> anyhow::Result<Outcome> {
     match &args.command {
         PolicyCommand::Lint(a) => lint(a),
-        PolicyCommand::Eval(a) => eval(a),
+        PolicyCommand::Eval(a) => super::eval::run(a),
     }
 }
 
@@ -435,84 +409,4 @@ fn lint(args: &LintArgs) -> anyhow::Result<Outcome> {
     );
     report.passes_not_listed = passes;
     args.output.emit(report)
-}
-
-fn eval(args: &EvalArgs) -> anyhow::Result<Outcome> {
-    let file = args.file.display().to_string();
-    let text =
-        std::fs::read_to_string(&args.file).with_context(|| format!("cannot read `{file}`"))?;
-    let outcome = rampart_policy::parse_text(&text, kind(&args.kind));
-    let errors: Vec<String> = outcome
-        .diagnostics
-        .iter()
-        .filter(|d| d.level == Level::Error)
-        .map(|d| format!("{file}:{d}"))
-        .collect();
-    let Some(policy) = outcome.policy else {
-        anyhow::bail!("{}", errors.join("\n"));
-    };
-    let mut ctx = RequestContext::new();
-    for kv in &args.context {
-        let (k, v) = kv
-            .split_once('=')
-            .with_context(|| format!("`--context {kv}`: expected key=value"))?;
-        ctx.insert(k.trim(), v.trim());
-    }
-    let req = Request {
-        action: &args.action,
-        resource: &args.resource,
-        principal: args.principal.as_deref(),
-        context: &ctx,
-    };
-    let result = evaluate_policy(&file, &policy, &req);
-    if args.format == "json" {
-        let doc = json!({
-            "file": file,
-            "request": {"action": args.action, "resource": args.resource, "principal": args.principal, "context": args.context},
-            "decision": result.decision,
-            "reason": result.reason,
-            "deciding": result.deciding.iter().map(|d| json!({
-                "statement": d.statement + 1,
-                "sid": d.sid,
-                "effect": d.effect,
-                "line": d.span.line,
-                "column": d.span.column,
-                "text": policy.statements.get(d.statement).map(rampart_policy::Statement::to_json),
-            })).collect::<Vec<_>>(),
-            "policy_errors": errors,
-        });
-        crate::output::write_stdout(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
-    } else {
-        let mut s = format!(
-            "{}: {}\n",
-            result.decision.as_str().to_uppercase(),
-            result.reason
-        );
-        for d in &result.deciding {
-            let st = policy.statements.get(d.statement);
-            s.push_str(&format!(
-                "  {file}:{}:{}: statement {} ({:?})\n",
-                d.span.line,
-                d.span.column,
-                st.map_or_else(
-                    || format!("#{}", d.statement + 1),
-                    rampart_policy::Statement::label
-                ),
-                d.effect
-            ));
-            if let Some(st) = st {
-                s.push_str(&format!("    {}\n", st.to_json()));
-            }
-        }
-        for e in &errors {
-            s.push_str(&format!(
-                "note: the policy is invalid, AWS would reject it: {e}\n"
-            ));
-        }
-        crate::output::write_stdout(&s)?;
-    }
-    Ok(match result.decision {
-        Decision::Allow => Outcome::Clean,
-        Decision::ExplicitDeny | Decision::ImplicitDeny => Outcome::Findings,
-    })
 }

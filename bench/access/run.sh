@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `rampart access who-can` and escalation paths (IAM-109 through `rampart scan`) over a generated
+# estate (bench/access/gen_estate.py): wall time, CPU time and peak memory, release build, one
+# core. Best of RUNS (the machine may be shared).
+#
+#   bash bench/access/run.sh [PRINCIPALS] [POLICIES] [RUNS]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+P="${1:-10000}"
+POL="${2:-50000}"
+RUNS="${3:-3}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/rampart/target}"
+PIN=()
+command -v taskset >/dev/null && PIN=(taskset -c 0)
+RAMPART="${RAMPART_BIN:-}"
+if [ -z "$RAMPART" ]; then
+  (cd "$ROOT" && cargo build --release -p rampart-cli --no-default-features --quiet)
+  RAMPART="$CARGO_TARGET_DIR/release/rampart"
+fi
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+python3 "$ROOT/bench/access/gen_estate.py" "$P" "$POL" "$WORK/estate.json"
+echo "== estate: $P principals, $POL policies, $(du -h "$WORK/estate.json" | cut -f1)"
+
+measure() {
+  local name="$1"; shift
+  for _ in $(seq "$RUNS"); do
+    t=$( { /usr/bin/time -f "%e %U %S %M" "${PIN[@]}" "$@" > "$WORK/out" 2>/dev/null; } 2>&1 | tail -1 || true)
+    echo "$t" | awk -v n="$name" '{printf "   %s: wall %.2fs cpu %.2fs max RSS %d MB\n", n, $1, $2 + $3, $4 / 1024}'
+  done
+}
+measure "who-can s3:GetObject" "$RAMPART" access who-can --action s3:GetObject --resource arn:aws:s3:::b-1/k "$WORK/estate.json"
+measure "scan, every check (IAM-109 escalation paths included)" "$RAMPART" scan "$WORK/estate.json" --format json -o "$WORK/scan.json"
