@@ -75,13 +75,14 @@ fn no_format_prints_a_planted_secret_whole() {
                 serde_json::from_slice(&std::fs::read(&path).expect("read")).expect("json");
             plant(&mut v, &mut planted);
             let name = path.file_name().expect("file name");
-            std::fs::write(snap.join(name), serde_json::to_vec(&v).expect("json"))
-                .expect("write");
+            std::fs::write(snap.join(name), serde_json::to_vec(&v).expect("json")).expect("write");
         }
     }
     assert!(planted > 50, "secrets planted in {planted} resources only");
 
-    for format in ["text", "json", "sarif", "ocsf", "asff", "junit", "csv", "html"] {
+    for format in [
+        "text", "json", "sarif", "ocsf", "asff", "junit", "csv", "html",
+    ] {
         let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
             .current_dir(dir.path())
             .arg("scan")

@@ -395,7 +395,11 @@ fn address_family(title: &str) -> Option<&'static str> {
 /// Whether finding `f` states it is open from `family`; a finding that does not say (no
 /// `open_from` evidence) counts for both families.
 fn open_from(f: &Finding, family: &str) -> bool {
-    match f.evidence.get("open_from").and_then(serde_json::Value::as_array) {
+    match f
+        .evidence
+        .get("open_from")
+        .and_then(serde_json::Value::as_array)
+    {
         Some(list) => list.iter().any(|v| v.as_str() == Some(family)),
         None => true,
     }

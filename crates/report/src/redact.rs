@@ -31,8 +31,8 @@ fn scanner() -> Option<&'static Scanner> {
 /// # Errors
 /// The built-in secret catalogue failed to load (a build defect), so nothing can be shown safely.
 pub fn redact_str(s: &str) -> Result<Cow<'_, str>, std::io::Error> {
-    let scanner = scanner()
-        .ok_or_else(|| std::io::Error::other("the secret catalogue failed to load"))?;
+    let scanner =
+        scanner().ok_or_else(|| std::io::Error::other("the secret catalogue failed to load"))?;
     Ok(redact_with(scanner, s))
 }
 
@@ -185,8 +185,8 @@ impl Redactor<'_> {
 /// # Errors
 /// The built-in secret catalogue failed to load.
 pub fn redacted(doc: &Document) -> Result<Document, std::io::Error> {
-    let scanner = scanner()
-        .ok_or_else(|| std::io::Error::other("the secret catalogue failed to load"))?;
+    let scanner =
+        scanner().ok_or_else(|| std::io::Error::other("the secret catalogue failed to load"))?;
     let r = Redactor { scanner };
     let mut doc = doc.clone();
     r.report(&mut doc.report);
@@ -268,6 +268,9 @@ mod tests {
     #[test]
     fn plain_text_is_borrowed_unchanged() {
         let s = "arn:aws:s3:::my-bucket";
-        assert!(matches!(redact_str(s).expect("catalogue"), Cow::Borrowed(_)));
+        assert!(matches!(
+            redact_str(s).expect("catalogue"),
+            Cow::Borrowed(_)
+        ));
     }
 }

@@ -61,7 +61,14 @@ pub fn render(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
         .findings
         .iter()
         .filter(|f| !matches!(f.status, Status::NotAssessed | Status::Manual))
-        .map(|f| result(doc, f, index.get(f.check.as_str()).copied(), fallback.as_deref()))
+        .map(|f| {
+            result(
+                doc,
+                f,
+                index.get(f.check.as_str()).copied(),
+                fallback.as_deref(),
+            )
+        })
         .collect();
     let execution: Vec<Value> = r
         .findings
@@ -351,9 +358,9 @@ fn result<'a>(
             artifact_location: ArtifactLocation {
                 uri: fallback.map_or_else(
                     || match f.account.as_deref() {
-                    Some(a) => format!("aws/{}", uri(a)),
-                    None => "aws".to_owned(),
-                },
+                        Some(a) => format!("aws/{}", uri(a)),
+                        None => "aws".to_owned(),
+                    },
                     str::to_owned,
                 ),
             },

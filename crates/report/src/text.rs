@@ -192,13 +192,20 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
         writeln!(
             w,
             "\n{}",
-            p.wrap("1;35", "GAPS (what could not be read; results that need it are not assessed)")
+            p.wrap(
+                "1;35",
+                "GAPS (what could not be read; results that need it are not assessed)"
+            )
         )?;
         for g in &report.gaps {
-            let scope: Vec<&str> = [g.account.as_deref(), g.region.as_deref(), g.resource.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect();
+            let scope: Vec<&str> = [
+                g.account.as_deref(),
+                g.region.as_deref(),
+                g.resource.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             writeln!(
                 w,
                 "    {} {}{} — {}{}",
@@ -224,7 +231,11 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
             "\n{}",
             p.wrap(
                 "1",
-                &format!("COMPLIANCE: {} ({})", clean(&view.title), clean(&view.framework))
+                &format!(
+                    "COMPLIANCE: {} ({})",
+                    clean(&view.title),
+                    clean(&view.framework)
+                )
             )
         )?;
         let width = view.controls.iter().map(|c| c.id.len()).max().unwrap_or(0);
@@ -263,7 +274,12 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
     if !doc.warnings.is_empty() {
         writeln!(w, "\n{}", p.wrap("1;33", "WARNINGS"))?;
         for warning in &doc.warnings {
-            writeln!(w, "    {}: {}", clean(&warning.kind), clean(&warning.message))?;
+            writeln!(
+                w,
+                "    {}: {}",
+                clean(&warning.kind),
+                clean(&warning.message)
+            )?;
         }
     }
     Ok(())
@@ -290,7 +306,11 @@ fn write_summary(w: &mut dyn Write, p: &Paint, doc: &Document) -> io::Result<()>
     let sev: Vec<String> = Severity::ALL
         .iter()
         .map(|sv| {
-            let n = s.failures_by_severity.get(sv.as_str()).copied().unwrap_or(0);
+            let n = s
+                .failures_by_severity
+                .get(sv.as_str())
+                .copied()
+                .unwrap_or(0);
             format!("{n} {sv}")
         })
         .collect();

@@ -419,7 +419,11 @@ fn html_report_is_a_deliverable() {
     driver.goto(&format!("{url}#severity=0"));
     driver.js("location.reload(); return 1");
     driver.wait_ready();
-    assert_eq!(driver.visible_rows(), 1, "severity=0 from the URL: one critical");
+    assert_eq!(
+        driver.visible_rows(),
+        1,
+        "severity=0 from the URL: one critical"
+    );
     assert_eq!(
         driver.js("return document.getElementById('filter-severity').value"),
         "0"
@@ -453,7 +457,10 @@ fn html_report_is_a_deliverable() {
         .map(|v| v.as_f64().expect("number"))
         .collect();
     assert!(g[2] >= g[0] - 1.0, "detail beside the row: {g:?}");
-    assert!((g[3] - g[1]).abs() < 40.0, "detail at the row's height: {g:?}");
+    assert!(
+        (g[3] - g[1]).abs() < 40.0,
+        "detail at the row's height: {g:?}"
+    );
 
     // Printed, the report holds every finding.
     assert_eq!(
@@ -486,7 +493,10 @@ fn the_printed_report_has_a_page_for_every_forty_findings() {
         std::fs::write(dir.join(format!("print-{n}.pdf")), &pdf).expect("write PDF");
         pages.push(pdf_pages(&pdf));
     }
-    eprintln!("printed pages: 20 findings {}, 600 findings {}", pages[0], pages[1]);
+    eprintln!(
+        "printed pages: 20 findings {}, 600 findings {}",
+        pages[0], pages[1]
+    );
     assert!(pages[0] >= 1);
     // Each finding takes a few lines: 600 of them cannot fit in fewer than 600 / 40 pages
     // beyond the summary, so the list is in the print, not just the visible table.

@@ -14,8 +14,7 @@ use serde_json::{Value, json};
 
 fn render_with(options: RenderOptions) -> String {
     let mut out = Vec::new();
-    rampart_report::render_document(&document(), Format::Text, options, &mut out)
-        .expect("render");
+    rampart_report::render_document(&document(), Format::Text, options, &mut out).expect("render");
     String::from_utf8(out).expect("UTF-8")
 }
 
@@ -23,15 +22,26 @@ fn render_with(options: RenderOptions) -> String {
 fn text_leads_with_the_summary_by_severity_and_area() {
     let out = render(Format::Text);
     let summary = out.find("SUMMARY").expect("a summary");
-    let first_failure = out.find("ROOT-001 root-access-key-exists").expect("failure");
-    assert!(summary < first_failure, "summary after the findings:\n{out}");
+    let first_failure = out
+        .find("ROOT-001 root-access-key-exists")
+        .expect("failure");
+    assert!(
+        summary < first_failure,
+        "summary after the findings:\n{out}"
+    );
     assert!(
         out.contains("  failures by severity: 1 critical, 0 high, 2 medium, 0 low, 0 info"),
         "{out}"
     );
     // By area: ROOT has the critical one, S3 the two medium (two others are waived).
-    assert!(out.contains("    ROOT                 1        1    0      0   0    0"), "{out}");
-    assert!(out.contains("    S3                   2        0    0      2   0    0"), "{out}");
+    assert!(
+        out.contains("    ROOT                 1        1    0      0   0    0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    S3                   2        0    0      2   0    0"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -45,7 +55,10 @@ fn text_lists_the_gaps_and_the_passes_it_holds() {
         "{out}"
     );
     let passed = out.find("PASSED").expect("passes listed");
-    assert!(out[passed..].contains("S3-003 arn:aws:s3:::shop-backups"), "{out}");
+    assert!(
+        out[passed..].contains("S3-003 arn:aws:s3:::shop-backups"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -259,7 +272,10 @@ fn nothing_in_scope_on_a_partial_input_is_not_assessed() {
         &BTreeMap::new(),
         compliance::partial_inputs(&tf),
     );
-    assert_eq!(status_of(&view, "5.2"), compliance::ControlStatus::NotAssessed);
+    assert_eq!(
+        status_of(&view, "5.2"),
+        compliance::ControlStatus::NotAssessed
+    );
     // On a snapshot, the inventory was read whole: nothing in scope passes.
     let snap = [InputInfo {
         kind: "snapshot".into(),

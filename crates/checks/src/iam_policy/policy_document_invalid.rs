@@ -228,8 +228,10 @@ mod tests {
             None,
         );
         let out = run(&PolicyDocumentInvalid, inv, &Config::default());
-        let verdicts: Vec<(&str, Status)> =
-            out.iter().map(|f| (f.resource.as_str(), f.status)).collect();
+        let verdicts: Vec<(&str, Status)> = out
+            .iter()
+            .map(|f| (f.resource.as_str(), f.status))
+            .collect();
         assert_eq!(
             verdicts,
             vec![
@@ -239,13 +241,22 @@ mod tests {
             ]
         );
         assert!(out[0].evidence.contains_key("not_in_catalogue"));
-        assert!(out[1].message.contains("unknown service prefix"), "{}", out[1].message);
+        assert!(
+            out[1].message.contains("unknown service prefix"),
+            "{}",
+            out[1].message
+        );
         // A genuine error in an AWS managed policy: the remedy is to detach it, not edit it.
         assert!(
             out[2].remediation.text.contains("detach it"),
             "{}",
             out[2].remediation.text
         );
-        assert!(out[1].remediation.text.starts_with("Fix the reported element"));
+        assert!(
+            out[1]
+                .remediation
+                .text
+                .starts_with("Fix the reported element")
+        );
     }
 }

@@ -57,9 +57,7 @@ impl<'a> KeyIndex<'a> {
         match found {
             Some(k) if k.manager == KeyManager::Customer && !reserved(k) => Resolved::Customer(k),
             Some(k) => Resolved::AwsManaged(Some(k)),
-            None if alias.is_some_and(is_aws_alias) => {
-                Resolved::AwsManaged(None)
-            }
+            None if alias.is_some_and(is_aws_alias) => Resolved::AwsManaged(None),
             None => Resolved::Unknown,
         }
     }

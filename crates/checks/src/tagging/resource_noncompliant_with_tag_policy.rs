@@ -139,7 +139,13 @@ impl Check for ResourceNoncompliantWithTagPolicy {
                 continue;
             }
             let mut judged: Vec<(&'static str, &Meta, Option<&str>)> = Vec::new();
-            judged.extend(account.iam.users.iter().map(|u| ("IAM user", &u.meta, None)));
+            judged.extend(
+                account
+                    .iam
+                    .users
+                    .iter()
+                    .map(|u| ("IAM user", &u.meta, None)),
+            );
             judged.extend(
                 account
                     .iam
@@ -220,8 +226,10 @@ mod tests {
         );
         inv["accounts"][0]["tag_policy"] = policy();
         let out = run(&ResourceNoncompliantWithTagPolicy, inv, &Config::default());
-        let verdicts: Vec<(&str, Status)> =
-            out.iter().map(|f| (f.resource.as_str(), f.status)).collect();
+        let verdicts: Vec<(&str, Status)> = out
+            .iter()
+            .map(|f| (f.resource.as_str(), f.status))
+            .collect();
         assert_eq!(
             verdicts,
             vec![
@@ -231,7 +239,11 @@ mod tests {
                 ("arn:aws:s3:::bare", Status::Pass),
             ]
         );
-        assert!(out[1].message.contains("`costcenter` should be spelled `CostCenter`"));
+        assert!(
+            out[1]
+                .message
+                .contains("`costcenter` should be spelled `CostCenter`")
+        );
     }
 
     #[test]
