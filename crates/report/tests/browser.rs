@@ -474,19 +474,32 @@ fn html_report_is_a_deliverable() {
 }
 
 #[test]
-fn the_printed_report_has_a_page_for_every_forty_findings() {
+fn the_printed_report_holds_every_finding() {
     if !browser_available() {
         return;
     }
     let dir = artefacts();
     let driver = Driver::start(&tempdir(&dir, "profile-print"));
     let mut pages = Vec::new();
-    for n in [20, 600] {
+    for n in [10, 200] {
         let page = dir.join(format!("print-{n}.html"));
         render(&synthetic::document(n), &page);
         driver.goto(&file_url(&page));
         driver.wait_ready();
-        let b64 = driver.cmd("POST", "/print", Some(json!({ "background": true })));
+        // Printing can outlast chromedriver's renderer timeout on a loaded machine: retry.
+        let path = format!("/session/{}/print", driver.session);
+        let mut b64 = None;
+        for _ in 0..4 {
+            match driver.raw("POST", &path, Some(json!({ "background": true }))) {
+                Ok(v) => {
+                    b64 = Some(v);
+                    break;
+                }
+                Err(e) if e["error"] == "timeout" => continue,
+                Err(e) => panic!("print: {e}"),
+            }
+        }
+        let b64 = b64.expect("printed within four attempts");
         let pdf = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().expect("base64"))
             .expect("PDF");
@@ -494,14 +507,14 @@ fn the_printed_report_has_a_page_for_every_forty_findings() {
         pages.push(pdf_pages(&pdf));
     }
     eprintln!(
-        "printed pages: 20 findings {}, 600 findings {}",
+        "printed pages: 10 findings {}, 200 findings {}",
         pages[0], pages[1]
     );
     assert!(pages[0] >= 1);
-    // Each finding takes a few lines: 600 of them cannot fit in fewer than 600 / 40 pages
-    // beyond the summary, so the list is in the print, not just the visible table.
+    // Each finding takes a few lines: 190 more of them cannot fit in fewer than 190 / 40 more
+    // pages, so the list is in the print, not just the visible table.
     assert!(
-        pages[1] >= pages[0] + 600 / 40,
+        pages[1] >= pages[0] + 190 / 40,
         "the printed report lacks its findings: {pages:?}"
     );
 }
