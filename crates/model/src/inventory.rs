@@ -236,6 +236,9 @@ impl Account {
         if self.s3_public_access_block.is_none() {
             self.s3_public_access_block = other.s3_public_access_block;
         }
+        if self.tag_policy.is_none() {
+            self.tag_policy = other.tag_policy;
+        }
         self.buckets.extend(other.buckets);
         self.declared_defaults.extend(other.declared_defaults);
         for region in other.regions {
