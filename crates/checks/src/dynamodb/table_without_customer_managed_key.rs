@@ -132,8 +132,14 @@ mod tests {
         assert_eq!(
             verdicts,
             vec![
-                ("arn:aws:dynamodb:us-east-1:111122223333:table/orders", Status::Fail),
-                ("arn:aws:dynamodb:us-east-1:111122223333:table/carts", Status::Fail),
+                (
+                    "arn:aws:dynamodb:us-east-1:111122223333:table/orders",
+                    Status::Fail
+                ),
+                (
+                    "arn:aws:dynamodb:us-east-1:111122223333:table/carts",
+                    Status::Fail
+                ),
             ]
         );
     }
