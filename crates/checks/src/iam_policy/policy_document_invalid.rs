@@ -55,20 +55,6 @@ static META: CheckMeta = CheckMeta {
 /// `ReadOnlyAccess`), and IAM accepts them.
 const CATALOGUE_CODES: [&str; 3] = ["unknown-service", "unknown-action", "unknown-condition-key"];
 
-/// The remedy for an AWS managed policy: nobody but AWS can edit it.
-fn aws_managed_remediation() -> std::sync::Arc<rampart_model::Remediation> {
-    std::sync::Arc::new(rampart_model::Remediation {
-        text: "This policy is managed by AWS and cannot be edited: if what it grants is wrong \
-               for you, detach it and attach a customer managed policy granting what is needed."
-            .to_owned(),
-        cli: Some(
-            "aws iam detach-role-policy --role-name <role> --policy-arn <aws-managed-policy-arn>\naws iam attach-role-policy --role-name <role> --policy-arn <customer-policy-arn>"
-                .to_owned(),
-        ),
-        terraform: None,
-    })
-}
-
 fn judge(
     account: &str,
     label: &str,
@@ -117,9 +103,6 @@ fn judge(
     }
     if !warnings.is_empty() {
         f.with("warnings", json!(warnings));
-    }
-    if aws_managed {
-        f.remediation = aws_managed_remediation();
     }
 }
 
@@ -258,5 +241,51 @@ mod tests {
                 .text
                 .starts_with("Fix the reported element")
         );
+    }
+
+    #[test]
+    fn aws_managed_policies_are_recognised_in_every_partition() {
+        use crate::check::is_aws_managed_policy;
+        assert!(is_aws_managed_policy(
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        ));
+        assert!(is_aws_managed_policy(
+            "arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        ));
+        assert!(!is_aws_managed_policy(
+            "arn:aws:iam::111122223333:policy/aws"
+        ));
+        assert!(!is_aws_managed_policy("infra/main.tf:aws_iam_policy.aws"));
+    }
+
+    #[test]
+    fn every_failure_on_an_aws_managed_policy_says_detach_not_edit() {
+        // IAM-100 on AdministratorAccess: the wildcard cannot be replaced in AWS's document.
+        let inv = inventory(
+            json!({"iam": {"policies": [{
+                "meta": {"arn": "arn:aws:iam::aws:policy/AdministratorAccess", "name": "AdministratorAccess"},
+                "aws_managed": true,
+                "attachment_count": 1,
+                "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            }]}}),
+            None,
+        );
+        let admin = crate::registry::all()
+            .into_iter()
+            .find(|c| c.meta().code == "IAM-100")
+            .expect("IAM-100");
+        let out = run(admin, inv, &Config::default());
+        let fail = out
+            .iter()
+            .find(|f| f.status == Status::Fail)
+            .expect("a failure");
+        assert!(
+            fail.remediation
+                .text
+                .starts_with("Only AWS can edit this AWS managed policy"),
+            "{}",
+            fail.remediation.text
+        );
+        assert_eq!(fail.remediation.terraform, None);
     }
 }
