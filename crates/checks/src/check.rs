@@ -328,15 +328,46 @@ impl Sink {
             location,
             // A pass needs no fix; not copying the declared remediation into every pass keeps a scan's
             // memory proportional to what is wrong rather than to the estate's size.
-            remediation: std::sync::Arc::clone(if status == Status::Pass {
-                &self.no_remediation
+            remediation: if status == Status::Pass {
+                std::sync::Arc::clone(&self.no_remediation)
+            } else if is_aws_managed_policy(at.resource) {
+                std::sync::Arc::new(aws_managed_policy_remediation(&self.remediation))
             } else {
-                &self.remediation
-            }),
+                std::sync::Arc::clone(&self.remediation)
+            },
             waiver_reason: None,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
+    }
+}
+
+/// Whether `resource` is an AWS managed policy (`arn:<partition>:iam::aws:policy/…`), which only
+/// AWS can edit.
+#[must_use]
+pub fn is_aws_managed_policy(resource: &str) -> bool {
+    resource
+        .strip_prefix("arn:")
+        .and_then(|r| r.split_once(':'))
+        .is_some_and(|(_, rest)| rest.starts_with("iam::aws:policy/"))
+}
+
+/// The fix of a finding on an AWS managed policy: nobody but AWS can edit it, so the remedy is to
+/// detach it and attach a customer managed policy written to the check's advice.
+#[must_use]
+pub fn aws_managed_policy_remediation(declared: &Remediation) -> Remediation {
+    Remediation {
+        text: format!(
+            "Only AWS can edit this AWS managed policy: detach it from its users, groups and roles \
+             and attach a customer managed policy granting what they need instead. For that \
+             policy: {}",
+            declared.text
+        ),
+        cli: Some(
+            "aws iam detach-role-policy --role-name <role> --policy-arn <aws-managed-policy-arn>\naws iam attach-role-policy --role-name <role> --policy-arn <customer-managed-policy-arn>"
+                .to_owned(),
+        ),
+        terraform: None,
     }
 }
 

@@ -63,7 +63,8 @@ pub struct Thresholds {
     pub password_max_age_days: u32,
     /// Secrets not rotated within this many days are reported when no schedule is set (SEC-4).
     pub secret_rotation_max_days: i64,
-    /// Minimum CloudWatch Logs retention in days for the CloudTrail log group (LOG-4/LOG-8).
+    /// Minimum CloudWatch Logs retention in days, for every log group (LOGS-003) and the
+    /// CloudTrail log group (LOGS-002) (LOG-4/LOG-8).
     pub log_retention_min_days: u32,
 }
 

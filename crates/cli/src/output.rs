@@ -40,6 +40,9 @@ pub struct OutputArgs {
     /// Never colour the text report.
     #[arg(long)]
     pub no_color: bool,
+    /// Text: only the summary and one line per failure.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Add the per-control compliance table of a framework (text, JSON, HTML, SARIF).
     #[arg(long, value_parser = ["cis-3.0", "cis-6.0", "fsbp"])]
     pub compliance: Option<String>,
@@ -104,12 +107,13 @@ impl OutputArgs {
                 let framework: rampart_report::Framework =
                     name.parse().map_err(anyhow::Error::msg)?;
                 let ran = checks_ran(&report, &rules);
-                Some(rampart_report::compliance::evaluate_with(
+                Some(rampart_report::compliance::evaluate_inputs(
                     framework,
                     &rules,
                     &ran,
                     &report.findings,
                     &report.passes_not_listed,
+                    rampart_report::compliance::partial_inputs(&report.inputs),
                 ))
             }
             None => None,
@@ -159,7 +163,10 @@ impl OutputArgs {
             && self.to_stdout()
             && std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none();
-        let options = RenderOptions { color };
+        let options = RenderOptions {
+            color,
+            quiet: self.quiet,
+        };
         if self.to_stdout() {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());

@@ -154,11 +154,14 @@ fn text_report_has_evidence_fix_and_summary() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("fix:"));
     assert!(out.contains("MANUAL"));
-    assert!(
-        out.lines()
-            .any(|l| l.contains(" failed (") && l.contains("checks over")),
-        "summary line:\n{out}"
-    );
+    // The summary comes first, before the findings.
+    let summary = out
+        .lines()
+        .position(|l| l.contains(" failed, ") && l.contains("checks over"))
+        .unwrap_or_else(|| panic!("summary line:\n{out}"));
+    let first_fix = out.lines().position(|l| l.contains("fix:")).expect("a fix");
+    assert!(summary < first_fix, "summary after the findings");
+    assert!(out.contains("failures by severity: "));
     assert!(!out.contains('\u{1b}'), "no colour when not a terminal");
 }
 

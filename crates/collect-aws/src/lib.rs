@@ -572,6 +572,19 @@ async fn collect_account(
         spawn_regional!(set, rctx, rcfg, "elb-classic", svc::compute::elb_classic);
     }
 
+    // The account's effective Organizations tag policy (TAG-003, GOV-1) is not read by this
+    // version of the collector: a gap says so, so that the check is reported not assessed
+    // rather than skipped. A snapshot can carry the policy (`tag_policy`).
+    ctx.push(
+        Gap::new(
+            rampart_model::data::ORGANIZATIONS_TAG_POLICY,
+            "organizations:DescribeEffectivePolicy",
+            "the live collector does not read tag policies yet",
+        )
+        .in_account(&account_id)
+        .with_code("NotCollected"),
+    );
+
     let mut account = Account::new(&account_id);
     account.partition = partition;
     let mut regional: Vec<rampart_model::Region> = Vec::new();

@@ -82,6 +82,8 @@ pub const RDS: &str = "rds";
 pub const DYNAMODB: &str = "dynamodb";
 /// Redshift clusters.
 pub const REDSHIFT: &str = "redshift";
+/// The account's effective Organizations tag policy.
+pub const ORGANIZATIONS_TAG_POLICY: &str = "organizations.tag_policy";
 /// KMS keys.
 pub const KMS_KEYS: &str = "kms.keys";
 /// KMS key rotation status.

@@ -194,6 +194,13 @@ pub struct Account {
     /// The regions that were read.
     #[serde(default)]
     pub regions: Vec<Region>,
+    /// The account's effective tag policy (AWS Organizations `DescribeEffectivePolicy` with
+    /// `TAG_POLICY`), the document as AWS returns it: `{"tags": {"costcenter": {"tag_key":
+    /// {"@@assign": "CostCenter"}, "tag_value": {"@@assign": ["100", "200"]}}}}`. `None` when the
+    /// account has none, or when it could not be read — then a gap on
+    /// `organizations.tag_policy` says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_policy: Option<serde_json::Value>,
 }
 
 fn default_partition() -> String {
@@ -228,6 +235,9 @@ impl Account {
         self.iam.merge(other.iam);
         if self.s3_public_access_block.is_none() {
             self.s3_public_access_block = other.s3_public_access_block;
+        }
+        if self.tag_policy.is_none() {
+            self.tag_policy = other.tag_policy;
         }
         self.buckets.extend(other.buckets);
         self.declared_defaults.extend(other.declared_defaults);

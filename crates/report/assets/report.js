@@ -100,14 +100,88 @@
       return (byControl[b][0] - byControl[a][0]) || (a < b ? -1 : a > b ? 1 : 0);
     }).map(function (c) { return { key: c, c: byControl[c] }; })));
   sum.appendChild(grid);
+
+  // ---- charts: inline SVG built with the DOM (no image, no network) ----
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  function svgEl(tag, attrs, text) {
+    var e = document.createElementNS(SVGNS, tag);
+    for (var a in attrs) if (Object.prototype.hasOwnProperty.call(attrs, a)) e.setAttribute(a, String(attrs[a]));
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+  // Horizontal stacked bars: rows of {label, parts: [{n, cls, what}]}.
+  function barChart(title, rows, id) {
+    var box = el('figure', 'chart'); box.id = id;
+    add(box, el('figcaption', null, title));
+    var max = 0;
+    rows.forEach(function (r) { var t = 0; r.parts.forEach(function (p) { t += p.n; }); r.total = t; if (t > max) max = t; });
+    var LW = 150, BW = 300, H = 20, W = LW + BW + 60;
+    var svg = svgEl('svg', { width: W, height: Math.max(1, rows.length) * (H + 4) + 4, viewBox: '0 0 ' + W + ' ' + (Math.max(1, rows.length) * (H + 4) + 4), role: 'img' });
+    svg.appendChild(svgEl('title', {}, title));
+    if (!rows.length) svg.appendChild(svgEl('text', { x: 0, y: 16, 'class': 'lbl' }, 'nothing to chart'));
+    rows.forEach(function (r, k) {
+      var y = 4 + k * (H + 4), x = LW;
+      svg.appendChild(svgEl('text', { x: LW - 6, y: y + H - 6, 'text-anchor': 'end', 'class': 'lbl' }, r.label));
+      r.parts.forEach(function (p) {
+        if (!p.n) return;
+        var w = max ? Math.max(1, Math.round(p.n / max * BW)) : 0;
+        var rect = svgEl('rect', { x: x, y: y, width: w, height: H, 'class': p.cls });
+        rect.appendChild(svgEl('title', {}, r.label + ': ' + p.n + ' ' + p.what));
+        svg.appendChild(rect);
+        x += w;
+      });
+      svg.appendChild(svgEl('text', { x: x + 6, y: y + H - 6, 'class': 'lbl' }, fmtN(r.total)));
+    });
+    box.appendChild(svg);
+    return box;
+  }
+  var charts = el('div', 'grid3 charts');
+  charts.appendChild(barChart('Failures by severity', SEV.map(function (s, k) {
+    return { label: s, parts: [{ n: bySev[k][0], cls: 'sev-' + s, what: 'failed' }] };
+  }), 'chart-severity'));
+  var areaFail = Object.keys(byArea).filter(function (a) { return byArea[a][0] > 0; })
+    .sort(function (a, b) { return byArea[b][0] - byArea[a][0] || (a < b ? -1 : 1); });
+  charts.appendChild(barChart('Failures by area', areaFail.map(function (a) {
+    return { label: a, parts: [{ n: byArea[a][0], cls: 'st-fail', what: 'failed' }] };
+  }), 'chart-area'));
+  if (D.compliance) {
+    var sections = {}, order = [];
+    D.compliance.controls.forEach(function (c) {
+      var g = c.group || '—';
+      if (!sections[g]) { sections[g] = { pass: 0, fail: 0, not_assessed: 0, manual: 0 }; order.push(g); }
+      sections[g][c.status]++;
+    });
+    charts.appendChild(barChart('Compliance posture by section (' + D.compliance.framework + ')', order.map(function (g) {
+      var c = sections[g];
+      return { label: g, parts: [
+        { n: c.pass, cls: 'st-pass', what: 'controls pass' },
+        { n: c.fail, cls: 'st-fail', what: 'controls fail' },
+        { n: c.not_assessed, cls: 'st-not_assessed', what: 'controls not assessed' },
+        { n: c.manual, cls: 'st-manual', what: 'controls manual' }] };
+    }), 'chart-compliance'));
+  }
+  sum.appendChild(charts);
   if (D.baseline) {
     add(sum, el('p', null, 'Baseline ' + D.baseline.source + ': ' + fmtN(D.baseline.new) + ' new, ' + fmtN(D.baseline.unchanged) +
       ' unchanged (not counted for the exit code), ' + fmtN(D.baseline.absent) + ' no longer listed.'));
   }
-  if (D.gaps && D.gaps.length) {
-    add(sum, el('p', 'muted', D.gaps.length + ' gap(s): data that could not be read; checks that need it are reported as not assessed.'));
-  }
   main.appendChild(sum);
+  if (D.gaps && D.gaps.length) {
+    var gs = el('section'); gs.id = 'gaps';
+    add(gs, el('h2', null, 'Gaps: data that could not be read (' + fmtN(D.gaps.length) + ')'));
+    add(gs, el('p', 'muted', 'Checks that need this data are reported as not assessed.'));
+    var gt = el('table', 't'), ghr = el('tr');
+    ['data', 'operation', 'account', 'region', 'resource', 'code', 'reason'].forEach(function (h) { ghr.appendChild(el('th', null, h)); });
+    add(gt, add(el('thead'), ghr));
+    var gb = el('tbody');
+    D.gaps.forEach(function (g) {
+      add(gb, add(el('tr'), el('td', 'mono', g.data), el('td', 'mono', g.operation), el('td', 'mono', g.account || ''),
+        el('td', null, g.region || ''), el('td', 'mono', g.resource || ''), el('td', null, g.code || ''), el('td', null, g.reason)));
+    });
+    gt.appendChild(gb);
+    add(gs, add(el('div', 'scrollbox'), gt));
+    main.appendChild(gs);
+  }
 
   // ---- warnings ----
   if (D.warnings && D.warnings.length) {
@@ -148,7 +222,19 @@
     var crow = [];
     cv.controls.forEach(function (c) {
       var tr = el('tr');
-      add(tr, el('td', 'mono', c.id), el('td', null, c.title), el('td', 'muted', c.group),
+      var idCell = el('td', 'mono');
+      if (c.checks.length) {
+        var link = el('a', 'ctl', c.id);
+        link.href = '#checks=' + encodeURIComponent(c.checks.join(','));
+        link.title = 'show the findings of ' + c.checks.join(', ');
+        link.addEventListener('click', function (e) {
+          e.preventDefault();
+          setState({ checks: c.checks.join(',') });
+          document.getElementById('findings').scrollIntoView();
+        });
+        idCell.appendChild(link);
+      } else idCell.textContent = c.id;
+      add(tr, idCell, el('td', null, c.title), el('td', 'muted', c.group),
         add(el('td'), badge('st', c.status, STATUS_LABEL[c.status])), el('td', null, c.reason), el('td', 'mono', c.checks.join(', ')));
       tr.dataset.status = c.status;
       crow.push(tr);
@@ -183,7 +269,13 @@
   var fRegion = select('filter-region', 'regions', D.regions.map(function (_, k) { return k; }), D.regions);
   var allCtrl = Object.keys(byControl).sort();
   var fCtrl = select('filter-control', 'controls', allCtrl);
+  // A filter on check codes, set by a compliance control's link.
+  var fChecks = '';
+  var chip = el('button', 'chip hidden'); chip.type = 'button'; chip.id = 'filter-checks';
+  chip.title = 'remove this filter';
+  chip.addEventListener('click', function () { fChecks = ''; apply(); });
   var reset = el('button', null, 'Reset'); reset.type = 'button'; tb.appendChild(reset);
+  tb.appendChild(chip);
   var countEl = el('span', 'count'); countEl.id = 'count'; tb.appendChild(countEl);
   fs.appendChild(tb);
 
@@ -202,11 +294,42 @@
   var viewport = el('div', 'viewport'); viewport.id = 'viewport'; viewport.tabIndex = 0;
   var spacer = el('div', 'spacer');
   viewport.appendChild(spacer);
-  fs.appendChild(viewport);
+  var empty = el('p', 'empty hidden'); empty.id = 'empty';
+  var split = el('div', 'split');
+  var left = add(el('div', 'left'), empty, viewport);
   var detail = el('div', 'detail'); detail.id = 'detail';
   add(detail, el('p', 'muted', 'Select a finding to see its evidence, fix and references.'));
-  fs.appendChild(detail);
+  add(split, left, detail);
+  fs.appendChild(split);
   main.appendChild(fs);
+
+  // ---- printable list: every finding, shown only when printing ----
+  var printed = el('section', 'print-only'); printed.id = 'print-findings';
+  function buildPrint() {
+    if (printed.dataset.built) return;
+    printed.dataset.built = '1';
+    add(printed, el('h2', null, 'All findings (' + fmtN(F.length) + ')'));
+    var order = [];
+    for (var q = 0; q < F.length; q++) order.push(q);
+    order.sort(function (a, b) { return F[a][F_STATUS] - F[b][F_STATUS] || F[a][F_SEV] - F[b][F_SEV] || a - b; });
+    var frag = document.createDocumentFragment();
+    order.forEach(function (k) {
+      var f = F[k], ru = rules[f[F_RULE]];
+      var item = el('div', 'pf');
+      add(item, add(el('div', 'pf-h'), badge('sev', SEV[f[F_SEV]]), document.createTextNode(' '),
+        badge('st', STATUS[f[F_STATUS]], STATUS_LABEL[STATUS[f[F_STATUS]]]), el('strong', null, ' ' + ru.code + ' '),
+        el('span', 'mono', f[F_RES])));
+      add(item, el('div', null, f[F_MSG]));
+      if (f[F_STATUS] === 0) add(item, el('div', 'muted', 'fix: ' + (f[F_OVR] || ru.remediation).text));
+      frag.appendChild(item);
+    });
+    printed.appendChild(frag);
+  }
+  main.appendChild(printed);
+  // Small reports carry the list from the start (a print from a headless browser may not fire
+  // `beforeprint`); large ones build it when printing.
+  if (F.length <= 20000) buildPrint();
+  window.addEventListener('beforeprint', buildPrint);
 
   // Lower-cased search text, built on first search only.
   var hay = null;
@@ -241,9 +364,14 @@
     var sv = fSev.value === '' ? -1 : +fSev.value, st = fStatus.value === '' ? -1 : +fStatus.value;
     var ac = fAcct.value === '' ? -1 : +fAcct.value, rg = fRegion.value === '' ? -1 : +fRegion.value;
     var ar = fArea.value, ctl = fCtrl.value;
+    var only = fChecks ? fChecks.split(',') : null;
     var ruleOk = rules.map(function (ru) {
-      return (!ar || ru.area === ar) && (!ctl || ru.allControls.indexOf(ctl) >= 0);
+      return (!ar || ru.area === ar) && (!ctl || ru.allControls.indexOf(ctl) >= 0) &&
+        (!only || only.indexOf(ru.code) >= 0);
     });
+    chip.textContent = 'checks: ' + fChecks + ' ✕';
+    chip.classList.toggle('hidden', !fChecks);
+    saveState();
     var terms = q ? q.split(/\s+/) : [];
     var n = 0;
     for (var k = 0; k < F.length; k++) {
@@ -276,6 +404,10 @@
       h.classList.toggle('desc', h.dataset.key === sortKey && sortDesc);
     });
     countEl.textContent = 'showing ' + fmtN(n) + ' of ' + fmtN(F.length);
+    empty.textContent = F.length === 0
+      ? 'No findings: this report lists no result (passes are listed only with --include-passed).'
+      : 'No finding matches these filters.';
+    empty.classList.toggle('hidden', n > 0);
     spacer.style.height = (n * ROW) + 'px';
     viewport.scrollTop = 0;
     paint(true);
@@ -321,6 +453,10 @@
     selected = +row.dataset.k;
     paint(true);
     showDetail(selected);
+    // Beside the row: the panel starts at the clicked row's height in the table.
+    var selRow = spacer.querySelector('.row.sel') || row;
+    var offset = selRow.getBoundingClientRect().top - split.getBoundingClientRect().top;
+    detail.style.marginTop = Math.max(0, Math.min(offset, left.clientHeight - 120)) + 'px';
   });
 
   function dl(pairs) {
@@ -367,15 +503,49 @@
     ]));
   }
 
+  // ---- filters kept in the URL fragment, so a link or a reload shows the same view ----
+  var FILTERS = [['q', search], ['severity', fSev], ['status', fStatus], ['area', fArea], ['account', fAcct], ['region', fRegion], ['control', fCtrl]];
+  function saveState() {
+    var parts = [];
+    FILTERS.forEach(function (p) { if (p[1].value) parts.push(p[0] + '=' + encodeURIComponent(p[1].value)); });
+    if (fChecks) parts.push('checks=' + encodeURIComponent(fChecks));
+    if (sortKey !== 'sev' || sortDesc) parts.push('sort=' + encodeURIComponent(sortKey + (sortDesc ? '-' : '')));
+    var h = parts.length ? '#' + parts.join('&') : '';
+    if (h !== location.hash && !(h === '' && location.hash === '#')) {
+      try { history.replaceState(null, '', h || location.pathname + location.search); } catch (e) { /* file: in some browsers */ }
+    }
+  }
+  function readState() {
+    var st = {};
+    location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+      if (!kv) return;
+      var i = kv.indexOf('=');
+      try { st[i < 0 ? kv : kv.slice(0, i)] = i < 0 ? '' : decodeURIComponent(kv.slice(i + 1)); } catch (e) { /* bad escape */ }
+    });
+    return st;
+  }
+  function setState(st) {
+    FILTERS.forEach(function (p) {
+      var v = st[p[0]] || '';
+      if (p[1].tagName === 'SELECT' && v && !Array.prototype.some.call(p[1].options, function (o) { return o.value === v; })) v = '';
+      p[1].value = v;
+    });
+    fChecks = st.checks || '';
+    if (st.sort) { sortDesc = st.sort.slice(-1) === '-'; sortKey = st.sort.replace(/-$/, ''); }
+    apply();
+  }
+  window.addEventListener('hashchange', function () { setState(readState()); });
+
   var timer = null;
   search.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
   [fSev, fStatus, fArea, fAcct, fRegion, fCtrl].forEach(function (s) { s.addEventListener('change', apply); });
   reset.addEventListener('click', function () {
     search.value = '';
     [fSev, fStatus, fArea, fAcct, fRegion, fCtrl].forEach(function (s) { s.value = ''; });
+    fChecks = '';
     apply();
   });
 
-  apply();
+  setState(readState());
   document.documentElement.setAttribute('data-ready', String(Math.round(performance.now())));
 })();

@@ -105,10 +105,13 @@ fn account(f: &Finding) -> &str {
     }
 }
 
+/// A waived failure is still a failure: Security Hub's `Compliance.Status` says what the control
+/// found (`FAILED`), and `Workflow.Status` `SUPPRESSED` says that it was accepted (the ASFF
+/// reference: suppression is the workflow's business, not the compliance result's).
 fn compliance_status(s: Status) -> &'static str {
     match s {
-        Status::Fail => "FAILED",
-        Status::Pass | Status::Waived => "PASSED",
+        Status::Fail | Status::Waived => "FAILED",
+        Status::Pass => "PASSED",
         Status::NotAssessed | Status::Manual => "NOT_AVAILABLE",
     }
 }

@@ -130,6 +130,8 @@ impl Baseline {
     #[must_use]
     pub fn contains(&self, f: &Finding) -> bool {
         self.fingerprints.contains(&f.fingerprint())
+            || crate::redact::redacted_fingerprint(f)
+                .is_some_and(|fp| self.fingerprints.contains(&fp))
     }
 
     /// How many findings the baseline holds.

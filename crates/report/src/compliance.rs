@@ -8,8 +8,12 @@
 //!   no check maps to the control ("no check");
 //! - **manual** when the control is not automatable (CIS marks it so) and no check maps to it, or
 //!   when only manual checks map to it;
-//! - **pass** when they ran and found nothing failing (no resource in scope also passes: the
-//!   inventory was read and holds nothing the control applies to).
+//! - **pass** when they ran and found nothing failing (no resource in scope also passes on a
+//!   live account or a snapshot: the inventory was read and holds nothing the control applies
+//!   to; on a partial input — Terraform, CloudFormation, a policy file — nothing in scope is
+//!   **not assessed**, since the deployed account may hold what the template does not);
+//! - a control about one address family (`0.0.0.0/0` or `::/0` in its title, e.g. CIS 3.0 5.2
+//!   and 5.3) counts only the failures open from that family (the finding's `open_from`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
@@ -203,7 +207,7 @@ pub fn evaluate(
 }
 
 /// [`evaluate`] when some passes were only counted: `passes_not_listed` gives their number per
-/// check.
+/// check. The inputs are taken as a whole account (see [`evaluate_inputs`]).
 #[must_use]
 pub fn evaluate_with(
     framework: Framework,
@@ -211,6 +215,20 @@ pub fn evaluate_with(
     ran: &BTreeSet<String>,
     findings: &[Finding],
     passes_not_listed: &BTreeMap<String, usize>,
+) -> ComplianceView {
+    evaluate_inputs(framework, rules, ran, findings, passes_not_listed, false)
+}
+
+/// [`evaluate_with`], knowing whether the input is `partial` (see [`partial_inputs`]): then a
+/// control whose checks ran but found nothing in scope is not assessed rather than passed.
+#[must_use]
+pub fn evaluate_inputs(
+    framework: Framework,
+    rules: &[Rule],
+    ran: &BTreeSet<String>,
+    findings: &[Finding],
+    passes_not_listed: &BTreeMap<String, usize>,
+    partial: bool,
 ) -> ComplianceView {
     let list = framework.controls();
     let mut by_check: BTreeMap<&str, Counts> = BTreeMap::new();
@@ -254,6 +272,24 @@ pub fn evaluate_with(
                 counts.waived += c.waived;
             }
         }
+        if let Some(family) = address_family(&def.title) {
+            // A control about one address family (CIS 3.0 5.2 is about 0.0.0.0/0, 5.3 about
+            // ::/0) fails only on findings open from that family; a finding open from the other
+            // one only is a pass for it.
+            for f in findings.iter().filter(|f| {
+                matches!(f.status, Status::Fail | Status::Waived)
+                    && mapped.iter().any(|r| r.code == f.check)
+                    && !open_from(f, family)
+            }) {
+                if f.status == Status::Fail {
+                    counts.fail -= 1;
+                } else {
+                    counts.waived -= 1;
+                }
+                counts.pass += 1;
+            }
+        }
+
         let automated_rules: Vec<&&Rule> = mapped.iter().filter(|r| !r.manual).collect();
         let ran_any = automated_rules.iter().any(|r| ran.contains(&r.code));
         let (status, reason) = if mapped.is_empty() {
@@ -292,6 +328,14 @@ pub fn evaluate_with(
             (
                 ControlStatus::NotAssessed,
                 format!("check not run ({})", codes.join(", ")),
+            )
+        } else if counts.pass == 0 && counts.waived == 0 && partial {
+            // Nothing in scope on a partial input (IaC, a policy file): the deployed account
+            // may hold what the control applies to, so nothing was established.
+            (
+                ControlStatus::NotAssessed,
+                "nothing in scope in the input, which describes only part of the account"
+                    .to_owned(),
             )
         } else if counts.pass == 0 && counts.waived == 0 {
             (ControlStatus::Pass, "no resource in scope".to_owned())
@@ -335,6 +379,44 @@ pub fn evaluate_with(
         totals,
         controls,
     }
+}
+
+/// The address family a control is about, from its title: `::/0` (IPv6) or `0.0.0.0/0`.
+fn address_family(title: &str) -> Option<&'static str> {
+    if title.contains("::/0") {
+        Some("::/0")
+    } else if title.contains("0.0.0.0/0") {
+        Some("0.0.0.0/0")
+    } else {
+        None
+    }
+}
+
+/// Whether finding `f` states it is open from `family`; a finding that does not say (no
+/// `open_from` evidence) counts for both families.
+fn open_from(f: &Finding, family: &str) -> bool {
+    match f
+        .evidence
+        .get("open_from")
+        .and_then(serde_json::Value::as_array)
+    {
+        Some(list) => list.iter().any(|v| v.as_str() == Some(family)),
+        None => true,
+    }
+}
+
+/// Whether the inputs describe only part of an estate: infrastructure as code, a policy file
+/// or a source tree, not a live account or a snapshot of one. Inputs of unknown kind count as
+/// complete.
+#[must_use]
+pub fn partial_inputs(inputs: &[rampart_model::InputInfo]) -> bool {
+    !inputs.is_empty()
+        && inputs.iter().all(|i| {
+            matches!(
+                i.kind.as_str(),
+                "terraform" | "terraform-plan" | "cloudformation" | "policy" | "tree"
+            )
+        })
 }
 
 #[cfg(test)]

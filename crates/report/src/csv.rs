@@ -2,7 +2,8 @@
 //!
 //! Spreadsheets execute a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
 //! as a formula; since resource names and messages come from the inventory, such cells are
-//! prefixed with `'` so that a hostile name stays text.
+//! prefixed with `'` so that a hostile name stays text. Control characters other than the line
+//! feed (escape sequences, carriage returns, bells) are replaced by U+FFFD in every cell.
 
 use std::io::{self, Write};
 
@@ -94,7 +95,7 @@ fn write_row(w: &mut dyn Write, cells: impl Iterator<Item = String>) -> io::Resu
             w.write_all(b",")?;
         }
         first = false;
-        w.write_all(field(&cell).as_bytes())?;
+        w.write_all(field(&crate::strip_controls(&cell, true)).as_bytes())?;
     }
     w.write_all(b"\r\n")
 }

@@ -20,6 +20,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod ocsf;
+pub mod redact;
 pub mod sarif;
 pub mod text;
 pub mod waivers;
@@ -99,6 +100,24 @@ impl FromStr for Format {
 pub struct RenderOptions {
     /// Use ANSI colour (text only).
     pub color: bool,
+    /// The short form (text only): the summary and one line per failure.
+    pub quiet: bool,
+}
+
+/// `s` with every control character (escape, carriage return, bell, C1 codes…) replaced by
+/// U+FFFD, so that a hostile name cannot drive a terminal or a spreadsheet; line feeds are kept
+/// when `keep_newlines`.
+#[must_use]
+pub fn strip_controls(s: &str, keep_newlines: bool) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && !(keep_newlines && c == '\n') {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// A compliance reference of a check (`cis-3.0` `1.4`).
@@ -222,9 +241,13 @@ impl Document {
             .collect()
     }
 
-    /// `new` or `unchanged` when a baseline was given.
+    /// `new` or `unchanged` when a baseline was given; none for a pass, which is never new (the
+    /// baseline comparison counts what is wrong, as the JSON summary does).
     #[must_use]
     pub fn baseline_state(&self, f: &Finding) -> Option<&'static str> {
+        if f.status == rampart_model::Status::Pass {
+            return None;
+        }
         self.baseline
             .as_ref()
             .map(|b| if b.contains(f) { "unchanged" } else { "new" })
@@ -271,6 +294,8 @@ pub fn render_document(
     options: RenderOptions,
     w: &mut dyn Write,
 ) -> io::Result<()> {
+    // Every format renders the redacted document: no secret is printed whole, in any field.
+    let doc = &redact::redacted(doc)?;
     match format {
         Format::Text => text::render(doc, options, w),
         Format::Json => json::render(doc, w),

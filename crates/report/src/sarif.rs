@@ -5,8 +5,13 @@
 //! - A result per finding: `kind` `fail` (level from severity), `review` for manual items, `open`
 //!   for what could not be assessed, `pass` for passes; a waived failure carries an accepted
 //!   external suppression with the waiver's reason.
-//! - Locations: a physical location (file, line, column) for file inputs, and always a logical
-//!   location naming the resource (its ARN or IaC address).
+//! - Results are verdicts only (fail, waived, pass when listed); what could not be assessed and
+//!   the manual items are `toolExecutionNotifications` of the invocation (with the check as
+//!   `associatedRule`), so code scanning does not show them as alerts.
+//! - Locations: every result has a physical location, as GitHub code scanning requires: the
+//!   file, line and column of a file input; for a finding without one, the input file it came
+//!   from (snapshot, template, policy), or for a live account the relative URI `aws/ACCOUNT`.
+//!   A logical location always names the resource (its ARN or IaC address).
 //! - `partialFingerprints["rampart/v1"]` is the finding's stable fingerprint; with a baseline,
 //!   `baselineState` is `new` or `unchanged`.
 //! - Unused and expired waivers are `toolConfigurationNotifications` of the invocation.
@@ -51,10 +56,25 @@ pub fn render(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
     let r = &doc.report;
     let index = doc.rule_index();
     let rules: Vec<Value> = doc.rules.iter().map(rule).collect();
+    let fallback = fallback_uri(doc);
     let results: Vec<SarifResult<'_>> = r
         .findings
         .iter()
-        .map(|f| result(doc, f, index.get(f.check.as_str()).copied()))
+        .filter(|f| !matches!(f.status, Status::NotAssessed | Status::Manual))
+        .map(|f| {
+            result(
+                doc,
+                f,
+                index.get(f.check.as_str()).copied(),
+                fallback.as_deref(),
+            )
+        })
+        .collect();
+    let execution: Vec<Value> = r
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::NotAssessed | Status::Manual))
+        .map(|f| execution_notification(f, index.get(f.check.as_str()).copied()))
         .collect();
     let notifications: Vec<Value> = doc
         .warnings
@@ -100,6 +120,7 @@ pub fn render(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
             "executionSuccessful": true,
             "endTimeUtc": doc.generated_at.to_string(),
             "toolConfigurationNotifications": notifications,
+            "toolExecutionNotifications": execution,
         }]),
         artifacts: (!artifacts.is_empty()).then_some(artifacts),
         results,
@@ -270,7 +291,50 @@ fn rule(r: &Rule) -> Value {
     })
 }
 
-fn result<'a>(doc: &Document, f: &'a Finding, rule_index: Option<usize>) -> SarifResult<'a> {
+/// What could not be assessed, or must be checked by hand, is not a result (a result is a
+/// verdict, and GitHub would show it as an alert): it is a notification of the run, naming the
+/// check, the resource and why.
+fn execution_notification(f: &Finding, rule_index: Option<usize>) -> Value {
+    let (level, what) = match f.status {
+        Status::NotAssessed => ("warning", "not assessed"),
+        _ => ("note", "manual"),
+    };
+    let mut rule = json!({ "id": f.check });
+    if let Some(i) = rule_index {
+        rule["index"] = json!(i);
+    }
+    json!({
+        "level": level,
+        "message": { "text": format!("{} {what}: {} — {}", f.check, f.resource, f.message) },
+        "descriptor": { "id": f.status.as_str() },
+        "associatedRule": rule,
+        "properties": {
+            "status": f.status.as_str(),
+            "resource": f.resource,
+            "severity": f.severity.as_str(),
+        },
+    })
+}
+
+/// The artifact a finding without a file location points at, so that every result has the
+/// `physicalLocation.artifactLocation.uri` GitHub code scanning requires: the first file input
+/// (the snapshot, the template or directory, the policy file); for a live account, which has no
+/// file, the stable relative URI `aws/ACCOUNT` (or `aws` when the account is not known) — the
+/// resource itself is the logical location.
+fn fallback_uri(doc: &Document) -> Option<String> {
+    doc.report
+        .inputs
+        .iter()
+        .find(|i| i.kind != "live")
+        .map(|i| uri(&i.source))
+}
+
+fn result<'a>(
+    doc: &Document,
+    f: &'a Finding,
+    rule_index: Option<usize>,
+    fallback: Option<&str>,
+) -> SarifResult<'a> {
     let (kind, level) = match f.status {
         Status::Fail | Status::Waived => ("fail", level(f.severity)),
         Status::Pass => ("pass", "none"),
@@ -282,12 +346,26 @@ fn result<'a>(doc: &Document, f: &'a Finding, rule_index: Option<usize>) -> Sari
         .rsplit(['/', ':'])
         .find(|s| !s.is_empty())
         .unwrap_or(&f.resource);
-    let physical_location = f.location.as_ref().map(|l| PhysicalLocation {
-        artifact_location: ArtifactLocation { uri: uri(&l.file) },
-        region: l.line.filter(|n| *n > 0).map(|line| Region {
-            start_line: line,
-            start_column: l.column.filter(|n| *n > 0),
-        }),
+    let physical_location = Some(match &f.location {
+        Some(l) => PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: uri(&l.file) },
+            region: l.line.filter(|n| *n > 0).map(|line| Region {
+                start_line: line,
+                start_column: l.column.filter(|n| *n > 0),
+            }),
+        },
+        None => PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: fallback.map_or_else(
+                    || match f.account.as_deref() {
+                        Some(a) => format!("aws/{}", uri(a)),
+                        None => "aws".to_owned(),
+                    },
+                    str::to_owned,
+                ),
+            },
+            region: None,
+        },
     });
     SarifResult {
         rule_id: &f.check,

@@ -1,6 +1,7 @@
-//! The terminal report: failures grouped by severity then area, with evidence and the fix; then
-//! what was waived, not assessed and manual, the compliance table when asked for, report-level
-//! warnings, and a summary line.
+//! The terminal report: the summary first (counts by status, failures by severity and by area),
+//! then failures grouped by severity then area, with evidence and the fix; then what was waived,
+//! not assessed and manual, passes when listed, the gaps, the compliance table when asked for and
+//! report-level warnings. The quiet form stops after the summary and one line per failure.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -36,18 +37,13 @@ impl Paint {
 
 /// Strips control characters so that hostile resource names cannot drive the terminal.
 fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    crate::strip_controls(s, true)
 }
 
-/// Renders the text report.
+/// Renders the text report: a header, the summary (counts by status, failures by severity and by
+/// area), then the failures grouped by severity and area, waived, not assessed, manual, passed
+/// (when listed), the gaps, the compliance table and warnings. With
+/// [`RenderOptions::quiet`]: the header, the summary and one line per failure.
 ///
 /// # Errors
 /// Write errors.
@@ -62,8 +58,8 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
     writeln!(
         w,
         "{} {} — {}",
-        report.tool.name,
-        report.tool.version,
+        clean(&report.tool.name),
+        clean(&report.tool.version),
         clean(&inputs.join(", "))
     )?;
     if let Some(t) = report.scanned_at {
@@ -77,13 +73,35 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
             .or_default()
             .push(f);
     }
+
+    write_summary(w, &p, doc)?;
+
+    if options.quiet {
+        if !fails.is_empty() {
+            writeln!(w)?;
+        }
+        for ((std::cmp::Reverse(sev), _), list) in &fails {
+            for f in list {
+                writeln!(
+                    w,
+                    "{:<8} {} {} — {}",
+                    p.severity(*sev),
+                    f.check,
+                    clean(&f.resource),
+                    clean(f.message.lines().next().unwrap_or_default())
+                )?;
+            }
+        }
+        return Ok(());
+    }
+
     let mut last_sev = None;
     for ((std::cmp::Reverse(sev), area), list) in &fails {
         if last_sev != Some(*sev) {
             writeln!(w, "\n{} ", p.severity(*sev))?;
             last_sev = Some(*sev);
         }
-        writeln!(w, "  {}", p.wrap("1", area))?;
+        writeln!(w, "  {}", p.wrap("1", &clean(area)))?;
         for f in list {
             write_finding(w, &p, f)?;
         }
@@ -100,7 +118,7 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
             writeln!(
                 w,
                 "    {} {} — {} (waived: {})",
-                f.check,
+                clean(&f.check),
                 clean(&f.resource),
                 clean(&f.message),
                 clean(f.waiver_reason.as_deref().unwrap_or(""))
@@ -123,7 +141,7 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
             writeln!(
                 w,
                 "    {} {} — {}",
-                f.check,
+                clean(&f.check),
                 clean(&f.resource),
                 clean(&f.message)
             )?;
@@ -143,12 +161,67 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
                 writeln!(
                     w,
                     "    {} [{}] {}",
-                    f.check,
-                    f.controls.join(","),
+                    clean(&f.check),
+                    clean(&f.controls.join(",")),
                     clean(&f.message)
                 )?;
                 writeln!(w, "      check: {}", clean(&f.remediation.text))?;
             }
+        }
+    }
+
+    let passed: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Pass)
+        .collect();
+    if !passed.is_empty() {
+        writeln!(w, "\n{}", p.wrap("1;32", "PASSED"))?;
+        for f in passed {
+            writeln!(
+                w,
+                "    {} {} — {}",
+                clean(&f.check),
+                clean(&f.resource),
+                clean(&f.message)
+            )?;
+        }
+    }
+
+    if !report.gaps.is_empty() {
+        writeln!(
+            w,
+            "\n{}",
+            p.wrap(
+                "1;35",
+                "GAPS (what could not be read; results that need it are not assessed)"
+            )
+        )?;
+        for g in &report.gaps {
+            let scope: Vec<&str> = [
+                g.account.as_deref(),
+                g.region.as_deref(),
+                g.resource.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            writeln!(
+                w,
+                "    {} {}{} — {}{}",
+                clean(&g.data),
+                clean(&g.operation),
+                if scope.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", clean(&scope.join(", ")))
+                },
+                clean(&g.reason),
+                g.code
+                    .as_deref()
+                    .map(|c| format!(" [{}]", clean(c)))
+                    .unwrap_or_default()
+            )?;
         }
     }
 
@@ -158,7 +231,11 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
             "\n{}",
             p.wrap(
                 "1",
-                &format!("COMPLIANCE: {} ({})", clean(&view.title), view.framework)
+                &format!(
+                    "COMPLIANCE: {} ({})",
+                    clean(&view.title),
+                    clean(&view.framework)
+                )
             )
         )?;
         let width = view.controls.iter().map(|c| c.id.len()).max().unwrap_or(0);
@@ -177,7 +254,7 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
             writeln!(
                 w,
                 "  {status} {:<width$} {} — {}{checks}",
-                c.id,
+                clean(&c.id),
                 clean(&c.title),
                 clean(&c.reason)
             )?;
@@ -197,29 +274,28 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
     if !doc.warnings.is_empty() {
         writeln!(w, "\n{}", p.wrap("1;33", "WARNINGS"))?;
         for warning in &doc.warnings {
-            writeln!(w, "    {}: {}", warning.kind, clean(&warning.message))?;
+            writeln!(
+                w,
+                "    {}: {}",
+                clean(&warning.kind),
+                clean(&warning.message)
+            )?;
         }
     }
+    Ok(())
+}
 
+/// The summary: one line of counts, failures by severity, failures by area, the baseline
+/// comparison and the number of gaps.
+fn write_summary(w: &mut dyn Write, p: &Paint, doc: &Document) -> io::Result<()> {
+    let report = &doc.report;
     let s = &report.summary;
     let count = |k: &str| s.by_status.get(k).copied().unwrap_or(0);
-    let sev: Vec<String> = Severity::ALL
-        .iter()
-        .filter_map(|sv| {
-            s.failures_by_severity
-                .get(sv.as_str())
-                .map(|n| format!("{n} {sv}"))
-        })
-        .collect();
+    writeln!(w, "\n{}", p.wrap("1", "SUMMARY"))?;
     writeln!(
         w,
-        "\n{} failed ({}), {} passed, {} not assessed, {} manual, {} waived — {} checks over {} resources",
+        "  {} failed, {} passed, {} not assessed, {} manual, {} waived — {} checks over {} resources",
         count("fail"),
-        if sev.is_empty() {
-            "none".to_owned()
-        } else {
-            sev.join(", ")
-        },
         count("pass"),
         count("not_assessed"),
         count("manual"),
@@ -227,11 +303,51 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
         s.checks_run,
         s.resources
     )?;
+    let sev: Vec<String> = Severity::ALL
+        .iter()
+        .map(|sv| {
+            let n = s
+                .failures_by_severity
+                .get(sv.as_str())
+                .copied()
+                .unwrap_or(0);
+            format!("{n} {sv}")
+        })
+        .collect();
+    writeln!(w, "  failures by severity: {}", sev.join(", "))?;
+    let mut by_area: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| f.status == Status::Fail) {
+        let row = by_area.entry(crate::area(&f.check)).or_default();
+        let i = Severity::ALL
+            .iter()
+            .position(|s| *s == f.severity)
+            .unwrap_or(4);
+        row[i] += 1;
+    }
+    if !by_area.is_empty() {
+        writeln!(
+            w,
+            "  failures by area:   total critical high medium low info"
+        )?;
+        for (area, row) in &by_area {
+            let total: usize = row.iter().sum();
+            writeln!(
+                w,
+                "    {:<16} {total:>5} {:>8} {:>4} {:>6} {:>3} {:>4}",
+                clean(area),
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4]
+            )?;
+        }
+    }
     if let Some(b) = &doc.baseline {
         let c = b.compare(&report.findings);
         writeln!(
             w,
-            "baseline {}: {} new, {} unchanged (not counted for the exit code), {} no longer listed",
+            "  baseline {}: {} new, {} unchanged (not counted for the exit code), {} no longer listed",
             clean(&c.source),
             c.new,
             c.unchanged,
@@ -241,7 +357,7 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
     if !report.gaps.is_empty() {
         writeln!(
             w,
-            "{} gap(s): data that could not be read is listed in the JSON report's `gaps`",
+            "  {} gap(s): data that could not be read (listed below)",
             report.gaps.len()
         )?;
     }
@@ -262,9 +378,9 @@ fn write_finding(w: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
     writeln!(
         w,
         "    {} {} [{}] {}{}",
-        p.wrap("1", &f.check),
-        f.name,
-        f.controls.join(","),
+        p.wrap("1", &clean(&f.check)),
+        clean(&f.name),
+        clean(&f.controls.join(",")),
         clean(&f.resource),
         place
     )?;
@@ -282,7 +398,7 @@ fn write_finding(w: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
         writeln!(
             w,
             "      {} {}",
-            p.wrap("2", &format!("{k}:")),
+            p.wrap("2", &format!("{}:", clean(k))),
             clean(&text)
         )?;
     }

@@ -368,6 +368,157 @@ fn html_report_in_chromium() {
     );
 }
 
+/// The pages of a PDF: its page objects (`/Type /Page`, not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let needle = b"/Type /Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's')
+        .count()
+}
+
+#[test]
+fn html_report_is_a_deliverable() {
+    if !browser_available() {
+        return;
+    }
+    let dir = artefacts();
+    let page = dir.join("deliverable.html");
+    render(&common::document(), &page);
+    let url = file_url(&page);
+    let driver = Driver::start(&tempdir(&dir, "profile-deliverable"));
+    driver.cmd(
+        "POST",
+        "/window/rect",
+        Some(json!({ "width": 1500, "height": 1000 })),
+    );
+    driver.goto(&url);
+    driver.wait_ready();
+
+    // Charts: failures by severity and by area, compliance posture by section, as inline SVG.
+    for id in ["chart-severity", "chart-area", "chart-compliance"] {
+        let bars = driver.js(&format!(
+            "return document.querySelectorAll('#{id} svg rect').length"
+        ));
+        assert!(bars.as_u64().expect("n") > 0, "{id} has no bar");
+    }
+    // 1 critical and 2 medium failures: two bars on the severity chart.
+    assert_eq!(
+        driver.js("return document.querySelectorAll('#chart-severity svg rect').length"),
+        2
+    );
+    // Gaps are listed.
+    assert_eq!(
+        driver.js("return document.querySelectorAll('#gaps tbody tr').length"),
+        1
+    );
+
+    // Filters are kept in the URL, and a URL restores them.
+    driver.select("filter-status", "3");
+    let hash = driver.js("return location.hash");
+    assert_eq!(hash, "#status=3");
+    driver.goto(&format!("{url}#severity=0"));
+    driver.js("location.reload(); return 1");
+    driver.wait_ready();
+    assert_eq!(
+        driver.visible_rows(),
+        1,
+        "severity=0 from the URL: one critical"
+    );
+    assert_eq!(
+        driver.js("return document.getElementById('filter-severity').value"),
+        "0"
+    );
+    driver.js("document.querySelector('.toolbar button').click(); return 1");
+
+    // A compliance control links to its findings (CIS 3.0 1.4 is ROOT-001's).
+    driver.js("var a = Array.prototype.find.call(document.querySelectorAll('#compliance a.ctl'), function (a) { return a.textContent === '1.4'; }); a.click(); return 1");
+    assert_eq!(driver.visible_rows(), 1);
+    assert_eq!(driver.js("return location.hash"), "#checks=ROOT-001");
+
+    // An empty result says so.
+    driver.js("var s = document.getElementById('search'); s.value = 'no-such-thing-anywhere'; s.dispatchEvent(new Event('input')); return 1");
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(driver.visible_rows(), 0);
+    assert_eq!(
+        driver.js("var e = document.getElementById('empty'); return !e.classList.contains('hidden') && e.textContent"),
+        "No finding matches these filters."
+    );
+    driver.js("document.querySelector('.toolbar button').click(); return 1");
+
+    // The detail opens beside the clicked row, at its height.
+    driver.js("document.getElementById('findings').scrollIntoView(); var rows = document.querySelectorAll('#viewport .row'); rows[3].click(); return 1");
+    let geometry = driver.js(
+        "var r = document.querySelectorAll('#viewport .row.sel')[0].getBoundingClientRect(); var d = document.getElementById('detail').getBoundingClientRect(); return [r.right, r.top, d.left, d.top]",
+    );
+    let g: Vec<f64> = geometry
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|v| v.as_f64().expect("number"))
+        .collect();
+    assert!(g[2] >= g[0] - 1.0, "detail beside the row: {g:?}");
+    assert!(
+        (g[3] - g[1]).abs() < 40.0,
+        "detail at the row's height: {g:?}"
+    );
+
+    // Printed, the report holds every finding.
+    assert_eq!(
+        driver.js("return document.querySelectorAll('#print-findings .pf').length"),
+        common::findings().len()
+    );
+    let errors = console_errors(&driver);
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    let requests = network_requests(&driver, &url);
+    assert!(requests.is_empty(), "network requests: {requests:?}");
+}
+
+#[test]
+fn the_printed_report_holds_every_finding() {
+    if !browser_available() {
+        return;
+    }
+    let dir = artefacts();
+    let driver = Driver::start(&tempdir(&dir, "profile-print"));
+    let mut pages = Vec::new();
+    for n in [10, 200] {
+        let page = dir.join(format!("print-{n}.html"));
+        render(&synthetic::document(n), &page);
+        driver.goto(&file_url(&page));
+        driver.wait_ready();
+        // Printing can outlast chromedriver's renderer timeout on a loaded machine: retry.
+        let path = format!("/session/{}/print", driver.session);
+        let mut b64 = None;
+        for _ in 0..4 {
+            match driver.raw("POST", &path, Some(json!({ "background": true }))) {
+                Ok(v) => {
+                    b64 = Some(v);
+                    break;
+                }
+                Err(e) if e["error"] == "timeout" => continue,
+                Err(e) => panic!("print: {e}"),
+            }
+        }
+        let b64 = b64.expect("printed within four attempts");
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().expect("base64"))
+            .expect("PDF");
+        std::fs::write(dir.join(format!("print-{n}.pdf")), &pdf).expect("write PDF");
+        pages.push(pdf_pages(&pdf));
+    }
+    eprintln!(
+        "printed pages: 10 findings {}, 200 findings {}",
+        pages[0], pages[1]
+    );
+    assert!(pages[0] >= 1);
+    // Each finding takes a few lines: 190 more of them cannot fit in fewer than 190 / 40 more
+    // pages, so the list is in the print, not just the visible table.
+    assert!(
+        pages[1] >= pages[0] + 190 / 40,
+        "the printed report lacks its findings: {pages:?}"
+    );
+}
+
 #[test]
 fn a_100k_finding_report_is_interactive_within_2_s() {
     if !browser_available() {

@@ -346,6 +346,48 @@ impl Scanner {
     }
 
     fn scan_with(&self, text: &[u8], extension: Option<&str>, strong_only: bool) -> Vec<Match> {
+        let candidates = self.candidates(text, extension, strong_only, false);
+        self.finish(text, candidates)
+    }
+
+    /// The byte ranges of every secret in `text`, paired identifiers included, sorted and merged:
+    /// for redacting text that is shown to people (report fields) rather than reported as a
+    /// finding. Code rules (which find code, not secrets) and extension-bound rules do not run,
+    /// and a `rampart:ignore` comment does not apply (a hostile name must not unmask itself).
+    #[must_use]
+    pub fn secret_ranges(&self, text: &[u8]) -> Vec<Range<usize>> {
+        let mut found: Vec<Range<usize>> = Vec::new();
+        for c in self.candidates(text, None, false, true) {
+            found.push(c.secret);
+            found.extend(c.partner);
+        }
+        // Every occurrence of a secret found once: pairing keeps one identifier per secret, and
+        // the same key may be repeated elsewhere in the text.
+        let mut values: Vec<&[u8]> = found.iter().map(|r| &text[r.clone()]).collect();
+        values.sort_unstable();
+        values.dedup();
+        let mut ranges = found.clone();
+        for v in values.into_iter().filter(|v| !v.is_empty()) {
+            ranges.extend(memchr::memmem::find_iter(text, v).map(|at| at..at + v.len()));
+        }
+        ranges.sort_by_key(|r| (r.start, r.end));
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        merged
+    }
+
+    fn candidates(
+        &self,
+        text: &[u8],
+        extension: Option<&str>,
+        strong_only: bool,
+        skip_code: bool,
+    ) -> Vec<Candidate> {
         let hits = self.hits(text);
         if hits.at.iter().all(Vec::is_empty) {
             return Vec::new();
@@ -356,7 +398,10 @@ impl Scanner {
             let on = self.rule_keywords[i]
                 .iter()
                 .any(|&k| !hits.at[k].is_empty());
-            if !on || (strong_only && (rule.spec.generic || rule.spec.code)) {
+            if !on
+                || (strong_only && (rule.spec.generic || rule.spec.code))
+                || (skip_code && rule.spec.code)
+            {
                 continue;
             }
             if !rule.spec.extensions.is_empty()
@@ -383,7 +428,7 @@ impl Scanner {
         candidates.retain(|c| c.rule >= rules.len() || !rules[c.rule].spec.hidden);
         dedupe(&mut candidates);
         candidates.sort_by_key(|c| (c.secret.start, c.rule));
-        self.finish(text, candidates)
+        candidates
     }
 
     /// How many accepted matches one rule has in `text`, on its own (keyword windows, regex and

@@ -101,3 +101,46 @@ fn judge(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::Status;
+    use serde_json::json;
+
+    use super::TableWithoutCustomerManagedKey;
+    use crate::config::Config;
+    use crate::iam::testing::{inventory, run};
+
+    #[test]
+    fn a_table_under_the_aws_dynamodb_key_fails_whatever_its_key_kind_says() {
+        let key = "arn:aws:kms:us-east-1:111122223333:key/7777aaaa-2222-bbbb-3333-cccc4444dddd";
+        let inv = inventory(
+            json!({}),
+            Some(json!({
+                "kms_keys": [{"meta": {"arn": key, "name": "alias/aws/dynamodb"}, "id": "7777aaaa-2222-bbbb-3333-cccc4444dddd", "manager": "customer", "aliases": ["alias/aws/dynamodb"]}],
+                "dynamodb_tables": [
+                    {"meta": {"arn": "arn:aws:dynamodb:us-east-1:111122223333:table/orders", "name": "orders"}, "key_kind": "customer_managed", "kms_key_arn": key},
+                    {"meta": {"arn": "arn:aws:dynamodb:us-east-1:111122223333:table/carts", "name": "carts"}, "key_kind": "customer_managed", "kms_key_arn": "arn:aws:kms:us-east-1:111122223333:alias/aws/dynamodb"}
+                ]
+            })),
+        );
+        let out = run(&TableWithoutCustomerManagedKey, inv, &Config::default());
+        let verdicts: Vec<(&str, Status)> = out
+            .iter()
+            .map(|f| (f.resource.as_str(), f.status))
+            .collect();
+        assert_eq!(
+            verdicts,
+            vec![
+                (
+                    "arn:aws:dynamodb:us-east-1:111122223333:table/orders",
+                    Status::Fail
+                ),
+                (
+                    "arn:aws:dynamodb:us-east-1:111122223333:table/carts",
+                    Status::Fail
+                ),
+            ]
+        );
+    }
+}

@@ -25,6 +25,8 @@ pub(crate) struct Doc<'a> {
     pub value: &'a Value,
     /// Its kind.
     pub kind: PolicyKind,
+    /// An AWS managed policy (`arn:aws:iam::aws:policy/…`): only AWS can edit it.
+    pub aws_managed: bool,
 }
 
 impl<'a> Doc<'a> {
@@ -55,6 +57,7 @@ pub(crate) fn identity_docs(account: &Account) -> Vec<Doc<'_>> {
             label: format!("{kind} `{}`", p.meta.name),
             value: &p.document,
             kind: PolicyKind::Identity,
+            aws_managed: p.aws_managed || p.meta.arn.starts_with("arn:aws:iam::aws:policy/"),
         });
     }
     for u in &iam.users {
@@ -65,6 +68,7 @@ pub(crate) fn identity_docs(account: &Account) -> Vec<Doc<'_>> {
                 label: format!("inline policy `{}` of user `{}`", ip.name, u.meta.name),
                 value: &ip.document,
                 kind: PolicyKind::Identity,
+                aws_managed: false,
             });
         }
     }
@@ -76,6 +80,7 @@ pub(crate) fn identity_docs(account: &Account) -> Vec<Doc<'_>> {
                 label: format!("inline policy `{}` of group `{}`", ip.name, g.meta.name),
                 value: &ip.document,
                 kind: PolicyKind::Identity,
+                aws_managed: false,
             });
         }
     }
@@ -87,6 +92,7 @@ pub(crate) fn identity_docs(account: &Account) -> Vec<Doc<'_>> {
                 label: format!("inline policy `{}` of role `{}`", ip.name, r.meta.name),
                 value: &ip.document,
                 kind: PolicyKind::Identity,
+                aws_managed: false,
             });
         }
     }

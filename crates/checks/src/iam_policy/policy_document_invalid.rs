@@ -49,9 +49,27 @@ static META: CheckMeta = CheckMeta {
     manual: false,
 };
 
-fn judge(account: &str, label: &str, value: &Value, kind: PolicyKind, at: At<'_>, out: &mut Sink) {
+/// Diagnostics that say an element is missing from rampart's action catalogue, not that the
+/// policy is wrong: AWS writes its managed policies for services the catalogue may not hold yet
+/// (new ones) or any more (retired ones, such as `deepcomposer` and `iot1click` in
+/// `ReadOnlyAccess`), and IAM accepts them.
+const CATALOGUE_CODES: [&str; 3] = ["unknown-service", "unknown-action", "unknown-condition-key"];
+
+fn judge(
+    account: &str,
+    label: &str,
+    value: &Value,
+    kind: PolicyKind,
+    aws_managed: bool,
+    at: At<'_>,
+    out: &mut Sink,
+) {
     let (_, diags) = rampart_policy::lint_value(value, kind);
-    let errors: Vec<_> = diags.iter().filter(|d| d.level == Level::Error).collect();
+    let (stale, errors): (Vec<_>, Vec<_>) = diags
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .partition(|d| aws_managed && CATALOGUE_CODES.contains(&d.code));
+    let stale: Vec<String> = stale.iter().map(ToString::to_string).collect();
     let warnings: Vec<String> = diags
         .iter()
         .filter(|d| d.level == Level::Warning)
@@ -62,6 +80,9 @@ fn judge(account: &str, label: &str, value: &Value, kind: PolicyKind, at: At<'_>
         let f = out.pass(at, format!("{label} is valid"));
         if !warnings.is_empty() {
             f.with("warnings", json!(warnings));
+        }
+        if !stale.is_empty() {
+            f.with("not_in_catalogue", json!(stale));
         }
         return;
     }
@@ -94,9 +115,21 @@ impl Check for PolicyDocumentInvalid {
         for account in ctx.accounts() {
             for doc in common::identity_docs(account) {
                 let Doc {
-                    label, value, kind, ..
+                    label,
+                    value,
+                    kind,
+                    aws_managed,
+                    ..
                 } = &doc;
-                judge(&account.id, label, value, *kind, doc.at(&account.id), out);
+                judge(
+                    &account.id,
+                    label,
+                    value,
+                    *kind,
+                    *aws_managed,
+                    doc.at(&account.id),
+                    out,
+                );
             }
             for role in &account.iam.roles {
                 let label = format!("trust policy of role `{}`", role.meta.name);
@@ -105,6 +138,7 @@ impl Check for PolicyDocumentInvalid {
                     &label,
                     &role.assume_role_policy,
                     PolicyKind::Trust,
+                    false,
                     At::meta(&account.id, None, &role.meta),
                     out,
                 );
@@ -117,6 +151,7 @@ impl Check for PolicyDocumentInvalid {
                         &label,
                         p,
                         PolicyKind::Resource,
+                        false,
                         At::meta(&account.id, Some(&bucket.region), &bucket.meta),
                         out,
                     );
@@ -131,6 +166,7 @@ impl Check for PolicyDocumentInvalid {
                             &label,
                             p,
                             PolicyKind::Key,
+                            false,
                             At::meta(&account.id, Some(&region.name), &key.meta),
                             out,
                         );
@@ -138,5 +174,118 @@ impl Check for PolicyDocumentInvalid {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::Status;
+    use serde_json::json;
+
+    use super::PolicyDocumentInvalid;
+    use crate::config::Config;
+    use crate::iam::testing::{inventory, run};
+
+    fn policy(arn: &str, aws_managed: bool, actions: &[&str], operator: &str) -> serde_json::Value {
+        json!({
+            "meta": {"arn": arn, "name": arn.rsplit('/').next()},
+            "aws_managed": aws_managed,
+            "document": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": actions, "Resource": "*",
+                "Condition": {operator: {"aws:RequestedRegion": "eu-west-1"}}
+            }]}
+        })
+    }
+
+    #[test]
+    fn aws_managed_policies_are_not_told_the_catalogue_lacks_a_service() {
+        // ReadOnlyAccess grants `deepcomposer:` and `iot1click:` actions, retired services
+        // the action catalogue no longer lists.
+        let retired = ["deepcomposer:List*", "iot1click:Get*", "s3:GetObject"];
+        let inv = inventory(
+            json!({"iam": {"policies": [
+                policy("arn:aws:iam::aws:policy/ReadOnlyAccess", true, &retired, "StringEquals"),
+                policy("arn:aws:iam::111122223333:policy/copy", false, &retired, "StringEquals"),
+                policy("arn:aws:iam::aws:policy/Broken", true, &["s3:GetObject"], "StringEqualz"),
+            ]}}),
+            None,
+        );
+        let out = run(&PolicyDocumentInvalid, inv, &Config::default());
+        let verdicts: Vec<(&str, Status)> = out
+            .iter()
+            .map(|f| (f.resource.as_str(), f.status))
+            .collect();
+        assert_eq!(
+            verdicts,
+            vec![
+                ("arn:aws:iam::aws:policy/ReadOnlyAccess", Status::Pass),
+                ("arn:aws:iam::111122223333:policy/copy", Status::Fail),
+                ("arn:aws:iam::aws:policy/Broken", Status::Fail),
+            ]
+        );
+        assert!(out[0].evidence.contains_key("not_in_catalogue"));
+        assert!(
+            out[1].message.contains("unknown service prefix"),
+            "{}",
+            out[1].message
+        );
+        // A genuine error in an AWS managed policy: the remedy is to detach it, not edit it.
+        assert!(
+            out[2].remediation.text.contains("detach it"),
+            "{}",
+            out[2].remediation.text
+        );
+        assert!(
+            out[1]
+                .remediation
+                .text
+                .starts_with("Fix the reported element")
+        );
+    }
+
+    #[test]
+    fn aws_managed_policies_are_recognised_in_every_partition() {
+        use crate::check::is_aws_managed_policy;
+        assert!(is_aws_managed_policy(
+            "arn:aws:iam::aws:policy/ReadOnlyAccess"
+        ));
+        assert!(is_aws_managed_policy(
+            "arn:aws-cn:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        ));
+        assert!(!is_aws_managed_policy(
+            "arn:aws:iam::111122223333:policy/aws"
+        ));
+        assert!(!is_aws_managed_policy("infra/main.tf:aws_iam_policy.aws"));
+    }
+
+    #[test]
+    fn every_failure_on_an_aws_managed_policy_says_detach_not_edit() {
+        // IAM-100 on AdministratorAccess: the wildcard cannot be replaced in AWS's document.
+        let inv = inventory(
+            json!({"iam": {"policies": [{
+                "meta": {"arn": "arn:aws:iam::aws:policy/AdministratorAccess", "name": "AdministratorAccess"},
+                "aws_managed": true,
+                "attachment_count": 1,
+                "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            }]}}),
+            None,
+        );
+        let admin = crate::registry::all()
+            .into_iter()
+            .find(|c| c.meta().code == "IAM-100")
+            .expect("IAM-100");
+        let out = run(admin, inv, &Config::default());
+        let fail = out
+            .iter()
+            .find(|f| f.status == Status::Fail)
+            .expect("a failure");
+        assert!(
+            fail.remediation
+                .text
+                .starts_with("Only AWS can edit this AWS managed policy"),
+            "{}",
+            fail.remediation.text
+        );
+        assert_eq!(fail.remediation.terraform, None);
     }
 }

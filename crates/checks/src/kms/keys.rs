@@ -48,15 +48,24 @@ impl<'a> KeyIndex<'a> {
             let id = reference.strip_prefix("arn:")?.rsplit_once(":key/")?.1;
             self.by_ref.get(id)
         });
+        // The `alias/aws/` namespace is reserved: only AWS creates aliases in it, each for its
+        // own managed key (KMS developer guide, "Aliases in AWS KMS"), so a key behind one is
+        // AWS managed whatever its recorded `KeyManager` says.
+        let reserved = |k: &KmsKey| {
+            alias.is_some_and(is_aws_alias) || k.aliases.iter().any(|a| is_aws_alias(a))
+        };
         match found {
-            Some(k) if k.manager == KeyManager::Customer => Resolved::Customer(k),
+            Some(k) if k.manager == KeyManager::Customer && !reserved(k) => Resolved::Customer(k),
             Some(k) => Resolved::AwsManaged(Some(k)),
-            None if alias.is_some_and(|a| a.starts_with("alias/aws/")) => {
-                Resolved::AwsManaged(None)
-            }
+            None if alias.is_some_and(is_aws_alias) => Resolved::AwsManaged(None),
             None => Resolved::Unknown,
         }
     }
+}
+
+/// Whether `alias` (`alias/…`) is in the namespace AWS reserves for its managed keys.
+pub(crate) fn is_aws_alias(alias: &str) -> bool {
+    alias.starts_with("alias/aws/")
 }
 
 /// `alias/name` from `alias/name` or `arn:aws:kms:region:account:alias/name`.
@@ -124,5 +133,21 @@ mod tests {
             Resolved::Customer(_)
         ));
         assert!(matches!(resolve("alias/other"), Resolved::Unknown));
+    }
+
+    #[test]
+    fn a_key_behind_a_reserved_alias_is_aws_managed_whatever_its_manager_says() {
+        let mut account = Account::new("111122223333");
+        let mut region = Region::new("us-east-1");
+        region
+            .kms_keys
+            .push(key("k9", KeyManager::Customer, &["alias/aws/s3"]));
+        account.regions.push(region);
+        let index = KeyIndex::new(&account);
+        assert!(matches!(index.resolve("k9"), Resolved::AwsManaged(Some(_))));
+        assert!(matches!(
+            index.resolve("arn:aws:kms:us-east-1:111122223333:alias/aws/s3"),
+            Resolved::AwsManaged(Some(_))
+        ));
     }
 }

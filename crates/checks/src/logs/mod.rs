@@ -2,6 +2,7 @@
 
 use crate::check::Check;
 
+mod log_group_retention_too_short;
 mod log_group_without_retention;
 mod trail_log_group_retention_too_short;
 
@@ -9,4 +10,5 @@ mod trail_log_group_retention_too_short;
 pub(crate) const CHECKS: &[&dyn Check] = &[
     &log_group_without_retention::LogGroupWithoutRetention,
     &trail_log_group_retention_too_short::TrailLogGroupRetentionTooShort,
+    &log_group_retention_too_short::LogGroupRetentionTooShort,
 ];

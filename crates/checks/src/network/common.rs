@@ -236,7 +236,8 @@ pub(crate) fn check_ports_open_to_internet(
                 "ports",
                 json!(open.iter().map(|(p, _)| p).collect::<Vec<_>>()),
             )
-            .with("rules", json!(rules));
+            .with("rules", json!(rules))
+            .with("open_from", json!(open_from(&open)));
         } else if !spaces.invalid.is_empty() {
             out.not_assessed(
                 at,
@@ -256,6 +257,18 @@ pub(crate) fn check_ports_open_to_internet(
             );
         }
     }
+}
+
+/// The "anywhere" blocks (`0.0.0.0/0`, `::/0`) the open ports are reachable from, each once:
+/// the compliance view tells an IPv4 control from an IPv6 one by them.
+fn open_from(open: &[(u16, Vec<Family>)]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for f in open.iter().flat_map(|(_, f)| f) {
+        if !out.contains(&f.anywhere()) {
+            out.push(f.anywhere());
+        }
+    }
+    out
 }
 
 /// The Meta of a reachability target, for its location.

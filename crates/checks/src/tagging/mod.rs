@@ -6,12 +6,14 @@ use rampart_model::Tags;
 use crate::check::Check;
 
 mod resource_missing_required_tags;
+mod resource_noncompliant_with_tag_policy;
 mod security_group_missing_required_tags;
 
 /// The checks of this area, in code order.
 pub(crate) const CHECKS: &[&dyn Check] = &[
     &resource_missing_required_tags::ResourceMissingRequiredTags,
     &security_group_missing_required_tags::SecurityGroupMissingRequiredTags,
+    &resource_noncompliant_with_tag_policy::ResourceNoncompliantWithTagPolicy,
 ];
 
 /// The required keys `tags` lacks, compared case-insensitively; a key with an empty value counts

@@ -128,7 +128,7 @@ struct Judged<'a> {
 }
 
 /// The taggable resources of a region (security groups have their own check, TAG-002).
-fn regional(r: &Region) -> Vec<(&'static str, &'static str, &Meta)> {
+pub(super) fn regional(r: &Region) -> Vec<(&'static str, &'static str, &Meta)> {
     let mut v: Vec<(&'static str, &'static str, &Meta)> = Vec::new();
     v.extend(r.vpcs.iter().map(|x| ("VPC", data::EC2_VPC, &x.meta)));
     v.extend(r.subnets.iter().map(|x| ("subnet", data::EC2_VPC, &x.meta)));
