@@ -349,3 +349,22 @@ pub(super) fn iam_group_membership(bld: &mut Builder, ix: &mut Index, raw: &Raw)
         }
     }
 }
+
+/// `aws_ssoadmin_permission_set_inline_policy`: the inline policy of an IAM Identity Center
+/// permission set, an identity policy of every role the permission set provisions; judged as a
+/// customer managed policy named by the permission set.
+pub(super) fn ssoadmin_permission_set_inline_policy(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let name = s(a, "permission_set_arn").map(|p| format!("permission set {p}"));
+    let meta = bld.meta(raw, None, name, &Value::Null);
+    let arn = meta.arn.clone();
+    if let Some(doc) = policy_or_gap(bld, raw, &arn, a.get("inline_policy"), data::IAM_POLICIES) {
+        bld.account.iam.policies.push(ManagedPolicy {
+            meta,
+            aws_managed: false,
+            default_version: Some("v1".to_owned()),
+            document: doc,
+            attachment_count: 1,
+        });
+    }
+}

@@ -110,6 +110,15 @@ pub const PRIMARY: &[(&str, Mapper)] = &[
     ("aws_elb", compute::lb),
     ("aws_backup_vault", storage::backup_vault),
     ("aws_backup_plan", storage::backup_plan),
+    ("aws_launch_template", compute::launch_template),
+    ("aws_launch_configuration", compute::launch_configuration),
+    ("aws_rds_cluster_instance", storage::rds_cluster_instance),
+    ("aws_docdb_cluster", storage::docdb_neptune_cluster),
+    ("aws_neptune_cluster", storage::docdb_neptune_cluster),
+    (
+        "aws_ssoadmin_permission_set_inline_policy",
+        iam::ssoadmin_permission_set_inline_policy,
+    ),
 ];
 
 /// Resources that configure another one, mapped once every primary resource is known.
@@ -182,6 +191,7 @@ pub const CHILDREN: &[(&str, Mapper)] = &[
     ),
     ("aws_iam_group_membership", iam::iam_group_membership),
     ("aws_kms_alias", security::kms_alias),
+    ("aws_kms_key_policy", security::kms_key_policy),
     (
         "aws_secretsmanager_secret_rotation",
         security::secretsmanager_secret_rotation,
@@ -231,6 +241,33 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
     }
     storage::outside_bucket_gaps(bld, &ix);
     super::implicit_network_defaults(bld);
+    public_ip_from_subnet(bld, raws);
+}
+
+/// An instance that does not set `associate_public_ip_address` gets a public address when its
+/// subnet sets `map_public_ip_on_launch` (EC2's rule for the default network interface).
+fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
+    let region = bld.region();
+    let public_subnets: std::collections::HashSet<String> = region
+        .subnets
+        .iter()
+        .filter(|s| s.map_public_ip_on_launch)
+        .map(|s| s.id.clone())
+        .collect();
+    for raw in raws.iter().filter(|r| r.kind == "aws_instance") {
+        let a = &raw.attrs;
+        if !a.get("associate_public_ip_address").is_null() {
+            continue;
+        }
+        let Some(subnet) = s(a, "subnet_id") else {
+            continue;
+        };
+        if public_subnets.contains(&subnet)
+            && let Some(inst) = region.instances.iter_mut().find(|i| i.id == raw.id)
+        {
+            inst.public_ip = Some("(assigned on launch)".to_owned());
+        }
+    }
 }
 
 pub(super) fn s(v: &Value, k: &str) -> Option<String> {

@@ -101,3 +101,33 @@ pub(super) fn secretsmanager_secret_rotation(bld: &mut Builder, ix: &mut Index, 
         sec.rotation_days = days;
     }
 }
+
+/// `aws_kms_key_policy`: the policy of a key, set apart from it. On a key not declared here, a
+/// key of its own named by this resource's address, holding that policy.
+pub(super) fn kms_key_policy(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let target = s(a, "key_id");
+    let idx = match target.as_ref().and_then(|k| ix.keys.get(k)) {
+        Some(&x) => x,
+        None => {
+            let meta = bld.meta(raw, None, target.clone(), &Value::Null);
+            let r = bld.region();
+            r.kms_keys.push(KmsKey {
+                id: target.unwrap_or_else(|| raw.iac_arn()),
+                manager: rampart_model::security::KeyManager::Customer,
+                state: "Enabled".to_owned(),
+                spec: "SYMMETRIC_DEFAULT".to_owned(),
+                rotation_enabled: None,
+                policy: None,
+                aliases: Vec::new(),
+                meta,
+            });
+            r.kms_keys.len() - 1
+        }
+    };
+    let arn = bld.region().kms_keys[idx].meta.arn.clone();
+    let p = policy_or_gap(bld, raw, &arn, a.get("policy"), data::KMS_POLICIES);
+    if p.is_some() {
+        bld.region().kms_keys[idx].policy = p;
+    }
+}

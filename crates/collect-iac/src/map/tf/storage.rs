@@ -756,3 +756,56 @@ pub(super) fn outside_bucket_gaps(bld: &mut Builder, ix: &Index) {
         }
     }
 }
+
+/// `aws_rds_cluster_instance`: an instance of an Aurora (or other) cluster. Its storage is the
+/// cluster's, encrypted or not with it (RDS-002 judges the cluster); `publicly_accessible`
+/// defaults to false.
+pub(super) fn rds_cluster_instance(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "identifier"), a.get("tags"));
+    let arn = meta.arn.clone();
+    let public =
+        known_bool(bld, raw, &arn, a, "publicly_accessible", data::RDS, false).unwrap_or(false);
+    let db = DbInstance {
+        id: s(a, "identifier").unwrap_or_else(|| raw.id.clone()),
+        storage_encrypted: true,
+        engine: s(a, "engine").unwrap_or_else(|| "aurora".to_owned()),
+        kms_key_id: None,
+        publicly_accessible: public,
+        vpc_id: None,
+        subnet_ids: Vec::new(),
+        security_groups: Vec::new(),
+        port: None,
+        cluster_id: s(a, "cluster_identifier"),
+        backup_retention_days: 0,
+        deletion_protection: false,
+        meta,
+    };
+    bld.region().db_instances.push(db);
+}
+
+/// `aws_docdb_cluster`, `aws_neptune_cluster`: database clusters whose `storage_encrypted`
+/// defaults to false (provider documentation), judged with the RDS clusters.
+pub(super) fn docdb_neptune_cluster(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "cluster_identifier"), a.get("tags"));
+    let arn = meta.arn.clone();
+    let enc = known_bool(bld, raw, &arn, a, "storage_encrypted", data::RDS, true).unwrap_or(false);
+    let engine = if raw.kind == "aws_docdb_cluster" {
+        "docdb"
+    } else {
+        "neptune"
+    };
+    let c = DbCluster {
+        id: s(a, "cluster_identifier").unwrap_or_else(|| raw.id.clone()),
+        engine: s(a, "engine").unwrap_or_else(|| engine.to_owned()),
+        storage_encrypted: enc,
+        kms_key_id: s(a, "kms_key_arn").or_else(|| s(a, "kms_key_id")),
+        security_groups: a.get("vpc_security_group_ids").strings(),
+        port: i(a, "port").and_then(|p| u16::try_from(p).ok()),
+        backup_retention_days: u32_of(a, "backup_retention_period").unwrap_or(1),
+        deletion_protection: b(a, "deletion_protection").unwrap_or(false),
+        meta,
+    };
+    bld.region().db_clusters.push(c);
+}
