@@ -139,3 +139,35 @@ resource "aws_security_group_rule" "variable_parent_private" {
   cidr_blocks       = ["10.0.0.0/8"]
   security_group_id = var.external_sg
 }
+
+resource "aws_vpc_security_group_ingress_rule" "outside_mysql" {
+  security_group_id = "sg-0fedcba9876543210"
+  ip_protocol       = "tcp"
+  from_port         = 3306
+  to_port           = 3306
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+# Members reach each other on every port; nothing from the internet.
+resource "aws_security_group" "cluster" {
+  name   = "cluster"
+  vpc_id = aws_vpc.main.id
+  ingress {
+    from_port = 0
+    to_port   = 0
+    protocol  = "-1"
+    self      = true
+  }
+}
+
+# Every port open to the world.
+resource "aws_security_group" "wide_open" {
+  name   = "wide-open"
+  vpc_id = aws_vpc.main.id
+  ingress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
