@@ -317,9 +317,7 @@ pub(super) fn bucket_data(kind: &str) -> &'static str {
     }
 }
 
-/// A configuration resource whose target is unknown: every resource of that kind in the same
-/// module may be the one it configures, so each gets a gap.
-
+/// The grants of an S3 canned ACL.
 pub(super) fn canned_acl(acl: &str) -> Vec<Grant> {
     let all = "http://acs.amazonaws.com/groups/global/AllUsers";
     let auth = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
