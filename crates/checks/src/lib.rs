@@ -34,6 +34,7 @@ mod root;
 mod s3;
 mod secret_scan;
 mod secrets;
+mod store;
 mod tagging;
 mod vpc;
 

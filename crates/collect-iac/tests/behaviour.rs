@@ -167,8 +167,16 @@ fn a_symlink_loop_is_read_once() {
 #[test]
 fn a_tf_file_given_alone_is_read_alone() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    write(tmp.path(), "a.tf", "resource \"aws_s3_bucket\" \"a\" { bucket = \"a\" }\n");
-    write(tmp.path(), "b.tf", "resource \"aws_s3_bucket\" \"b\" { bucket = \"b\" }\n");
+    write(
+        tmp.path(),
+        "a.tf",
+        "resource \"aws_s3_bucket\" \"a\" { bucket = \"a\" }\n",
+    );
+    write(
+        tmp.path(),
+        "b.tf",
+        "resource \"aws_s3_bucket\" \"b\" { bucket = \"b\" }\n",
+    );
     let loaded = common::read(&tmp.path().join("a.tf"), &[]);
     let names: Vec<&str> = loaded.inventory.accounts[0]
         .buckets

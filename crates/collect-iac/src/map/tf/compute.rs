@@ -7,7 +7,7 @@ use rampart_model::compute::{
 use rampart_model::data;
 use rampart_model::storage::Volume;
 
-use super::{Index, b, i, known_bool, s, u32_of};
+use super::{Index, b, i, known_bool, opt_str, s, u32_of};
 use crate::map::{Builder, file, nested_origin};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -271,7 +271,7 @@ pub(super) fn lambda_function(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
                 .collect(),
             _ => Default::default(),
         },
-        kms_key_arn: s(a, "kms_key_arn"),
+        kms_key_arn: opt_str(bld, raw, &arn, a, "kms_key_arn", data::LAMBDA),
         vpc: (!vpc.is_null()).then(|| VpcConfig {
             vpc_id: String::new(),
             subnet_ids: vpc.get("subnet_ids").strings(),

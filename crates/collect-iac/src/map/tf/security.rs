@@ -3,7 +3,7 @@
 use rampart_model::data;
 use rampart_model::security::{KmsKey, Secret, SsmParameter};
 
-use super::{Index, b, s, u32_of};
+use super::{Index, b, opt_str, s, u32_of};
 use crate::map::{Builder, file, policy_or_gap};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -48,11 +48,13 @@ pub(super) fn kms_key(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
 pub(super) fn secretsmanager_secret(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let meta = bld.meta(raw, None, s(a, "name"), a.get("tags"));
+    let arn = meta.arn.clone();
+    let kms_key_id = opt_str(bld, raw, &arn, a, "kms_key_id", data::SECRETS_MANAGER);
     ix.secrets
         .insert(raw.id.clone(), bld.region().secrets.len());
     bld.region().secrets.push(Secret {
         meta,
-        kms_key_id: s(a, "kms_key_id"),
+        kms_key_id,
         rotation_enabled: false,
         rotation_days: None,
         last_rotated: None,

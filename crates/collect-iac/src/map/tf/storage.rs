@@ -2,12 +2,12 @@
 
 use rampart_model::data;
 use rampart_model::storage::{
-    BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketEncryption, BucketLogging,
-    DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock, PublicAccessBlock,
-    RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
+    AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketEncryption,
+    BucketLogging, DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock,
+    PublicAccessBlock, RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
 };
 
-use super::{Index, b, i, known_bool, s, u32_of};
+use super::{Index, b, i, known_bool, opt_str, s, u32_of};
 use crate::map::{Builder, file, policy};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -113,10 +113,11 @@ pub(super) fn ebs_volume(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
         }
         v => v.as_bool().unwrap_or(false),
     };
+    let kms_key_id = opt_str(bld, raw, &arn, a, "kms_key_id", data::EC2_VOLUMES);
     bld.region().volumes.push(Volume {
         id: raw.id.clone(),
         encrypted: enc,
-        kms_key_id: s(a, "kms_key_id"),
+        kms_key_id,
         size_gib: u32_of(a, "size").unwrap_or(0),
         attached_to: Vec::new(),
         meta,
@@ -144,7 +145,7 @@ pub(super) fn db_instance(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
         // Aurora instances inherit encryption from their cluster.
         storage_encrypted: enc || engine.starts_with("aurora"),
         engine,
-        kms_key_id: s(a, "kms_key_id"),
+        kms_key_id: opt_str(bld, raw, &arn, a, "kms_key_id", data::RDS),
         publicly_accessible: public,
         vpc_id: None,
         subnet_ids: Vec::new(),
@@ -168,7 +169,7 @@ pub(super) fn rds_cluster(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
         id: s(a, "cluster_identifier").unwrap_or_else(|| raw.id.clone()),
         engine: s(a, "engine").unwrap_or_else(|| "aurora".to_owned()),
         storage_encrypted: enc,
-        kms_key_id: s(a, "kms_key_id"),
+        kms_key_id: opt_str(bld, raw, &arn, a, "kms_key_id", data::RDS),
         security_groups: a.get("vpc_security_group_ids").strings(),
         port: i(a, "port").and_then(|p| u16::try_from(p).ok()),
         backup_retention_days: u32_of(a, "backup_retention_period").unwrap_or(1),
@@ -183,14 +184,16 @@ pub(super) fn dynamodb_table(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let meta = bld.meta(raw, None, s(a, "name"), a.get("tags"));
     let sse = a.get("server_side_encryption").first();
-    let key_kind = match (b(sse, "enabled"), s(sse, "kms_key_arn")) {
+    let arn = meta.arn.clone();
+    let key_arn = opt_str(bld, raw, &arn, sse, "kms_key_arn", data::DYNAMODB);
+    let key_kind = match (b(sse, "enabled"), key_arn.clone()) {
         (Some(true), Some(k)) if !k.contains("alias/aws/") => TableKeyKind::CustomerManaged,
         (Some(true), _) => TableKeyKind::AwsManaged,
         _ => TableKeyKind::AwsOwned,
     };
     let t = DynamoTable {
         key_kind,
-        kms_key_arn: s(sse, "kms_key_arn"),
+        kms_key_arn: key_arn,
         point_in_time_recovery: Some(
             b(a.get("point_in_time_recovery").first(), "enabled").unwrap_or(false),
         ),
@@ -219,7 +222,7 @@ pub(super) fn redshift_cluster(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
     let r = RedshiftCluster {
         id: s(a, "cluster_identifier").unwrap_or_else(|| raw.id.clone()),
         encrypted: enc,
-        kms_key_id: s(a, "kms_key_id"),
+        kms_key_id: opt_str(bld, raw, &arn, a, "kms_key_id", data::REDSHIFT),
         publicly_accessible: public,
         vpc_id: None,
         security_groups: a.get("vpc_security_group_ids").strings(),
@@ -806,4 +809,43 @@ pub(super) fn docdb_neptune_cluster(bld: &mut Builder, _ix: &mut Index, raw: &Ra
         meta,
     };
     bld.region().db_clusters.push(c);
+}
+
+/// `aws_efs_file_system` (`encrypted`), `aws_elasticache_replication_group`
+/// (`at_rest_encryption_enabled`), `aws_opensearch_domain` and `aws_elasticsearch_domain`
+/// (`encrypt_at_rest.enabled`): encryption at rest, off unless declared (the provider's
+/// defaults; an ElastiCache group of the `valkey` engine is encrypted by default).
+pub(super) fn at_rest_store(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let (service, id_key, holder, flag, key_key) = match raw.kind.as_str() {
+        "aws_efs_file_system" => ("efs", "creation_token", a, "encrypted", "kms_key_id"),
+        "aws_elasticache_replication_group" => (
+            "elasticache",
+            "replication_group_id",
+            a,
+            "at_rest_encryption_enabled",
+            "kms_key_id",
+        ),
+        _ => (
+            "opensearch",
+            "domain_name",
+            a.get("encrypt_at_rest").first(),
+            "enabled",
+            "kms_key_id",
+        ),
+    };
+    let name = s(a, id_key);
+    let meta = bld.meta(raw, None, name.clone(), a.get("tags"));
+    let arn = meta.arn.clone();
+    let default = service == "elasticache" && s(a, "engine").as_deref() == Some("valkey");
+    let encrypted =
+        known_bool(bld, raw, &arn, holder, flag, data::AT_REST_STORES, true).unwrap_or(default);
+    let kms_key_id = opt_str(bld, raw, &arn, holder, key_key, data::AT_REST_STORES);
+    bld.region().at_rest_stores.push(AtRestStore {
+        meta,
+        service: service.to_owned(),
+        id: name.unwrap_or_else(|| raw.id.clone()),
+        encrypted,
+        kms_key_id,
+    });
 }
