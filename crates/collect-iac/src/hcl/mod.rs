@@ -392,6 +392,19 @@ pub fn load_source(text: &str, display: &str, out: &mut Collected) {
 }
 
 impl Loader<'_> {
+    /// A module file outside the root module's directory (`source = "../../"`) may be
+    /// instantiated by several roots at the same address: its resources are told apart by
+    /// their root (`[root examples/complete]`). Files inside the root's directory need not be.
+    fn root_label(&self, file: &str) -> String {
+        let root = self.display(&self.root_dir);
+        let inside = root.is_empty() || root == "." || Path::new(file).starts_with(&root);
+        if inside {
+            String::new()
+        } else {
+            format!("root {root}")
+        }
+    }
+
     fn display(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.base).unwrap_or(path);
         let base = self.base.display().to_string();
@@ -639,7 +652,7 @@ impl Loader<'_> {
                     attrs: attrs.clone(),
                     scope: prefix.to_owned(),
                     waivers,
-                    branch: String::new(),
+                    branch: self.root_label(&f.display),
                 });
             }
             values.push((suffix, attrs));
