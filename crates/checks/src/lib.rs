@@ -36,6 +36,7 @@ mod root;
 mod s3;
 mod secret_scan;
 mod secrets;
+mod store;
 mod tagging;
 mod vpc;
 

@@ -17,6 +17,7 @@ const AREAS: &[&[&'static dyn Check]] = &[
     crate::rds::CHECKS,
     crate::dynamodb::CHECKS,
     crate::redshift::CHECKS,
+    crate::store::CHECKS,
     crate::kms::CHECKS,
     crate::secrets::CHECKS,
     crate::secret_scan::CHECKS,

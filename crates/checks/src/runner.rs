@@ -81,11 +81,15 @@ fn apply_gaps(ctx: &Context<'_>, sink: &mut Sink, gaps: &[&Gap]) {
             Status::Pass => !pass_withdrawn(gaps, account, f.region.as_deref(), &f.resource),
             // When one resource's data set could not be read at all, its fields hold defaults,
             // not facts, so a failure on that resource may be false: withhold it too. IaC's
-            // `UnknownBeforeApply` gaps are different: the reader gives an unknown field the
-            // value under which no check fails, so the failures it leaves are real.
+            // `UnknownBeforeApply` and `OutsideInput` gaps are different: the reader gives an
+            // unknown field (or one set outside the input) the value under which no check
+            // fails, so the failures it leaves are real.
             Status::Fail => !gaps.iter().any(|g| {
                 g.resource.as_deref() == Some(f.resource.as_str())
-                    && g.code.as_deref() != Some("UnknownBeforeApply")
+                    && !matches!(
+                        g.code.as_deref(),
+                        Some("UnknownBeforeApply" | "OutsideInput")
+                    )
                     && g.applies_to(account, f.region.as_deref())
             }),
             _ => true,

@@ -100,8 +100,15 @@ fn var_file_flag_is_applied() {
 #[test]
 fn a_broken_file_is_reported_and_the_scan_goes_on() {
     let (code, report, stderr) = scan(&["crates/collect-iac/tests/inputs/broken"]);
-    assert_eq!(code, 1, "{stderr}");
+    // The audit is incomplete: exit code 2, with the report of everything else written.
+    assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("bad.tf:3:"), "{stderr}");
+    assert!(stderr.contains("the audit is incomplete"), "{stderr}");
+    assert!(
+        report["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["status"] == "fail"))
+    );
     assert!(
         report["gaps"]
             .as_array()

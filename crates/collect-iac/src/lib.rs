@@ -16,7 +16,7 @@ pub mod value;
 pub mod waiver;
 
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rampart_model::{InputInfo, Inventory};
 
@@ -126,18 +126,12 @@ pub fn load(path: &Path, kind: InputKind, opts: &TfOptions) -> Loaded {
     let display = path.display().to_string();
     match kind {
         InputKind::Terraform => {
-            let dir: PathBuf = if path.is_dir() {
-                path.to_path_buf()
+            if path.is_dir() {
+                hcl::load(path, opts, &mut collected);
             } else {
-                path.parent()
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-            };
-            let dir = if dir.as_os_str().is_empty() {
-                PathBuf::from(".")
-            } else {
-                dir
-            };
-            hcl::load(&dir, opts, &mut collected);
+                // `scan main.tf` reads that file alone.
+                hcl::load_file(path, opts, &mut collected);
+            }
         }
         InputKind::TerraformPlan => match read_text(path) {
             Ok(text) => plan::load(&text, &display, &mut collected),

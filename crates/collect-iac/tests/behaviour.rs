@@ -22,7 +22,7 @@ fn unknown_values_are_not_assessed_never_pass_nor_false_failure() {
     assert!(
         common::of(&results, "S3-001", Status::NotAssessed)
             .iter()
-            .any(|f| f.resource == "arn:aws:s3:::acme-unknown")
+            .any(|f| f.resource.ends_with("main.tf:aws_s3_bucket.data"))
     );
     // The SSH rule's source is unknown, but the RDP rule is open: that failure is still found.
     let admin = common::of(&results, "EC2-003", Status::Fail);
@@ -55,7 +55,7 @@ fn waivers_are_carried_with_their_reason() {
     let w = &loaded.inventory.waivers;
     let cache = w
         .iter()
-        .find(|w| w.resource == "arn:aws:s3:::acme-cache")
+        .find(|w| w.resource.ends_with("main.tf:aws_s3_bucket.cache"))
         .expect("cache waiver");
     assert_eq!(cache.check, "S3-003");
     assert_eq!(
@@ -65,18 +65,18 @@ fn waivers_are_carried_with_their_reason() {
     assert_eq!(cache.origin.line, Some(1));
     let scratch = w
         .iter()
-        .find(|w| w.resource == "arn:aws:s3:::acme-scratch")
+        .find(|w| w.resource.ends_with("main.tf:aws_s3_bucket.scratch"))
         .expect("scratch waiver");
     assert_eq!(scratch.reason, None);
 
     let loaded = common::read(&input("waivers/template.yaml"), &[]);
     let w = &loaded.inventory.waivers;
-    assert!(w.iter().any(|w| w.resource == "arn:aws:s3:::acme-logs"
+    assert!(w.iter().any(|w| w.resource.ends_with("template.yaml:Logs")
         && w.reason.as_deref() == Some("logs are replicated elsewhere")));
-    assert!(w.iter().any(|w| w.resource == "arn:aws:s3:::acme-data"
+    assert!(w.iter().any(|w| w.resource.ends_with("template.yaml:Data")
         && w.check == "S3-001"
         && w.reason.as_deref() == Some("encrypted by the client")));
-    assert!(w.iter().any(|w| w.resource == "arn:aws:s3:::acme-data"
+    assert!(w.iter().any(|w| w.resource.ends_with("template.yaml:Data")
         && w.check == "S3-003"
         && w.reason.is_none()));
 }
@@ -124,4 +124,125 @@ fn root_data_is_a_gap_for_iac() {
     let results = common::audit(&loaded.inventory);
     assert!(!common::of(&results, "ROOT-001", Status::NotAssessed).is_empty());
     assert!(common::of(&results, "ROOT-001", Status::Pass).is_empty());
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(p, text).expect("write");
+}
+
+const SG: &str = r#"
+resource "aws_security_group" "ssh" {
+  name = "ssh"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"#;
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_read_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(tmp.path(), "main.tf", SG);
+    std::fs::create_dir(tmp.path().join("sub")).expect("mkdir");
+    std::os::unix::fs::symlink(tmp.path(), tmp.path().join("sub/loop")).expect("symlink");
+    std::os::unix::fs::symlink(tmp.path(), tmp.path().join("again")).expect("symlink");
+    let loaded = common::read(tmp.path(), &[]);
+    assert_eq!(loaded.files_read, 1);
+    let sgs: usize = loaded.inventory.accounts[0]
+        .regions
+        .iter()
+        .map(|r| r.security_groups.len())
+        .sum();
+    assert_eq!(sgs, 1);
+}
+
+#[test]
+fn a_tf_file_given_alone_is_read_alone() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(
+        tmp.path(),
+        "a.tf",
+        "resource \"aws_s3_bucket\" \"a\" { bucket = \"a\" }\n",
+    );
+    write(
+        tmp.path(),
+        "b.tf",
+        "resource \"aws_s3_bucket\" \"b\" { bucket = \"b\" }\n",
+    );
+    let loaded = common::read(&tmp.path().join("a.tf"), &[]);
+    let names: Vec<&str> = loaded.inventory.accounts[0]
+        .buckets
+        .iter()
+        .map(|b| b.meta.name.as_str())
+        .collect();
+    assert_eq!(names, ["a"]);
+    assert_eq!(loaded.files_read, 1);
+}
+
+#[test]
+fn resources_with_the_same_name_are_not_merged() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(
+        tmp.path(),
+        "main.tf",
+        "module \"one\" {\n  source = \"./m\"\n}\nmodule \"two\" {\n  source = \"./m\"\n}\n",
+    );
+    write(
+        tmp.path(),
+        "m/main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"same-name\"\n}\nresource \"aws_iam_user\" \"u\" {\n  name = \"same-user\"\n}\n",
+    );
+    let loaded = common::read(tmp.path(), &[]);
+    let account = &loaded.inventory.accounts[0];
+    let mut ids: Vec<String> = account
+        .buckets
+        .iter()
+        .map(|b| {
+            b.meta
+                .arn
+                .strip_prefix(&format!("{}/", tmp.path().display()))
+                .unwrap_or(&b.meta.arn)
+                .to_owned()
+        })
+        .collect();
+    ids.sort();
+    // The module directory is read through its two calls, not a third time as a root.
+    assert_eq!(
+        ids,
+        [
+            "m/main.tf:module.one.aws_s3_bucket.b",
+            "m/main.tf:module.two.aws_s3_bucket.b"
+        ]
+    );
+    assert!(
+        account
+            .buckets
+            .iter()
+            .all(|b| b.meta.cloud_arn() == "arn:aws:s3:::same-name")
+    );
+    assert_eq!(account.iam.users.len(), 2);
+}
+
+#[test]
+fn a_module_cycle_is_a_located_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    write(
+        tmp.path(),
+        "main.tf",
+        &format!("module \"self\" {{\n  source = \"./\"\n}}\n{SG}"),
+    );
+    let loaded = common::read(tmp.path(), &[]);
+    assert_eq!(loaded.errors.len(), 1, "{:?}", loaded.errors);
+    assert_eq!(loaded.errors[0].line, 1);
+    assert!(loaded.errors[0].message.contains("cycle"));
+    let results = common::audit(&loaded.inventory);
+    assert_eq!(common::of(&results, "EC2-003", Status::Fail).len(), 1);
 }

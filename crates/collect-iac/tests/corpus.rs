@@ -160,3 +160,54 @@ fn cfngoat_true_positives() {
         "the EKS role's trust policy is malformed"
     );
 }
+
+/// Every resource of every corpus exists once: no identity is shared by two resources (a local
+/// module read both through its call and as a root, two same-named declarations merged, a
+/// directory reached twice through a symbolic link).
+#[test]
+fn no_corpus_resource_exists_twice() {
+    fn arns(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                if let Some(arn) = o
+                    .get("meta")
+                    .and_then(|m| m.get("arn"))
+                    .and_then(|a| a.as_str())
+                {
+                    out.push(arn.to_owned());
+                }
+                o.values().for_each(|x| arns(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| arns(x, out)),
+            _ => {}
+        }
+    }
+    let root = shared_corpus();
+    let mut problems = Vec::new();
+    for c in [
+        "terragoat",
+        "cfngoat",
+        "aws-cfn-templates",
+        "tf-aws-vpc",
+        "tf-aws-s3-bucket",
+        "tf-aws-security-group",
+        "tf-aws-rds",
+    ] {
+        let loaded = common::read(&root.join(c), &[]);
+        let mut all = Vec::new();
+        arns(
+            &serde_json::to_value(&loaded.inventory).expect("serializable"),
+            &mut all,
+        );
+        all.sort();
+        let n = all.len();
+        all.dedup();
+        if all.len() != n {
+            problems.push(format!(
+                "{c}: {} resources share an identity",
+                n - all.len()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

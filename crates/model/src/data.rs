@@ -84,6 +84,8 @@ pub const DYNAMODB: &str = "dynamodb";
 pub const REDSHIFT: &str = "redshift";
 /// The account's effective Organizations tag policy.
 pub const ORGANIZATIONS_TAG_POLICY: &str = "organizations.tag_policy";
+/// EFS file systems, ElastiCache groups, OpenSearch domains (encryption at rest).
+pub const AT_REST_STORES: &str = "stores.at_rest";
 /// KMS keys.
 pub const KMS_KEYS: &str = "kms.keys";
 /// KMS key rotation status.

@@ -117,7 +117,7 @@ fn attached_instances<'a>(region: &'a Region, ids: &[String]) -> Vec<(&'a str, &
         .instances
         .iter()
         .filter(|i| ids.contains(&i.id))
-        .map(|i| (i.meta.arn.as_str(), &i.meta.tags))
+        .map(|i| (i.meta.cloud_arn(), &i.meta.tags))
         .collect()
 }
 
@@ -141,7 +141,7 @@ impl Check for DataStoreNotInBackupPlan {
                     let mut names = selected_by(
                         plan,
                         Candidate {
-                            arn: &store.meta.arn,
+                            arn: store.meta.cloud_arn(),
                             tags: &store.meta.tags,
                         },
                     );

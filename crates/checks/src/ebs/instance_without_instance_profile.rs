@@ -49,7 +49,7 @@ impl Check for InstanceWithoutInstanceProfile {
                 .iam
                 .instance_profiles
                 .iter()
-                .map(|p| (p.meta.arn.as_str(), p))
+                .flat_map(|p| [(p.meta.arn.as_str(), p), (p.meta.cloud_arn(), p)])
                 .collect();
             for region in &account.regions {
                 for instance in &region.instances {

@@ -93,5 +93,18 @@ pub fn audit(
     report
         .settings
         .insert("checks".into(), serde_json::json!(codes));
-    args.output.emit(report)
+    let outcome = args.output.emit(report)?;
+    // A file that could not be read or parsed leaves the audit incomplete: the report lists it
+    // (with file:line:column) and the exit code is 2.
+    let unread = inventory
+        .gaps
+        .iter()
+        .filter(|g| matches!(g.code.as_deref(), Some("ParseError" | "ModuleCycle")))
+        .count();
+    if unread > 0 {
+        anyhow::bail!(
+            "the audit is incomplete: {unread} input file(s) or module call(s) could not be read (see the report's gaps)"
+        );
+    }
+    Ok(outcome)
 }

@@ -158,6 +158,8 @@ struct Loader<'c> {
     base: PathBuf,
     root_dir: PathBuf,
     seen_defaults: std::collections::HashSet<(String, u32)>,
+    /// The real directories of the modules being evaluated, outermost first (cycle guard).
+    calls: Vec<PathBuf>,
 }
 
 /// Whether a directory holds `.tf` files.
@@ -170,12 +172,18 @@ pub fn has_tf_files(dir: &Path) -> bool {
 }
 
 /// Every directory under `dir` (itself included) that holds `.tf` files, sorted; hidden
-/// directories and `.terraform` caches are skipped.
+/// directories and `.terraform` caches are skipped. Each real directory is listed once, however
+/// many symbolic links lead to it (a link to a parent directory is not a loop).
 #[must_use]
 pub fn module_dirs(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
+        let real = std::fs::canonicalize(&d).unwrap_or_else(|_| d.clone());
+        if !seen.insert(real) {
+            continue;
+        }
         if has_tf_files(&d) {
             out.push(d.clone());
         }
@@ -193,6 +201,66 @@ pub fn module_dirs(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The root modules among `dirs`: a directory that another of them calls as a local module is
+/// read through that call (its resources exist once, at their `module.NAME.` address), not as a
+/// root of its own. Directories that only call each other (a cycle, an error reported at the
+/// call) stay roots, so that nothing is left unread.
+fn roots(loader: &mut Loader<'_>, dirs: &[PathBuf]) -> Vec<PathBuf> {
+    let real = |d: &Path| std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf());
+    let reals: Vec<PathBuf> = dirs.iter().map(|d| real(d)).collect();
+    let mut callees: Vec<Vec<usize>> = vec![Vec::new(); dirs.len()];
+    for (i, d) in dirs.iter().enumerate() {
+        let files = loader.files(d);
+        for f in files.iter() {
+            for b in f.blocks.iter().filter(|b| b.ident == "module") {
+                let Some(source) = b
+                    .attr("source")
+                    .map(|e| Scope::default().eval(e, &Env::new()))
+                    .and_then(|v| v.as_string())
+                else {
+                    continue;
+                };
+                if !(source.starts_with("./") || source.starts_with("../")) {
+                    continue;
+                }
+                let target = real(&d.join(&source));
+                if let Some(j) = reals.iter().position(|r| *r == target)
+                    && j != i
+                {
+                    callees[i].push(j);
+                }
+            }
+        }
+    }
+    let called: std::collections::HashSet<usize> = callees.iter().flatten().copied().collect();
+    let mut is_root: Vec<bool> = (0..dirs.len()).map(|i| !called.contains(&i)).collect();
+    // Whatever no root reaches (directories calling each other in a cycle) is read as a root.
+    let mut reached = vec![false; dirs.len()];
+    let mut stack: Vec<usize> = (0..dirs.len()).filter(|i| is_root[*i]).collect();
+    while let Some(i) = stack.pop() {
+        if std::mem::replace(&mut reached[i], true) {
+            continue;
+        }
+        stack.extend(callees[i].iter().copied());
+    }
+    for i in 0..dirs.len() {
+        if !reached[i] {
+            is_root[i] = true;
+            let mut st = vec![i];
+            while let Some(k) = st.pop() {
+                if !std::mem::replace(&mut reached[k], true) {
+                    st.extend(callees[k].iter().copied());
+                }
+            }
+        }
+    }
+    dirs.iter()
+        .zip(is_root)
+        .filter(|(_, r)| *r)
+        .map(|(d, _)| d.clone())
+        .collect()
+}
+
 /// Reads every Terraform root module under `input` (a directory) into `out`.
 pub fn load(input: &Path, opts: &TfOptions, out: &mut Collected) {
     let base = if input.is_dir() {
@@ -206,8 +274,57 @@ pub fn load(input: &Path, opts: &TfOptions, out: &mut Collected) {
         base: base.clone(),
         root_dir: base.clone(),
         seen_defaults: std::collections::HashSet::new(),
+        calls: Vec::new(),
     };
-    for dir in module_dirs(&base) {
+    let dirs = module_dirs(&base);
+    for dir in roots(&mut loader, &dirs) {
+        let is_base = dir == base;
+        loader.root(&dir, opts, is_base);
+    }
+}
+
+/// Reads one `.tf` file alone as a root module (`rampart scan main.tf`): the other `.tf` files of
+/// its directory are not read; its directory's variable files and the local modules it calls
+/// are.
+pub fn load_file(path: &Path, opts: &TfOptions, out: &mut Collected) {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut loader = Loader {
+        cache: HashMap::new(),
+        out,
+        base: dir.clone(),
+        root_dir: dir.clone(),
+        seen_defaults: std::collections::HashSet::new(),
+        calls: Vec::new(),
+    };
+    let display = path.display().to_string();
+    let file = match std::fs::read_to_string(path) {
+        Ok(text) => parse(&text, &display),
+        Err(e) => Err(IacError {
+            file: display,
+            line: 0,
+            column: 0,
+            message: e.to_string(),
+        }),
+    };
+    match file {
+        Ok(f) => {
+            loader.out.files_read += 1;
+            loader.cache.insert(dir.clone(), Rc::new(vec![f]));
+            loader.root(&dir, opts, true);
+        }
+        Err(e) => loader.out.file_error(e),
+    }
+}
+
+impl Loader<'_> {
+    /// Reads the root module in `dir` with its variable files (`opts`' only for the input's own
+    /// directory).
+    fn root(&mut self, dir: &Path, opts: &TfOptions, is_base: bool) {
+        let loader = self;
+        let dir = dir.to_path_buf();
         loader.root_dir.clone_from(&dir);
         let mut vars = BTreeMap::new();
         // terraform.tfvars, then *.auto.tfvars in name order, then -var-file in order.
@@ -230,7 +347,7 @@ pub fn load(input: &Path, opts: &TfOptions, out: &mut Collected) {
             autos.sort();
             files.extend(autos);
         }
-        if dir == base {
+        if is_base {
             files.extend(opts.var_files.iter().cloned());
         }
         for f in files {
@@ -262,6 +379,7 @@ pub fn load_source(text: &str, display: &str, out: &mut Collected) {
         base: dir.clone(),
         root_dir: dir.clone(),
         seen_defaults: std::collections::HashSet::new(),
+        calls: Vec::new(),
     };
     match parse(text, display) {
         Ok(f) => {
@@ -274,6 +392,19 @@ pub fn load_source(text: &str, display: &str, out: &mut Collected) {
 }
 
 impl Loader<'_> {
+    /// A module file outside the root module's directory (`source = "../../"`) may be
+    /// instantiated by several roots at the same address: its resources are told apart by
+    /// their root (`[root examples/complete]`). Files inside the root's directory need not be.
+    fn root_label(&self, file: &str) -> String {
+        let root = self.display(&self.root_dir);
+        let inside = root.is_empty() || root == "." || Path::new(file).starts_with(&root);
+        if inside {
+            String::new()
+        } else {
+            format!("root {root}")
+        }
+    }
+
     fn display(&self, path: &Path) -> String {
         let rel = path.strip_prefix(&self.base).unwrap_or(path);
         let base = self.base.display().to_string();
@@ -325,6 +456,21 @@ impl Loader<'_> {
     /// (tfvars values) and for module calls (their arguments).
     #[allow(clippy::too_many_lines)]
     fn module(
+        &mut self,
+        dir: &Path,
+        inputs: Option<BTreeMap<String, Value>>,
+        prefix: &str,
+        depth: usize,
+        collect: bool,
+    ) -> Value {
+        let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        self.calls.push(real);
+        let out = self.module_body(dir, inputs, prefix, depth, collect);
+        self.calls.pop();
+        out
+    }
+
+    fn module_body(
         &mut self,
         dir: &Path,
         inputs: Option<BTreeMap<String, Value>>,
@@ -487,6 +633,9 @@ impl Loader<'_> {
                         .or_insert_with(|| Value::str(id.clone()));
                     let arn = synth_arn(kind, m, &id);
                     m.entry("arn".to_owned()).or_insert(arn);
+                    for (k, v) in synth_attrs(kind, &id) {
+                        m.entry(k.to_owned()).or_insert(Value::String(v));
+                    }
                 }
                 m.insert(RESOURCE_MARK.to_owned(), Value::Bool(true));
             }
@@ -503,7 +652,7 @@ impl Loader<'_> {
                     attrs: attrs.clone(),
                     scope: prefix.to_owned(),
                     waivers,
-                    branch: String::new(),
+                    branch: self.root_label(&f.display),
                 });
             }
             values.push((suffix, attrs));
@@ -605,6 +754,24 @@ impl Loader<'_> {
                     )
                     .with_code("NotFound"),
                 );
+            }
+            return Value::Unknown;
+        }
+        let real = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+        if self.calls.contains(&real) {
+            if collect {
+                let err = IacError {
+                    file: f.display.clone(),
+                    line: b.line,
+                    column: b.column,
+                    message: format!(
+                        "module `{prefix}module.{name}` calls `{source}`, which is already being evaluated: a module cycle (Terraform refuses it); the call is not expanded"
+                    ),
+                };
+                self.out.gaps.push(
+                    Gap::new("iac.module", &err.file, err.to_string()).with_code("ModuleCycle"),
+                );
+                self.out.errors.push(err);
             }
             return Value::Unknown;
         }
@@ -853,6 +1020,29 @@ fn synth_id(kind: &str, attrs: &Value, address: &str) -> String {
         _ => None,
     };
     id.unwrap_or_else(|| address.to_owned())
+}
+
+/// Identifiers AWS assigns on creation that other resources refer to, synthesized from the
+/// resource's `id` so that references resolve to the resource they name: a VPC's default network
+/// ACL, default security group and main route table (taken over by `aws_default_*`), a key's
+/// `key_id`.
+fn synth_attrs(kind: &str, id: &str) -> Vec<(&'static str, String)> {
+    match kind {
+        "aws_vpc" | "aws_default_vpc" => vec![
+            (
+                "default_network_acl_id",
+                format!("{id}/default-network-acl"),
+            ),
+            (
+                "default_security_group_id",
+                format!("{id}/default-security-group"),
+            ),
+            ("default_route_table_id", format!("{id}/main-route-table")),
+            ("main_route_table_id", format!("{id}/main-route-table")),
+        ],
+        "aws_kms_key" => vec![("key_id", id.to_owned())],
+        _ => Vec::new(),
+    }
 }
 
 /// A plausible ARN for a resource whose ARN is assigned on creation (so policies naming it stay

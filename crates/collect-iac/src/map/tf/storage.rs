@@ -1,0 +1,851 @@
+//! Terraform: S3 buckets and what configures them, block storage, databases and backups.
+
+use rampart_model::data;
+use rampart_model::storage::{
+    AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketEncryption,
+    BucketLogging, DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock,
+    PublicAccessBlock, RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
+};
+
+use super::{Index, b, i, known_bool, opt_str, s, u32_of};
+use crate::map::{Builder, file, policy};
+use crate::raw::Raw;
+use crate::value::Value;
+
+/// `aws_s3_bucket`.
+pub(super) fn s3_bucket(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let name = s(a, "bucket").or_else(|| s(a, "bucket_prefix").map(|p| format!("{p}*")));
+    let arn = s(a, "bucket").map(|n| format!("arn:aws:s3:::{n}"));
+    let meta = bld.meta(
+        raw,
+        arn,
+        name.clone().or_else(|| Some(raw.address.clone())),
+        a.get("tags"),
+    );
+    let mut bucket = Bucket {
+        meta,
+        region: bld.region.clone(),
+        encryption: None,
+        versioning: VersioningStatus::Disabled,
+        mfa_delete: false,
+        public_access_block: None,
+        policy: None,
+        acl: Vec::new(),
+        lifecycle_rules: Vec::new(),
+        logging: None,
+        object_lock: None,
+    };
+    let arn = bucket.meta.arn.clone();
+    let fl = file(raw);
+    if let Some(acl) = s(a, "acl") {
+        bucket.acl = canned_acl(&acl);
+    } else if a.get("acl").is_unknown() {
+        bld.gap(
+            data::S3_BUCKET_ACL,
+            &arn,
+            &fl,
+            "the bucket ACL is not known before apply",
+        );
+    }
+    bucket.acl.extend(grants_legacy(a.get("grant")));
+    for v in a.get("versioning").items() {
+        versioning(bld, &mut bucket, v.get("enabled"), v.get("mfa_delete"), &fl);
+    }
+    for c in a.get("server_side_encryption_configuration").items() {
+        encryption(bld, &mut bucket, c, &fl);
+    }
+    for l in a.get("logging").items() {
+        bucket.logging = Some(BucketLogging {
+            target_bucket: s(l, "target_bucket").unwrap_or_default(),
+            target_prefix: s(l, "target_prefix").unwrap_or_default(),
+        });
+    }
+    bucket.lifecycle_rules.extend(
+        a.get("lifecycle_rule")
+            .items()
+            .into_iter()
+            .map(lifecycle_legacy),
+    );
+    bucket_policy(bld, &mut bucket, a.get("policy"), &fl);
+    if b(a, "object_lock_enabled") == Some(true) {
+        bucket.object_lock = Some(ObjectLock {
+            enabled: true,
+            mode: None,
+            days: None,
+        });
+    }
+    for o in a.get("object_lock_configuration").items() {
+        let r = o.path(&["rule", "default_retention"]);
+        bucket.object_lock = Some(ObjectLock {
+            enabled: s(o, "object_lock_enabled").is_none_or(|x| x == "Enabled"),
+            mode: s(r, "mode"),
+            days: retention_days(r),
+        });
+    }
+    ix.buckets.insert(raw.id.clone(), bld.account.buckets.len());
+    if let Some(n) = s(a, "bucket") {
+        ix.buckets.insert(n, bld.account.buckets.len());
+    }
+    bld.account.buckets.push(bucket);
+}
+
+/// `aws_s3_account_public_access_block`.
+pub(super) fn s3_account_public_access_block(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    bld.account.s3_public_access_block = Some(pab(bld, raw, a, "account"));
+}
+
+/// `aws_ebs_volume`.
+pub(super) fn ebs_volume(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, None, a.get("tags"));
+    let arn = meta.arn.clone();
+    let enc = match a.get("encrypted") {
+        Value::Unknown => {
+            bld.gap(
+                data::EC2_VOLUMES,
+                &arn,
+                &file(raw),
+                "whether the volume is encrypted is not known before apply",
+            );
+            true
+        }
+        v => v.as_bool().unwrap_or(false),
+    };
+    let kms_key_id = opt_str(bld, raw, &arn, a, "kms_key_id", data::EC2_VOLUMES);
+    bld.region().volumes.push(Volume {
+        id: raw.id.clone(),
+        encrypted: enc,
+        kms_key_id,
+        size_gib: u32_of(a, "size").unwrap_or(0),
+        attached_to: Vec::new(),
+        meta,
+    });
+}
+
+/// `aws_ebs_encryption_by_default`.
+pub(super) fn ebs_encryption_by_default(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let on = b(a, "enabled").unwrap_or(true);
+    bld.region().ebs_encryption_by_default = Some(on);
+}
+
+/// `aws_db_instance`.
+pub(super) fn db_instance(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "identifier"), a.get("tags"));
+    let arn = meta.arn.clone();
+    let enc = known_bool(bld, raw, &arn, a, "storage_encrypted", data::RDS, true).unwrap_or(false);
+    let public =
+        known_bool(bld, raw, &arn, a, "publicly_accessible", data::RDS, false).unwrap_or(false);
+    let engine = s(a, "engine").unwrap_or_default();
+    let db = DbInstance {
+        id: s(a, "identifier").unwrap_or_else(|| raw.id.clone()),
+        // Aurora instances inherit encryption from their cluster.
+        storage_encrypted: enc || engine.starts_with("aurora"),
+        engine,
+        kms_key_id: opt_str(bld, raw, &arn, a, "kms_key_id", data::RDS),
+        publicly_accessible: public,
+        vpc_id: None,
+        subnet_ids: Vec::new(),
+        security_groups: a.get("vpc_security_group_ids").strings(),
+        port: i(a, "port").and_then(|p| u16::try_from(p).ok()),
+        cluster_id: s(a, "cluster_identifier"),
+        backup_retention_days: u32_of(a, "backup_retention_period").unwrap_or(0),
+        deletion_protection: b(a, "deletion_protection").unwrap_or(false),
+        meta,
+    };
+    bld.region().db_instances.push(db);
+}
+
+/// `aws_rds_cluster`.
+pub(super) fn rds_cluster(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "cluster_identifier"), a.get("tags"));
+    let arn = meta.arn.clone();
+    let enc = known_bool(bld, raw, &arn, a, "storage_encrypted", data::RDS, true).unwrap_or(false);
+    let c = DbCluster {
+        id: s(a, "cluster_identifier").unwrap_or_else(|| raw.id.clone()),
+        engine: s(a, "engine").unwrap_or_else(|| "aurora".to_owned()),
+        storage_encrypted: enc,
+        kms_key_id: opt_str(bld, raw, &arn, a, "kms_key_id", data::RDS),
+        security_groups: a.get("vpc_security_group_ids").strings(),
+        port: i(a, "port").and_then(|p| u16::try_from(p).ok()),
+        backup_retention_days: u32_of(a, "backup_retention_period").unwrap_or(1),
+        deletion_protection: b(a, "deletion_protection").unwrap_or(false),
+        meta,
+    };
+    bld.region().db_clusters.push(c);
+}
+
+/// `aws_dynamodb_table`.
+pub(super) fn dynamodb_table(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "name"), a.get("tags"));
+    let sse = a.get("server_side_encryption").first();
+    let arn = meta.arn.clone();
+    let key_arn = opt_str(bld, raw, &arn, sse, "kms_key_arn", data::DYNAMODB);
+    let key_kind = match (b(sse, "enabled"), key_arn.clone()) {
+        (Some(true), Some(k)) if !k.contains("alias/aws/") => TableKeyKind::CustomerManaged,
+        (Some(true), _) => TableKeyKind::AwsManaged,
+        _ => TableKeyKind::AwsOwned,
+    };
+    let t = DynamoTable {
+        key_kind,
+        kms_key_arn: key_arn,
+        point_in_time_recovery: Some(
+            b(a.get("point_in_time_recovery").first(), "enabled").unwrap_or(false),
+        ),
+        deletion_protection: b(a, "deletion_protection_enabled").unwrap_or(false),
+        meta,
+    };
+    bld.region().dynamodb_tables.push(t);
+}
+
+/// `aws_redshift_cluster`.
+pub(super) fn redshift_cluster(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "cluster_identifier"), a.get("tags"));
+    let arn = meta.arn.clone();
+    let enc = known_bool(bld, raw, &arn, a, "encrypted", data::REDSHIFT, true).unwrap_or(true);
+    let public = known_bool(
+        bld,
+        raw,
+        &arn,
+        a,
+        "publicly_accessible",
+        data::REDSHIFT,
+        false,
+    )
+    .unwrap_or(false);
+    let r = RedshiftCluster {
+        id: s(a, "cluster_identifier").unwrap_or_else(|| raw.id.clone()),
+        encrypted: enc,
+        kms_key_id: opt_str(bld, raw, &arn, a, "kms_key_id", data::REDSHIFT),
+        publicly_accessible: public,
+        vpc_id: None,
+        security_groups: a.get("vpc_security_group_ids").strings(),
+        port: i(a, "port").and_then(|p| u16::try_from(p).ok()),
+        meta,
+    };
+    bld.region().redshift_clusters.push(r);
+}
+
+/// `aws_backup_vault`.
+pub(super) fn backup_vault(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "name"), a.get("tags"));
+    ix.vaults
+        .insert(raw.id.clone(), bld.region().backup_vaults.len());
+    if let Some(n) = s(a, "name") {
+        ix.vaults.insert(n, bld.region().backup_vaults.len());
+    }
+    bld.region().backup_vaults.push(BackupVault {
+        meta,
+        encryption_key_arn: s(a, "kms_key_arn"),
+        locked: false,
+        lock_compliance_mode: false,
+        lock_min_retention_days: None,
+        access_policy: None,
+    });
+}
+
+/// `aws_backup_plan`.
+pub(super) fn backup_plan(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "name"), a.get("tags"));
+    let rules = a
+        .get("rule")
+        .items()
+        .into_iter()
+        .map(|r| BackupRule {
+            name: s(r, "rule_name").unwrap_or_default(),
+            target_vault: s(r, "target_vault_name").unwrap_or_default(),
+            schedule: s(r, "schedule"),
+            delete_after_days: u32_of(r.get("lifecycle").first(), "delete_after"),
+        })
+        .collect();
+    ix.plans
+        .insert(raw.id.clone(), bld.region().backup_plans.len());
+    bld.region().backup_plans.push(BackupPlan {
+        meta,
+        rules,
+        selections: Vec::new(),
+        last_execution: None,
+    });
+}
+
+/// `aws_backup_vault_lock_configuration`.
+pub(super) fn backup_vault_lock_configuration(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    if let Some(&x) = s(a, "backup_vault_name").and_then(|k| ix.vaults.get(&k)) {
+        let v = &mut bld.region().backup_vaults[x];
+        v.locked = true;
+        v.lock_compliance_mode = !a.get("changeable_for_days").is_null();
+        v.lock_min_retention_days = u32_of(a, "min_retention_days");
+    }
+}
+
+/// `aws_backup_selection`.
+pub(super) fn backup_selection(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    if let Some(&x) = s(a, "plan_id").and_then(|k| ix.plans.get(&k)) {
+        let sel = BackupSelection {
+            name: s(a, "name").unwrap_or_default(),
+            resources: a.get("resources").strings(),
+            not_resources: a.get("not_resources").strings(),
+            tags: a
+                .get("selection_tag")
+                .items()
+                .into_iter()
+                .filter_map(|t| Some((s(t, "key")?, s(t, "value")?)))
+                .collect(),
+        };
+        bld.region().backup_plans[x].selections.push(sel);
+    }
+}
+
+pub(super) fn bucket_data(kind: &str) -> &'static str {
+    match kind {
+        "aws_s3_bucket_versioning" => data::S3_BUCKET_VERSIONING,
+        "aws_s3_bucket_server_side_encryption_configuration" => data::S3_BUCKET_ENCRYPTION,
+        "aws_s3_bucket_public_access_block" => data::S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+        "aws_s3_bucket_policy" => data::S3_BUCKET_POLICY,
+        "aws_s3_bucket_logging" => data::S3_BUCKET_LOGGING,
+        "aws_s3_bucket_acl" => data::S3_BUCKET_ACL,
+        "aws_s3_bucket_lifecycle_configuration" => data::S3_BUCKET_LIFECYCLE,
+        "aws_s3_bucket_object_lock_configuration" => data::S3_BUCKET_OBJECT_LOCK,
+        _ => data::S3_BUCKETS,
+    }
+}
+
+/// The grants of an S3 canned ACL.
+pub(super) fn canned_acl(acl: &str) -> Vec<Grant> {
+    let all = "http://acs.amazonaws.com/groups/global/AllUsers";
+    let auth = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+    let g = |grantee: &str, permission: &str| Grant {
+        grantee_type: "Group".to_owned(),
+        grantee: grantee.to_owned(),
+        permission: permission.to_owned(),
+    };
+    match acl {
+        "public-read" => vec![g(all, "READ")],
+        "public-read-write" => vec![g(all, "READ"), g(all, "WRITE")],
+        "authenticated-read" => vec![g(auth, "READ")],
+        "log-delivery-write" => vec![
+            g("http://acs.amazonaws.com/groups/s3/LogDelivery", "WRITE"),
+            g("http://acs.amazonaws.com/groups/s3/LogDelivery", "READ_ACP"),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn grants_legacy(v: &Value) -> Vec<Grant> {
+    v.items()
+        .into_iter()
+        .flat_map(|g| {
+            let grantee = s(g, "uri").or_else(|| s(g, "id")).unwrap_or_default();
+            let t = s(g, "type").unwrap_or_default();
+            g.get("permissions")
+                .strings()
+                .into_iter()
+                .map(move |p| Grant {
+                    grantee_type: t.clone(),
+                    grantee: grantee.clone(),
+                    permission: p,
+                })
+        })
+        .collect()
+}
+
+pub(super) fn versioning(
+    bld: &mut Builder,
+    bucket: &mut Bucket,
+    enabled: &Value,
+    mfa: &Value,
+    fl: &str,
+) {
+    match enabled {
+        Value::Unknown => {
+            bld.gap(
+                data::S3_BUCKET_VERSIONING,
+                &bucket.meta.arn,
+                fl,
+                "whether versioning is enabled is not known before apply",
+            );
+            bucket.versioning = VersioningStatus::Enabled;
+        }
+        v => {
+            bucket.versioning = if v.as_bool().unwrap_or(false) {
+                VersioningStatus::Enabled
+            } else {
+                VersioningStatus::Disabled
+            }
+        }
+    }
+    bucket.mfa_delete = mfa.as_bool().unwrap_or(false) || mfa.as_str() == Some("Enabled");
+}
+
+pub(super) fn encryption(bld: &mut Builder, bucket: &mut Bucket, c: &Value, fl: &str) {
+    for rule in c.get("rule").items() {
+        let d = rule.get("apply_server_side_encryption_by_default").first();
+        let alg = d.get("sse_algorithm");
+        let algorithm = match alg {
+            Value::Unknown => {
+                bld.gap(
+                    data::S3_BUCKET_ENCRYPTION,
+                    &bucket.meta.arn,
+                    fl,
+                    "the encryption algorithm is not known before apply",
+                );
+                "aws:kms".to_owned()
+            }
+            v => match v.as_string() {
+                Some(a) => a,
+                None => continue,
+            },
+        };
+        bucket.encryption = Some(BucketEncryption {
+            algorithm,
+            kms_key_id: s(d, "kms_master_key_id"),
+            bucket_key_enabled: b(rule, "bucket_key_enabled").unwrap_or(false),
+        });
+    }
+}
+
+pub(super) fn bucket_policy(bld: &mut Builder, bucket: &mut Bucket, v: &Value, fl: &str) {
+    match policy::parse(v) {
+        Ok(Some(doc)) => {
+            if policy::has_unknown(&doc) {
+                bld.gap(
+                    data::S3_BUCKET_POLICY,
+                    &bucket.meta.arn,
+                    fl,
+                    "parts of the bucket policy are not known before apply",
+                );
+            }
+            bucket.policy = Some(doc);
+        }
+        Ok(None) => {}
+        Err(policy::NotKnown) => bld.gap(
+            data::S3_BUCKET_POLICY,
+            &bucket.meta.arn,
+            fl,
+            "the bucket policy is not known before apply",
+        ),
+    }
+}
+
+pub(super) fn pab(bld: &mut Builder, raw: &Raw, a: &Value, arn: &str) -> PublicAccessBlock {
+    let keys = [
+        "block_public_acls",
+        "ignore_public_acls",
+        "block_public_policy",
+        "restrict_public_buckets",
+    ];
+    let data_set = if arn == "account" {
+        data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK
+    } else {
+        data::S3_BUCKET_PUBLIC_ACCESS_BLOCK
+    };
+    let target = if arn == "account" {
+        raw.iac_arn()
+    } else {
+        arn.to_owned()
+    };
+    let mut vals = [false; 4];
+    for (slot, k) in vals.iter_mut().zip(keys) {
+        *slot = match a.get(k) {
+            Value::Unknown => {
+                bld.gap(
+                    data_set,
+                    &target,
+                    &file(raw),
+                    format!("`{k}` is not known before apply"),
+                );
+                true
+            }
+            v => v.as_bool().unwrap_or(false),
+        };
+    }
+    PublicAccessBlock {
+        block_public_acls: vals[0],
+        ignore_public_acls: vals[1],
+        block_public_policy: vals[2],
+        restrict_public_buckets: vals[3],
+    }
+}
+
+pub(super) fn lifecycle_legacy(r: &Value) -> LifecycleRule {
+    LifecycleRule {
+        id: s(r, "id").unwrap_or_default(),
+        enabled: b(r, "enabled").unwrap_or(false),
+        transitions: r
+            .get("transition")
+            .items()
+            .into_iter()
+            .map(|t| {
+                (
+                    u32_of(t, "days").unwrap_or(0),
+                    s(t, "storage_class").unwrap_or_default(),
+                )
+            })
+            .collect(),
+        expiration_days: u32_of(r.get("expiration").first(), "days"),
+        noncurrent_transitions: r
+            .get("noncurrent_version_transition")
+            .items()
+            .into_iter()
+            .map(|t| {
+                (
+                    u32_of(t, "days").unwrap_or(0),
+                    s(t, "storage_class").unwrap_or_default(),
+                )
+            })
+            .collect(),
+        noncurrent_expiration_days: u32_of(r.get("noncurrent_version_expiration").first(), "days"),
+    }
+}
+
+pub(super) fn retention_days(r: &Value) -> Option<u32> {
+    u32_of(r, "days").or_else(|| u32_of(r, "years").map(|y| y * 365))
+}
+
+/// A resource that configures a bucket from outside it (`aws_s3_bucket_versioning`…).
+type BucketPart = fn(&mut Builder, &mut Bucket, &Raw);
+
+/// `aws_s3_bucket_*` resources that configure a bucket: found by the bucket's name or id.
+pub(super) fn bucket_part(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let kind = raw.kind.as_str();
+    let Some(part) = BUCKET_PARTS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, f)| *f)
+    else {
+        return;
+    };
+    let target = raw.attrs.get("bucket");
+    // A literal name, or the id of the bucket declared here; anything else (a variable without
+    // a value, a bucket of another configuration) is a bucket outside this input.
+    let key = target.as_string().unwrap_or_else(|| raw.iac_arn());
+    let idx = match ix.buckets.get(&key) {
+        Some(&idx) => idx,
+        None => {
+            let idx = outside_bucket(bld, raw, target.as_string());
+            ix.buckets.insert(key, idx);
+            ix.outside_buckets.insert(idx, Vec::new());
+            idx
+        }
+    };
+    if let Some(declared) = ix.outside_buckets.get_mut(&idx) {
+        declared.push(bucket_data(kind));
+    }
+    let mut bucket = bld.account.buckets[idx].clone();
+    part(bld, &mut bucket, raw);
+    bld.account.buckets[idx] = bucket;
+}
+
+/// `aws_s3_bucket_versioning`.
+fn part_versioning(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+    let a = &raw.attrs;
+    let fl = file(raw);
+    let c = a.get("versioning_configuration").first();
+    let st = c.get("status");
+    let enabled = match st {
+        Value::Unknown => Value::Unknown,
+        v => Value::Bool(v.as_str() == Some("Enabled")),
+    };
+    versioning(bld, bucket, &enabled, c.get("mfa_delete"), &fl);
+    if st.as_str() == Some("Suspended") {
+        bucket.versioning = VersioningStatus::Suspended;
+    }
+}
+
+/// `aws_s3_bucket_server_side_encryption_configuration`.
+fn part_server_side_encryption_configuration(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+    let a = &raw.attrs;
+    let fl = file(raw);
+    encryption(bld, bucket, a, &fl)
+}
+
+/// `aws_s3_bucket_public_access_block`.
+fn part_public_access_block(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+    let a = &raw.attrs;
+    bucket.public_access_block = Some(pab(bld, raw, a, &bucket.meta.arn));
+}
+
+/// `aws_s3_bucket_policy`.
+fn part_policy(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+    let a = &raw.attrs;
+    let fl = file(raw);
+    bucket_policy(bld, bucket, a.get("policy"), &fl);
+}
+
+/// `aws_s3_bucket_logging`.
+fn part_logging(_bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+    let a = &raw.attrs;
+    bucket.logging = Some(BucketLogging {
+        target_bucket: s(a, "target_bucket").unwrap_or_default(),
+        target_prefix: s(a, "target_prefix").unwrap_or_default(),
+    });
+}
+
+/// `aws_s3_bucket_acl`.
+fn part_acl(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+    let a = &raw.attrs;
+    let fl = file(raw);
+    if let Some(acl) = s(a, "acl") {
+        bucket.acl = canned_acl(&acl);
+    } else if a.get("acl").is_unknown() {
+        bld.gap(
+            data::S3_BUCKET_ACL,
+            &bucket.meta.arn,
+            &fl,
+            "the bucket ACL is not known before apply",
+        );
+    }
+    for g in a.get("access_control_policy").first().get("grant").items() {
+        let ge = g.get("grantee").first();
+        let grantee = s(ge, "uri")
+            .or_else(|| s(ge, "id"))
+            .or_else(|| s(ge, "email_address"))
+            .unwrap_or_default();
+        bucket.acl.push(Grant {
+            grantee_type: s(ge, "type").unwrap_or_default(),
+            grantee,
+            permission: s(g, "permission").unwrap_or_default(),
+        });
+    }
+}
+
+/// `aws_s3_bucket_lifecycle_configuration`.
+fn part_lifecycle_configuration(_bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+    let a = &raw.attrs;
+    bucket.lifecycle_rules = a
+        .get("rule")
+        .items()
+        .into_iter()
+        .map(|r| LifecycleRule {
+            id: s(r, "id").unwrap_or_default(),
+            enabled: s(r, "status").as_deref() == Some("Enabled"),
+            transitions: r
+                .get("transition")
+                .items()
+                .into_iter()
+                .map(|t| {
+                    (
+                        u32_of(t, "days").unwrap_or(0),
+                        s(t, "storage_class").unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            expiration_days: u32_of(r.get("expiration").first(), "days"),
+            noncurrent_transitions: r
+                .get("noncurrent_version_transition")
+                .items()
+                .into_iter()
+                .map(|t| {
+                    (
+                        u32_of(t, "noncurrent_days").unwrap_or(0),
+                        s(t, "storage_class").unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            noncurrent_expiration_days: u32_of(
+                r.get("noncurrent_version_expiration").first(),
+                "noncurrent_days",
+            ),
+        })
+        .collect();
+}
+
+/// `aws_s3_bucket_object_lock_configuration`.
+fn part_object_lock_configuration(_bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+    let a = &raw.attrs;
+    let r = a.path(&["rule", "default_retention"]);
+    bucket.object_lock = Some(ObjectLock {
+        enabled: true,
+        mode: s(r, "mode"),
+        days: retention_days(r),
+    });
+}
+
+/// The resources that configure a bucket from outside it.
+const BUCKET_PARTS: &[(&str, BucketPart)] = &[
+    ("aws_s3_bucket_versioning", part_versioning),
+    (
+        "aws_s3_bucket_server_side_encryption_configuration",
+        part_server_side_encryption_configuration,
+    ),
+    (
+        "aws_s3_bucket_public_access_block",
+        part_public_access_block,
+    ),
+    ("aws_s3_bucket_policy", part_policy),
+    ("aws_s3_bucket_logging", part_logging),
+    ("aws_s3_bucket_acl", part_acl),
+    (
+        "aws_s3_bucket_lifecycle_configuration",
+        part_lifecycle_configuration,
+    ),
+    (
+        "aws_s3_bucket_object_lock_configuration",
+        part_object_lock_configuration,
+    ),
+];
+
+/// A bucket configured here but declared elsewhere: what this input declares about it (an ACL,
+/// a policy) is judged; the rest is outside this input, given the value under which no check
+/// fails and a gap (see [`outside_bucket_gaps`]).
+fn outside_bucket(bld: &mut Builder, raw: &Raw, name: Option<String>) -> usize {
+    let cloud = name.as_ref().map(|n| format!("arn:aws:s3:::{n}"));
+    let meta = bld.meta(raw, cloud, name, &Value::Null);
+    bld.account.buckets.push(Bucket {
+        meta,
+        region: bld.region.clone(),
+        // Every bucket is encrypted (SSE-S3 at least) since January 2023.
+        encryption: Some(BucketEncryption {
+            algorithm: "AES256".to_owned(),
+            kms_key_id: None,
+            bucket_key_enabled: false,
+        }),
+        versioning: VersioningStatus::Enabled,
+        mfa_delete: false,
+        public_access_block: None,
+        policy: None,
+        acl: Vec::new(),
+        lifecycle_rules: Vec::new(),
+        logging: Some(BucketLogging {
+            target_bucket: "(outside this input)".to_owned(),
+            target_prefix: String::new(),
+        }),
+        object_lock: None,
+    });
+    bld.account.buckets.len() - 1
+}
+
+/// Gaps for what the input does not declare about the buckets it configures from outside.
+pub(super) fn outside_bucket_gaps(bld: &mut Builder, ix: &Index) {
+    const PARTS: [&str; 7] = [
+        data::S3_BUCKET_VERSIONING,
+        data::S3_BUCKET_ENCRYPTION,
+        data::S3_BUCKET_POLICY,
+        data::S3_BUCKET_LOGGING,
+        data::S3_BUCKET_ACL,
+        data::S3_BUCKET_LIFECYCLE,
+        data::S3_BUCKET_OBJECT_LOCK,
+    ];
+    for (&idx, declared) in &ix.outside_buckets {
+        let (arn, file) = {
+            let b = &bld.account.buckets[idx];
+            (
+                b.meta.arn.clone(),
+                b.meta.origin.file.clone().unwrap_or_default(),
+            )
+        };
+        for d in PARTS.iter().filter(|d| !declared.contains(d)) {
+            let g = rampart_model::Gap::new(
+                d,
+                &file,
+                "the bucket is declared outside this input; only what this input sets on it is known",
+            )
+            .in_account(crate::ACCOUNT_ID)
+            .for_resource(&arn)
+            .with_code("OutsideInput");
+            bld.gaps.push(g);
+        }
+    }
+}
+
+/// `aws_rds_cluster_instance`: an instance of an Aurora (or other) cluster. Its storage is the
+/// cluster's, encrypted or not with it (RDS-002 judges the cluster); `publicly_accessible`
+/// defaults to false.
+pub(super) fn rds_cluster_instance(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "identifier"), a.get("tags"));
+    let arn = meta.arn.clone();
+    let public =
+        known_bool(bld, raw, &arn, a, "publicly_accessible", data::RDS, false).unwrap_or(false);
+    let db = DbInstance {
+        id: s(a, "identifier").unwrap_or_else(|| raw.id.clone()),
+        storage_encrypted: true,
+        engine: s(a, "engine").unwrap_or_else(|| "aurora".to_owned()),
+        kms_key_id: None,
+        publicly_accessible: public,
+        vpc_id: None,
+        subnet_ids: Vec::new(),
+        security_groups: Vec::new(),
+        port: None,
+        cluster_id: s(a, "cluster_identifier"),
+        backup_retention_days: 0,
+        deletion_protection: false,
+        meta,
+    };
+    bld.region().db_instances.push(db);
+}
+
+/// `aws_docdb_cluster`, `aws_neptune_cluster`: database clusters whose `storage_encrypted`
+/// defaults to false (provider documentation), judged with the RDS clusters.
+pub(super) fn docdb_neptune_cluster(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, s(a, "cluster_identifier"), a.get("tags"));
+    let arn = meta.arn.clone();
+    let enc = known_bool(bld, raw, &arn, a, "storage_encrypted", data::RDS, true).unwrap_or(false);
+    let engine = if raw.kind == "aws_docdb_cluster" {
+        "docdb"
+    } else {
+        "neptune"
+    };
+    let c = DbCluster {
+        id: s(a, "cluster_identifier").unwrap_or_else(|| raw.id.clone()),
+        engine: s(a, "engine").unwrap_or_else(|| engine.to_owned()),
+        storage_encrypted: enc,
+        kms_key_id: s(a, "kms_key_arn").or_else(|| s(a, "kms_key_id")),
+        security_groups: a.get("vpc_security_group_ids").strings(),
+        port: i(a, "port").and_then(|p| u16::try_from(p).ok()),
+        backup_retention_days: u32_of(a, "backup_retention_period").unwrap_or(1),
+        deletion_protection: b(a, "deletion_protection").unwrap_or(false),
+        meta,
+    };
+    bld.region().db_clusters.push(c);
+}
+
+/// `aws_efs_file_system` (`encrypted`), `aws_elasticache_replication_group`
+/// (`at_rest_encryption_enabled`), `aws_opensearch_domain` and `aws_elasticsearch_domain`
+/// (`encrypt_at_rest.enabled`): encryption at rest, off unless declared (the provider's
+/// defaults; an ElastiCache group of the `valkey` engine is encrypted by default).
+pub(super) fn at_rest_store(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let (service, id_key, holder, flag, key_key) = match raw.kind.as_str() {
+        "aws_efs_file_system" => ("efs", "creation_token", a, "encrypted", "kms_key_id"),
+        "aws_elasticache_replication_group" => (
+            "elasticache",
+            "replication_group_id",
+            a,
+            "at_rest_encryption_enabled",
+            "kms_key_id",
+        ),
+        _ => (
+            "opensearch",
+            "domain_name",
+            a.get("encrypt_at_rest").first(),
+            "enabled",
+            "kms_key_id",
+        ),
+    };
+    let name = s(a, id_key);
+    let meta = bld.meta(raw, None, name.clone(), a.get("tags"));
+    let arn = meta.arn.clone();
+    let default = service == "elasticache" && s(a, "engine").as_deref() == Some("valkey");
+    let encrypted =
+        known_bool(bld, raw, &arn, holder, flag, data::AT_REST_STORES, true).unwrap_or(default);
+    let kms_key_id = opt_str(bld, raw, &arn, holder, key_key, data::AT_REST_STORES);
+    bld.region().at_rest_stores.push(AtRestStore {
+        meta,
+        service: service.to_owned(),
+        id: name.unwrap_or_else(|| raw.id.clone()),
+        encrypted,
+        kms_key_id,
+    });
+}
