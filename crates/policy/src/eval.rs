@@ -903,6 +903,7 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
             blocked.push(PolicyType::Identity);
         }
     }
+    blocked.sort_unstable();
     Evaluation {
         decision: Decision::ImplicitDeny,
         blocked_by: blocked,
