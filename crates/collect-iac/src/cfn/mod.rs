@@ -5,6 +5,7 @@
 //! uses is tried both ways, and when the branches give different resources each one is audited
 //! on its own, named by its branch (`UseKms=false`), so a finding says which branch fails.
 
+pub mod lint;
 pub mod node;
 
 use std::collections::BTreeMap;
@@ -71,6 +72,25 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
     };
     out.files_read += 1;
     let lines: Vec<&str> = text.lines().collect();
+    let key_pos = |id: &str, n: &Node| {
+        let l = key_line(&lines, id, n.line);
+        (l, key_column(&lines, l, id))
+    };
+    let linted = lint::lint(&root, display, &key_pos);
+    if let Some(first) = linted.errors.first() {
+        out.gaps.push(
+            rampart_model::Gap::new(
+                "iac.file",
+                display,
+                format!(
+                    "this template has {} error(s) CloudFormation would refuse, the first: {first}",
+                    linted.errors.len()
+                ),
+            )
+            .with_code("TemplateError"),
+        );
+    }
+    out.errors.extend(linted.errors.iter().cloned());
     let mut ctx = Ctx {
         params: BTreeMap::new(),
         mappings: root.get("Mappings"),
@@ -145,11 +165,24 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
             "AWS::IAM::User" => named("UserName"),
             "AWS::IAM::Group" => named("GroupName"),
             "AWS::Logs::LogGroup" => named("LogGroupName"),
+            // `Ref` of a managed policy is its ARN ("AWS::IAM::ManagedPolicy", return values).
+            "AWS::IAM::ManagedPolicy" => Some(synth_arn(
+                &kind,
+                &named("ManagedPolicyName").unwrap_or_else(|| id.clone()),
+            )),
             _ => None,
         }
         .unwrap_or_else(|| id.clone());
-        let arn = synth_arn(&kind, &ref_value);
+        let arn = if kind == "AWS::IAM::ManagedPolicy" {
+            ref_value.clone()
+        } else {
+            synth_arn(&kind, &ref_value)
+        };
         ctx.refs.insert(id.clone(), (ref_value, arn));
+    }
+    // What resources in a dependency cycle give is not known: CloudFormation cannot create them.
+    for id in &linted.cyclic {
+        ctx.refs.remove(id);
     }
     // SAM globals apply to every function.
     let globals = root.get("Globals").and_then(|g| g.get("Function"));
@@ -161,8 +194,12 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
             .to_owned();
         let mut used = Vec::new();
         if let Some(p) = r.get("Properties") {
-            conditions_used(p, &mut used);
+            // Tags do not change what is audited: their conditions are not branched on (a tag
+            // whose value depends on an undecided condition is left out).
+            conditions_used(p, &mut used, true);
         }
+        // A condition that is not declared is an error (reported above), never a free choice.
+        used.retain(|c| ctx.conditions.contains_key(c));
         used.sort();
         used.dedup();
         let fixed: Vec<String> = used.iter().skip(MAX_BRANCH_CONDITIONS).cloned().collect();
@@ -305,20 +342,24 @@ fn metadata_waivers(r: &Node, line: u32) -> Vec<WaiverComment> {
         .collect()
 }
 
-fn conditions_used(n: &Node, out: &mut Vec<String>) {
+/// The conditions `Fn::If` uses under `n`; at the top of `Properties`, `Tags` is skipped.
+fn conditions_used(n: &Node, out: &mut Vec<String>, top: bool) {
     match &n.n {
         N::Map(m) => {
             for (k, v) in m {
+                if top && k == "Tags" {
+                    continue;
+                }
                 if k == "Fn::If"
                     && let N::Seq(args) = &v.n
                     && let Some(c) = args.first().and_then(Node::as_str)
                 {
                     out.push(c.to_owned());
                 }
-                conditions_used(v, out);
+                conditions_used(v, out, false);
             }
         }
-        N::Seq(s) => s.iter().for_each(|x| conditions_used(x, out)),
+        N::Seq(s) => s.iter().for_each(|x| conditions_used(x, out, false)),
         _ => {}
     }
 }
