@@ -79,9 +79,10 @@ fn waivers_are_carried_with_their_reason() {
     assert!(w.iter().any(|w| w.resource == id("Data")
         && w.check == "S3-001"
         && w.reason.as_deref() == Some("encrypted by the client")));
-    assert!(w.iter().any(|w| w.resource == id("Data")
-        && w.check == "S3-003"
-        && w.reason.is_none()));
+    assert!(
+        w.iter()
+            .any(|w| w.resource == id("Data") && w.check == "S3-003" && w.reason.is_none())
+    );
 }
 
 #[test]

@@ -53,6 +53,30 @@ struct Names<'a> {
     conditions: BTreeSet<&'a str>,
     mappings: BTreeSet<&'a str>,
     transformed: bool,
+    /// The identifiers of `Fn::ForEach` loops (`AWS::LanguageExtensions`).
+    loop_names: BTreeSet<String>,
+}
+
+/// Collects the identifiers `Fn::ForEach::Name: [Identifier, Collection, Template]` binds.
+fn for_each_names(n: &Node, out: &mut BTreeSet<String>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match &n.n {
+        N::Map(m) => {
+            for (k, v) in m {
+                if k.starts_with("Fn::ForEach::")
+                    && let N::Seq(s) = &v.n
+                    && let Some(id) = s.first().and_then(Node::as_str)
+                {
+                    out.insert(id.to_owned());
+                }
+                for_each_names(v, out, depth + 1);
+            }
+        }
+        N::Seq(s) => s.iter().for_each(|x| for_each_names(x, out, depth + 1)),
+        _ => {}
+    }
 }
 
 impl Names<'_> {
@@ -70,7 +94,10 @@ impl Names<'_> {
     }
 
     fn is_ref_target(&self, name: &str) -> bool {
-        PSEUDO.contains(&name) || self.params.contains(name) || self.is_resource(name)
+        PSEUDO.contains(&name)
+            || self.params.contains(name)
+            || self.loop_names.contains(name)
+            || self.is_resource(name)
     }
 }
 
@@ -105,8 +132,23 @@ pub fn lint(root: &Node, file: &str, key_pos: &dyn Fn(&str, &Node) -> (u32, u32)
             .iter()
             .map(|(k, _)| k.as_str())
             .collect(),
-        transformed: root.get("Transform").is_some(),
+        // A `Transform`, or a resource whose `Type` is not a name (a Rain module to be packaged
+        // with `rain pkg`): the template is rewritten before CloudFormation reads it.
+        transformed: root.get("Transform").is_some()
+            || section("Resources")
+                .iter()
+                .any(|(_, r)| r.get("Type").is_some_and(|t| t.as_str().is_none())),
+        loop_names: BTreeSet::new(),
     };
+    let mut names = names;
+    if names.transformed {
+        for sec in ["Resources", "Outputs", "Conditions"] {
+            if let Some(n) = root.get(sec) {
+                for_each_names(n, &mut names.loop_names, 0);
+            }
+        }
+    }
+    let names = names;
     // Duplicate keys in the template's sections.
     for sec in [
         "Parameters",
@@ -135,6 +177,7 @@ pub fn lint(root: &Node, file: &str, key_pos: &dyn Fn(&str, &Node) -> (u32, u32)
         }
         match r.get("Type") {
             Some(t) if t.as_str().is_some_and(|s| !s.is_empty()) => {}
+            Some(t) if t.entries().iter().any(|(k, _)| k.starts_with("Rain::")) => {}
             Some(t) => out.errors.push(error(
                 file,
                 t,

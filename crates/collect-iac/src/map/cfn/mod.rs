@@ -321,7 +321,6 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
     run_phase(&mut cx, raws, Phase::Child);
 }
 
-
 /// A boolean property; unknown: a gap on `data_set` for this resource and the benign value.
 pub(super) fn known_bool(
     bld: &mut crate::map::Builder,
