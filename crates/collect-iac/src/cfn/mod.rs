@@ -178,7 +178,7 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
         } else {
             synth_arn(&kind, &ref_value)
         };
-        ctx.refs.insert(id.clone(), (ref_value, arn));
+        ctx.refs.entry(id.clone()).or_insert((ref_value, arn));
     }
     // What resources in a dependency cycle give is not known: CloudFormation cannot create them.
     for id in &linted.cyclic {
@@ -186,7 +186,13 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
     }
     // SAM globals apply to every function.
     let globals = root.get("Globals").and_then(|g| g.get("Function"));
+    // A logical id declared twice is an error (reported above); the first declaration is read,
+    // as the first is what `Ref` and `Fn::GetAtt` resolve to, so no resource is read twice.
+    let mut seen = std::collections::BTreeSet::new();
     for (id, r) in resources.entries() {
+        if !seen.insert(id.as_str()) {
+            continue;
+        }
         let kind = r
             .get("Type")
             .and_then(Node::as_str)
