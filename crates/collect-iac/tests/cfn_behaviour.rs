@@ -214,7 +214,7 @@ fn known_unknown_and_absent() {
         [Status::NotAssessed]
     );
     assert_eq!(
-        statuses(&results, "S3-001", &id(&path, "Plain")),
+        statuses(&results, "S3-003", &id(&path, "Plain")),
         [Status::Fail]
     );
     assert_eq!(
