@@ -314,6 +314,11 @@ impl Sink {
                 column: o.column,
             })
         });
+        // An IaC resource is named `FILE:ADDRESS`; the ARN its declaration gives goes in evidence.
+        let mut evidence = rampart_model::Evidence::new();
+        if let Some(arn) = at.origin.and_then(|o| o.arn.as_ref()) {
+            evidence.insert("arn".to_owned(), serde_json::Value::String(arn.clone()));
+        }
         self.findings.push(Finding {
             check: self.meta.code.to_owned(),
             name: self.meta.name.to_owned(),
@@ -324,7 +329,7 @@ impl Sink {
             account: Some(at.account.to_owned()),
             region: at.region.map(str::to_owned),
             message,
-            evidence: rampart_model::Evidence::new(),
+            evidence,
             location,
             // A pass needs no fix; not copying the declared remediation into every pass keeps a scan's
             // memory proportional to what is wrong rather than to the estate's size.

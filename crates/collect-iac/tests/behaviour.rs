@@ -22,7 +22,7 @@ fn unknown_values_are_not_assessed_never_pass_nor_false_failure() {
     assert!(
         common::of(&results, "S3-001", Status::NotAssessed)
             .iter()
-            .any(|f| f.resource == "arn:aws:s3:::acme-unknown")
+            .any(|f| f.resource.ends_with("main.tf:aws_s3_bucket.data"))
     );
     // The SSH rule's source is unknown, but the RDP rule is open: that failure is still found.
     let admin = common::of(&results, "EC2-003", Status::Fail);
@@ -55,7 +55,7 @@ fn waivers_are_carried_with_their_reason() {
     let w = &loaded.inventory.waivers;
     let cache = w
         .iter()
-        .find(|w| w.resource == "arn:aws:s3:::acme-cache")
+        .find(|w| w.resource.ends_with("main.tf:aws_s3_bucket.cache"))
         .expect("cache waiver");
     assert_eq!(cache.check, "S3-003");
     assert_eq!(
@@ -65,24 +65,20 @@ fn waivers_are_carried_with_their_reason() {
     assert_eq!(cache.origin.line, Some(1));
     let scratch = w
         .iter()
-        .find(|w| w.resource == "arn:aws:s3:::acme-scratch")
+        .find(|w| w.resource.ends_with("main.tf:aws_s3_bucket.scratch"))
         .expect("scratch waiver");
     assert_eq!(scratch.reason, None);
 
-    // CloudFormation resources are named `FILE:LogicalId`, never by bucket name.
-    let path = input("waivers/template.yaml");
-    let loaded = common::read(&path, &[]);
-    let id = |logical: &str| format!("{}:{logical}", path.display());
+    let loaded = common::read(&input("waivers/template.yaml"), &[]);
     let w = &loaded.inventory.waivers;
-    assert!(w.iter().any(|w| w.resource == id("Logs")
+    assert!(w.iter().any(|w| w.resource.ends_with("template.yaml:Logs")
         && w.reason.as_deref() == Some("logs are replicated elsewhere")));
-    assert!(w.iter().any(|w| w.resource == id("Data")
+    assert!(w.iter().any(|w| w.resource.ends_with("template.yaml:Data")
         && w.check == "S3-001"
         && w.reason.as_deref() == Some("encrypted by the client")));
-    assert!(
-        w.iter()
-            .any(|w| w.resource == id("Data") && w.check == "S3-003" && w.reason.is_none())
-    );
+    assert!(w.iter().any(|w| w.resource.ends_with("template.yaml:Data")
+        && w.check == "S3-003"
+        && w.reason.is_none()));
 }
 
 #[test]

@@ -42,6 +42,12 @@ pub struct Origin {
     /// logical id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// For a declaration (IaC): the ARN the resource will have, when the declaration says it
+    /// before apply (a bucket's name, an IAM path and name). The resource is identified by
+    /// `FILE:ADDRESS` (two declarations never merge by name); this is how policies and other
+    /// resources refer to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
 }
 
 impl Origin {
@@ -84,6 +90,14 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// The ARN other resources and policies use for this resource: the cloud ARN when it is
+    /// known (a live resource's identity, or the ARN an IaC declaration says it will have), else
+    /// its identity.
+    #[must_use]
+    pub fn cloud_arn(&self) -> &str {
+        self.origin.arn.as_deref().unwrap_or(&self.arn)
+    }
+
     /// A `Meta` with no tags, read by `api`.
     #[must_use]
     pub fn new(arn: impl Into<String>, name: impl Into<String>, origin: Origin) -> Self {

@@ -158,19 +158,6 @@ pub struct Bucket {
     pub object_lock: Option<ObjectLock>,
 }
 
-impl Bucket {
-    /// The bucket's ARN as AWS gives it (`arn:aws:s3:::name`), also for IaC buckets, whose
-    /// `meta.arn` is their `FILE:ADDRESS` identity: what policies and trail selectors name.
-    #[must_use]
-    pub fn cloud_arn(&self) -> String {
-        if self.meta.arn.starts_with("arn:") {
-            self.meta.arn.clone()
-        } else {
-            format!("arn:aws:s3:::{}", self.meta.name)
-        }
-    }
-}
-
 /// An EBS volume.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Volume {

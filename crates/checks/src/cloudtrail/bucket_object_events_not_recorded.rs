@@ -73,7 +73,7 @@ impl Check for BucketObjectEventsNotRecorded {
                     continue;
                 }
                 let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
-                let objects = format!("{}/", bucket.cloud_arn());
+                let objects = format!("{}/", bucket.meta.cloud_arn());
                 let target = Target {
                     resource_type: "AWS::S3::Object",
                     arn: &objects,

@@ -68,7 +68,7 @@ impl Check for BucketPolicyAllowsPlainHttp {
                     );
                     continue;
                 };
-                if rampart_policy::audit::denies_plain_http(&policy, &bucket.cloud_arn()) {
+                if rampart_policy::audit::denies_plain_http(&policy, bucket.meta.cloud_arn()) {
                     out.pass(
                         at,
                         format!("bucket `{}` denies requests without TLS", bucket.meta.name),

@@ -31,6 +31,7 @@ impl<'a> KeyIndex<'a> {
         let mut by_ref = HashMap::new();
         for key in account.regions.iter().flat_map(|r| r.kms_keys.iter()) {
             by_ref.entry(key.meta.arn.as_str()).or_insert(key);
+            by_ref.entry(key.meta.cloud_arn()).or_insert(key);
             by_ref.entry(key.id.as_str()).or_insert(key);
             for alias in &key.aliases {
                 by_ref.entry(alias.as_str()).or_insert(key);

@@ -50,7 +50,9 @@ impl Builder {
         self.account.region_mut(&name)
     }
 
-    /// The `Meta` of a resource; records its waivers.
+    /// The `Meta` of a resource; records its waivers. A resource is identified by
+    /// `FILE:ADDRESS` (see [`Raw::iac_arn`]), so two declarations never merge by name; `arn`,
+    /// the cloud ARN when the declaration says it, is kept in the origin (and so in evidence).
     pub fn meta(
         &mut self,
         raw: &Raw,
@@ -58,7 +60,9 @@ impl Builder {
         name: Option<String>,
         tags: &Value,
     ) -> Meta {
-        let arn = arn.unwrap_or_else(|| raw.iac_arn());
+        let cloud =
+            arn.filter(|a| a.starts_with("arn:") && !a.contains(crate::map::policy::UNKNOWN_MARK));
+        let arn = raw.iac_arn();
         for w in &raw.waivers {
             for check in &w.checks {
                 let mut origin = raw.origin.clone();
@@ -72,11 +76,13 @@ impl Builder {
                 });
             }
         }
+        let mut origin = raw.origin.clone();
+        origin.arn = cloud;
         Meta {
             arn,
             name: name.unwrap_or_else(|| raw.address.clone()),
             tags: tags_of(tags),
-            origin: raw.origin.clone(),
+            origin,
         }
     }
 
@@ -240,6 +246,120 @@ pub fn implicit_default_groups(bld: &mut Builder) {
         });
     }
     r.security_groups.extend(added);
+}
+
+/// What AWS creates with every VPC besides its default security group, unless the input takes
+/// it over: the default network ACL, which allows all traffic in and out (IPv4, and IPv6 when
+/// the VPC has an IPv6 block) and serves every subnet not associated with another ACL; and the
+/// main route table, with only the local route, which serves every subnet without an explicit
+/// association. Added at the VPC's declaration; subnets are attached once every association of
+/// the input is known.
+pub fn implicit_network_defaults(bld: &mut Builder) {
+    use rampart_model::network::{
+        NaclEntry, NetworkAcl, Route, RouteTable, RouteTargetKind, RuleAction,
+    };
+    let region = bld.region.clone();
+    let r = bld.account.region_mut(&region);
+    let mut acls = Vec::new();
+    let mut tables = Vec::new();
+    for vpc in r.vpcs.iter().filter(|v| !v.is_default) {
+        let has_acl = r
+            .network_acls
+            .iter()
+            .any(|a| a.is_default && a.vpc_id == vpc.id);
+        if !has_acl {
+            let mut meta = vpc.meta.clone();
+            meta.arn = format!("{}#default-network-acl", vpc.meta.arn);
+            meta.name = "default network ACL".to_owned();
+            meta.origin.arn = None;
+            let mut entries = Vec::new();
+            let v6 = !vpc.ipv6_cidr_blocks.is_empty();
+            for egress in [false, true] {
+                entries.push(NaclEntry {
+                    rule_number: 100,
+                    egress,
+                    protocol: "-1".to_owned(),
+                    action: RuleAction::Allow,
+                    cidr: Some("0.0.0.0/0".to_owned()),
+                    ipv6_cidr: None,
+                    from_port: None,
+                    to_port: None,
+                    origin: Some(vpc.meta.origin.clone()),
+                });
+                if v6 {
+                    entries.push(NaclEntry {
+                        rule_number: 101,
+                        egress,
+                        protocol: "-1".to_owned(),
+                        action: RuleAction::Allow,
+                        cidr: None,
+                        ipv6_cidr: Some("::/0".to_owned()),
+                        from_port: None,
+                        to_port: None,
+                        origin: Some(vpc.meta.origin.clone()),
+                    });
+                }
+            }
+            acls.push(NetworkAcl {
+                meta,
+                id: format!("{}/default-network-acl", vpc.id),
+                vpc_id: vpc.id.clone(),
+                is_default: true,
+                subnet_ids: Vec::new(),
+                entries,
+            });
+        }
+        let has_main = r.route_tables.iter().any(|t| t.main && t.vpc_id == vpc.id);
+        if !has_main {
+            let mut meta = vpc.meta.clone();
+            meta.arn = format!("{}#main-route-table", vpc.meta.arn);
+            meta.name = "main route table".to_owned();
+            meta.origin.arn = None;
+            tables.push(RouteTable {
+                meta,
+                id: format!("{}/main-route-table", vpc.id),
+                vpc_id: vpc.id.clone(),
+                main: true,
+                subnet_ids: Vec::new(),
+                routes: vpc
+                    .cidr_blocks
+                    .iter()
+                    .chain(&vpc.ipv6_cidr_blocks)
+                    .map(|c| Route {
+                        destination: c.clone(),
+                        target_kind: RouteTargetKind::Local,
+                        target: "local".to_owned(),
+                        blackhole: false,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    r.network_acls.extend(acls);
+    r.route_tables.extend(tables);
+    // Subnets with no ACL of their own are served by their VPC's default ACL.
+    let associated: std::collections::HashSet<String> = r
+        .network_acls
+        .iter()
+        .filter(|a| !a.is_default)
+        .flat_map(|a| a.subnet_ids.iter().cloned())
+        .collect();
+    let unassociated: Vec<(String, String)> = r
+        .subnets
+        .iter()
+        .filter(|s| !associated.contains(&s.id))
+        .map(|s| (s.id.clone(), s.vpc_id.clone()))
+        .collect();
+    for (subnet, vpc) in unassociated {
+        if let Some(acl) = r
+            .network_acls
+            .iter_mut()
+            .find(|a| a.is_default && a.vpc_id == vpc)
+            && !acl.subnet_ids.contains(&subnet)
+        {
+            acl.subnet_ids.push(subnet);
+        }
+    }
 }
 
 /// Tags from a map value (known string values only).

@@ -17,11 +17,17 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
     let tags = p.get("Tags");
     let fl = file(raw);
     // Identity is `FILE:LogicalId`, never the bucket name: two templates may declare the same
-    // name (only one can be deployed), and the name is in `meta.name` for the reader.
+    // name (only one can be deployed). The ARN goes in the origin (evidence, and what policies
+    // name): from `BucketName`, or for a generated name the stand-in `Fn::GetAtt …Arn` gives in
+    // this template, so that the template's own policies match it.
     let name = s(p, "BucketName");
-    let meta = cx
-        .bld
-        .meta(raw, None, name.or_else(|| Some(raw.address.clone())), tags);
+    let cloud = format!("arn:aws:s3:::{}", raw.id);
+    let meta = cx.bld.meta(
+        raw,
+        Some(cloud),
+        name.or_else(|| Some(raw.address.clone())),
+        tags,
+    );
     let marn = meta.arn.clone();
     let mut bucket = Bucket {
         meta,
