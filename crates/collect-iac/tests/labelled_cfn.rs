@@ -1,19 +1,21 @@
 //! The CloudFormation half of the labelled set (issue 13): one directory per case under
-//! `tests/labelled/cfn/`, holding the template(s) and `expected.txt`, the verdict an auditor gives
-//! each declared resource from the CloudFormation resource reference (and the AWS documentation
-//! of what the property means), one per line:
+//! `tests/labelled/cfn/`, holding the template(s) and a `labels` file with the verdict an auditor
+//! gives each declared resource from the CloudFormation resource reference (and the AWS
+//! documentation of what a property means), in the layout of lane i13's shared scorer
+//! (`tests/labelled.rs` there), one label a line:
 //!
 //! ```text
-//! # resource            check     verdict        why
-//! PublicBucket          S3-100    fail           AccessControl: PublicRead grants AllUsers READ
-//! nested/child.yaml:Key KMS-001   pass           EnableKeyRotation: true
+//! # CHECK   STATUS        RESOURCE (FILE:LogicalId relative to the case)   # why
+//! S3-100    fail          template.yaml:PublicRead    # AllUsers READ
+//! S3-003    fail          template.yaml:Artifacts[IsProd=false]   # one branch of a condition
+//! error     template.yaml:12                          (a located error the reader must report)
 //! ```
 //!
-//! A resource is `LogicalId` of the case's only template, or `FILE:LogicalId` relative to the
-//! case. The score fails on any difference: a listed verdict that rampart does not give exactly
-//! (one result, that status), and any failure of a listed check on a resource of the case that
-//! the file does not list. (Lane i13 keeps a shared scorer at `tests/labelled.rs` for the
-//! Terraform half; this one follows the same layout idea.)
+//! A resource's status for a check is `fail` when any of its results fails, else `not_assessed`
+//! when any is, else `pass` (`none`: no result). Any difference fails the test: a label whose
+//! status differs, a failure of a labelled check on a resource the case does not label, and a
+//! located error not labelled (or labelled and not reported). Once the shared scorer is merged
+//! it reads these cases too, and this file can go.
 
 mod common;
 
@@ -22,38 +24,65 @@ use std::path::{Path, PathBuf};
 
 use rampart_model::Status;
 
+/// The least number of labelled CloudFormation resources (the set must not silently shrink).
+const MIN_RESOURCES: usize = 70;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/labelled/cfn")
 }
 
-struct Expect {
-    resource: String,
-    check: String,
-    status: Status,
-    line: usize,
+enum Label {
+    Verdict(String, String, String),
+    Error(String, u32),
 }
 
-fn status(word: &str) -> Status {
-    match word {
-        "fail" => Status::Fail,
-        "pass" => Status::Pass,
-        "not_assessed" => Status::NotAssessed,
-        other => panic!("unknown verdict `{other}`"),
-    }
-}
-
-fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).expect("case dir").flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            templates(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-        {
-            out.push(p);
+fn labels(case: &Path) -> Vec<Label> {
+    let text = std::fs::read_to_string(case.join("labels")).expect("labels");
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split(" #").next().unwrap_or_default().trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["error", at] => {
+                let (f, l) = at.rsplit_once(':').expect("error FILE:LINE");
+                out.push(Label::Error(f.to_owned(), l.parse().expect("a line")));
+            }
+            [check, status, resource] => {
+                assert!(
+                    matches!(*status, "fail" | "pass" | "not_assessed" | "none"),
+                    "{}:{}: unknown status {status}",
+                    case.display(),
+                    n + 1
+                );
+                out.push(Label::Verdict(
+                    (*check).to_owned(),
+                    (*status).to_owned(),
+                    (*resource).to_owned(),
+                ));
+            }
+            _ => panic!("{}:{}: cannot read `{line}`", case.display(), n + 1),
         }
     }
+    out
+}
+
+fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Fail => "fail",
+        Status::Pass => "pass",
+        Status::NotAssessed => "not_assessed",
+        _ => "other",
+    }
+}
+
+fn summary(statuses: Option<&BTreeSet<&'static str>>) -> &'static str {
+    let Some(s) = statuses else { return "none" };
+    ["fail", "not_assessed", "pass"]
+        .into_iter()
+        .find(|k| s.contains(k))
+        .unwrap_or("none")
 }
 
 #[test]
@@ -62,94 +91,105 @@ fn labelled_cloudformation_verdicts() {
         .expect("labelled set")
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.join("expected.txt").is_file())
+        .filter(|p| p.join("labels").is_file())
         .collect();
     cases.sort();
     let mut problems = Vec::new();
     let mut resources = BTreeSet::new();
-    let mut verdicts = 0;
     for case in &cases {
-        let mut files = Vec::new();
-        templates(case, &mut files);
-        files.sort();
-        let text = std::fs::read_to_string(case.join("expected.txt")).expect("expected.txt");
-        let mut expects = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let w: Vec<&str> = line.split_whitespace().collect();
-            assert!(w.len() >= 3, "{}:{}: `{line}`", case.display(), n + 1);
-            let resource = match w[0].rsplit_once(':') {
-                Some((f, id)) => format!("{}:{id}", case.join(f).display()),
-                None => {
-                    assert_eq!(files.len(), 1, "{}: name the file", case.display());
-                    format!("{}:{}", files[0].display(), w[0])
-                }
-            };
-            expects.push(Expect {
-                resource,
-                check: w[1].to_owned(),
-                status: status(w[2]),
-                line: n + 1,
-            });
-        }
+        let name = case
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let prefix = format!("{}/", case.display());
         let loaded = common::read(case, &[]);
-        let results = common::audit(&loaded.inventory);
-        let mut got: BTreeMap<(String, String), Vec<Status>> = BTreeMap::new();
-        for f in &results {
-            got.entry((f.resource.clone(), f.check.clone()))
+        let mut got: BTreeMap<(String, String), BTreeSet<&'static str>> = BTreeMap::new();
+        for f in common::audit(&loaded.inventory) {
+            let r = f.resource.strip_prefix(&prefix).unwrap_or(&f.resource);
+            got.entry((f.check.clone(), r.to_owned()))
                 .or_default()
-                .push(f.status);
+                .insert(status_name(f.status));
         }
-        let listed: BTreeSet<(String, String)> = expects
-            .iter()
-            .map(|e| (e.resource.clone(), e.check.clone()))
-            .collect();
-        let checks: BTreeSet<&str> = expects.iter().map(|e| e.check.as_str()).collect();
-        let prefix = |r: &str| files.iter().any(|f| r.starts_with(&format!("{}:", f.display())));
-        for e in &expects {
-            resources.insert(e.resource.clone());
-            verdicts += 1;
-            let g = got
-                .get(&(e.resource.clone(), e.check.clone()))
-                .cloned()
-                .unwrap_or_default();
-            if g != [e.status] {
-                problems.push(format!(
-                    "{}/expected.txt:{}: {} {} expected {:?}, rampart gives {:?}",
-                    case.display(),
-                    e.line,
-                    e.resource,
-                    e.check,
-                    e.status,
-                    g
-                ));
+        let mut labelled = BTreeSet::new();
+        let mut expected_errors = Vec::new();
+        for l in labels(case) {
+            match l {
+                Label::Verdict(check, status, resource) => {
+                    resources.insert(format!("{name}/{resource}"));
+                    let actual = summary(got.get(&(check.clone(), resource.clone())));
+                    if actual != status {
+                        problems.push(format!(
+                            "cfn/{name}: {check} on {resource}: expected {status}, got {actual}"
+                        ));
+                    }
+                    labelled.insert((check, resource));
+                }
+                Label::Error(f, l) => expected_errors.push((f, l)),
             }
         }
-        for ((r, c), st) in &got {
-            if checks.contains(c.as_str())
-                && prefix(r)
-                && st.contains(&Status::Fail)
-                && !listed.contains(&(r.clone(), c.clone()))
+        let checks: BTreeSet<&String> = labelled.iter().map(|(c, _)| c).collect();
+        for ((check, resource), statuses) in &got {
+            if checks.contains(check)
+                && statuses.contains("fail")
+                && !labelled.contains(&(check.clone(), resource.clone()))
             {
                 problems.push(format!(
-                    "{}: unexpected {c} failure on {r}",
-                    case.display()
+                    "cfn/{name}: {check} fails on unlabelled {resource}"
                 ));
+            }
+        }
+        let errors: Vec<(String, u32)> = loaded
+            .errors
+            .iter()
+            .map(|e| {
+                let f = e.file.strip_prefix(&prefix).unwrap_or(&e.file);
+                (f.to_owned(), e.line)
+            })
+            .collect();
+        for e in &expected_errors {
+            if !errors.contains(e) {
+                problems.push(format!(
+                    "cfn/{name}: expected an error at {}:{}, got {errors:?}",
+                    e.0, e.1
+                ));
+            }
+        }
+        for e in &errors {
+            if !expected_errors.contains(e) {
+                problems.push(format!("cfn/{name}: unexpected error at {}:{}", e.0, e.1));
             }
         }
     }
     assert!(
-        resources.len() >= 70,
-        "the CloudFormation half holds {} resources",
-        resources.len()
-    );
-    assert!(
         problems.is_empty(),
-        "{} of {verdicts} verdicts differ:\n{}",
+        "{} differences on {} labelled resources:\n{}",
         problems.len(),
+        resources.len(),
         problems.join("\n")
     );
+    assert!(
+        resources.len() >= MIN_RESOURCES,
+        "{} labelled CloudFormation resources, expected at least {MIN_RESOURCES}",
+        resources.len()
+    );
+}
+
+/// Prints every result of a case (`LABELLED_CASE=s3-acl cargo test … -- --ignored dump`), to
+/// write or review its `labels`.
+#[test]
+#[ignore = "a tool for writing cases, not a test"]
+fn dump() {
+    let Ok(case) = std::env::var("LABELLED_CASE") else {
+        return;
+    };
+    let dir = root().join(case);
+    let prefix = format!("{}/", dir.display());
+    let loaded = common::read(&dir, &[]);
+    for e in &loaded.errors {
+        println!("error: {e}");
+    }
+    for f in common::audit(&loaded.inventory) {
+        let r = f.resource.strip_prefix(&prefix).unwrap_or(&f.resource);
+        println!("{}\t{:?}\t{r}\t{}", f.check, f.status, f.message);
+    }
 }

@@ -42,7 +42,10 @@ fn find_key<'a>(account: &'a Account, arn: &str) -> Option<&'a KmsKey> {
         .iter()
         .flat_map(|r| r.kms_keys.iter())
         .find(|k| {
-            k.meta.arn == arn || k.id == arn || k.aliases.iter().any(|a| arn.ends_with(a.as_str()))
+            k.meta.arn == arn
+                || k.meta.cloud_arn() == arn
+                || k.id == arn
+                || k.aliases.iter().any(|a| arn.ends_with(a.as_str()))
         })
 }
 

@@ -55,9 +55,10 @@ pub(super) fn instance(cx: &mut Cx<'_>, raw: &Raw) {
             s(bd, "DeviceName").unwrap_or_default()
         );
         vm.origin = nested_origin(raw, bd);
+        let encrypted = super::ebs_encrypted(cx, raw, &vm.arn, ebs);
         cx.bld.region().volumes.push(Volume {
             id: vm.arn.clone(),
-            encrypted: b(ebs, "Encrypted").unwrap_or(false),
+            encrypted,
             kms_key_id: s(ebs, "KmsKeyId"),
             size_gib: u(ebs, "VolumeSize").unwrap_or(0),
             attached_to: vec![raw.id.clone()],

@@ -319,6 +319,10 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
     run_phase(&mut cx, raws, Phase::Own);
     super::implicit_default_groups(cx.bld);
     run_phase(&mut cx, raws, Phase::Child);
+    // CloudFormation cannot take over a VPC's default network ACL or main route table (it only
+    // reads them, `Fn::GetAtt Vpc.DefaultNetworkAcl`): every declared VPC has them as AWS
+    // creates them, serving the subnets the template does not associate elsewhere.
+    super::implicit_network_defaults(cx.bld);
 }
 
 /// A boolean property; unknown: a gap on `data_set` for this resource and the benign value.
@@ -342,6 +346,26 @@ pub(super) fn known_bool(
             Some(benign)
         }
         v => v.as_bool(),
+    }
+}
+
+/// Whether an EBS volume (`AWS::EC2::Volume`, a block device mapping's `Ebs`) is encrypted.
+/// `Encrypted` not set is not "unencrypted": the account's EBS encryption by default (outside a
+/// template) decides ("Amazon EBS encryption by default", EC2 User Guide). That is a gap on the
+/// volume and the value under which no check fails; an unknown `Encrypted` likewise.
+pub(super) fn ebs_encrypted(cx: &mut Cx<'_>, raw: &Raw, volume: &str, ebs: &Value) -> bool {
+    match ebs.get("Encrypted") {
+        Value::Null | Value::Unknown => {
+            let why = if ebs.get("Encrypted").is_null() {
+                "`Encrypted` is not set: the account's EBS encryption by default, outside this input, decides"
+            } else {
+                "`Encrypted` is not known before apply"
+            };
+            cx.bld
+                .gap(rampart_model::data::EC2_VOLUMES, volume, &file(raw), why);
+            true
+        }
+        v => v.as_bool().unwrap_or(false),
     }
 }
 

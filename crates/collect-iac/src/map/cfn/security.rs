@@ -11,7 +11,18 @@ use rampart_model::security::{KeyManager, KmsKey, Secret, SsmParameter};
 pub(super) fn kms_key(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     let tags = p.get("Tags");
-    let meta = cx.bld.meta(raw, None, None, tags);
+    let meta = cx.bld.meta(
+        raw,
+        // The key ARN as `Fn::GetAtt Key.Arn` gives it in this template (the key id is AWS's).
+        Some(format!(
+            "arn:aws:kms:{}:{}:key/{}",
+            crate::DEFAULT_REGION,
+            crate::ACCOUNT_ID,
+            raw.id
+        )),
+        None,
+        tags,
+    );
     let marn = meta.arn.clone();
     let rotation = match p.get("EnableKeyRotation") {
         Value::Unknown => {

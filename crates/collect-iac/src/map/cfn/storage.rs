@@ -178,9 +178,10 @@ pub(super) fn volume(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     let tags = p.get("Tags");
     let meta = cx.bld.meta(raw, None, None, tags);
+    let encrypted = super::ebs_encrypted(cx, raw, &meta.arn, p);
     cx.bld.region().volumes.push(Volume {
         id: raw.id.clone(),
-        encrypted: b(p, "Encrypted").unwrap_or(false),
+        encrypted,
         kms_key_id: s(p, "KmsKeyId"),
         size_gib: u(p, "Size").unwrap_or(0),
         attached_to: Vec::new(),
@@ -288,7 +289,8 @@ pub(super) fn redshift_cluster(cx: &mut Cx<'_>, raw: &Raw) {
         data::REDSHIFT,
         false,
     )
-    .unwrap_or(true);
+    // Not set: private (Redshift API, CreateCluster `PubliclyAccessible`, "Default: false").
+    .unwrap_or(false);
     cx.bld.region().redshift_clusters.push(RedshiftCluster {
         id: s(p, "ClusterIdentifier").unwrap_or_else(|| raw.id.clone()),
         encrypted: enc,
