@@ -11,49 +11,45 @@ use rampart_model::data;
 use rampart_model::iam::Role;
 use rampart_model::storage::Volume;
 
-/// `AWS::EC2::Instance`.
-pub(super) fn instance(cx: &mut Cx<'_>, raw: &Raw) {
-    let p = &raw.attrs;
-    let tags = p.get("Tags");
-    let meta = cx.bld.meta(raw, None, None, tags);
-    let marn = meta.arn.clone();
-    let user_data = match p.get("UserData") {
+/// User data as the instance receives it: `Fn::Base64` of a script evaluates to the script; a
+/// literal already in base64 is decoded when it is UTF-8 text. Unknown: a gap on the user data.
+fn user_data(cx: &mut Cx<'_>, raw: &Raw, arn: &str, v: &Value) -> Option<String> {
+    use base64::Engine as _;
+    match v {
         Value::Unknown => {
             cx.bld.gap(
                 data::EC2_USER_DATA,
-                &marn,
+                arn,
                 &file(raw),
                 "the user data is not known before apply",
             );
             None
         }
-        v => v.as_string(),
-    };
-    let mut sgs = p.get("SecurityGroupIds").strings();
-    sgs.extend(p.get("SecurityGroups").strings());
-    for ni in p.get("NetworkInterfaces").items() {
-        sgs.extend(ni.get("GroupSet").strings());
+        v => v.as_string().map(|t| {
+            let compact: String = t.split_whitespace().collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(compact.as_bytes())
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .filter(|_| !compact.is_empty() && !t.contains("#!"))
+                .unwrap_or(t)
+        }),
     }
-    for bd in p.get("BlockDeviceMappings").items() {
+}
+
+/// The EBS volumes of `BlockDeviceMappings` (an instance's, a launch template's or a launch
+/// configuration's), each named `FILE:LogicalId#DeviceName`.
+fn block_devices(cx: &mut Cx<'_>, raw: &Raw, mappings: &Value, tags: &Value) {
+    for bd in mappings.items() {
         let ebs = bd.get("Ebs");
         if ebs.is_null() {
             continue;
         }
-        let mut vm = cx.bld.meta(
-            raw,
-            None,
-            Some(format!(
-                "{} {}",
-                raw.address,
-                s(bd, "DeviceName").unwrap_or_default()
-            )),
-            tags,
-        );
-        vm.arn = format!(
-            "{}#{}",
-            raw.iac_arn(),
-            s(bd, "DeviceName").unwrap_or_default()
-        );
+        let device = s(bd, "DeviceName").unwrap_or_default();
+        let mut vm = cx
+            .bld
+            .meta(raw, None, Some(format!("{} {device}", raw.address)), tags);
+        vm.arn = format!("{}#{device}", raw.iac_arn());
         vm.origin = nested_origin(raw, bd);
         let encrypted = super::ebs_encrypted(cx, raw, &vm.arn, ebs);
         cx.bld.region().volumes.push(Volume {
@@ -65,6 +61,21 @@ pub(super) fn instance(cx: &mut Cx<'_>, raw: &Raw) {
             meta: vm,
         });
     }
+}
+
+/// `AWS::EC2::Instance`.
+pub(super) fn instance(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, None, tags);
+    let marn = meta.arn.clone();
+    let user_data = user_data(cx, raw, &marn, p.get("UserData"));
+    let mut sgs = p.get("SecurityGroupIds").strings();
+    sgs.extend(p.get("SecurityGroups").strings());
+    for ni in p.get("NetworkInterfaces").items() {
+        sgs.extend(ni.get("GroupSet").strings());
+    }
+    block_devices(cx, raw, p.get("BlockDeviceMappings"), tags);
     let inst = Instance {
         id: raw.id.clone(),
         state: "running".to_owned(),
@@ -81,6 +92,84 @@ pub(super) fn instance(cx: &mut Cx<'_>, raw: &Raw) {
         meta,
     };
     cx.bld.region().instances.push(inst);
+}
+
+/// `AWS::EC2::LaunchTemplate`: what every instance launched from it gets
+/// (`LaunchTemplateData`: `IamInstanceProfile` by `Arn` or `Name`, `UserData`, `MetadataOptions`,
+/// security groups, `BlockDeviceMappings`), judged as an instance in state `launch-template`
+/// with no address of its own (as lane i13 does for `aws_launch_template`).
+pub(super) fn launch_template(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let d = p.get("LaunchTemplateData");
+    let meta = cx
+        .bld
+        .meta(raw, None, s(p, "LaunchTemplateName"), &Value::Null);
+    let marn = meta.arn.clone();
+    if d.is_unknown() {
+        cx.bld.gap(
+            data::EC2_INSTANCES,
+            &marn,
+            &file(raw),
+            "the launch template data is not known before apply",
+        );
+    }
+    let user_data = user_data(cx, raw, &marn, d.get("UserData"));
+    let profile = d.get("IamInstanceProfile");
+    let security_groups = d
+        .get("SecurityGroupIds")
+        .strings()
+        .into_iter()
+        .chain(d.get("SecurityGroups").strings())
+        .chain(
+            d.get("NetworkInterfaces")
+                .items()
+                .into_iter()
+                .flat_map(|n| n.get("Groups").strings()),
+        )
+        .collect();
+    block_devices(cx, raw, d.get("BlockDeviceMappings"), &Value::Null);
+    cx.bld.region().instances.push(Instance {
+        id: raw.id.clone(),
+        state: "launch-template".to_owned(),
+        vpc_id: None,
+        subnet_id: None,
+        public_ip: None,
+        instance_profile: s(profile, "Arn").or_else(|| s(profile, "Name")),
+        security_groups,
+        network_interfaces: Vec::new(),
+        user_data,
+        imdsv2_required: Some(
+            s(d.get("MetadataOptions"), "HttpTokens").as_deref() == Some("required"),
+        ),
+        meta,
+    });
+}
+
+/// `AWS::AutoScaling::LaunchConfiguration`: as a launch template (`IamInstanceProfile` a name or
+/// ARN, `UserData`, `MetadataOptions`, `SecurityGroups`, `BlockDeviceMappings`).
+pub(super) fn launch_configuration(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let meta = cx
+        .bld
+        .meta(raw, None, s(p, "LaunchConfigurationName"), &Value::Null);
+    let marn = meta.arn.clone();
+    let user_data = user_data(cx, raw, &marn, p.get("UserData"));
+    block_devices(cx, raw, p.get("BlockDeviceMappings"), &Value::Null);
+    cx.bld.region().instances.push(Instance {
+        id: raw.id.clone(),
+        state: "launch-configuration".to_owned(),
+        vpc_id: None,
+        subnet_id: None,
+        public_ip: None,
+        instance_profile: s(p, "IamInstanceProfile"),
+        security_groups: p.get("SecurityGroups").strings(),
+        network_interfaces: Vec::new(),
+        user_data,
+        imdsv2_required: Some(
+            s(p.get("MetadataOptions"), "HttpTokens").as_deref() == Some("required"),
+        ),
+        meta,
+    });
 }
 
 /// `AWS::Lambda::Function | AWS::Serverless::Function`.

@@ -253,6 +253,26 @@ pub(super) static TYPES: &[(&str, Phase, MapFn)] = &[
         Phase::Own,
         compute::task_definition,
     ),
+    (
+        "AWS::EC2::LaunchTemplate",
+        Phase::Own,
+        compute::launch_template,
+    ),
+    (
+        "AWS::AutoScaling::LaunchConfiguration",
+        Phase::Own,
+        compute::launch_configuration,
+    ),
+    (
+        "AWS::DocDB::DBCluster",
+        Phase::Own,
+        storage::docdb_neptune_cluster,
+    ),
+    (
+        "AWS::Neptune::DBCluster",
+        Phase::Own,
+        storage::docdb_neptune_cluster,
+    ),
     // security
     ("AWS::KMS::Key", Phase::Own, security::kms_key),
     ("AWS::KMS::Alias", Phase::Child, security::kms_alias),

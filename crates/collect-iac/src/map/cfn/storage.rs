@@ -246,6 +246,34 @@ pub(super) fn db_cluster(cx: &mut Cx<'_>, raw: &Raw) {
     });
 }
 
+/// `AWS::DocDB::DBCluster`, `AWS::Neptune::DBCluster`: clusters whose `StorageEncrypted`
+/// defaults to false (CloudFormation resource reference of each), judged as database clusters.
+pub(super) fn docdb_neptune_cluster(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let meta = cx
+        .bld
+        .meta(raw, None, s(p, "DBClusterIdentifier"), p.get("Tags"));
+    let marn = meta.arn.clone();
+    let enc =
+        known_bool(cx.bld, raw, &marn, p, "StorageEncrypted", data::RDS, true).unwrap_or(false);
+    let engine = if raw.kind.starts_with("AWS::DocDB") {
+        "docdb"
+    } else {
+        "neptune"
+    };
+    cx.bld.region().db_clusters.push(DbCluster {
+        id: s(p, "DBClusterIdentifier").unwrap_or_else(|| raw.id.clone()),
+        engine: engine.to_owned(),
+        storage_encrypted: enc,
+        kms_key_id: s(p, "KmsKeyId"),
+        security_groups: p.get("VpcSecurityGroupIds").strings(),
+        port: i(p, "Port").and_then(|x| u16::try_from(x).ok()),
+        backup_retention_days: u(p, "BackupRetentionPeriod").unwrap_or(1),
+        deletion_protection: b(p, "DeletionProtection").unwrap_or(false),
+        meta,
+    });
+}
+
 /// `AWS::DynamoDB::Table | AWS::Serverless::SimpleTable`.
 pub(super) fn dynamodb_table(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
