@@ -246,3 +246,19 @@ fn task_definitions_are_read() {
         [Status::Pass]
     );
 }
+
+// A template that nests itself cannot be created: a located error, and the template is read once.
+#[test]
+fn a_nested_stack_cycle_is_a_located_error() {
+    let path = input("nested-loop/loop.yaml");
+    let loaded = common::read(&path, &[]);
+    assert_eq!(loaded.errors.len(), 1, "{:?}", loaded.errors);
+    assert_eq!(
+        (loaded.errors[0].line, loaded.errors[0].column),
+        (3, 5),
+        "{}",
+        loaded.errors[0]
+    );
+    assert!(loaded.errors[0].message.contains("cycle of nested stacks"));
+    assert_eq!(loaded.inventory.accounts[0].buckets.len(), 1);
+}

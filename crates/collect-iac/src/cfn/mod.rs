@@ -56,8 +56,67 @@ struct Ctx<'a> {
     region: String,
 }
 
+/// A template read as a nested stack (`AWS::CloudFormation::Stack` with a local
+/// `TemplateURL`, as `aws cloudformation package` takes it): the parameter values its parent
+/// passes, and the path of stack logical ids through the parents (`Network/`), which prefixes
+/// the logical ids of its resources.
+#[derive(Debug, Default, Clone)]
+pub struct Nesting {
+    /// `Parameters` of the parent's stack resource, evaluated in the parent.
+    pub params: BTreeMap<String, Value>,
+    /// `Parent/` for a stack the root declares as `Parent`, `Parent/Child/` one level down.
+    pub prefix: String,
+    /// The templates on the way down (a template that includes itself is an error).
+    pub chain: Vec<PathBuf>,
+}
+
+/// Nested stacks deeper than this are not read (an error says so).
+const MAX_NESTING: usize = 8;
+
+/// The local template files `text` (at `path`) names as nested stacks, resolved against its
+/// directory; URLs (`https://`, `s3://`) are not local and not returned.
+#[must_use]
+pub fn nested_templates(text: &str, path: &Path) -> Vec<PathBuf> {
+    let Ok(root) = node::parse(text, &path.display().to_string()) else {
+        return Vec::new();
+    };
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    root.get("Resources")
+        .map(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(_, r)| local_template(r, dir))
+        .collect()
+}
+
+/// The local file a stack resource names, if any.
+fn local_template(r: &Node, dir: &Path) -> Option<PathBuf> {
+    let kind = r.get("Type").and_then(Node::as_str)?;
+    let props = r.get("Properties")?;
+    let url = match kind {
+        "AWS::CloudFormation::Stack" => props.get("TemplateURL")?.as_str()?,
+        "AWS::Serverless::Application" => props.get("Location")?.as_str()?,
+        _ => return None,
+    };
+    if url.contains("://") || url.is_empty() {
+        return None;
+    }
+    // `./network.yaml` and `network.yaml` name one file, shown one way.
+    Some(
+        dir.join(url)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect(),
+    )
+}
+
 /// Reads one template into `out`.
 pub fn load(text: &str, display: &str, out: &mut Collected) {
+    load_nested(text, display, out, &Nesting::default());
+}
+
+/// Reads one template into `out`, as the nested stack `nesting` says.
+pub fn load_nested(text: &str, display: &str, out: &mut Collected, nesting: &Nesting) {
     let root = match node::parse(text, display) {
         Ok(n) => n,
         Err(e) => return out.file_error(e),
@@ -136,6 +195,7 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
                 origin: Origin::file(display, p.line, p.column, &format!("Parameters.{name}")),
             });
         }
+        let value = nesting.params.get(name).cloned().unwrap_or(value);
         ctx.params.insert(name.clone(), value);
     }
     for (name, c) in root
@@ -265,17 +325,77 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
         for (branch, attrs) in variants {
             out.raws.push(Raw {
                 kind: kind.clone(),
-                address: id.clone(),
+                address: format!("{}{id}", nesting.prefix),
                 id: ref_value.clone(),
-                origin: Origin::file(display, key_line, key_column(&lines, key_line, id), id),
+                origin: Origin::file(
+                    display,
+                    key_line,
+                    key_column(&lines, key_line, id),
+                    &format!("{}{id}", nesting.prefix),
+                ),
                 attrs,
-                scope: display.to_owned(),
+                scope: format!("{display}:{}", nesting.prefix),
                 waivers: waivers.clone(),
                 branch: if single { String::new() } else { branch },
             });
         }
     }
     let _ = &ctx.region;
+    // Nested stacks with a local template: read with the parameters this template passes.
+    let dir = Path::new(display)
+        .parent()
+        .unwrap_or_else(|| Path::new("."));
+    let mut seen = std::collections::BTreeSet::new();
+    for (id, r) in resources.entries() {
+        if !seen.insert(id.as_str()) {
+            continue;
+        }
+        let Some(path) = local_template(r, dir) else {
+            continue;
+        };
+        let at = |message: String| crate::raw::IacError {
+            file: display.to_owned(),
+            line: r.line,
+            column: r.column,
+            message,
+        };
+        let canon = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let me = Path::new(display)
+            .canonicalize()
+            .unwrap_or_else(|_| PathBuf::from(display));
+        if canon == me || nesting.chain.contains(&canon) || nesting.chain.len() >= MAX_NESTING {
+            out.file_error(at(format!(
+                "nested stack `{id}` includes `{}` again: a cycle of nested stacks (or more than {MAX_NESTING} levels)",
+                path.display()
+            )));
+            continue;
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                out.file_error(at(format!(
+                    "nested stack `{id}`: cannot read `{}`: {e}",
+                    path.display()
+                )));
+                continue;
+            }
+        };
+        let params = match r.get("Properties").and_then(|p| p.get("Parameters")) {
+            Some(p) => match ctx.eval(p, 0) {
+                Value::Map(m) => m.into_iter().filter(|(k, _)| !k.starts_with('@')).collect(),
+                _ => BTreeMap::new(),
+            },
+            None => BTreeMap::new(),
+        };
+        let mut chain = nesting.chain.clone();
+        chain.push(me);
+        let child = Nesting {
+            params,
+            prefix: format!("{}{id}/", nesting.prefix),
+            chain,
+        };
+        load_nested(&text, &path.display().to_string(), out, &child);
+    }
 }
 
 /// The line of a resource's logical id: at or just above where its body starts (YAML block
