@@ -262,3 +262,40 @@ fn a_nested_stack_cycle_is_a_located_error() {
     assert!(loaded.errors[0].message.contains("cycle of nested stacks"));
     assert_eq!(loaded.inventory.accounts[0].buckets.len(), 1);
 }
+
+/// Every resource identity (`meta.arn`) of an Inventory, with how many times it occurs.
+fn identities(inv: &rampart_model::Inventory) -> std::collections::BTreeMap<String, usize> {
+    fn walk(v: &serde_json::Value, out: &mut std::collections::BTreeMap<String, usize>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                if let Some(arn) = o
+                    .get("meta")
+                    .and_then(|m| m.get("arn"))
+                    .and_then(|a| a.as_str())
+                {
+                    *out.entry(arn.to_owned()).or_default() += 1;
+                }
+                o.values().for_each(|x| walk(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(&serde_json::to_value(inv).expect("serializable"), &mut out);
+    out
+}
+
+// The vendored CloudFormation corpora: no resource is read twice (no duplicate identity).
+#[test]
+fn cloudformation_corpora_have_no_duplicate_resource() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    for c in ["cfngoat", "aws-cfn-templates"] {
+        let loaded = common::read(&root.join(c), &[]);
+        let dups: Vec<(String, usize)> = identities(&loaded.inventory)
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .collect();
+        assert!(dups.is_empty(), "{c}: {dups:?}");
+    }
+}
