@@ -76,7 +76,7 @@ fn misuse_is_a_located_error_yaml() {
             .inventory
             .gaps
             .iter()
-            .any(|g| g.data == "iac.file" && g.code.as_deref() == Some("TemplateError"))
+            .any(|g| g.data == "iac.file" && g.code.as_deref() == Some("ParseError"))
     );
     // An undeclared condition is not a free choice: versioning is not assessed, never passed
     // or failed per invented branch.

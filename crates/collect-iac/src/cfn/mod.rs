@@ -136,6 +136,8 @@ pub fn load_nested(text: &str, display: &str, out: &mut Collected, nesting: &Nes
         (l, key_column(&lines, l, id))
     };
     let linted = lint::lint(&root, display, &key_pos);
+    // Coded `ParseError` as a file that does not parse: the audit of this input is incomplete
+    // (the scan's exit code is 2), though what the template does declare is still audited.
     if let Some(first) = linted.errors.first() {
         out.gaps.push(
             rampart_model::Gap::new(
@@ -146,7 +148,7 @@ pub fn load_nested(text: &str, display: &str, out: &mut Collected, nesting: &Nes
                     linted.errors.len()
                 ),
             )
-            .with_code("TemplateError"),
+            .with_code("ParseError"),
         );
     }
     out.errors.extend(linted.errors.iter().cloned());

@@ -343,6 +343,42 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
     // reads them, `Fn::GetAtt Vpc.DefaultNetworkAcl`): every declared VPC has them as AWS
     // creates them, serving the subnets the template does not associate elsewhere.
     super::implicit_network_defaults(cx.bld);
+    public_ip_from_subnet(cx.bld, raws);
+}
+
+/// An instance gets a public IPv4 address when its first network interface asks for one
+/// (`AssociatePublicIpAddress`), or, when that is not set, when its subnet sets
+/// `MapPublicIpOnLaunch` (EC2 User Guide, "Public IPv4 addresses"): recorded as an address
+/// assigned on launch, so that reachability from the internet is judged.
+fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
+    let region = bld.region();
+    let public_subnets: std::collections::HashSet<String> = region
+        .subnets
+        .iter()
+        .filter(|s| s.map_public_ip_on_launch)
+        .map(|s| s.id.clone())
+        .collect();
+    for raw in raws.iter().filter(|r| r.kind == "AWS::EC2::Instance") {
+        let p = &raw.attrs;
+        let first = p
+            .get("NetworkInterfaces")
+            .items()
+            .into_iter()
+            .find(|n| i(n, "DeviceIndex").unwrap_or(0) == 0);
+        let asked = first.and_then(|n| b(n, "AssociatePublicIpAddress"));
+        let subnet = s(p, "SubnetId").or_else(|| first.and_then(|n| s(n, "SubnetId")));
+        let public =
+            asked.unwrap_or_else(|| subnet.as_ref().is_some_and(|x| public_subnets.contains(x)));
+        let identity = raw.iac_arn();
+        if let Some(inst) = region.instances.iter_mut().find(|x| x.meta.arn == identity) {
+            if inst.subnet_id.is_none() {
+                inst.subnet_id = subnet;
+            }
+            if public {
+                inst.public_ip = Some("(assigned on launch)".to_owned());
+            }
+        }
+    }
 }
 
 /// A boolean property; unknown: a gap on `data_set` for this resource and the benign value.
