@@ -299,3 +299,33 @@ fn cloudformation_corpora_have_no_duplicate_resource() {
         assert!(dups.is_empty(), "{c}: {dups:?}");
     }
 }
+
+// `Ref` of an AWS::IAM::ManagedPolicy is its ARN; principals of the template that name it are
+// attached to the policy declared there (named FILE:LogicalId), AWS managed ones stay ARNs.
+#[test]
+fn managed_policies_attach_by_ref() {
+    let text = "Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: []}
+      ManagedPolicyArns: [!Ref P, arn:aws:iam::aws:policy/ReadOnlyAccess]
+";
+    let loaded = rampart_collect_iac::load_text(
+        rampart_collect_iac::InputKind::CloudFormation,
+        text,
+        "t.yaml",
+    );
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let iam = &loaded.inventory.accounts[0].iam;
+    assert_eq!(
+        iam.roles[0].attached_policies,
+        ["t.yaml:P", "arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    );
+    assert_eq!(iam.policies[0].meta.arn, "t.yaml:P");
+    assert_eq!(iam.policies[0].attachment_count, 1);
+}

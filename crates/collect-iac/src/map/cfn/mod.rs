@@ -344,6 +344,30 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
     // creates them, serving the subnets the template does not associate elsewhere.
     super::implicit_network_defaults(cx.bld);
     public_ip_from_subnet(cx.bld, raws);
+    count_attachments(cx.bld);
+}
+
+/// A customer managed policy's attachment count: the declared principals that attach it (by
+/// `ManagedPolicyArns` or the policy's own `Roles`/`Users`/`Groups`), at least the principals
+/// it names outside this template.
+fn count_attachments(bld: &mut Builder) {
+    let iam = &mut bld.account.iam;
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    let attached = iam
+        .roles
+        .iter()
+        .map(|r| &r.attached_policies)
+        .chain(iam.users.iter().map(|u| &u.attached_policies))
+        .chain(iam.groups.iter().map(|g| &g.attached_policies));
+    for list in attached {
+        for a in list {
+            *counts.entry(a.clone()).or_default() += 1;
+        }
+    }
+    for p in iam.policies.iter_mut().filter(|p| !p.aws_managed) {
+        let n = counts.get(&p.meta.arn).copied().unwrap_or(0);
+        p.attachment_count = p.attachment_count.max(n);
+    }
 }
 
 /// An instance gets a public IPv4 address when its first network interface asks for one
