@@ -77,6 +77,12 @@ const MAX_NESTING: usize = 8;
 /// directory; URLs (`https://`, `s3://`) are not local and not returned.
 #[must_use]
 pub fn nested_templates(text: &str, path: &Path) -> Vec<PathBuf> {
+    // Most templates nest nothing: not parsed twice for that.
+    if !text.contains("AWS::CloudFormation::Stack")
+        && !text.contains("AWS::Serverless::Application")
+    {
+        return Vec::new();
+    }
     let Ok(root) = node::parse(text, &path.display().to_string()) else {
         return Vec::new();
     };
