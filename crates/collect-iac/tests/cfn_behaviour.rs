@@ -329,3 +329,58 @@ fn managed_policies_attach_by_ref() {
     assert_eq!(iam.policies[0].meta.arn, "t.yaml:P");
     assert_eq!(iam.policies[0].attachment_count, 1);
 }
+
+// Encryption at rest of EFS, ElastiCache and OpenSearch (ENC-3): each resource reference gives
+// false when the property is not set; judged by STORE-001 where that check is registered.
+#[test]
+fn at_rest_stores_are_read() {
+    let text = "Resources:
+  PlainFs:
+    Type: AWS::EFS::FileSystem
+  SealedFs:
+    Type: AWS::EFS::FileSystem
+    Properties:
+      Encrypted: true
+      KmsKeyId: alias/efs
+  Cache:
+    Type: AWS::ElastiCache::ReplicationGroup
+    Properties:
+      ReplicationGroupDescription: sessions
+      AtRestEncryptionEnabled: true
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      DomainName: search
+      EncryptionAtRestOptions:
+        Enabled: true
+  LegacySearch:
+    Type: AWS::Elasticsearch::Domain
+";
+    let loaded = rampart_collect_iac::load_text(
+        rampart_collect_iac::InputKind::CloudFormation,
+        text,
+        "t.yaml",
+    );
+    let stores: Vec<(String, &str, bool, Option<&str>)> = loaded.inventory.accounts[0].regions[0]
+        .at_rest_stores
+        .iter()
+        .map(|s| {
+            (
+                s.meta.arn.clone(),
+                s.service.as_str(),
+                s.encrypted,
+                s.kms_key_id.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stores,
+        [
+            ("t.yaml:PlainFs".to_owned(), "efs", false, None),
+            ("t.yaml:SealedFs".to_owned(), "efs", true, Some("alias/efs")),
+            ("t.yaml:Cache".to_owned(), "elasticache", true, None),
+            ("t.yaml:Search".to_owned(), "opensearch", true, None),
+            ("t.yaml:LegacySearch".to_owned(), "opensearch", false, None),
+        ]
+    );
+}

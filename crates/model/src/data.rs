@@ -82,6 +82,8 @@ pub const RDS: &str = "rds";
 pub const DYNAMODB: &str = "dynamodb";
 /// Redshift clusters.
 pub const REDSHIFT: &str = "redshift";
+/// EFS file systems, ElastiCache groups, OpenSearch domains (encryption at rest).
+pub const AT_REST_STORES: &str = "stores.at_rest";
 /// KMS keys.
 pub const KMS_KEYS: &str = "kms.keys";
 /// KMS key rotation status.

@@ -15,8 +15,8 @@ use crate::network::{
 };
 use crate::security::{KmsKey, Secret, SsmParameter};
 use crate::storage::{
-    BackupPlan, BackupVault, Bucket, DbCluster, DbInstance, DynamoTable, PublicAccessBlock,
-    RedshiftCluster, Volume,
+    AtRestStore, BackupPlan, BackupVault, Bucket, DbCluster, DbInstance, DynamoTable,
+    PublicAccessBlock, RedshiftCluster, Volume,
 };
 use crate::time_util::Timestamp;
 
@@ -354,6 +354,9 @@ region_lists! {
     db_clusters: DbCluster,
     /// DynamoDB tables.
     dynamodb_tables: DynamoTable,
+    /// EFS file systems, ElastiCache groups and OpenSearch domains, judged on encryption at
+    /// rest.
+    at_rest_stores: AtRestStore,
     /// Redshift clusters.
     redshift_clusters: RedshiftCluster,
     /// KMS keys.

@@ -371,3 +371,21 @@ pub struct BackupPlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_execution: Option<Timestamp>,
 }
+
+/// A data store judged on its encryption at rest (ENC-3) and nothing else yet: an EFS file
+/// system, an ElastiCache replication group or cluster, an OpenSearch (Elasticsearch) domain.
+/// Read from IaC and snapshots; the live collector does not read them yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AtRestStore {
+    /// ARN (or IaC address), name, tags, origin.
+    pub meta: Meta,
+    /// `efs`, `elasticache` or `opensearch`.
+    pub service: String,
+    /// The file system id, replication group id or domain name.
+    pub id: String,
+    /// Whether the data is encrypted at rest.
+    pub encrypted: bool,
+    /// The KMS key, when one is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+}

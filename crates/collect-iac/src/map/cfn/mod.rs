@@ -273,6 +273,22 @@ pub(super) static TYPES: &[(&str, Phase, MapFn)] = &[
         Phase::Own,
         storage::docdb_neptune_cluster,
     ),
+    ("AWS::EFS::FileSystem", Phase::Own, storage::at_rest_store),
+    (
+        "AWS::ElastiCache::ReplicationGroup",
+        Phase::Own,
+        storage::at_rest_store,
+    ),
+    (
+        "AWS::OpenSearchService::Domain",
+        Phase::Own,
+        storage::at_rest_store,
+    ),
+    (
+        "AWS::Elasticsearch::Domain",
+        Phase::Own,
+        storage::at_rest_store,
+    ),
     // security
     ("AWS::KMS::Key", Phase::Own, security::kms_key),
     ("AWS::KMS::Alias", Phase::Child, security::kms_alias),

@@ -6,9 +6,9 @@ use crate::raw::Raw;
 use crate::value::Value;
 use rampart_model::data;
 use rampart_model::storage::{
-    BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketEncryption, BucketLogging,
-    DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock, PublicAccessBlock,
-    RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
+    AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketEncryption,
+    BucketLogging, DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock,
+    PublicAccessBlock, RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
 };
 
 /// `AWS::S3::Bucket`.
@@ -502,4 +502,48 @@ fn pab(
         block_public_policy: vals[2],
         restrict_public_buckets: vals[3],
     }
+}
+
+/// `AWS::EFS::FileSystem` (`Encrypted`), `AWS::ElastiCache::ReplicationGroup`
+/// (`AtRestEncryptionEnabled`), `AWS::OpenSearchService::Domain` and `AWS::Elasticsearch::Domain`
+/// (`EncryptionAtRestOptions.Enabled`): encryption at rest, off unless declared (each resource's
+/// reference gives false as the default; a replication group of the `valkey` engine is
+/// encrypted by default), as lane i13 reads the Terraform equivalents.
+pub(super) fn at_rest_store(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let (service, id_key, holder, flag) = match raw.kind.as_str() {
+        // A file system has no name property: its logical id names it.
+        "AWS::EFS::FileSystem" => ("efs", "", p, "Encrypted"),
+        "AWS::ElastiCache::ReplicationGroup" => (
+            "elasticache",
+            "ReplicationGroupId",
+            p,
+            "AtRestEncryptionEnabled",
+        ),
+        _ => (
+            "opensearch",
+            "DomainName",
+            p.get("EncryptionAtRestOptions"),
+            "Enabled",
+        ),
+    };
+    let name = s(p, id_key);
+    let tags = if raw.kind == "AWS::EFS::FileSystem" {
+        p.get("FileSystemTags")
+    } else {
+        p.get("Tags")
+    };
+    let meta = cx.bld.meta(raw, None, name.clone(), tags);
+    let marn = meta.arn.clone();
+    let default = service == "elasticache"
+        && s(p, "Engine").is_some_and(|e| e.eq_ignore_ascii_case("valkey"));
+    let encrypted =
+        known_bool(cx.bld, raw, &marn, holder, flag, data::AT_REST_STORES, true).unwrap_or(default);
+    cx.bld.region().at_rest_stores.push(AtRestStore {
+        meta,
+        service: service.to_owned(),
+        id: name.unwrap_or_else(|| raw.id.clone()),
+        encrypted,
+        kms_key_id: s(holder, "KmsKeyId"),
+    });
 }
