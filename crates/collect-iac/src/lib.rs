@@ -148,6 +148,21 @@ pub fn load(path: &Path, kind: InputKind, opts: &TfOptions) -> Loaded {
             } else {
                 vec![path.to_path_buf()]
             };
+            // A template that another one of the input nests is read through its parent (with
+            // the parameters the parent passes), not also as a stack of its own.
+            let nested: std::collections::BTreeSet<PathBuf> = files
+                .iter()
+                .filter_map(|f| read_text(f).ok().map(|t| cfn::nested_templates(&t, f)))
+                .flatten()
+                .filter_map(|p| p.canonicalize().ok())
+                .collect();
+            let roots: Vec<PathBuf> = files
+                .iter()
+                .filter(|f| f.canonicalize().map_or(true, |c| !nested.contains(&c)))
+                .cloned()
+                .collect();
+            // Templates that only nest each other (a cycle, reported when read): read them all.
+            let files = if roots.is_empty() { files } else { roots };
             for f in files {
                 let d = f.display().to_string();
                 match read_text(&f) {

@@ -30,14 +30,14 @@ pub struct Raw {
 
 impl Raw {
     /// The identifier used as the resource's `Meta::arn` when no real ARN is known:
-    /// `FILE:ADDRESS`, with the branch when there is one.
+    /// `FILE:ADDRESS`, with the branch when there is one (`FILE:Bucket[UseKms=false]`).
     #[must_use]
     pub fn iac_arn(&self) -> String {
         let file = self.origin.file.as_deref().unwrap_or("");
         if self.branch.is_empty() {
             format!("{file}:{}", self.address)
         } else {
-            format!("{file}:{} [{}]", self.address, self.branch)
+            format!("{file}:{}[{}]", self.address, self.branch)
         }
     }
 }

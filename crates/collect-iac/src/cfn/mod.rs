@@ -5,6 +5,7 @@
 //! uses is tried both ways, and when the branches give different resources each one is audited
 //! on its own, named by its branch (`UseKms=false`), so a finding says which branch fails.
 
+pub mod lint;
 pub mod node;
 
 use std::collections::BTreeMap;
@@ -55,8 +56,73 @@ struct Ctx<'a> {
     region: String,
 }
 
+/// A template read as a nested stack (`AWS::CloudFormation::Stack` with a local
+/// `TemplateURL`, as `aws cloudformation package` takes it): the parameter values its parent
+/// passes, and the path of stack logical ids through the parents (`Network/`), which prefixes
+/// the logical ids of its resources.
+#[derive(Debug, Default, Clone)]
+pub struct Nesting {
+    /// `Parameters` of the parent's stack resource, evaluated in the parent.
+    pub params: BTreeMap<String, Value>,
+    /// `Parent/` for a stack the root declares as `Parent`, `Parent/Child/` one level down.
+    pub prefix: String,
+    /// The templates on the way down (a template that includes itself is an error).
+    pub chain: Vec<PathBuf>,
+}
+
+/// Nested stacks deeper than this are not read (an error says so).
+const MAX_NESTING: usize = 8;
+
+/// The local template files `text` (at `path`) names as nested stacks, resolved against its
+/// directory; URLs (`https://`, `s3://`) are not local and not returned.
+#[must_use]
+pub fn nested_templates(text: &str, path: &Path) -> Vec<PathBuf> {
+    // Most templates nest nothing: not parsed twice for that.
+    if !text.contains("AWS::CloudFormation::Stack")
+        && !text.contains("AWS::Serverless::Application")
+    {
+        return Vec::new();
+    }
+    let Ok(root) = node::parse(text, &path.display().to_string()) else {
+        return Vec::new();
+    };
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    root.get("Resources")
+        .map(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|(_, r)| local_template(r, dir))
+        .collect()
+}
+
+/// The local file a stack resource names, if any.
+fn local_template(r: &Node, dir: &Path) -> Option<PathBuf> {
+    let kind = r.get("Type").and_then(Node::as_str)?;
+    let props = r.get("Properties")?;
+    let url = match kind {
+        "AWS::CloudFormation::Stack" => props.get("TemplateURL")?.as_str()?,
+        "AWS::Serverless::Application" => props.get("Location")?.as_str()?,
+        _ => return None,
+    };
+    if url.contains("://") || url.is_empty() {
+        return None;
+    }
+    // `./network.yaml` and `network.yaml` name one file, shown one way.
+    Some(
+        dir.join(url)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect(),
+    )
+}
+
 /// Reads one template into `out`.
 pub fn load(text: &str, display: &str, out: &mut Collected) {
+    load_nested(text, display, out, &Nesting::default());
+}
+
+/// Reads one template into `out`, as the nested stack `nesting` says.
+pub fn load_nested(text: &str, display: &str, out: &mut Collected, nesting: &Nesting) {
     let root = match node::parse(text, display) {
         Ok(n) => n,
         Err(e) => return out.file_error(e),
@@ -71,6 +137,27 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
     };
     out.files_read += 1;
     let lines: Vec<&str> = text.lines().collect();
+    let key_pos = |id: &str, n: &Node| {
+        let l = key_line(&lines, id, n.line);
+        (l, key_column(&lines, l, id))
+    };
+    let linted = lint::lint(&root, display, &key_pos);
+    // Coded `ParseError` as a file that does not parse: the audit of this input is incomplete
+    // (the scan's exit code is 2), though what the template does declare is still audited.
+    if let Some(first) = linted.errors.first() {
+        out.gaps.push(
+            rampart_model::Gap::new(
+                "iac.file",
+                display,
+                format!(
+                    "this template has {} error(s) CloudFormation would refuse, the first: {first}",
+                    linted.errors.len()
+                ),
+            )
+            .with_code("ParseError"),
+        );
+    }
+    out.errors.extend(linted.errors.iter().cloned());
     let mut ctx = Ctx {
         params: BTreeMap::new(),
         mappings: root.get("Mappings"),
@@ -116,6 +203,7 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
                 origin: Origin::file(display, p.line, p.column, &format!("Parameters.{name}")),
             });
         }
+        let value = nesting.params.get(name).cloned().unwrap_or(value);
         ctx.params.insert(name.clone(), value);
     }
     for (name, c) in root
@@ -145,15 +233,34 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
             "AWS::IAM::User" => named("UserName"),
             "AWS::IAM::Group" => named("GroupName"),
             "AWS::Logs::LogGroup" => named("LogGroupName"),
+            // `Ref` of a managed policy is its ARN ("AWS::IAM::ManagedPolicy", return values).
+            "AWS::IAM::ManagedPolicy" => Some(synth_arn(
+                &kind,
+                &named("ManagedPolicyName").unwrap_or_else(|| id.clone()),
+            )),
             _ => None,
         }
         .unwrap_or_else(|| id.clone());
-        let arn = synth_arn(&kind, &ref_value);
-        ctx.refs.insert(id.clone(), (ref_value, arn));
+        let arn = if kind == "AWS::IAM::ManagedPolicy" {
+            ref_value.clone()
+        } else {
+            synth_arn(&kind, &ref_value)
+        };
+        ctx.refs.entry(id.clone()).or_insert((ref_value, arn));
+    }
+    // What resources in a dependency cycle give is not known: CloudFormation cannot create them.
+    for id in &linted.cyclic {
+        ctx.refs.remove(id);
     }
     // SAM globals apply to every function.
     let globals = root.get("Globals").and_then(|g| g.get("Function"));
+    // A logical id declared twice is an error (reported above); the first declaration is read,
+    // as the first is what `Ref` and `Fn::GetAtt` resolve to, so no resource is read twice.
+    let mut seen = std::collections::BTreeSet::new();
     for (id, r) in resources.entries() {
+        if !seen.insert(id.as_str()) {
+            continue;
+        }
         let kind = r
             .get("Type")
             .and_then(Node::as_str)
@@ -161,8 +268,12 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
             .to_owned();
         let mut used = Vec::new();
         if let Some(p) = r.get("Properties") {
-            conditions_used(p, &mut used);
+            // Tags do not change what is audited: their conditions are not branched on (a tag
+            // whose value depends on an undecided condition is left out).
+            conditions_used(p, &mut used, true);
         }
+        // A condition that is not declared is an error (reported above), never a free choice.
+        used.retain(|c| ctx.conditions.contains_key(c));
         used.sort();
         used.dedup();
         let fixed: Vec<String> = used.iter().skip(MAX_BRANCH_CONDITIONS).cloned().collect();
@@ -222,17 +333,77 @@ pub fn load(text: &str, display: &str, out: &mut Collected) {
         for (branch, attrs) in variants {
             out.raws.push(Raw {
                 kind: kind.clone(),
-                address: id.clone(),
+                address: format!("{}{id}", nesting.prefix),
                 id: ref_value.clone(),
-                origin: Origin::file(display, key_line, key_column(&lines, key_line, id), id),
+                origin: Origin::file(
+                    display,
+                    key_line,
+                    key_column(&lines, key_line, id),
+                    &format!("{}{id}", nesting.prefix),
+                ),
                 attrs,
-                scope: display.to_owned(),
+                scope: format!("{display}:{}", nesting.prefix),
                 waivers: waivers.clone(),
                 branch: if single { String::new() } else { branch },
             });
         }
     }
     let _ = &ctx.region;
+    // Nested stacks with a local template: read with the parameters this template passes.
+    let dir = Path::new(display)
+        .parent()
+        .unwrap_or_else(|| Path::new("."));
+    let mut seen = std::collections::BTreeSet::new();
+    for (id, r) in resources.entries() {
+        if !seen.insert(id.as_str()) {
+            continue;
+        }
+        let Some(path) = local_template(r, dir) else {
+            continue;
+        };
+        let at = |message: String| crate::raw::IacError {
+            file: display.to_owned(),
+            line: r.line,
+            column: r.column,
+            message,
+        };
+        let canon = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let me = Path::new(display)
+            .canonicalize()
+            .unwrap_or_else(|_| PathBuf::from(display));
+        if canon == me || nesting.chain.contains(&canon) || nesting.chain.len() >= MAX_NESTING {
+            out.file_error(at(format!(
+                "nested stack `{id}` includes `{}` again: a cycle of nested stacks (or more than {MAX_NESTING} levels)",
+                path.display()
+            )));
+            continue;
+        }
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                out.file_error(at(format!(
+                    "nested stack `{id}`: cannot read `{}`: {e}",
+                    path.display()
+                )));
+                continue;
+            }
+        };
+        let params = match r.get("Properties").and_then(|p| p.get("Parameters")) {
+            Some(p) => match ctx.eval(p, 0) {
+                Value::Map(m) => m.into_iter().filter(|(k, _)| !k.starts_with('@')).collect(),
+                _ => BTreeMap::new(),
+            },
+            None => BTreeMap::new(),
+        };
+        let mut chain = nesting.chain.clone();
+        chain.push(me);
+        let child = Nesting {
+            params,
+            prefix: format!("{}{id}/", nesting.prefix),
+            chain,
+        };
+        load_nested(&text, &path.display().to_string(), out, &child);
+    }
 }
 
 /// The line of a resource's logical id: at or just above where its body starts (YAML block
@@ -305,20 +476,24 @@ fn metadata_waivers(r: &Node, line: u32) -> Vec<WaiverComment> {
         .collect()
 }
 
-fn conditions_used(n: &Node, out: &mut Vec<String>) {
+/// The conditions `Fn::If` uses under `n`; at the top of `Properties`, `Tags` is skipped.
+fn conditions_used(n: &Node, out: &mut Vec<String>, top: bool) {
     match &n.n {
         N::Map(m) => {
             for (k, v) in m {
+                if top && k == "Tags" {
+                    continue;
+                }
                 if k == "Fn::If"
                     && let N::Seq(args) = &v.n
                     && let Some(c) = args.first().and_then(Node::as_str)
                 {
                     out.push(c.to_owned());
                 }
-                conditions_used(v, out);
+                conditions_used(v, out, false);
             }
         }
-        N::Seq(s) => s.iter().for_each(|x| conditions_used(x, out)),
+        N::Seq(s) => s.iter().for_each(|x| conditions_used(x, out, false)),
         _ => {}
     }
 }

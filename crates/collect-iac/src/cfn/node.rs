@@ -308,6 +308,16 @@ enum Frame {
 fn wrap_tag(tag: Option<String>, node: Node) -> Node {
     let Some(t) = tag else { return node };
     let Some(long) = long_form(&t) else {
+        // A Rain directive (`!Rain::Module file`) stays visible as `{"Rain::Module": …}`, as in
+        // JSON: the template is rewritten by `rain pkg` before CloudFormation reads it.
+        if t.starts_with("Rain::") {
+            let (line, column) = (node.line, node.column);
+            return Node {
+                n: N::Map(vec![(t, node)]),
+                line,
+                column,
+            };
+        }
         return node;
     };
     let (line, column) = (node.line, node.column);

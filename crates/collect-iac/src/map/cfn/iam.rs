@@ -1,0 +1,309 @@
+//! iam
+
+use super::{Cx, Kind, s};
+use crate::map::{file, inline, nested_origin, policy_or_gap};
+use crate::raw::Raw;
+use crate::value::Value;
+use rampart_model::data;
+use rampart_model::iam::{AccessKey, Group, InstanceProfile, ManagedPolicy, Role, User};
+
+/// `AWS::IAM::Role`.
+pub(super) fn role(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, s(p, "RoleName"), tags);
+    let marn = meta.arn.clone();
+    let trust = policy_or_gap(
+        cx.bld,
+        raw,
+        &marn,
+        p.get("AssumeRolePolicyDocument"),
+        data::IAM_ROLES,
+    )
+    .unwrap_or(serde_json::Value::Null);
+    let mut role = Role {
+        meta,
+        assume_role_policy: trust,
+        attached_policies: cx.attached(raw, p.get("ManagedPolicyArns").strings()),
+        inline_policies: Vec::new(),
+        permissions_boundary: s(p, "PermissionsBoundary"),
+        last_used: None,
+        service_linked: false,
+    };
+    for pol in p.get("Policies").items() {
+        if let Some(doc) = policy_or_gap(
+            cx.bld,
+            raw,
+            &marn,
+            pol.get("PolicyDocument"),
+            data::IAM_ROLES,
+        ) {
+            role.inline_policies.push(inline(
+                &s(pol, "PolicyName").unwrap_or_default(),
+                doc,
+                &nested_origin(raw, pol),
+            ));
+        }
+    }
+    cx.idx
+        .remember(Kind::Role, raw, cx.bld.account.iam.roles.len());
+    cx.bld.account.iam.roles.push(role);
+}
+
+/// `AWS::IAM::User`.
+pub(super) fn user(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, s(p, "UserName"), tags);
+    let marn = meta.arn.clone();
+    let mut user = User {
+        meta,
+        created: None,
+        console_password: !p.get("LoginProfile").is_null(),
+        password_last_used: None,
+        mfa_devices: Vec::new(),
+        access_keys: Vec::new(),
+        groups: p.get("Groups").strings(),
+        attached_policies: cx.attached(raw, p.get("ManagedPolicyArns").strings()),
+        inline_policies: Vec::new(),
+        permissions_boundary: s(p, "PermissionsBoundary"),
+    };
+    for pol in p.get("Policies").items() {
+        if let Some(doc) = policy_or_gap(
+            cx.bld,
+            raw,
+            &marn,
+            pol.get("PolicyDocument"),
+            data::IAM_USERS,
+        ) {
+            user.inline_policies.push(inline(
+                &s(pol, "PolicyName").unwrap_or_default(),
+                doc,
+                &nested_origin(raw, pol),
+            ));
+        }
+    }
+    cx.idx
+        .remember(Kind::User, raw, cx.bld.account.iam.users.len());
+    cx.bld.account.iam.users.push(user);
+}
+
+/// `AWS::IAM::Group`.
+pub(super) fn group(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let meta = cx.bld.meta(raw, None, s(p, "GroupName"), &Value::Null);
+    let marn = meta.arn.clone();
+    let mut g = Group {
+        meta,
+        attached_policies: cx.attached(raw, p.get("ManagedPolicyArns").strings()),
+        inline_policies: Vec::new(),
+    };
+    for pol in p.get("Policies").items() {
+        if let Some(doc) = policy_or_gap(
+            cx.bld,
+            raw,
+            &marn,
+            pol.get("PolicyDocument"),
+            data::IAM_GROUPS,
+        ) {
+            g.inline_policies.push(inline(
+                &s(pol, "PolicyName").unwrap_or_default(),
+                doc,
+                &nested_origin(raw, pol),
+            ));
+        }
+    }
+    cx.idx
+        .remember(Kind::Group, raw, cx.bld.account.iam.groups.len());
+    cx.bld.account.iam.groups.push(g);
+}
+
+/// `AWS::IAM::ManagedPolicy`: the policy itself, named `FILE:LogicalId` (its ARN, what `Ref`
+/// gives, is how the template's principals attach it; see [`Cx::policy_identity`]).
+pub(super) fn managed_policy(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let meta = cx.bld.meta(
+        raw,
+        None,
+        s(p, "ManagedPolicyName").or_else(|| Some(raw.address.clone())),
+        &Value::Null,
+    );
+    let marn = meta.arn.clone();
+    if let Some(doc) = policy_or_gap(
+        cx.bld,
+        raw,
+        &marn,
+        p.get("PolicyDocument"),
+        data::IAM_POLICIES,
+    ) {
+        let attached = ["Roles", "Users", "Groups"]
+            .iter()
+            .map(|k| p.get(k).strings().len())
+            .sum::<usize>();
+        cx.bld.account.iam.policies.push(ManagedPolicy {
+            meta,
+            aws_managed: false,
+            default_version: Some("v1".to_owned()),
+            document: doc,
+            attachment_count: u32::try_from(attached).unwrap_or(u32::MAX),
+        });
+    }
+}
+
+/// `AWS::IAM::InstanceProfile`.
+pub(super) fn instance_profile(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let meta = cx
+        .bld
+        .meta(raw, None, s(p, "InstanceProfileName"), &Value::Null);
+    cx.bld.account.iam.instance_profiles.push(InstanceProfile {
+        meta,
+        roles: p.get("Roles").strings(),
+    });
+}
+
+/// `AWS::IAM::Policy` (an inline policy of the roles, users and groups it names) and the
+/// `Roles`/`Users`/`Groups` of an `AWS::IAM::ManagedPolicy` (attachments).
+///
+/// A principal named here but declared in another stack is not in this input: an inline policy
+/// none of whose principals is declared is judged on its own, as a policy of the account (its
+/// statements are what they are, whoever holds them), never dropped.
+pub(super) fn policy_attachment(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let fl = file(raw);
+    let managed = raw.kind == "AWS::IAM::ManagedPolicy";
+    let attach = cx.policy_identity(raw);
+    let doc = if managed {
+        None
+    } else {
+        policy_or_gap(
+            cx.bld,
+            raw,
+            &raw.iac_arn(),
+            p.get("PolicyDocument"),
+            data::IAM_POLICIES,
+        )
+    };
+    let name = s(p, "PolicyName").unwrap_or_else(|| raw.address.clone());
+    let mut outside = Vec::new();
+    for (key, kind, ds) in [
+        ("Roles", Kind::Role, data::IAM_ROLES),
+        ("Users", Kind::User, data::IAM_USERS),
+        ("Groups", Kind::Group, data::IAM_GROUPS),
+    ] {
+        if p.get(key).has_unknown() {
+            cx.bld.gap(
+                ds,
+                &raw.iac_arn(),
+                &fl,
+                format!(
+                    "the {} `{}` applies to are not known before apply",
+                    key.to_ascii_lowercase(),
+                    raw.address
+                ),
+            );
+        }
+        for owner in p.get(key).strings() {
+            let found = cx.idx.find(kind, raw, Some(&owner));
+            if found.is_empty() {
+                outside.push(format!(
+                    "{} `{owner}`",
+                    &key[..key.len() - 1].to_ascii_lowercase()
+                ));
+            }
+            for x in found {
+                let iam = &mut cx.bld.account.iam;
+                let (attached, inlines, target) = match kind {
+                    Kind::Role => {
+                        let r = &mut iam.roles[x];
+                        (
+                            &mut r.attached_policies,
+                            &mut r.inline_policies,
+                            r.meta.arn.clone(),
+                        )
+                    }
+                    Kind::User => {
+                        let r = &mut iam.users[x];
+                        (
+                            &mut r.attached_policies,
+                            &mut r.inline_policies,
+                            r.meta.arn.clone(),
+                        )
+                    }
+                    _ => {
+                        let r = &mut iam.groups[x];
+                        (
+                            &mut r.attached_policies,
+                            &mut r.inline_policies,
+                            r.meta.arn.clone(),
+                        )
+                    }
+                };
+                if managed {
+                    attached.extend(attach.iter().cloned());
+                } else if let Some(d) = &doc {
+                    inlines.push(inline(&name, d.clone(), &raw.origin));
+                } else {
+                    cx.bld.gap(
+                        ds,
+                        &target,
+                        &fl,
+                        format!("the policy `{}` is not known before apply", raw.address),
+                    );
+                }
+            }
+        }
+    }
+    if !managed
+        && let Some(d) = doc
+        && !outside.is_empty()
+        && outside.len()
+            == ["Roles", "Users", "Groups"]
+                .iter()
+                .map(|k| p.get(k).strings().len())
+                .sum::<usize>()
+    {
+        let meta = cx.bld.meta(
+            raw,
+            None,
+            Some(format!(
+                "{name} (inline policy of {}, not declared in this template)",
+                outside.join(", ")
+            )),
+            &Value::Null,
+        );
+        cx.bld.account.iam.policies.push(ManagedPolicy {
+            meta,
+            aws_managed: false,
+            default_version: Some("v1".to_owned()),
+            document: d,
+            attachment_count: u32::try_from(outside.len()).unwrap_or(u32::MAX),
+        });
+    }
+}
+
+/// `AWS::IAM::AccessKey`.
+pub(super) fn access_key(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    for x in cx.idx.find(Kind::User, raw, s(p, "UserName").as_deref()) {
+        let active = s(p, "Status").is_none_or(|st| st == "Active");
+        cx.bld.account.iam.users[x].access_keys.push(AccessKey {
+            id: raw.address.clone(),
+            active,
+            created: None,
+            last_used: None,
+            last_used_service: None,
+        });
+    }
+}
+
+/// `AWS::IAM::UserToGroupAddition`.
+pub(super) fn user_to_group(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let g = s(p, "GroupName").unwrap_or_default();
+    for user in p.get("Users").strings() {
+        for x in cx.idx.find(Kind::User, raw, Some(&user)) {
+            cx.bld.account.iam.users[x].groups.push(g.clone());
+        }
+    }
+}

@@ -1,0 +1,490 @@
+//! network
+
+use super::{Cx, Kind, b, i, s};
+use crate::map::{file, nested_origin, policy, sg_rules};
+use crate::raw::Raw;
+use crate::value::Value;
+use rampart_model::data;
+use rampart_model::network::{
+    FlowLog, InternetGateway, NaclEntry, NatGateway, NetworkAcl, Route, RouteTable,
+    RouteTargetKind, RuleAction, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
+};
+
+/// `AWS::EC2::SecurityGroup`.
+pub(super) fn security_group(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, s(p, "GroupName"), tags);
+    let marn = meta.arn.clone();
+    let mut sg = SecurityGroup {
+        id: raw.id.clone(),
+        group_name: s(p, "GroupName").unwrap_or_else(|| raw.address.clone()),
+        description: s(p, "GroupDescription").unwrap_or_default(),
+        vpc_id: s(p, "VpcId"),
+        ingress: Vec::new(),
+        egress: Vec::new(),
+        meta,
+    };
+    for (key, egress) in [
+        ("SecurityGroupIngress", false),
+        ("SecurityGroupEgress", true),
+    ] {
+        let v = p.get(key);
+        if v.is_unknown() {
+            cx.bld.gap(
+                data::EC2_SECURITY_GROUPS,
+                &marn,
+                &file(raw),
+                format!("`{key}` is not known before apply"),
+            );
+        }
+        for r in v.items() {
+            let rules = cfn_sg_rule(cx.bld, raw, &marn, r, egress, &nested_origin(raw, r));
+            if egress {
+                sg.egress.extend(rules)
+            } else {
+                sg.ingress.extend(rules)
+            }
+        }
+    }
+    // Without declared egress rules, AWS adds "all traffic to anywhere".
+    if p.get("SecurityGroupEgress").is_null() {
+        sg.egress.extend(sg_rules(
+            "-1",
+            None,
+            None,
+            &["0.0.0.0/0".to_owned()],
+            &[],
+            &[],
+            &[],
+            None,
+            &raw.origin,
+        ));
+    }
+    cx.idx.remember(
+        Kind::SecurityGroup,
+        raw,
+        cx.bld.region().security_groups.len(),
+    );
+    cx.bld.region().security_groups.push(sg);
+}
+
+/// `AWS::EC2::NetworkAcl`.
+pub(super) fn network_acl(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, None, tags);
+    cx.idx
+        .remember(Kind::Nacl, raw, cx.bld.region().network_acls.len());
+    cx.bld.region().network_acls.push(NetworkAcl {
+        id: raw.id.clone(),
+        vpc_id: s(p, "VpcId").unwrap_or_default(),
+        is_default: false,
+        subnet_ids: Vec::new(),
+        entries: Vec::new(),
+        meta,
+    });
+}
+
+/// `AWS::EC2::VPC`.
+pub(super) fn vpc(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, None, tags);
+    cx.bld.region().vpcs.push(Vpc {
+        id: raw.id.clone(),
+        cidr_blocks: s(p, "CidrBlock").into_iter().collect(),
+        ipv6_cidr_blocks: Vec::new(),
+        is_default: false,
+        meta,
+    });
+}
+
+/// `AWS::EC2::Subnet`.
+pub(super) fn subnet(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, None, tags);
+    cx.bld.region().subnets.push(Subnet {
+        id: raw.id.clone(),
+        vpc_id: s(p, "VpcId").unwrap_or_default(),
+        cidr: s(p, "CidrBlock"),
+        ipv6_cidr: s(p, "Ipv6CidrBlock"),
+        availability_zone: s(p, "AvailabilityZone"),
+        map_public_ip_on_launch: b(p, "MapPublicIpOnLaunch").unwrap_or(false),
+        meta,
+    });
+}
+
+/// `AWS::EC2::RouteTable`.
+pub(super) fn route_table(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, None, tags);
+    cx.idx
+        .remember(Kind::RouteTable, raw, cx.bld.region().route_tables.len());
+    cx.bld.region().route_tables.push(RouteTable {
+        id: raw.id.clone(),
+        vpc_id: s(p, "VpcId").unwrap_or_default(),
+        main: false,
+        subnet_ids: Vec::new(),
+        routes: Vec::new(),
+        meta,
+    });
+}
+
+/// `AWS::EC2::InternetGateway`.
+pub(super) fn internet_gateway(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, None, tags);
+    cx.idx.remember(
+        Kind::InternetGateway,
+        raw,
+        cx.bld.region().internet_gateways.len(),
+    );
+    cx.bld.region().internet_gateways.push(InternetGateway {
+        id: raw.id.clone(),
+        vpc_ids: Vec::new(),
+        egress_only: false,
+        meta,
+    });
+}
+
+/// `AWS::EC2::NatGateway`.
+pub(super) fn nat_gateway(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, None, tags);
+    cx.bld.region().nat_gateways.push(NatGateway {
+        id: raw.id.clone(),
+        vpc_id: String::new(),
+        subnet_id: s(p, "SubnetId").unwrap_or_default(),
+        public: s(p, "ConnectivityType").is_none_or(|c| c == "public"),
+        meta,
+    });
+}
+
+/// `AWS::EC2::FlowLog`.
+pub(super) fn flow_log(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, None, tags);
+    let marn = meta.arn.clone();
+    let traffic = match p.get("TrafficType") {
+        Value::Unknown => {
+            cx.bld.gap(
+                data::EC2_FLOW_LOGS,
+                &marn,
+                &file(raw),
+                "the traffic type is not known before apply",
+            );
+            "ALL".to_owned()
+        }
+        v => v.as_string().unwrap_or_else(|| "ALL".to_owned()),
+    };
+    cx.bld.region().flow_logs.push(FlowLog {
+        id: raw.id.clone(),
+        resource_id: s(p, "ResourceId").unwrap_or_default(),
+        traffic_type: traffic,
+        destination_type: s(p, "LogDestinationType").or(Some("cloud-watch-logs".to_owned())),
+        active: true,
+        meta,
+    });
+}
+
+/// `AWS::EC2::VPCEndpoint`.
+pub(super) fn vpc_endpoint(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let tags = p.get("Tags");
+    let meta = cx.bld.meta(raw, None, None, tags);
+    cx.bld.region().vpc_endpoints.push(VpcEndpoint {
+        id: raw.id.clone(),
+        vpc_id: s(p, "VpcId").unwrap_or_default(),
+        service_name: s(p, "ServiceName").unwrap_or_default(),
+        endpoint_type: s(p, "VpcEndpointType").unwrap_or_else(|| "Gateway".to_owned()),
+        policy: policy::parse(p.get("PolicyDocument")).ok().flatten(),
+        route_table_ids: p.get("RouteTableIds").strings(),
+        subnet_ids: p.get("SubnetIds").strings(),
+        meta,
+    });
+}
+
+/// `AWS::EC2::SecurityGroupIngress` / `AWS::EC2::SecurityGroupEgress`: a rule of the group it
+/// names. On a group this template does not declare (`sg-0123…`, an imported or parameter id),
+/// the rule is judged on its own: a group holding just this rule is added, named `FILE:LogicalId`
+/// of the rule, with the group id in its name (its other rules are outside this input).
+pub(super) fn sg_rule_resource(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let egress = raw.kind.ends_with("Egress");
+    let group = p.get("GroupId");
+    let group = if group.is_null() {
+        p.get("GroupName")
+    } else {
+        group
+    };
+    let mut targets = cx
+        .idx
+        .find(Kind::SecurityGroup, raw, group.as_string().as_deref());
+    if targets.is_empty() {
+        let label = group
+            .as_string()
+            .unwrap_or_else(|| "(a group known only after deployment)".to_owned());
+        let name = format!("{label} (not declared in this template)");
+        let meta = cx.bld.meta(raw, None, Some(name), &Value::Null);
+        let r = cx.bld.region();
+        r.security_groups.push(SecurityGroup {
+            id: group.as_string().unwrap_or_else(|| meta.arn.clone()),
+            group_name: label,
+            description: String::new(),
+            vpc_id: None,
+            ingress: Vec::new(),
+            egress: Vec::new(),
+            meta,
+        });
+        targets.push(r.security_groups.len() - 1);
+    }
+    for x in targets {
+        let arn = cx.bld.region().security_groups[x].meta.arn.clone();
+        let rules = cfn_sg_rule(cx.bld, raw, &arn, p, egress, &raw.origin);
+        let sg = &mut cx.bld.region().security_groups[x];
+        if egress {
+            sg.egress.extend(rules);
+        } else {
+            sg.ingress.extend(rules);
+        }
+    }
+}
+
+/// `AWS::EC2::NetworkAclEntry`.
+pub(super) fn nacl_entry(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let fl = file(raw);
+    let mut targets = cx
+        .idx
+        .find(Kind::Nacl, raw, s(p, "NetworkAclId").as_deref());
+    if targets.is_empty() {
+        // A NACL's entries are read in rule-number order, so one entry alone decides nothing:
+        // the list it belongs to is outside this input, which the report says (never a drop).
+        let label = s(p, "NetworkAclId")
+            .unwrap_or_else(|| "(a network ACL known only after deployment)".to_owned());
+        let meta = cx.bld.meta(
+            raw,
+            None,
+            Some(format!("{label} (not declared in this template)")),
+            &Value::Null,
+        );
+        cx.bld.gaps.push(
+            rampart_model::Gap::new(
+                data::EC2_NETWORK_ACLS,
+                &fl,
+                format!(
+                    "the network ACL `{label}` that `{}` adds to is not declared in this input; its other entries decide what this one does",
+                    raw.address
+                ),
+            )
+            .in_account(crate::ACCOUNT_ID)
+            .for_resource(&meta.arn)
+            .with_code("NotDeclared"),
+        );
+        let r = cx.bld.region();
+        r.network_acls.push(NetworkAcl {
+            id: label,
+            vpc_id: String::new(),
+            is_default: false,
+            subnet_ids: Vec::new(),
+            entries: Vec::new(),
+            meta,
+        });
+        targets.push(r.network_acls.len() - 1);
+    }
+    for x in targets {
+        let arn = cx.bld.region().network_acls[x].meta.arn.clone();
+        if [
+            "RuleNumber",
+            "Protocol",
+            "RuleAction",
+            "CidrBlock",
+            "Ipv6CidrBlock",
+            "PortRange",
+            "Egress",
+        ]
+        .iter()
+        .any(|k| p.get(k).has_unknown())
+        {
+            cx.bld.gap(
+                data::EC2_NETWORK_ACLS,
+                &arn,
+                &fl,
+                format!("`{}` is not known before apply", raw.address),
+            );
+            continue;
+        }
+        let proto = s(p, "Protocol").unwrap_or_else(|| "-1".to_owned());
+        let all = proto == "-1";
+        let pr = p.get("PortRange");
+        let e = NaclEntry {
+            rule_number: i(p, "RuleNumber")
+                .and_then(|n| i32::try_from(n).ok())
+                .unwrap_or(0),
+            egress: b(p, "Egress").unwrap_or(false),
+            protocol: proto,
+            action: if s(p, "RuleAction").is_some_and(|a| a.eq_ignore_ascii_case("deny")) {
+                RuleAction::Deny
+            } else {
+                RuleAction::Allow
+            },
+            cidr: s(p, "CidrBlock"),
+            ipv6_cidr: s(p, "Ipv6CidrBlock"),
+            from_port: if all {
+                None
+            } else {
+                i(pr, "From").and_then(|x| i32::try_from(x).ok())
+            },
+            to_port: if all {
+                None
+            } else {
+                i(pr, "To").and_then(|x| i32::try_from(x).ok())
+            },
+            origin: Some(raw.origin.clone()),
+        };
+        cx.bld.region().network_acls[x].entries.push(e);
+    }
+}
+
+/// `AWS::EC2::SubnetNetworkAclAssociation`.
+pub(super) fn nacl_association(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    for x in cx
+        .idx
+        .find(Kind::Nacl, raw, s(p, "NetworkAclId").as_deref())
+    {
+        if let Some(sn) = s(p, "SubnetId") {
+            cx.bld.region().network_acls[x].subnet_ids.push(sn);
+        }
+    }
+}
+
+/// `AWS::EC2::Route`.
+pub(super) fn route(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    for x in cx
+        .idx
+        .find(Kind::RouteTable, raw, s(p, "RouteTableId").as_deref())
+    {
+        let dest = s(p, "DestinationCidrBlock")
+            .or_else(|| s(p, "DestinationIpv6CidrBlock"))
+            .unwrap_or_default();
+        let target = [
+            ("GatewayId", RouteTargetKind::InternetGateway),
+            ("NatGatewayId", RouteTargetKind::NatGateway),
+            (
+                "EgressOnlyInternetGatewayId",
+                RouteTargetKind::EgressOnlyInternetGateway,
+            ),
+            ("VpcPeeringConnectionId", RouteTargetKind::VpcPeering),
+            ("TransitGatewayId", RouteTargetKind::TransitGateway),
+            ("InstanceId", RouteTargetKind::NetworkInterface),
+            ("NetworkInterfaceId", RouteTargetKind::NetworkInterface),
+            ("VpcEndpointId", RouteTargetKind::VpcEndpoint),
+        ]
+        .iter()
+        .find_map(|(k, kind)| s(p, k).map(|t| (t, *kind)));
+        if let Some((t, mut kind)) = target {
+            if kind == RouteTargetKind::InternetGateway
+                && !cx.idx.has(Kind::InternetGateway, raw, &t)
+                && !t.starts_with("igw-")
+            {
+                kind = RouteTargetKind::VirtualPrivateGateway;
+            }
+            cx.bld.region().route_tables[x].routes.push(Route {
+                destination: dest.clone(),
+                target_kind: kind,
+                target: t,
+                blackhole: false,
+            });
+        }
+    }
+}
+
+/// `AWS::EC2::SubnetRouteTableAssociation`.
+pub(super) fn route_table_association(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    for x in cx
+        .idx
+        .find(Kind::RouteTable, raw, s(p, "RouteTableId").as_deref())
+    {
+        if let Some(sn) = s(p, "SubnetId") {
+            cx.bld.region().route_tables[x].subnet_ids.push(sn);
+        }
+    }
+}
+
+/// `AWS::EC2::VPCGatewayAttachment`.
+pub(super) fn gateway_attachment(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    for x in cx.idx.find(
+        Kind::InternetGateway,
+        raw,
+        s(p, "InternetGatewayId").as_deref(),
+    ) {
+        if let Some(v) = s(p, "VpcId") {
+            cx.bld.region().internet_gateways[x].vpc_ids.push(v);
+        }
+    }
+}
+
+fn cfn_sg_rule(
+    bld: &mut crate::map::Builder,
+    raw: &Raw,
+    sg_arn: &str,
+    r: &Value,
+    egress: bool,
+    origin: &rampart_model::Origin,
+) -> Vec<SgRule> {
+    let keys = [
+        "IpProtocol",
+        "FromPort",
+        "ToPort",
+        "CidrIp",
+        "CidrIpv6",
+        "SourceSecurityGroupId",
+        "DestinationSecurityGroupId",
+        "SourcePrefixListId",
+        "DestinationPrefixListId",
+    ];
+    if keys.iter().any(|k| r.get(k).has_unknown()) {
+        bld.gap(
+            data::EC2_SECURITY_GROUPS,
+            sg_arn,
+            &file(raw),
+            format!("a rule of `{}` is not known before apply", raw.address),
+        );
+        return Vec::new();
+    }
+    let groups: Vec<String> = if egress {
+        r.get("DestinationSecurityGroupId").strings()
+    } else {
+        r.get("SourceSecurityGroupId")
+            .strings()
+            .into_iter()
+            .chain(r.get("SourceSecurityGroupName").strings())
+            .collect()
+    };
+    let pls: Vec<String> = if egress {
+        r.get("DestinationPrefixListId").strings()
+    } else {
+        r.get("SourcePrefixListId").strings()
+    };
+    sg_rules(
+        &s(r, "IpProtocol").unwrap_or_default(),
+        i(r, "FromPort"),
+        i(r, "ToPort"),
+        &r.get("CidrIp").strings(),
+        &r.get("CidrIpv6").strings(),
+        &pls,
+        &groups,
+        s(r, "Description"),
+        origin,
+    )
+}
