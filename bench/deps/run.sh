@@ -28,8 +28,8 @@ measure() { # label, args...: best wall (s) and its peak RSS (MB) over RUNS
   local label=$1; shift
   local best="" rss=""
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/t" "$BIN" "$@" --format json -o "$WORK/out.json" --fail-on none 2>/dev/null || true
-    read -r wall kb < "$WORK/t"
+    /usr/bin/time -f "%e %M" -o "$WORK/t" "$BIN" "$@" --format json -o "$WORK/out.json" 2>/dev/null || true
+    read -r wall kb < <(tail -1 "$WORK/t")
     if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; rss=$((kb / 1024)); fi
   done
   local n
@@ -37,8 +37,8 @@ measure() { # label, args...: best wall (s) and its peak RSS (MB) over RUNS
   echo "$label: ${best}s, ${rss} MB peak RSS (results, failures: $n)"
 }
 
-/usr/bin/time -f "%e %M" -o "$WORK/t" "$BIN" deps "$WORK/in/big" --db "$WORK/db" --format json -o /dev/null --fail-on none 2>/dev/null || true
-read -r wall kb < "$WORK/t"
+/usr/bin/time -f "%e %M" -o "$WORK/t" "$BIN" deps "$WORK/in/big" --db "$WORK/db" --format json -o /dev/null 2>/dev/null || true
+read -r wall kb < <(tail -1 "$WORK/t")
 echo "index (cold, builds the cache) + 500-package audit: ${wall}s, $((kb / 1024)) MB peak RSS; cache $(stat -c %s "$WORK/db/.rampart-osv-index.bin.zst") bytes"
 measure "500-package requirements.txt (warm)" deps "$WORK/in/big" --db "$WORK/db"
 measure "100 projects x 60 packages, one run (warm)" deps "$WORK/in/projects" --db "$WORK/db"

@@ -155,13 +155,25 @@ fn rank(e: &Event) -> u8 {
 /// Whether `versions` lists the installed version: by equality in the ecosystem's order
 /// (PEP 440 `1.0` = `1.0.0`), else by text.
 fn listed(eco: Ecosystem, raw: &str, installed: &Version, versions: &[String]) -> bool {
+    // Equal versions have the same first release number (when neither names an epoch):
+    // most entries of a long list are told apart without parsing them.
+    let first = |s: &str| -> Option<u64> {
+        if s.contains('!') {
+            return None;
+        }
+        let t = s.trim().trim_start_matches(['v', 'V']);
+        let end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        t[..end].parse().ok()
+    };
+    let mine = first(raw);
     versions.iter().any(|v| {
         v == raw
-            || eco
-                .parse(v)
-                .ok()
-                .and_then(|p| p.compare(installed))
-                .is_some_and(|o| o == Ordering::Equal)
+            || ((mine.is_none() || first(v).is_none() || first(v) == mine)
+                && eco
+                    .parse(v)
+                    .ok()
+                    .and_then(|p| p.compare(installed))
+                    .is_some_and(|o| o == Ordering::Equal))
     })
 }
 
