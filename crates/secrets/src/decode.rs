@@ -175,16 +175,38 @@ const BASE64_SIGNS: &[&[u8]] = &[
 /// `-----` in base64, as a base64-encoded PEM block starts (`LS0tLS1CRUdJTi…`).
 const PEM_IN_BASE64: &[u8] = b"LS0tLS1";
 
+/// Whether the text shows a sign of base64 values, and whether it holds an encoded PEM block: one
+/// pass of an automaton over the signs and the PEM marker.
+fn base64_signs(text: &[u8]) -> (bool, bool) {
+    static SIGNS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    let automaton = SIGNS.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(BASE64_SIGNS.iter().chain([&PEM_IN_BASE64])).ok()
+    });
+    let Some(ac) = automaton else {
+        let every = BASE64_SIGNS
+            .iter()
+            .any(|sign| memchr::memmem::find(text, sign).is_some());
+        return (every, memchr::memmem::find(text, PEM_IN_BASE64).is_some());
+    };
+    let mut pem = false;
+    for m in ac.find_iter(text) {
+        if m.pattern().as_usize() < BASE64_SIGNS.len() {
+            return (true, pem);
+        }
+        pem = true;
+    }
+    (false, pem)
+}
+
 /// The text with base64 tokens that decode to printable text replaced by that text: every token
 /// when the text shows it keeps values in base64 ([`BASE64_SIGNS`]), else only the tokens that
 /// decode to a PEM block. `None` when there is nothing to decode.
 #[must_use]
 pub fn base64_decoded(text: &[u8]) -> Option<View> {
-    let every = BASE64_SIGNS
-        .iter()
-        .any(|sign| memchr::memmem::find(text, sign).is_some());
+    let (every, any_pem) = base64_signs(text);
     let pem = memchr::memmem::Finder::new(PEM_IN_BASE64);
-    if !every && pem.find(text).is_none() {
+    if !every && !any_pem {
         return None;
     }
     let mut out: Vec<u8> = Vec::new();
