@@ -69,9 +69,8 @@ impl View {
 pub fn unescaped(text: &[u8], notebook: bool) -> Option<View> {
     let finder = memchr::memmem::Finder::new(b"\\\"");
     if notebook {
-        if memchr::memmem::find(text, b"\\").is_none() {
-            return None;
-        }
+        // Nothing escaped, nothing to undo.
+        memchr::memmem::find(text, b"\\")?;
         let mut out = Vec::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len() + 1);
         unescape_into(text, 0, text.len(), &mut out, &mut map);
