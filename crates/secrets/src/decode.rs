@@ -174,26 +174,23 @@ const BASE64_SIGNS: &[&[u8]] = &[
 /// `-----` in base64, as a base64-encoded PEM block starts (`LS0tLS1CRUdJTi…`).
 const PEM_IN_BASE64: &[u8] = b"LS0tLS1";
 
-/// Whether the text shows a sign of base64 values, and whether it holds an encoded PEM block: one
-/// pass of an automaton over the signs and the PEM marker.
+/// Whether the text shows a sign of base64 values, and whether it holds an encoded PEM block. Each
+/// sign is looked for by a vectorised substring search for its rarest part (`Secret`, `ase64`,
+/// `b64decode(`, `atob(`), then checked in full where that part occurs.
 fn base64_signs(text: &[u8]) -> (bool, bool) {
-    static SIGNS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
-        std::sync::OnceLock::new();
-    let automaton = SIGNS.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(BASE64_SIGNS.iter().chain([&PEM_IN_BASE64])).ok()
-    });
-    let Some(ac) = automaton else {
-        let every = BASE64_SIGNS
-            .iter()
-            .any(|sign| memchr::memmem::find(text, sign).is_some());
-        return (every, memchr::memmem::find(text, PEM_IN_BASE64).is_some());
-    };
-    let mut pem = false;
-    for m in ac.find_iter(text) {
-        if m.pattern().as_usize() < BASE64_SIGNS.len() {
-            return (true, pem);
+    let pem = memchr::memmem::find(text, PEM_IN_BASE64).is_some();
+    for anchor in [&b"Secret"[..], b"ase64", b"b64decode(", b"atob("] {
+        for at in memchr::memmem::find_iter(text, anchor) {
+            let lo = at.saturating_sub(12);
+            let hi = (at + 20).min(text.len());
+            let around = &text[lo..hi];
+            if BASE64_SIGNS
+                .iter()
+                .any(|sign| memchr::memmem::find(around, sign).is_some())
+            {
+                return (true, pem);
+            }
         }
-        pem = true;
     }
     (false, pem)
 }
