@@ -69,9 +69,8 @@ impl View {
 pub fn unescaped(text: &[u8], notebook: bool) -> Option<View> {
     let finder = memchr::memmem::Finder::new(b"\\\"");
     if notebook {
-        if memchr::memmem::find(text, b"\\").is_none() {
-            return None;
-        }
+        // Nothing escaped, nothing to undo.
+        memchr::memmem::find(text, b"\\")?;
         let mut out = Vec::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len() + 1);
         unescape_into(text, 0, text.len(), &mut out, &mut map);
@@ -175,16 +174,35 @@ const BASE64_SIGNS: &[&[u8]] = &[
 /// `-----` in base64, as a base64-encoded PEM block starts (`LS0tLS1CRUdJTi…`).
 const PEM_IN_BASE64: &[u8] = b"LS0tLS1";
 
+/// Whether the text shows a sign of base64 values, and whether it holds an encoded PEM block. Each
+/// sign is looked for by a vectorised substring search for its rarest part (`Secret`, `ase64`,
+/// `b64decode(`, `atob(`), then checked in full where that part occurs.
+fn base64_signs(text: &[u8]) -> (bool, bool) {
+    let pem = memchr::memmem::find(text, PEM_IN_BASE64).is_some();
+    for anchor in [&b"Secret"[..], b"ase64", b"b64decode(", b"atob("] {
+        for at in memchr::memmem::find_iter(text, anchor) {
+            let lo = at.saturating_sub(12);
+            let hi = (at + 20).min(text.len());
+            let around = &text[lo..hi];
+            if BASE64_SIGNS
+                .iter()
+                .any(|sign| memchr::memmem::find(around, sign).is_some())
+            {
+                return (true, pem);
+            }
+        }
+    }
+    (false, pem)
+}
+
 /// The text with base64 tokens that decode to printable text replaced by that text: every token
 /// when the text shows it keeps values in base64 ([`BASE64_SIGNS`]), else only the tokens that
 /// decode to a PEM block. `None` when there is nothing to decode.
 #[must_use]
 pub fn base64_decoded(text: &[u8]) -> Option<View> {
-    let every = BASE64_SIGNS
-        .iter()
-        .any(|sign| memchr::memmem::find(text, sign).is_some());
+    let (every, any_pem) = base64_signs(text);
     let pem = memchr::memmem::Finder::new(PEM_IN_BASE64);
-    if !every && pem.find(text).is_none() {
+    if !every && !any_pem {
         return None;
     }
     let mut out: Vec<u8> = Vec::new();
