@@ -9,6 +9,7 @@
 # of each tool, for scale. The review of what each finds is docs/iac-corpus-review.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
 corpus_root="${CORPUS_ROOT:-../shared/corpus/iac}"
 venv="$HOME/.cache/rampart/venvs/checkov"
@@ -27,10 +28,13 @@ if [ ! -x "$venv/bin/checkov" ]; then
   "$venv/bin/pip" install -q checkov
 fi
 
-# Runs a command under GNU time; prints "cpu wall peak_mb". Both tools exit non-zero when they
-# find something: that is not a failure of the run.
+# Runs a command under GNU time; prints "cpu wall peak_mb" and leaves its exit status in
+# $work/status. Both tools exit 1 when they find something: that is not a failure of the run
+# (the caller judges the status with bench/lib.sh).
 timed() {
-  /usr/bin/time -o "$work/time.txt" -f '%U %S %e %M' "$@" >/dev/null 2>&1 || true
+  local status=0
+  /usr/bin/time -o "$work/time.txt" -f '%U %S %e %M' "$@" >/dev/null 2>&1 || status=$?
+  echo "$status" >"$work/status"
   awk 'END {printf "%.2f %.2f %.1f\n", $1 + $2, $3, $4 / 1024}' "$work/time.txt"
 }
 
@@ -43,11 +47,19 @@ printf '%-22s | %-34s | %-34s | %s\n' corpus "rampart: cpu s / wall s / MB / fai
 for c in "${corpora[@]}"; do
   dir="$corpus_root/$c"
   [ -d "$dir" ] || { echo "missing corpus $dir" >&2; continue; }
+  rm -f "$work/$c.rampart.json"
   read -r rc rw rm < <(timed "$bin" scan "$dir" --format json -o "$work/$c.rampart.json")
+  bench_rampart "$(cat "$work/status")" "$work/$c.rampart.json"
   rf=$(python3 -c "import json;print(json.load(open('$work/$c.rampart.json'))['summary']['by_status'].get('fail',0))")
   framework=terraform
   case "$c" in cfngoat|aws-cfn-templates) framework=cloudformation ;; esac
+  rm -rf "$work/$c.checkov"
   read -r cc cw cm < <(timed "$venv/bin/checkov" -d "$dir" --framework "$framework" -o json --output-file-path "$work/$c.checkov" --quiet --skip-download)
+  checkov_report=$(ls "$work/$c.checkov"/*.json 2>/dev/null | head -n1 || true)
+  if ! cf=$(bench_peer checkov "$(cat "$work/status")" 1 "${checkov_report:-$work/$c.checkov/none}"); then
+    printf '%-22s | %6s / %6s / %6s / %6s   | %-34s | n/a\n' "$c" "$rc" "$rw" "$rm" "$rf" "$cf"
+    continue
+  fi
   cf=$(python3 - "$work/$c.checkov" <<'PY'
 import json, glob, sys
 n = 0

@@ -17,6 +17,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$ROOT/bench/lib.sh"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/rampart/target}"
 MOTO_VENV="${RAMPART_MOTO_VENV:-/root/.cache/rampart/venvs/moto}"
 PROWLER_VENV="${RAMPART_PROWLER_VENV:-/root/.cache/rampart/venvs/prowler}"
@@ -69,7 +70,10 @@ measure() {
     curl -sf -X POST "$URL/moto-api/recorder/reset-recording" >/dev/null
     curl -sf -X POST "$URL/moto-api/recorder/start-recording" >/dev/null
     local before; before=$(moto_cpu)
-    /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true; [ -z "${RAMPART_SHOW_ERR:-}" ] || tail -n 40 "$WORK/$name.err" >&2
+    local status=0
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || status=$?
+    echo "$status" >"$WORK/$name.status"
+    [ -z "${RAMPART_SHOW_ERR:-}" ] || tail -n 40 "$WORK/$name.err" >&2
     local served; served=$(python3 -c "print(round($(moto_cpu) - $before, 2))")
     curl -sf -X POST "$URL/moto-api/recorder/stop-recording" >/dev/null
     local calls; calls=$(grep -c . "$WORK/recording.jsonl" 2>/dev/null || echo 0)
@@ -86,6 +90,7 @@ echo "== rampart scan aws"
 measure rampart ${RAMPART_ENV:+env $RAMPART_ENV} "$RAMPART" scan aws --endpoint-url "$URL" --regions "$(IFS=,; echo "${REGIONS[*]}")" \
     --max-rps 0 --format json -o "$WORK/rampart.json" -v
 grep -E "^collected" "$WORK/rampart.err" || { cat "$WORK/rampart.err"; exit 2; }
+bench_rampart "$(cat "$WORK/rampart.status")" "$WORK/rampart.json"
 
 if [ -n "${RAMPART_ONLY:-}" ]; then exit 0; fi   # RAMPART_ONLY=1: rampart's figures alone
 
@@ -93,6 +98,11 @@ echo "== prowler aws (same endpoint, same regions)"
 measure prowler "$PROWLER_VENV/bin/prowler" aws --region "${REGIONS[@]}" --no-banner \
     --output-formats json-ocsf --output-directory "$WORK/prowler-out" --ignore-exit-code-3
 tail -3 "$WORK/prowler.err" || true
+prowler_report=$(ls "$WORK"/prowler-out/*.ocsf.json 2>/dev/null | head -n1 || true)
+if ! bench_peer prowler "$(cat "$WORK/prowler.status")" 0 "${prowler_report:-$WORK/prowler-out/none}"; then
+    echo "== no ratio: prowler produced no report (see $WORK/prowler.err)"
+    exit 0
+fi
 
 python3 - "$WORK/rampart.fig" "$WORK/prowler.fig" <<'EOF'
 import sys

@@ -10,6 +10,7 @@
 #
 # usage: bench/network/bench.sh [WORKDIR]     (run from the repository root)
 set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/root/.cache/rampart/target}"
 work="${1:-/tmp/rampart-netbench}"
 mkdir -p "$work"
@@ -25,9 +26,11 @@ driver="$CARGO_TARGET_DIR/release/rampart-netbench"
 codes=EC2-001,EC2-002,EC2-003,EC2-004,EC2-005,EC2-006,EC2-007,EC2-008,EC2-009
 codes=$codes,VPC-001,VPC-002,VPC-003,VPC-004,VPC-005,VPC-006,VPC-007,VPC-008,VPC-009,VPC-010,VPC-011,VPC-012
 
-measure() { # measure OUTFILE ARGS... -> "seconds max_rss_mb"
+measure() { # measure OUTFILE ARGS... -> "seconds max_rss_mb"; stops the script on a crash
   local log="$1.time"; shift
-  /usr/bin/time -v "$@" >/dev/null 2>"$log" || true
+  local status=0
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || status=$?
+  bench_rampart "$status"
   local secs rss
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2/1024}' "$log")
@@ -45,7 +48,9 @@ print(len(r['security_groups']), sum(len(g['ingress']) for g in r['security_grou
   read -r ls lm < <(measure "$work/load-$scale" "$bin" scan "$snap" --checks VPC-010 --format json -o /dev/null)
   best=""; bestm=""
   for _ in 1 2 3; do
+    rm -f "$work/report-$scale.json"
     read -r s m < <(measure "$work/all-$scale" "$bin" scan "$snap" --checks "$codes" --format json -o "$work/report-$scale.json")
+    bench_rampart 0 "$work/report-$scale.json"
     if [ -z "$best" ] || awk "BEGIN{exit !($s < $best)}"; then best=$s; bestm=$m; fi
   done
   printf '%-8s %8s %8s %8s %10s %10s %10s %10s\n' "$scale" "$sgs" "$rules" "$enis" "$ls" "$lm" "$best" "$bestm"

@@ -8,6 +8,7 @@
 # repository root:  bench/report/run.sh [FINDINGS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
 N="${1:-100000}"
 OUT="$CARGO_TARGET_DIR/bench-report"
@@ -34,7 +35,10 @@ snap = {"format": "rampart-snapshot", "version": 1, "created_by": "bench",
                       "accounts": [{"id": "111122223333", "buckets": buckets}]}}
 json.dump(snap, open(f"{out}/calibrate.json", "w"))
 PY
-"$RAMPART" scan "$OUT/calibrate.json" --format json -o "$OUT/calibrate.out.json" || true
+rm -f "$OUT/calibrate.out.json"
+status=0
+"$RAMPART" scan "$OUT/calibrate.json" --format json -o "$OUT/calibrate.out.json" || status=$?
+bench_rampart "$status" "$OUT/calibrate.out.json"
 per=$(python3 -c "import json,sys; print(max(1, len(json.load(open('$OUT/calibrate.out.json'))['findings']) / 200))")
 buckets=$(python3 -c "print(int($N / $per))")
 python3 - "$OUT" "$buckets" <<'PY'
@@ -52,7 +56,10 @@ PY
 printf "%-6s %10s %10s %10s\n" format seconds MB findings
 for f in text json sarif ocsf asff junit csv html; do
   start=$(date +%s.%N)
-  "$RAMPART" scan "$OUT/estate.json" --format "$f" -o "$OUT/scan.$f" --compliance cis-3.0 || [ $? -eq 1 ]
+  rm -f "$OUT/scan.$f"
+  status=0
+  "$RAMPART" scan "$OUT/estate.json" --format "$f" -o "$OUT/scan.$f" --compliance cis-3.0 || status=$?
+  bench_rampart "$status" "$OUT/scan.$f"
   end=$(date +%s.%N)
   count=$(python3 -c "import json; print(len(json.load(open('$OUT/scan.json'))['findings']))" 2>/dev/null || echo "?")
   printf "%-6s %10.2f %10.1f %10s\n" "$f" "$(echo "$end - $start" | bc)" "$(echo "$(stat -c %s "$OUT/scan.$f") / 1000000" | bc -l)" "$count"

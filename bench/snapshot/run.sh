@@ -3,6 +3,7 @@
 # snapshots of 1k, 10k and 100k resources; prints wall time and peak memory for each.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/rampart/target}"
 # RAMPART_BIN: an already-built binary (e.g. `cargo build --release -p rampart-cli
 # --no-default-features`, which skips the AWS SDK that scanning a snapshot does not use).
@@ -22,13 +23,19 @@ measure() { # label, args...
   for _ in 1 2 3; do
     local s e
     s=$(date +%s.%N)
-    "$bin" "$@" --format json -o "$work/out.json" >/dev/null 2>&1 || true
+    local status=0
+    rm -f "$work/out.json"
+    "$bin" "$@" --format json -o "$work/out.json" >/dev/null 2>&1 || status=$?
+    bench_rampart "$status" "$work/out.json"
     e=$(date +%s.%N)
     local t; t=$(echo "$e - $s" | bc)
     if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
   done
   local rss
-  /usr/bin/time -v -o "$work/time.log" "$bin" "$@" --format json -o "$work/out.json" >/dev/null 2>/dev/null || true
+  local status=0
+  rm -f "$work/out.json"
+  /usr/bin/time -v -o "$work/time.log" "$bin" "$@" --format json -o "$work/out.json" >/dev/null 2>/dev/null || status=$?
+  bench_rampart "$status" "$work/out.json"
   rss=$(awk '/Maximum resident/ {print $6}' "$work/time.log")
   local findings; findings=$(python3 -c "import json;d=json.load(open('$work/out.json'));print(d['summary']['by_status'].get('fail',0))")
   printf '%-28s wall %6.3f s   peak %7.1f MB   failures %s\n' "$label" "$best" "$(echo "$rss/1024" | bc -l)" "$findings"

@@ -127,55 +127,13 @@ impl Default for Ports {
     }
 }
 
-/// Lambda and lock-file runtimes that AWS no longer supports (APP-2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Runtime deprecation dates added to, or overriding, the built-in table of AWS's published
+/// dates (`rampart_model::runtimes`) (APP-2). Empty by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Runtimes {
     /// Deprecated runtimes.
     pub deprecated: Vec<DeprecatedRuntime>,
-}
-
-impl Default for Runtimes {
-    fn default() -> Self {
-        // Dates are AWS Lambda's published deprecation dates (phase 1).
-        let list: &[(&str, &str)] = &[
-            ("python2.7", "2021-07-15"),
-            ("python3.6", "2022-07-18"),
-            ("python3.7", "2023-12-04"),
-            ("python3.8", "2024-10-14"),
-            ("nodejs", "2016-10-31"),
-            ("nodejs4.3", "2020-03-05"),
-            ("nodejs6.10", "2019-08-12"),
-            ("nodejs8.10", "2020-03-06"),
-            ("nodejs10.x", "2021-07-30"),
-            ("nodejs12.x", "2023-03-31"),
-            ("nodejs14.x", "2023-12-04"),
-            ("nodejs16.x", "2024-06-12"),
-            ("nodejs18.x", "2025-09-01"),
-            ("java8", "2024-01-08"),
-            ("dotnetcore1.0", "2019-07-30"),
-            ("dotnetcore2.0", "2019-05-30"),
-            ("dotnetcore2.1", "2022-01-05"),
-            ("dotnetcore3.1", "2023-04-03"),
-            ("dotnet5.0", "2022-05-10"),
-            ("dotnet6", "2024-12-20"),
-            ("dotnet7", "2024-05-14"),
-            ("ruby2.5", "2021-07-30"),
-            ("ruby2.7", "2023-12-07"),
-            ("ruby3.2", "2026-03-31"),
-            ("go1.x", "2024-01-08"),
-            ("provided", "2024-01-08"),
-        ];
-        Runtimes {
-            deprecated: list
-                .iter()
-                .map(|(n, d)| DeprecatedRuntime {
-                    name: (*n).to_owned(),
-                    deprecated: (*d).to_owned(),
-                })
-                .collect(),
-        }
-    }
 }
 
 /// A waiver: a failure accepted for a reason, until a date.

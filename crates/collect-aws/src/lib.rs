@@ -533,6 +533,11 @@ async fn collect_account(
         });
     }
 
+    let scanned: Arc<[String]> = regions
+        .iter()
+        .filter(|p| p.enabled)
+        .map(|p| p.name.clone())
+        .collect();
     for plan in &regions {
         let rctx = ctx.in_region(&plan.name);
         if !plan.enabled {
@@ -562,7 +567,18 @@ async fn collect_account(
         spawn_regional!(set, rctx, rcfg, "kms", svc::security::kms);
         spawn_regional!(set, rctx, rcfg, "secretsmanager", svc::security::secrets);
         spawn_regional!(set, rctx, rcfg, "ssm", svc::security::ssm);
-        spawn_regional!(set, rctx, rcfg, "cloudtrail", svc::logging::cloudtrail);
+        {
+            // CloudTrail needs the regions scanned, to keep each trail once.
+            let (c, cfg, scanned) = (rctx.clone(), rcfg.clone(), Arc::clone(&scanned));
+            let progress = Arc::clone(&c.shared.progress);
+            let label = format!("{}/{}/cloudtrail", c.account, c.region_name());
+            progress.add(1);
+            set.spawn(async move {
+                let region = svc::logging::cloudtrail(c, cfg, scanned).await;
+                progress.done(&label);
+                Part::Region(Box::new(region))
+            });
+        }
         spawn_regional!(set, rctx, rcfg, "logs", svc::logging::logs);
         spawn_regional!(set, rctx, rcfg, "cloudwatch", svc::logging::alarms);
         spawn_regional!(set, rctx, rcfg, "sns", svc::logging::sns);

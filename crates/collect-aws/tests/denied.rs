@@ -4,32 +4,16 @@
 //! A small fake AWS endpoint on 127.0.0.1 answers `sts:GetCallerIdentity` and
 //! `ec2:DescribeRegions` (us-east-1 enabled, ap-east-1 not opted in) and denies everything else in
 //! each protocol's own error format (query XML, EC2 XML, JSON, REST-XML for S3, REST-JSON).
-//! Needs the `rampart` binary beside the test executable (see `tests/moto.rs`).
+//! Builds the `rampart` binary it runs (see `tests/common`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
-fn rampart_bin() -> PathBuf {
-    if let Some(p) = std::env::var_os("RAMPART_BIN") {
-        return PathBuf::from(p);
-    }
-    let exe = std::env::current_exe().expect("test executable path");
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target dir")
-        .join("rampart");
-    assert!(
-        bin.exists(),
-        "{} is missing: build it first (`cargo build -p rampart-cli`)",
-        bin.display()
-    );
-    bin
-}
+mod common;
+use common::rampart_bin;
 
 struct Request {
     method: String,

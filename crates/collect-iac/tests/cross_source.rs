@@ -49,11 +49,21 @@ fn failures(inv: &Inventory, keep: &BTreeSet<String>) -> BTreeSet<(String, Strin
     common::audit(inv)
         .into_iter()
         .filter(|f| f.status == Status::Fail && COMPARED.contains(&f.check.as_str()))
+        // S3-100 fails a live bucket whose Block Public Access is off anywhere ("can be made
+        // public"); IaC that does not declare the account-level setting can only judge what the
+        // bucket's own policy and ACL expose. Compare the failures both can make: exposures.
+        .filter(|f| f.check != "S3-100" || exposes(f))
         .filter_map(|f| {
             let name = names.get(&f.resource)?.clone();
             keep.contains(&name).then_some((f.check, name))
         })
         .collect()
+}
+
+/// An S3-100 failure for a public policy statement or ACL grant in effect (S3-100 words each
+/// exposure as "its policy: …" or "its ACL grants …").
+fn exposes(f: &rampart_model::Finding) -> bool {
+    f.message.contains("its policy:") || f.message.contains("its ACL grants")
 }
 
 fn repo() -> &'static Path {

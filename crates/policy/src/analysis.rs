@@ -932,10 +932,15 @@ fn limiting(s: &Statement) -> Vec<String> {
         if base.is_negated() || c.operator.if_exists || base == OperatorBase::Null {
             continue;
         }
-        let broad = c
-            .values
-            .iter()
-            .any(|v| v == "*" || v == "0.0.0.0/0" || v == "::/0" || v == "arn:aws:*");
+        // A value that matches anything does not limit: `*` (also `**`, `*?`), `arn:aws:*`,
+        // `arn:*`, every address.
+        let broad = c.values.iter().any(|v| {
+            v.chars().all(|ch| ch == '*' || ch == '?')
+                || v == "0.0.0.0/0"
+                || v == "::/0"
+                || v == "arn:aws:*"
+                || v == "arn:*"
+        });
         if !broad && !c.values.is_empty() {
             out.push(key.clone());
         }

@@ -402,17 +402,6 @@ pub fn history_destroying(e: &analysis::Effective) -> Vec<&'static str> {
         .collect()
 }
 
-/// Condition keys that make a public or broad trust statement acceptable.
-const TRUST_LIMITING: &[&str] = &[
-    "sts:ExternalId",
-    "aws:PrincipalOrgID",
-    "aws:PrincipalArn",
-    "aws:PrincipalAccount",
-    "aws:SourceArn",
-    "aws:SourceAccount",
-    "aws:PrincipalOrgPaths",
-];
-
 /// DATA-1 / ENC-5 / trust: Allow statements that let everyone in with no limiting condition.
 #[must_use]
 pub fn public_access(p: &Policy, owner: &str) -> Vec<Issue> {
@@ -424,15 +413,11 @@ pub fn public_access(p: &Policy, owner: &str) -> Vec<Issue> {
     analysis::exposures(p, owner)
         .into_iter()
         .filter(|x| x.audience == analysis::Audience::Everyone)
-        .filter(|x| {
-            if p.kind == PolicyKind::Trust {
-                let s = p.statements.get(x.statement);
-                !s.is_some_and(|s| s.conditions.iter().any(|c| !c.operator.base.is_negated() && TRUST_LIMITING.iter().any(|k| k.eq_ignore_ascii_case(&c.key.value))))
-                    && x.limited_by.is_empty()
-            } else {
-                x.limited_by.is_empty()
-            }
-        })
+        // One notion of a limiting condition for every policy kind, trust policies included
+        // (`analysis::LIMITING_KEYS`: a non-negated, non-IfExists condition on a key naming the
+        // caller's network, organization or account, with a value narrower than `*`).
+        // `sts:ExternalId` is not one: it is not a secret, and anyone who learns it can pass.
+        .filter(|x| x.limited_by.is_empty())
         .map(|x| {
             let mut evidence = Map::new();
             evidence.insert("statement".into(), stmt_json(p, x.statement));
@@ -478,4 +463,52 @@ pub fn denies_plain_http(p: &Policy, bucket_arn: &str) -> bool {
         });
         everyone && actions && resources && tls
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_access;
+    use crate::policy::{PolicyKind, parse_text};
+
+    /// Whether a trust policy `{"AWS": "*"}` with `condition` is reported as open to everyone.
+    fn open_trust(condition: &str) -> bool {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"*"}},"Action":"sts:AssumeRole"{condition}}}]}}"#
+        );
+        let p = parse_text(&text, PolicyKind::Trust).policy.expect("policy");
+        !public_access(&p, "123456789012").is_empty()
+    }
+
+    #[test]
+    fn a_trust_policy_open_to_everyone_is_limited_only_by_a_real_limiting_condition() {
+        assert!(open_trust(""));
+        // Conditions that match every caller, or that an absent key satisfies.
+        assert!(open_trust(
+            r#","Condition":{"StringLike":{"aws:PrincipalArn":"*"}}"#
+        ));
+        assert!(open_trust(
+            r#","Condition":{"StringEqualsIfExists":{"aws:SourceAccount":"123456789012"}}"#
+        ));
+        assert!(open_trust(
+            r#","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:*"}}"#
+        ));
+        // sts:ExternalId is not a secret: it does not limit who can assume the role.
+        assert!(open_trust(
+            r#","Condition":{"StringEquals":{"sts:ExternalId":"shop-2f1c"}}"#
+        ));
+        // A negated condition lets in everyone else.
+        assert!(open_trust(
+            r#","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}"#
+        ));
+        // Limiting: one organization, one account, one principal.
+        assert!(!open_trust(
+            r#","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-a1b2c3d4e5"}}"#
+        ));
+        assert!(!open_trust(
+            r#","Condition":{"StringEquals":{"aws:PrincipalAccount":"444455556666"}}"#
+        ));
+        assert!(!open_trust(
+            r#","Condition":{"ArnEquals":{"aws:PrincipalArn":"arn:aws:iam::444455556666:role/ci"}}"#
+        ));
+    }
 }

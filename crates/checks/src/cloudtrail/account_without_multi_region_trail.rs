@@ -49,6 +49,12 @@ fn complete(t: &Trail) -> bool {
     t.multi_region && t.include_global_service_events && t.records_management_events()
 }
 
+/// The account in a trail's ARN (`arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME`).
+fn trail_owner(t: &Trail) -> Option<&str> {
+    let account = t.meta.arn.strip_prefix("arn:")?.split(':').nth(3)?;
+    (!account.is_empty()).then_some(account)
+}
+
 impl Check for AccountWithoutMultiRegionTrail {
     fn meta(&self) -> &'static CheckMeta {
         &META
@@ -65,14 +71,26 @@ impl Check for AccountWithoutMultiRegionTrail {
                 .iter()
                 .find(|(_, t)| complete(t) && t.is_logging == Some(true))
             {
+                // An organization trail created in the management account logs every member
+                // account; members see it as a trail of theirs whose ARN names the management
+                // account (CloudTrail User Guide, "Creating a trail for an organization").
+                let owner = trail_owner(good).filter(|o| *o != account.id);
+                let whose = match (good.organization_trail, owner) {
+                    (true, Some(o)) => {
+                        format!("organization trail `{}` of account {o}", good.meta.name)
+                    }
+                    (true, None) => format!("organization trail `{}`", good.meta.name),
+                    (false, _) => format!("trail `{}`", good.meta.name),
+                };
                 out.pass(
                     At::meta(&account.id, Some(region), &good.meta),
                     format!(
-                        "trail `{}` is multi-region, logging, and records management and global \
-                         service events",
-                        good.meta.name
+                        "{whose} is multi-region, logging, and records management and global \
+                         service events"
                     ),
-                );
+                )
+                .with("organization_trail", json!(good.organization_trail))
+                .with("home_region", json!(good.home_region));
                 continue;
             }
             if super::gapped(ctx, account, META.needs) {
@@ -85,7 +103,8 @@ impl Check for AccountWithoutMultiRegionTrail {
                 .map(|(region, t)| {
                     json!({
                         "trail": t.meta.name,
-                        "home_region": region,
+                        "home_region": if t.home_region.is_empty() { *region } else { t.home_region.as_str() },
+                        "organization_trail": t.organization_trail,
                         "multi_region": t.multi_region,
                         "is_logging": t.is_logging,
                         "management_events": t.records_management_events(),

@@ -129,6 +129,8 @@ pub(crate) fn routine_activity() -> Vec<(String, Value)> {
 
 /// How one metric filter fared.
 struct FilterVerdict<'a> {
+    /// The account holding the filter (an organization trail's log group may sit in another).
+    account: &'a Account,
     filter: &'a MetricFilter,
     region: &'a str,
     problem: Option<String>,
@@ -167,8 +169,10 @@ fn evaluate_account(
         .iter()
         .flat_map(|r| r.trails.iter().map(move |t| (r.name.as_str(), t)))
         .collect();
-    // (region, log group name) of every qualifying trail's log group.
-    let mut groups: Vec<(String, String, &str)> = Vec::new();
+    // (owner account, region, log group name, trail) of every qualifying trail's log group. An
+    // organization trail seen from a member account delivers to a log group of the account
+    // that owns the trail (CloudTrail User Guide, "Creating a trail for an organization").
+    let mut groups: Vec<(String, String, String, &str)> = Vec::new();
     let mut unknown_status = Vec::new();
     for (region, trail) in &trails {
         if !trail.multi_region
@@ -197,7 +201,8 @@ fn evaluate_account(
             }
         }
         if let Some((group_region, name)) = log_group_of(arn, region) {
-            groups.push((group_region, name, trail.meta.name.as_str()));
+            let owner = log_group_account(arn).unwrap_or(&account.id).to_owned();
+            groups.push((owner, group_region, name, trail.meta.name.as_str()));
         }
     }
     if groups.is_empty() {
@@ -230,26 +235,38 @@ fn evaluate_account(
         return;
     }
 
+    // Log groups in accounts this input does not hold: their filters and alarms cannot be seen.
+    let outside: Vec<String> = groups
+        .iter()
+        .filter(|(owner, ..)| !inventory.accounts.iter().any(|a| a.id == *owner))
+        .map(|(owner, r, g, t)| format!("{g} ({r}, account {owner}, trail {t})"))
+        .collect();
     let mut verdicts = Vec::new();
     // Filters that would match but sit on a log group no qualifying trail feeds: a common
     // mistake worth pointing at.
     let mut misplaced = Vec::new();
-    for region in &account.regions {
-        for filter in &region.metric_filters {
-            let name = group_name(&filter.log_group);
-            let verdict = judge_filter(filter, &region.name, samples, unrelated);
-            if groups
-                .iter()
-                .any(|(r, g, _)| *r == region.name && g == name)
-            {
-                verdicts.push(verdict);
-            } else if verdict.problem.is_none() {
-                misplaced.push(json!({
-                    "filter": filter.meta.name,
-                    "log_group": filter.log_group,
-                    "region": region.name,
-                    "problem": "matches these events, but no multi-region, logging trail delivers to its log group",
-                }));
+    let holders = inventory
+        .accounts
+        .iter()
+        .filter(|a| a.id == account.id || groups.iter().any(|(o, ..)| *o == a.id));
+    for holder in holders {
+        for region in &holder.regions {
+            for filter in &region.metric_filters {
+                let name = group_name(&filter.log_group);
+                let verdict = judge_filter(holder, filter, &region.name, samples, unrelated);
+                if groups
+                    .iter()
+                    .any(|(o, r, g, _)| *o == holder.id && *r == region.name && g == name)
+                {
+                    verdicts.push(verdict);
+                } else if verdict.problem.is_none() && holder.id == account.id {
+                    misplaced.push(json!({
+                        "filter": filter.meta.name,
+                        "log_group": filter.log_group,
+                        "region": region.name,
+                        "problem": "matches these events, but no multi-region, logging trail delivers to its log group",
+                    }));
+                }
             }
         }
     }
@@ -258,7 +275,7 @@ fn evaluate_account(
     let mut unassessable = false;
     let others = verdicts.iter().filter(|v| v.unrelated).count();
     for v in verdicts.iter().filter(|v| !v.unrelated) {
-        let alarms = alarms_on(account, v.region, v.filter);
+        let alarms = alarms_on(v.account, v.region, v.filter);
         let mut entry = BTreeMap::new();
         entry.insert("filter", json!(v.filter.meta.name));
         entry.insert("log_group", json!(v.filter.log_group));
@@ -284,7 +301,7 @@ fn evaluate_account(
             let arn = alarm.meta.arn.clone();
             let filter_name = v.filter.meta.name.clone();
             out.pass(
-                At::meta(&account.id, Some(v.region), &alarm.meta),
+                At::meta(&v.account.id, Some(v.region), &alarm.meta),
                 format!(
                     "{} are monitored: metric filter `{filter_name}` on `{}` feeds alarm `{}`, which \
                      notifies someone ({how})",
@@ -310,8 +327,23 @@ fn evaluate_account(
     }
     let log_groups: Vec<String> = groups
         .iter()
-        .map(|(r, g, t)| format!("{g} ({r}, trail {t})"))
+        .map(|(_, r, g, t)| format!("{g} ({r}, trail {t})"))
         .collect();
+    if !outside.is_empty() {
+        out.not_assessed(
+            at,
+            format!(
+                "whether {} are monitored is unknown: trail log group(s) {} belong to another \
+                 account (an organization trail's management account), outside this input; \
+                 scan that account too to judge their metric filters and alarms",
+                event.what,
+                outside.join(", ")
+            ),
+        )
+        .with("log_groups", json!(log_groups))
+        .with("filters", json!(evidence));
+        return;
+    }
     if unassessable {
         out.not_assessed(
             at,
@@ -349,12 +381,14 @@ fn evaluate_account(
 }
 
 fn judge_filter<'a>(
+    account: &'a Account,
     filter: &'a MetricFilter,
     region: &'a str,
     samples: &[(String, Value)],
     unrelated: &[(String, Value)],
 ) -> FilterVerdict<'a> {
     let verdict = |problem: Option<String>, unparseable: bool, other: bool| FilterVerdict {
+        account,
         filter,
         region,
         problem,
@@ -490,6 +524,12 @@ pub(crate) fn log_group_of(arn: &str, default_region: &str) -> Option<(String, S
     Some((region.to_owned(), name.to_owned()))
 }
 
+/// The account named in a log group ARN (`None` for a bare name or an ARN without one).
+fn log_group_account(arn: &str) -> Option<&str> {
+    let account = arn.strip_prefix("arn:")?.split(':').nth(3)?;
+    (!account.is_empty()).then_some(account)
+}
+
 /// A metric filter names its log group by name; tolerate an ARN there too.
 fn group_name(log_group: &str) -> &str {
     match log_group.split_once(":log-group:") {
@@ -519,6 +559,11 @@ mod tests {
             group_name("arn:aws:logs:us-east-1:1:log-group:a/b:*"),
             "a/b"
         );
+        assert_eq!(
+            log_group_account("arn:aws:logs:eu-west-1:123456789012:log-group:CloudTrail/Org:*"),
+            Some("123456789012")
+        );
+        assert_eq!(log_group_account("trail-logs"), None);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! S3-100 `bucket-publicly-accessible`: a bucket's policy or ACL grants access to everyone, or
 //! Block Public Access is not fully on for it.
 
+use rampart_model::Gap;
+use rampart_model::storage::{Bucket, PublicAccessBlock};
 use rampart_policy::PolicyKind;
 
 use crate::prelude::*;
@@ -24,11 +26,14 @@ static META: CheckMeta = CheckMeta {
         fsbp("S3.3"),
         fsbp("S3.8"),
     ],
+    // The account-level Block Public Access (`data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK`) is read
+    // too, but its gaps are judged here bucket by bucket (see `AccountBlock`) rather than by the
+    // runner: a bucket whose own settings decide the verdict is judged, the others are not
+    // assessed, and an IaC input that does not declare it still judges its public buckets.
     needs: &[
         data::S3_BUCKET_POLICY,
         data::S3_BUCKET_ACL,
         data::S3_BUCKET_PUBLIC_ACCESS_BLOCK,
-        data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
     ],
     rationale: "Public buckets are the most common cloud data leak. A bucket is public when its \
                 policy allows `*` without a condition that limits callers to a VPC endpoint, an \
@@ -49,6 +54,45 @@ static META: CheckMeta = CheckMeta {
     manual: false,
 };
 
+/// What is known of the account-level Block Public Access.
+enum AccountBlock<'a> {
+    /// Read (or declared): `None` when the account has no configuration, that is all four off.
+    Known(PublicAccessBlock),
+    /// Outside this input (IaC: gap code `NotDeclared`): it may be set elsewhere.
+    NotDeclared(&'a Gap),
+    /// Could not be read (any other gap: `AccessDenied` on s3control:GetPublicAccessBlock, …).
+    Unread(&'a Gap),
+}
+
+fn account_block<'a>(ctx: &Context<'a>, account: &'a Account) -> AccountBlock<'a> {
+    let gap = ctx.inventory.gaps.iter().find(|g| {
+        g.touches(data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK)
+            && g.resource.is_none()
+            && g.applies_to(&account.id, None)
+    });
+    match gap {
+        Some(g) if g.code.as_deref() == Some("NotDeclared") => AccountBlock::NotDeclared(g),
+        Some(g) => AccountBlock::Unread(g),
+        None => AccountBlock::Known(account.s3_public_access_block.unwrap_or_default()),
+    }
+}
+
+const FLAGS: [&str; 4] = [
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+];
+
+fn flags(p: &PublicAccessBlock) -> [bool; 4] {
+    [
+        p.block_public_acls,
+        p.ignore_public_acls,
+        p.block_public_policy,
+        p.restrict_public_buckets,
+    ]
+}
+
 impl Check for BucketPubliclyAccessible {
     fn meta(&self) -> &'static CheckMeta {
         &META
@@ -56,81 +100,151 @@ impl Check for BucketPubliclyAccessible {
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         for account in ctx.accounts() {
-            let acct = account.s3_public_access_block.unwrap_or_default();
+            let acct = account_block(ctx, account);
             for bucket in &account.buckets {
-                let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
-                let b = bucket.public_access_block.unwrap_or_default();
-                let flags = [
-                    (
-                        "BlockPublicAcls",
-                        acct.block_public_acls || b.block_public_acls,
-                    ),
-                    (
-                        "IgnorePublicAcls",
-                        acct.ignore_public_acls || b.ignore_public_acls,
-                    ),
-                    (
-                        "BlockPublicPolicy",
-                        acct.block_public_policy || b.block_public_policy,
-                    ),
-                    (
-                        "RestrictPublicBuckets",
-                        acct.restrict_public_buckets || b.restrict_public_buckets,
-                    ),
-                ];
-                let off: Vec<&str> = flags
-                    .iter()
-                    .filter(|(_, on)| !on)
-                    .map(|(n, _)| *n)
-                    .collect();
-                let mut problems = Vec::new();
-                let mut public_statements = Vec::new();
-                if let Some(doc) = &bucket.policy
-                    && let Some(policy) =
-                        rampart_policy::parse_value(doc, PolicyKind::Resource).policy
-                {
-                    for issue in rampart_policy::audit::public_access(&policy, &account.id) {
-                        public_statements
-                            .push(issue.evidence.get("statement").cloned().unwrap_or_default());
-                        if !flags[3].1 {
-                            problems.push(format!("its policy: {}", issue.message));
-                        }
-                    }
+                judge(account, &acct, bucket, out);
+            }
+        }
+    }
+}
+
+/// One bucket. S3 applies the most restrictive combination of the account's and the bucket's
+/// settings (S3 User Guide, "Blocking public access to your Amazon S3 storage"): a public
+/// policy is ignored when RestrictPublicBuckets is on at either level, public ACL grants when
+/// IgnorePublicAcls is.
+fn judge(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, out: &mut Sink) {
+    let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
+    let own = flags(&bucket.public_access_block.unwrap_or_default());
+    // Each setting: Some(on) when known, None when it rests on an account setting not known.
+    let effective: [Option<bool>; 4] = match acct {
+        AccountBlock::Known(a) => {
+            let a = flags(a);
+            std::array::from_fn(|i| Some(a[i] || own[i]))
+        }
+        AccountBlock::NotDeclared(_) | AccountBlock::Unread(_) => {
+            std::array::from_fn(|i| own[i].then_some(true))
+        }
+    };
+    let mut public_statements = Vec::new();
+    let mut exposures = Vec::new();
+    if let Some(doc) = &bucket.policy
+        && let Some(policy) = rampart_policy::parse_value(doc, PolicyKind::Resource).policy
+    {
+        for issue in rampart_policy::audit::public_access(&policy, &account.id) {
+            public_statements.push(issue.evidence.get("statement").cloned().unwrap_or_default());
+            if effective[3] != Some(true) {
+                exposures.push(format!("its policy: {}", issue.message));
+            }
+        }
+    }
+    let public_grants: Vec<_> = bucket.acl.iter().filter(|g| g.is_public()).collect();
+    if effective[1] != Some(true) {
+        for g in &public_grants {
+            let who = g.grantee.rsplit('/').next().unwrap_or(&g.grantee);
+            exposures.push(format!("its ACL grants {} to {who}", g.permission));
+        }
+    }
+    let off: Vec<&str> = FLAGS
+        .iter()
+        .zip(effective)
+        .filter(|(_, on)| *on == Some(false))
+        .map(|(n, _)| *n)
+        .collect();
+    let unknown: Vec<&str> = FLAGS
+        .iter()
+        .zip(effective)
+        .filter(|(_, on)| on.is_none())
+        .map(|(n, _)| *n)
+        .collect();
+    let name = &bucket.meta.name;
+    match acct {
+        AccountBlock::Known(_) => {
+            let mut problems = exposures;
+            if !off.is_empty() {
+                problems.push(format!(
+                    "Block Public Access is off for {} (neither account nor bucket sets it)",
+                    off.join(", ")
+                ));
+            }
+            if problems.is_empty() {
+                let f = out.pass(
+                    at,
+                    format!("bucket `{name}` is not public and Block Public Access is fully on"),
+                );
+                if !public_statements.is_empty() || !public_grants.is_empty() {
+                    f.with("neutralized_public_statements", json!(public_statements));
                 }
-                let public_grants: Vec<_> = bucket.acl.iter().filter(|g| g.is_public()).collect();
-                if !public_grants.is_empty() && !flags[1].1 {
-                    for g in &public_grants {
-                        let who = g.grantee.rsplit('/').next().unwrap_or(&g.grantee);
-                        problems.push(format!("its ACL grants {} to {who}", g.permission));
-                    }
-                }
-                if !off.is_empty() {
-                    problems.push(format!(
-                        "Block Public Access is off for {} (neither account nor bucket sets it)",
-                        off.join(", ")
-                    ));
-                }
-                if problems.is_empty() {
-                    let f = out.pass(
-                        at,
-                        format!(
-                            "bucket `{}` is not public and Block Public Access is fully on",
-                            bucket.meta.name
-                        ),
-                    );
-                    if !public_statements.is_empty() || !public_grants.is_empty() {
-                        f.with("neutralized_public_statements", json!(public_statements));
-                    }
-                } else {
-                    out.fail(
-                        at,
-                        format!("bucket `{}`: {}", bucket.meta.name, problems.join("; ")),
-                    )
+            } else {
+                out.fail(at, format!("bucket `{name}`: {}", problems.join("; ")))
                     .with("public_statements", json!(public_statements))
                     .with("public_acl_grants", json!(public_grants))
                     .with("block_public_access_off", json!(off));
-                }
             }
+        }
+        // The bucket's own four settings are on: nothing at the account level can change that.
+        _ if unknown.is_empty() => {
+            let f = out.pass(
+                at,
+                format!("bucket `{name}` sets all four Block Public Access settings itself"),
+            );
+            if !public_statements.is_empty() || !public_grants.is_empty() {
+                f.with("neutralized_public_statements", json!(public_statements));
+            }
+        }
+        AccountBlock::NotDeclared(gap) => {
+            let note = format!(
+                "the account-level Block Public Access is not declared in this input ({}); \
+                 if it is set elsewhere it could still override this",
+                gap.operation
+            );
+            if exposures.is_empty() {
+                out.pass(
+                    at,
+                    format!(
+                        "bucket `{name}` is not public: no public policy statement or ACL grant"
+                    ),
+                )
+                .with("account_public_access_block", json!(note))
+                .with("block_public_access_not_set_on_bucket", json!(unknown));
+            } else {
+                out.fail(
+                    at,
+                    format!("bucket `{name}` is public: {}", exposures.join("; ")),
+                )
+                .with("public_statements", json!(public_statements))
+                .with("public_acl_grants", json!(public_grants))
+                .with("block_public_access_not_set_on_bucket", json!(unknown))
+                .with("account_public_access_block", json!(note));
+            }
+        }
+        AccountBlock::Unread(gap) => {
+            let code = gap
+                .code
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            let what = if exposures.is_empty() {
+                format!("whether bucket `{name}` can be made public")
+            } else {
+                format!(
+                    "whether bucket `{name}` is public ({})",
+                    exposures.join("; ")
+                )
+            };
+            out.not_assessed(
+                at,
+                format!(
+                    "not assessed: {what} depends on the account-level Block Public Access \
+                     ({} not set on the bucket), which {} could not read{code}: {}",
+                    unknown.join(", "),
+                    gap.operation,
+                    gap.reason
+                ),
+            )
+            .with("public_statements", json!(public_statements))
+            .with("public_acl_grants", json!(public_grants))
+            .with("block_public_access_not_set_on_bucket", json!(unknown))
+            .with("gap", json!(gap));
         }
     }
 }

@@ -112,7 +112,13 @@ impl Check for ParameterSecretNotSecureString {
     }
 }
 
-/// Why a parameter looks secret: its name, its value, or both.
+/// Why a parameter looks secret. Its value decides first: a credential shape in the value
+/// (AWS access key, private key, token prefix, URL with a password) is a secret whatever the
+/// name. A secret-sounding name (`DB_PASSWORD`) counts only when the value could be the secret
+/// itself: a parameter that *points at* a secret (`/app/db_password_secret_arn` holding an ARN,
+/// a `{{resolve:…}}` or `/aws/reference/secretsmanager/…` reference, a URL without credentials)
+/// or holds a plain setting (`true`, `12`) is what SSM documents String parameters for. Without
+/// a value (not read), the name alone decides, unless it says it holds a reference (`…_arn`).
 fn reasons(name: &str, value: Option<&str>) -> Vec<String> {
     let mut reasons = Vec::new();
     let last = name.rsplit('/').next().unwrap_or(name);
@@ -121,10 +127,15 @@ fn reasons(name: &str, value: Option<&str>) -> Vec<String> {
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    if let Some(word) = SECRET_WORDS.iter().find(|w| normalized.contains(*w)) {
-        reasons.push(format!("name contains `{word}`"));
-    }
-    let Some(value) = value else { return reasons };
+    let word = SECRET_WORDS.iter().find(|w| normalized.contains(*w));
+    let Some(value) = value else {
+        if let Some(word) = word
+            && !REFERENCE_SUFFIXES.iter().any(|s| normalized.ends_with(s))
+        {
+            reasons.push(format!("name contains `{word}` (value not read)"));
+        }
+        return reasons;
+    };
     if !find_aws_keys(value).is_empty() {
         reasons.push("value contains an AWS access key".to_owned());
     }
@@ -137,7 +148,36 @@ fn reasons(name: &str, value: Option<&str>) -> Vec<String> {
     if url_with_password(value) {
         reasons.push("value is a URL with an embedded password".to_owned());
     }
+    if let Some(word) = word
+        && reasons.is_empty()
+        && !is_reference_or_setting(value)
+    {
+        reasons.push(format!(
+            "name contains `{word}` and the value is not a reference to a secret"
+        ));
+    }
     reasons
+}
+
+/// Name endings that say the parameter holds where a secret is, not the secret.
+const REFERENCE_SUFFIXES: &[&str] = &["arn", "arns", "path", "name", "ref", "reference", "id"];
+
+/// A value that points at a secret or is a plain setting rather than a secret: an ARN (or a
+/// list of them), a dynamic reference, an SSM path, a URL without credentials, a boolean, a
+/// number, or nothing.
+fn is_reference_or_setting(value: &str) -> bool {
+    let items: Vec<&str> = value.split(',').map(str::trim).collect();
+    items.iter().all(|v| {
+        v.is_empty()
+            || v.starts_with("arn:")
+            || v.starts_with("{{resolve:")
+            || v.starts_with("/aws/reference/")
+            || v.starts_with("alias/")
+            || (v.contains("://") && !url_with_password(v))
+            || v.eq_ignore_ascii_case("true")
+            || v.eq_ignore_ascii_case("false")
+            || v.parse::<f64>().is_ok()
+    })
 }
 
 /// `scheme://user:password@host…`.
@@ -176,5 +216,53 @@ mod tests {
             .is_empty()
         );
         assert!(!reasons("/shop/prod/X", Some("shpat_0123456789abcdef")).is_empty());
+    }
+
+    #[test]
+    fn a_secret_sounding_name_holding_a_reference_is_not_a_secret() {
+        // Issue 17 #5: judged on what the parameter holds, not on its name alone.
+        let arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf";
+        assert_eq!(
+            reasons("/app/db_password_secret_arn", Some(arn)),
+            Vec::<String>::new()
+        );
+        assert!(
+            reasons(
+                "/app/DB_PASSWORD",
+                Some("{{resolve:secretsmanager:prod/db}}")
+            )
+            .is_empty()
+        );
+        assert!(
+            reasons(
+                "/app/db_password",
+                Some("/aws/reference/secretsmanager/prod/db")
+            )
+            .is_empty()
+        );
+        assert!(reasons("/app/password_min_length", Some("14")).is_empty());
+        assert!(
+            reasons(
+                "/app/token_endpoint",
+                Some("https://auth.example.com/oauth/token")
+            )
+            .is_empty()
+        );
+        // The same names with the secret itself as value fail.
+        assert_eq!(
+            reasons("/app/DB_PASSWORD", Some("hunter2-prod")),
+            vec!["name contains `password` and the value is not a reference to a secret"]
+        );
+        // A name ending in `_arn` whose value is a credential still fails on the value.
+        assert!(
+            !reasons(
+                "/app/db_password_secret_arn",
+                Some("shpat_0123456789abcdef")
+            )
+            .is_empty()
+        );
+        // Value not read: the name decides unless it says it is a reference.
+        assert!(!reasons("/app/DB_PASSWORD", None).is_empty());
+        assert!(reasons("/app/db_password_secret_arn", None).is_empty());
     }
 }

@@ -1,5 +1,7 @@
 //! Logging and monitoring: CloudTrail, CloudWatch Logs, CloudWatch alarms, SNS.
 
+use std::sync::Arc;
+
 use aws_config::SdkConfig;
 use rampart_model::logging::{
     AdvancedEventSelector, Alarm, EventSelector, FieldSelector, LogGroup, MetricFilter, SnsTopic,
@@ -15,15 +17,33 @@ const LOGS: &str = "CloudWatch Logs";
 const CW: &str = "CloudWatch";
 const SNS: &str = "SNS";
 
-/// Trails whose home is this region, with status, selectors and tags.
-pub(crate) async fn cloudtrail(ctx: Ctx, config: SdkConfig) -> Region {
+/// Whether this region's collector keeps a trail listed here, so that each trail is kept
+/// once (deduplicated by ARN across regions) with its home region. `DescribeTrails` with shadow
+/// trails lists a multi-region trail in every region, and lists an organization trail in the
+/// member accounts only as a shadow trail; without shadow trails, member accounts do not see
+/// the organization trail at all (CloudTrail API Reference, `DescribeTrails`,
+/// `includeShadowTrails`). A trail is kept in its home region; when its home region is not one
+/// of the regions scanned, in the first region scanned.
+pub(crate) fn keep_trail(home: Option<&str>, here: &str, scanned: &[String]) -> bool {
+    match home {
+        None => true,
+        Some(h) if h == here => true,
+        Some(h) if scanned.iter().any(|r| r == h) => false,
+        Some(_) => scanned.first().is_some_and(|first| first == here),
+    }
+}
+
+/// Trails listed in this region (organization and shadow trails included) that this region
+/// keeps (see [`keep_trail`]), with status, selectors and tags. `scanned`: the enabled regions
+/// the collection covers, in order.
+pub(crate) async fn cloudtrail(ctx: Ctx, config: SdkConfig, scanned: Arc<[String]>) -> Region {
     let c = client!(aws_sdk_cloudtrail, ctx, &config);
     let mut region = Region::new(ctx.region_name());
     let list = match ctx
         .call(
             TRAIL,
             "DescribeTrails",
-            c.describe_trails().include_shadow_trails(false).send(),
+            c.describe_trails().include_shadow_trails(true).send(),
         )
         .await
     {
@@ -36,7 +56,7 @@ pub(crate) async fn cloudtrail(ctx: Ctx, config: SdkConfig) -> Region {
     let here = ctx.region_name().to_owned();
     let list: Vec<_> = list
         .into_iter()
-        .filter(|t| t.home_region().is_none_or(|h| h == here))
+        .filter(|t| keep_trail(t.home_region(), &here, &scanned))
         .collect();
     let ctx2 = ctx.clone();
     region.trails = ctx
@@ -345,4 +365,23 @@ pub(crate) async fn sns(ctx: Ctx, config: SdkConfig) -> Region {
         })
         .await;
     region
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_trail;
+
+    #[test]
+    fn each_trail_is_kept_once_in_its_home_region_or_the_first_scanned() {
+        let scanned: Vec<String> = ["us-east-1", "eu-west-1"].map(String::from).to_vec();
+        // A multi-region trail of eu-west-1, listed in both regions: kept in eu-west-1 only.
+        assert!(keep_trail(Some("eu-west-1"), "eu-west-1", &scanned));
+        assert!(!keep_trail(Some("eu-west-1"), "us-east-1", &scanned));
+        // An organization trail whose home region (ap-south-1) is not scanned: kept once, in
+        // the first region scanned, with its home region recorded on the trail.
+        assert!(keep_trail(Some("ap-south-1"), "us-east-1", &scanned));
+        assert!(!keep_trail(Some("ap-south-1"), "eu-west-1", &scanned));
+        // No home region in the answer: kept where listed.
+        assert!(keep_trail(None, "eu-west-1", &scanned));
+    }
 }

@@ -1,0 +1,144 @@
+//! Pinned results: for each check with a `fixtures/<CODE>/expected.json`, every fixture of that
+//! directory produces exactly the (status, resource) pairs listed for it — not "some failure".
+//!
+//! `expected.json` maps a fixture file name to its results, each `[status, resource]`:
+//!
+//! ```json
+//! { "fail.json": [["fail", "arn:aws:s3:::shop-assets"]],
+//!   "pass.json": [["pass", "arn:aws:s3:::shop-assets"]] }
+//! ```
+//!
+//! Every `*.json` of the directory other than `expected.json` must be pinned there, so a variant
+//! cannot be added without stating what it produces. The checks listed in [`MUST_BE_PINNED`]
+//! must have an `expected.json`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rampart_checks::{Config, Context, registry, run};
+use rampart_model::{Inventory, Timestamp};
+
+/// Checks whose results must be pinned (the issue-17 list first; grows until it is every check).
+const MUST_BE_PINNED: &[&str] = &[
+    "IAM-100",
+    "IAM-101",
+    "IAM-102",
+    "IAM-103",
+    "IAM-104",
+    "IAM-105",
+    "IAM-106",
+    "IAM-107",
+    "IAM-108",
+    "IAM-109",
+    "IAM-110",
+    "IAM-111",
+    "IAM-112",
+    "IAM-113",
+    "S3-100",
+    "S3-101",
+    "KMS-100",
+    "SECRET-001",
+    "SECRET-002",
+    "SECRET-003",
+    "SECRET-004",
+    "SECRET-005",
+    "LAMBDA-002",
+    "SSM-001",
+    "CT-001",
+];
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn load(path: &Path) -> Inventory {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+type Pinned = BTreeMap<String, Vec<(String, String)>>;
+
+fn results_of(code: &str, inv: &Inventory) -> Vec<(String, String)> {
+    let config = Config::default();
+    let now = inv
+        .collected_at
+        .unwrap_or_else(|| Timestamp::parse("2026-11-01T00:00:00Z").expect("timestamp"));
+    let ctx = Context::new(inv, &config, now);
+    let check = registry::by_code(code).unwrap_or_else(|| panic!("no check {code}"));
+    let mut got: Vec<(String, String)> = run(&ctx, &[check])
+        .findings
+        .iter()
+        .map(|f| (f.status.to_string(), f.resource.clone()))
+        .collect();
+    got.sort();
+    got
+}
+
+/// Authoring aid: `RAMPART_SHOW_RESULTS=CODE cargo test -p rampart-checks --test pinned -- --nocapture`
+/// prints what each fixture of CODE produces now, to be checked against the AWS documentation
+/// before it is written into `expected.json` (never copied blindly: a pin is a claim).
+#[test]
+fn show_results_on_request() {
+    let Some(code) = std::env::var_os("RAMPART_SHOW_RESULTS") else {
+        return;
+    };
+    let code = code.to_string_lossy().into_owned();
+    let dir = fixture_dir().join(&code);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixture dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") && n != "expected.json")
+        .collect();
+    files.sort();
+    for f in files {
+        eprintln!("{code}/{f}: {:?}", results_of(&code, &load(&dir.join(&f))));
+    }
+}
+
+#[test]
+fn pinned_fixtures_produce_exactly_their_results() {
+    let mut checked = 0;
+    let mut errors = Vec::new();
+    for c in registry::all() {
+        let code = c.meta().code;
+        let dir = fixture_dir().join(code);
+        let pins = dir.join("expected.json");
+        if !pins.exists() {
+            assert!(
+                !MUST_BE_PINNED.contains(&code),
+                "{code}: fixtures/{code}/expected.json is missing"
+            );
+            continue;
+        }
+        let text = std::fs::read_to_string(&pins).expect("expected.json");
+        let pinned: Pinned =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", pins.display()));
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .expect("fixture dir")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json") && n != "expected.json")
+            .collect();
+        files.sort();
+        let listed: Vec<String> = pinned.keys().cloned().collect();
+        assert_eq!(
+            files, listed,
+            "{code}: every fixture and only those are pinned"
+        );
+        for (file, want) in &pinned {
+            let mut want = want.clone();
+            want.sort();
+            let got = results_of(code, &load(&dir.join(file)));
+            if got != want {
+                errors.push(format!("{code}/{file}:\n  want {want:?}\n  got  {got:?}"));
+            }
+            checked += 1;
+        }
+    }
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(
+        checked >= MUST_BE_PINNED.len() * 2,
+        "only {checked} fixtures pinned"
+    );
+}

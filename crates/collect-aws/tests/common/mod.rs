@@ -1,0 +1,46 @@
+//! Shared by the collector's integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The rampart binary these tests run: built here (an incremental no-op when it is up to date),
+/// so that the tests never run a stale binary left by an earlier build. RAMPART_BIN names
+/// another one to run instead.
+pub fn rampart_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("RAMPART_BIN") {
+        return PathBuf::from(p);
+    }
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("test executable path");
+            // target/<profile>/deps/moto-HASH -> target/<profile>
+            let profile_dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("target dir")
+                .to_path_buf();
+            let target_dir = profile_dir.parent().expect("target root");
+            let release = profile_dir.file_name().is_some_and(|n| n == "release");
+            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+            let mut cmd = Command::new(cargo);
+            cmd.current_dir(repo_root())
+                .args(["build", "-q", "-p", "rampart-cli", "--bin", "rampart"])
+                .arg("--target-dir")
+                .arg(target_dir);
+            if release {
+                cmd.arg("--release");
+            }
+            let status = cmd.status().expect("run cargo build");
+            assert!(status.success(), "cargo build -p rampart-cli failed");
+            let bin = profile_dir.join("rampart");
+            assert!(bin.exists(), "{} was not built", bin.display());
+            bin
+        })
+        .clone()
+}
