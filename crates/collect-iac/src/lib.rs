@@ -16,7 +16,7 @@ pub mod value;
 pub mod waiver;
 
 use std::io::Read as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rampart_model::{InputInfo, Inventory};
 
