@@ -32,6 +32,21 @@ impl Input {
     /// Live and snapshot only: data IaC does not declare (usage, credential reports).
     pub const LS: &'static [Input] = &[Input::Live, Input::Snapshot];
 
+    /// The check input that judges an input of this kind (`None`: source trees, judged by the
+    /// secret scanner).
+    #[must_use]
+    pub fn of_kind(kind: rampart_model::InputKind) -> Option<Input> {
+        use rampart_model::InputKind as K;
+        match kind {
+            K::Live => Some(Input::Live),
+            K::Snapshot => Some(Input::Snapshot),
+            K::Terraform | K::TerraformPlan => Some(Input::Terraform),
+            K::CloudFormation => Some(Input::CloudFormation),
+            K::Policy => Some(Input::Policy),
+            K::Tree | K::GitHistory => Some(Input::Files),
+        }
+    }
+
     /// The name used in reports and `checks list`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -213,6 +228,9 @@ pub struct Sink {
     meta: &'static CheckMeta,
     severity: Severity,
     pub(crate) findings: Vec<Finding>,
+    /// Beside each finding: the data sets it rests on when narrower than the check's `needs`
+    /// (see [`Sink::fail_resting_on`]).
+    pub(crate) basis: Vec<Basis>,
     /// When passes are only counted: where each pass was (account, region, resource), so that
     /// gaps can still withdraw theirs; the finding a pass returns is a scratch one.
     pub(crate) pass_places: Option<Vec<(String, Option<String>, String)>>,
@@ -231,6 +249,7 @@ impl Sink {
             meta,
             severity,
             findings: Vec::new(),
+            basis: Vec::new(),
             pass_places: None,
             scratch: None,
             remediation: std::sync::Arc::new(meta.remediation.to_model()),
@@ -249,6 +268,23 @@ impl Sink {
     /// Records a failure; add evidence to the returned finding with [`FindingExt::with`].
     pub fn fail(&mut self, at: At<'_>, message: impl Into<String>) -> &mut Finding {
         self.push(at, Status::Fail, message.into())
+    }
+
+    /// Records a failure established from `data` alone: a gap on another data set the check
+    /// needs does not withhold it (LOG-6: a metric filter that does not exist is missing
+    /// whatever the alarms are).
+    pub fn fail_resting_on(
+        &mut self,
+        at: At<'_>,
+        data: &'static [&'static str],
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.push(at, Status::Fail, message.into());
+        if let Some(b) = self.basis.last_mut() {
+            b.rests_on = Some(data);
+        }
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
     }
 
     /// Records a pass.
@@ -314,6 +350,7 @@ impl Sink {
                 column: o.column,
             })
         });
+        self.basis.push(Basis { rests_on: None });
         self.findings.push(Finding {
             check: self.meta.code.to_owned(),
             name: self.meta.name.to_owned(),
@@ -338,6 +375,13 @@ impl Sink {
         let last = self.findings.len() - 1;
         &mut self.findings[last]
     }
+}
+
+/// What one result rests on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Basis {
+    /// The data sets it was established from (`None`: all the check needs).
+    pub rests_on: Option<&'static [&'static str]>,
 }
 
 /// Adds evidence to a finding, fluently.

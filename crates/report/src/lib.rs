@@ -94,11 +94,15 @@ impl FromStr for Format {
     }
 }
 
-/// Options for rendering.
+/// Options for rendering, as the command line sets them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
     /// Use ANSI colour (text only).
     pub color: bool,
+    /// `--quiet`: the summary and one line per failure (text); other formats are unchanged.
+    pub quiet: bool,
+    /// `--include-passed`: the findings hold the passes, and formats that list results show them.
+    pub include_passed: bool,
 }
 
 /// A compliance reference of a check (`cis-3.0` `1.4`).
@@ -272,6 +276,7 @@ pub fn render_document(
     w: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
+        Format::Text if options.quiet => text::render_quiet(doc, w),
         Format::Text => text::render(doc, options, w),
         Format::Json => json::render(doc, w),
         Format::Sarif => sarif::render(doc, w),
