@@ -396,3 +396,155 @@ fn apply_inline_waivers(
     }
     warnings
 }
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::{Gap, Inventory, Status, data};
+
+    use crate::{Config, Context, registry};
+
+    fn example() -> Inventory {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/shopify-backend");
+        let mut parts: Vec<_> = std::fs::read_dir(&dir)
+            .expect("example account")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        parts.sort();
+        let mut inv = Inventory::default();
+        for p in parts {
+            inv.merge(
+                rampart_model::snapshot::read(&p, rampart_model::snapshot::Limits::default())
+                    .expect("part"),
+            );
+        }
+        inv
+    }
+
+    fn results(inv: &Inventory) -> Vec<(String, Status, String, String)> {
+        let config = Config::default();
+        let now = inv.collected_at.expect("collected_at");
+        let ctx = Context::new(inv, &config, now);
+        super::run(&ctx, &registry::all())
+            .findings
+            .into_iter()
+            .map(|f| (f.check, f.status, f.resource, f.message))
+            .collect()
+    }
+
+    fn failures(r: &[(String, Status, String, String)]) -> Vec<(String, String, String)> {
+        r.iter()
+            .filter(|r| r.1 == Status::Fail)
+            .map(|r| (r.0.clone(), r.2.clone(), r.3.clone()))
+            .collect()
+    }
+
+    /// LOG-6: with the alarms unreadable, a security event that no metric filter (or no trail)
+    /// can see is still not monitored: those failures stand; where a filter would do, whether
+    /// an alarm notifies someone is unknown, and the runner says so.
+    #[test]
+    fn unreadable_alarms_leave_missing_filters_failing() {
+        let mut inv = example();
+        let before = failures(&results(&inv));
+        // The security-event checks (CW-001…CW-015); CW-016 judges the alarms themselves.
+        let event_check = |c: &str| c.starts_with("CW-0") && c != "CW-016";
+        let cw_before: Vec<_> = before.iter().filter(|f| event_check(&f.0)).collect();
+        inv.gaps.push(
+            Gap::new(
+                data::CLOUDWATCH_ALARMS,
+                "cloudwatch:DescribeAlarms",
+                "access denied",
+            )
+            .in_account("123456789012")
+            .with_code("AccessDenied"),
+        );
+        let after = results(&inv);
+        let cw_after: Vec<(String, String, String)> = failures(&after)
+            .into_iter()
+            .filter(|f| event_check(&f.0))
+            .collect();
+        // No trail delivers global events (CW-002/003/004/006/015), no filter matches AWS
+        // Config changes (CW-009), and every filter matching the others has a pattern problem
+        // of its own: no alarm can change these. CW-001, CW-007 and CW-011 have a filter that
+        // would do: only the alarms decide.
+        let expected: Vec<&(String, String, String)> = cw_before
+            .iter()
+            .copied()
+            .filter(|f| !["CW-001", "CW-007", "CW-011"].contains(&f.0.as_str()))
+            .collect();
+        assert_eq!(cw_after.iter().collect::<Vec<_>>(), expected);
+        assert!(expected.iter().any(|f| f.0 == "CW-009"));
+        // The others cannot be judged without the alarms: not_assessed, naming the call.
+        for code in ["CW-001", "CW-007", "CW-011"] {
+            assert!(
+                after.iter().any(|r| r.0 == code
+                    && r.1 == Status::NotAssessed
+                    && r.3.contains("cloudwatch:DescribeAlarms")),
+                "{code}"
+            );
+            assert!(
+                !after.iter().any(|r| r.0 == code && r.1 == Status::Fail),
+                "{code}"
+            );
+        }
+    }
+
+    /// A bucket whose versioning could not be read keeps its failures that do not rest on
+    /// versioning (public access, TLS, data events, logging); only the versioning verdict
+    /// becomes `not_assessed`.
+    #[test]
+    fn a_versioning_gap_withholds_only_versioning_verdicts() {
+        let mut inv = example();
+        let before = failures(&results(&inv));
+        let buckets = [
+            "arn:aws:s3:::shopify-backend-assets",
+            "arn:aws:s3:::shopify-backend-exports-legacy",
+        ];
+        for b in buckets {
+            inv.gaps.push(
+                Gap::new(
+                    data::S3_BUCKET_VERSIONING,
+                    "s3:GetBucketVersioning",
+                    "denied",
+                )
+                .in_account("123456789012")
+                .for_resource(b)
+                .with_code("AccessDenied"),
+            );
+        }
+        let after = results(&inv);
+        // Withheld: the versioning verdict, and BACKUP-001's "selected but not backed up, for
+        // want of versioning"; "not selected by any plan" does not rest on versioning.
+        let expected: Vec<_> = before
+            .iter()
+            .filter(|f| {
+                !(buckets.contains(&f.1.as_str())
+                    && (f.0 == "S3-003" || (f.0 == "BACKUP-001" && f.2.contains("versioning"))))
+            })
+            .cloned()
+            .collect();
+        assert_eq!(expected.len() + 3, before.len());
+        let got = failures(&after);
+        let missing: Vec<_> = expected.iter().filter(|f| !got.contains(f)).collect();
+        let extra: Vec<_> = got.iter().filter(|f| !expected.contains(f)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "withheld: {missing:?}\nadded: {extra:?}"
+        );
+        for code in ["S3-100", "CT-004", "S3-101", "BACKUP-001"] {
+            assert!(
+                expected
+                    .iter()
+                    .any(|f| f.0 == code && buckets.contains(&f.1.as_str())),
+                "{code}: the example must fail it on a gapped bucket"
+            );
+        }
+        for b in buckets {
+            assert!(
+                after
+                    .iter()
+                    .any(|r| r.0 == "S3-003" && r.1 == Status::NotAssessed && r.2 == b)
+            );
+        }
+    }
+}
