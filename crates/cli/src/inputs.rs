@@ -285,27 +285,28 @@ fn build<T: serde::de::DeserializeOwned>(file: &str, v: serde_json::Value) -> an
     serde_json::from_value(v).with_context(|| format!("`{file}`: cannot hold it as a resource"))
 }
 
-/// Which account a policy belongs to: the first account id in its resource ARNs.
-fn owner_of(policy: &rampart_policy::Policy) -> Option<String> {
+/// Every resource pattern the policy's statements name.
+fn resources(policy: &rampart_policy::Policy) -> impl Iterator<Item = &str> {
     policy
         .statements
         .iter()
         .flat_map(|s| s.resource.iter().flat_map(|r| r.items.iter()))
-        .find_map(|r| {
-            rampart_policy::eval::account_of(&r.value)
-                .filter(|a| a.bytes().all(|b| b.is_ascii_digit()))
-                .map(str::to_owned)
-        })
+        .map(|r| r.value.as_str())
+}
+
+/// Which account a policy belongs to: the first account id in its resource ARNs.
+fn owner_of(policy: &rampart_policy::Policy) -> Option<String> {
+    resources(policy).find_map(|r| {
+        rampart_policy::eval::account_of(r)
+            .filter(|a| a.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned)
+    })
 }
 
 /// The bucket a resource policy's ARNs name.
 fn bucket_of(policy: &rampart_policy::Policy) -> Option<String> {
-    policy
-        .statements
-        .iter()
-        .flat_map(|s| s.resource.iter().flat_map(|r| r.items.iter()))
-        .find_map(|r| {
-            let name = r.value.strip_prefix("arn:aws:s3:::")?.split('/').next()?;
-            (!name.is_empty() && !name.contains('*')).then(|| name.to_owned())
-        })
+    resources(policy).find_map(|r| {
+        let name = r.strip_prefix("arn:aws:s3:::")?.split('/').next()?;
+        (!name.is_empty() && !name.contains('*')).then(|| name.to_owned())
+    })
 }

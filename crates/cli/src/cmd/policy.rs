@@ -104,12 +104,7 @@ pub fn run(args: &PolicyArgs) -> anyhow::Result<Outcome> {
 }
 
 fn lint(args: &LintArgs) -> anyhow::Result<Outcome> {
-    let (config, config_path) = args.output.config()?;
-    let checks = args
-        .select
-        .selection()
-        .apply(&config)
-        .map_err(anyhow::Error::msg)?;
+    let (config, config_path, checks) = args.select.load(&args.output)?;
     // Every registered check that judges a policy on its own, and no other.
     let checks: Vec<&dyn rampart_checks::Check> = checks
         .into_iter()

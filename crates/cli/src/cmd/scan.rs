@@ -26,6 +26,24 @@ pub struct CheckArgs {
 }
 
 impl CheckArgs {
+    /// The configuration (with its path) and the checks selected under it: both are checked
+    /// before any input is read, so that a typo costs nothing.
+    pub fn load(
+        &self,
+        output: &OutputArgs,
+    ) -> anyhow::Result<(
+        rampart_checks::Config,
+        Option<String>,
+        Vec<&'static dyn rampart_checks::Check>,
+    )> {
+        let (config, config_path) = output.config()?;
+        let checks = self
+            .selection()
+            .apply(&config)
+            .map_err(anyhow::Error::msg)?;
+        Ok((config, config_path, checks))
+    }
+
     /// The selection these options ask for.
     pub fn selection(&self) -> Selection {
         Selection {
@@ -59,13 +77,8 @@ pub struct ScanArgs {
 
 /// Runs `rampart scan`.
 pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
-    let (config, config_path) = args.output.config()?;
     // Options are checked before anything is read: a typo must not cost a live collection.
-    let checks = args
-        .select
-        .selection()
-        .apply(&config)
-        .map_err(anyhow::Error::msg)?;
+    let (config, config_path, checks) = args.select.load(&args.output)?;
     let options = args.output.run_options()?;
     let live = args.paths.iter().any(|p| p == "aws") && !std::path::Path::new("aws").exists();
     let loaded = if live {
