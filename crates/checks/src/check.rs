@@ -61,28 +61,8 @@ impl Input {
     }
 }
 
-/// A compliance framework whose controls a check maps to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Framework {
-    /// CIS AWS Foundations Benchmark v3.0.0.
-    Cis3,
-    /// CIS AWS Foundations Benchmark v6.0.0.
-    Cis6,
-    /// AWS Foundational Security Best Practices (Security Hub).
-    Fsbp,
-}
-
-impl Framework {
-    /// The `--compliance` name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Framework::Cis3 => "cis-3.0",
-            Framework::Cis6 => "cis-6.0",
-            Framework::Fsbp => "fsbp",
-        }
-    }
-}
+/// A compliance framework whose controls a check maps to (one definition, in the model).
+pub use rampart_model::Framework;
 
 /// One compliance reference (`CIS 3.0 1.4`, `Security Hub S3.14`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,6 +15,7 @@ pub mod baseline;
 pub mod compute;
 pub mod data;
 pub mod finding;
+pub mod framework;
 pub mod gap;
 pub mod iam;
 pub mod inventory;
@@ -28,6 +29,7 @@ pub mod waiver;
 
 pub use baseline::Baseline;
 pub use finding::{Evidence, Finding, Location, Remediation, Report, Severity, Status, Summary};
+pub use framework::Framework;
 pub use gap::{Gap, GapKind};
 pub use inventory::{
     Account, InlineWaiver, InputInfo, InputKind, Inventory, Meta, Origin, Region, Tags,

@@ -118,12 +118,10 @@ impl Reference {
     /// A label for people: `CIS 3.0 1.4`, `FSBP S3.14`.
     #[must_use]
     pub fn label(&self) -> String {
-        let fw = match self.framework.as_str() {
-            "cis-3.0" => "CIS 3.0",
-            "cis-6.0" => "CIS 6.0",
-            "fsbp" => "FSBP",
-            other => other,
-        };
+        let fw = self
+            .framework
+            .parse::<Framework>()
+            .map_or(self.framework.as_str(), |f| f.label());
         format!("{fw} {}", self.id)
     }
 }

@@ -84,13 +84,9 @@ fn list(args: &ListArgs) -> anyhow::Result<Outcome> {
     let framework = args
         .framework
         .as_deref()
-        .map(|name| {
-            [Framework::Cis3, Framework::Cis6, Framework::Fsbp]
-                .into_iter()
-                .find(|f| f.as_str() == name)
-                .ok_or_else(|| anyhow::anyhow!("unknown framework `{name}`"))
-        })
-        .transpose()?;
+        .map(str::parse::<Framework>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
     let selection = Selection {
         checks: args.area.clone(),
         severity: args.severity.clone(),
