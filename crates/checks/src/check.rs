@@ -213,7 +213,9 @@ pub struct Sink {
     pub(crate) basis: Vec<Basis>,
     /// When passes are only counted: where each pass was (account, region, resource), so that
     /// gaps can still withdraw theirs; the finding a pass returns is a scratch one.
-    pub(crate) pass_places: Option<Vec<(String, Option<String>, String)>>,
+    /// The last item tells whether the pass is on a resource the input declares (it has a file
+    /// location).
+    pub(crate) pass_places: Option<Vec<PassPlace>>,
     scratch: Option<Box<Finding>>,
     /// The declared fix, made once and shared by every finding that needs it.
     remediation: std::sync::Arc<Remediation>,
@@ -302,6 +304,7 @@ impl Sink {
                 at.account.to_owned(),
                 at.region.map(str::to_owned),
                 at.resource.to_owned(),
+                at.origin.is_some_and(|o| o.file.is_some()),
             ));
             let scratch = self.scratch.get_or_insert_with(|| {
                 Box::new(Finding {
@@ -356,6 +359,10 @@ impl Sink {
         &mut self.findings[last]
     }
 }
+
+/// Where a counted pass was: account, region, resource, and whether the resource is declared
+/// in a file.
+pub(crate) type PassPlace = (String, Option<String>, String, bool);
 
 /// What one result rests on.
 #[derive(Debug, Clone, Copy)]

@@ -11,11 +11,12 @@
 //!    - a failure rests on the data sets the check needs, or on those it declared with
 //!      [`Sink::fail_resting_on`]; it is withheld only when a gap *covers* one of them (the gap is
 //!      on that data set or on one holding it) on the failing resource, or, for an
-//!      [`GapKind::OutsideInput`] gap, anywhere in its scope. A gap on a bucket's versioning
-//!      does not withhold the bucket's public-access failure;
+//!      [`GapKind::OutsideInput`] gap, anywhere in its scope for an account-wide conclusion (a
+//!      declared resource's own verdict stands unless it was declared resting on that data). A
+//!      gap on a bucket's versioning does not withhold the bucket's public-access failure;
 //!    - every `Unreadable` or `UnknownBeforeApply` gap touching what the check needs becomes a
-//!      `not_assessed` result naming the failed call, unless a failure of the check on that very
-//!      resource stands;
+//!      `not_assessed` result naming the failed call, unless the gap is on a part of the data
+//!      the check does not name and a failure of the check on that very resource stands;
 //!    - `OutsideInput` gaps (account data an IaC input does not declare) give no result per
 //!      check: they are listed once in [`RunOutput::gaps`] and summed up in one warning;
 //!    - a failure quoting a value IaC knows only after apply ([`UNKNOWN_MARK`]) is withheld;
@@ -222,16 +223,21 @@ fn in_scope(g: &Gap, account: &str, region: Option<&str>, resource: &str) -> boo
 }
 
 /// Whether a failure is a guess because of `g`.
-fn withholds_failure(g: &Gap, f: &Finding, rests_on: &[&str]) -> bool {
+fn withholds_failure(g: &Gap, f: &Finding, basis: &Basis, needs: &[&str]) -> bool {
     let account = f.account.as_deref().unwrap_or_default();
-    if !rests_on.iter().any(|d| g.covers(d)) {
+    if !basis.rests_on.unwrap_or(needs).iter().any(|d| g.covers(d)) {
         return false;
     }
     match g.kind() {
         // The reader gave the unknown field the value under which no check fails.
         GapKind::UnknownBeforeApply => false,
-        // The data is not in this input: a conclusion drawn from its absence is a guess.
-        GapKind::OutsideInput => in_scope(g, account, f.region.as_deref(), &f.resource),
+        // The data is not in this input: an account-wide conclusion drawn from its absence is
+        // a guess. A declared resource's own verdict stands, unless the check said this
+        // failure rests on that data (`fail_resting_on`: "selected by no backup plan").
+        GapKind::OutsideInput => {
+            (f.location.is_none() || basis.rests_on.is_some())
+                && in_scope(g, account, f.region.as_deref(), &f.resource)
+        }
         // When one resource's data set could not be read, its fields hold defaults, not facts.
         GapKind::Unreadable => {
             g.resource.as_deref() == Some(f.resource.as_str())
@@ -248,22 +254,34 @@ fn quotes_unknown(f: &Finding) -> bool {
 }
 
 fn apply_gaps(ctx: &Context<'_>, sink: &mut Sink, gaps: &[&Gap], needs: &'static [&'static str]) {
+    // A pass means "seen and fine": nothing in a gap's scope can be that; but data outside an
+    // IaC input does not withdraw a declared resource's own verdict.
+    let withdraws =
+        |g: &Gap, account: &str, region: Option<&str>, resource: &str, located: bool| {
+            !(located && g.kind() == GapKind::OutsideInput)
+                && in_scope(g, account, region, resource)
+        };
     if let Some(places) = &mut sink.pass_places {
-        places.retain(|(account, region, resource)| {
+        places.retain(|(account, region, resource, located)| {
             !gaps
                 .iter()
-                .any(|g| in_scope(g, account, region.as_deref(), resource))
+                .any(|g| withdraws(g, account, region.as_deref(), resource, *located))
         });
     }
     keep(sink, |f, basis| {
         let account = f.account.as_deref().unwrap_or_default();
         match f.status {
-            Status::Pass => !gaps
-                .iter()
-                .any(|g| in_scope(g, account, f.region.as_deref(), &f.resource)),
+            Status::Pass => !gaps.iter().any(|g| {
+                withdraws(
+                    g,
+                    account,
+                    f.region.as_deref(),
+                    &f.resource,
+                    f.location.is_some(),
+                )
+            }),
             Status::Fail => {
-                let rests_on = basis.rests_on.unwrap_or(needs);
-                !quotes_unknown(f) && !gaps.iter().any(|g| withholds_failure(g, f, rests_on))
+                !quotes_unknown(f) && !gaps.iter().any(|g| withholds_failure(g, f, basis, needs))
             }
             _ => true,
         }
@@ -281,12 +299,15 @@ fn apply_gaps(ctx: &Context<'_>, sink: &mut Sink, gaps: &[&Gap], needs: &'static
         };
         for account in accounts {
             if let Some(r) = &gap.resource
+                && !needs.iter().any(|n| gap.covers(n))
                 && sink
                     .findings
                     .iter()
                     .any(|f| f.status == Status::Fail && &f.resource == r)
             {
-                // A failure established on this resource stands; the gap changes nothing.
+                // The gap is on a part of the resource's data the check does not name (its
+                // versioning, for a check of the bucket list), and a failure established on
+                // the resource stands: the gap changes nothing.
                 continue;
             }
             let resource = gap.resource.clone().unwrap_or_else(|| match &gap.region {
