@@ -32,6 +32,21 @@ impl Input {
     /// Live and snapshot only: data IaC does not declare (usage, credential reports).
     pub const LS: &'static [Input] = &[Input::Live, Input::Snapshot];
 
+    /// The check input that judges an input of this kind (`None`: source trees, judged by the
+    /// secret scanner).
+    #[must_use]
+    pub fn of_kind(kind: rampart_model::InputKind) -> Option<Input> {
+        use rampart_model::InputKind as K;
+        match kind {
+            K::Live => Some(Input::Live),
+            K::Snapshot => Some(Input::Snapshot),
+            K::Terraform | K::TerraformPlan => Some(Input::Terraform),
+            K::CloudFormation => Some(Input::CloudFormation),
+            K::Policy => Some(Input::Policy),
+            K::Tree | K::GitHistory => Some(Input::Files),
+        }
+    }
+
     /// The name used in reports and `checks list`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -46,28 +61,8 @@ impl Input {
     }
 }
 
-/// A compliance framework whose controls a check maps to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Framework {
-    /// CIS AWS Foundations Benchmark v3.0.0.
-    Cis3,
-    /// CIS AWS Foundations Benchmark v6.0.0.
-    Cis6,
-    /// AWS Foundational Security Best Practices (Security Hub).
-    Fsbp,
-}
-
-impl Framework {
-    /// The `--compliance` name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Framework::Cis3 => "cis-3.0",
-            Framework::Cis6 => "cis-6.0",
-            Framework::Fsbp => "fsbp",
-        }
-    }
-}
+/// A compliance framework whose controls a check maps to (one definition, in the model).
+pub use rampart_model::Framework;
 
 /// One compliance reference (`CIS 3.0 1.4`, `Security Hub S3.14`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,9 +208,14 @@ pub struct Sink {
     meta: &'static CheckMeta,
     severity: Severity,
     pub(crate) findings: Vec<Finding>,
+    /// Beside each finding: the data sets it rests on when narrower than the check's `needs`
+    /// (see [`Sink::fail_resting_on`]).
+    pub(crate) basis: Vec<Basis>,
     /// When passes are only counted: where each pass was (account, region, resource), so that
     /// gaps can still withdraw theirs; the finding a pass returns is a scratch one.
-    pub(crate) pass_places: Option<Vec<(String, Option<String>, String)>>,
+    /// The last item tells whether the pass is on a resource the input declares (it has a file
+    /// location).
+    pub(crate) pass_places: Option<Vec<PassPlace>>,
     scratch: Option<Box<Finding>>,
     /// The declared fix, made once and shared by every finding that needs it.
     remediation: std::sync::Arc<Remediation>,
@@ -231,6 +231,7 @@ impl Sink {
             meta,
             severity,
             findings: Vec::new(),
+            basis: Vec::new(),
             pass_places: None,
             scratch: None,
             remediation: std::sync::Arc::new(meta.remediation.to_model()),
@@ -249,6 +250,23 @@ impl Sink {
     /// Records a failure; add evidence to the returned finding with [`FindingExt::with`].
     pub fn fail(&mut self, at: At<'_>, message: impl Into<String>) -> &mut Finding {
         self.push(at, Status::Fail, message.into())
+    }
+
+    /// Records a failure established from `data` alone: a gap on another data set the check
+    /// needs does not withhold it (LOG-6: a metric filter that does not exist is missing
+    /// whatever the alarms are).
+    pub fn fail_resting_on(
+        &mut self,
+        at: At<'_>,
+        data: &'static [&'static str],
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.push(at, Status::Fail, message.into());
+        if let Some(b) = self.basis.last_mut() {
+            b.rests_on = Some(data);
+        }
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
     }
 
     /// Records a pass.
@@ -286,6 +304,7 @@ impl Sink {
                 at.account.to_owned(),
                 at.region.map(str::to_owned),
                 at.resource.to_owned(),
+                at.origin.is_some_and(|o| o.file.is_some()),
             ));
             let scratch = self.scratch.get_or_insert_with(|| {
                 Box::new(Finding {
@@ -319,6 +338,7 @@ impl Sink {
         if let Some(arn) = at.origin.and_then(|o| o.arn.as_ref()) {
             evidence.insert("arn".to_owned(), serde_json::Value::String(arn.clone()));
         }
+        self.basis.push(Basis { rests_on: None });
         self.findings.push(Finding {
             check: self.meta.code.to_owned(),
             name: self.meta.name.to_owned(),
@@ -374,6 +394,17 @@ pub fn aws_managed_policy_remediation(declared: &Remediation) -> Remediation {
         ),
         terraform: None,
     }
+}
+
+/// Where a counted pass was: account, region, resource, and whether the resource is declared
+/// in a file.
+pub(crate) type PassPlace = (String, Option<String>, String, bool);
+
+/// What one result rests on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Basis {
+    /// The data sets it was established from (`None`: all the check needs).
+    pub rests_on: Option<&'static [&'static str]>,
 }
 
 /// Adds evidence to a finding, fluently.

@@ -136,20 +136,8 @@ pub struct Runtimes {
     pub deprecated: Vec<DeprecatedRuntime>,
 }
 
-/// A waiver: a failure accepted for a reason, until a date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Waiver {
-    /// The check code.
-    pub check: String,
-    /// A glob on the resource ARN or address (`*` any run, `?` one character).
-    pub resource: String,
-    /// Why (required).
-    pub reason: String,
-    /// The last day it applies (`YYYY-MM-DD`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-}
+/// A waiver: one definition, in the model (the runner applies it).
+pub use rampart_model::waiver::Waiver;
 
 /// The whole configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,7 +178,7 @@ impl Config {
     /// # Errors
     /// TOML errors with their position.
     pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| {
+        let config: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
             ConfigError::Toml {
                 path: path.to_owned(),
@@ -198,7 +186,55 @@ impl Config {
                 column,
                 message: e.message().to_owned(),
             }
-        })
+        })?;
+        config.validate().map_err(|(needle, message)| {
+            let (line, column) = locate(text, &needle);
+            ConfigError::Toml {
+                path: path.to_owned(),
+                line,
+                column,
+                message,
+            }
+        })?;
+        Ok(config)
+    }
+
+    /// What TOML cannot say is wrong: a `[severity]` override or a waiver naming no check, a
+    /// waiver without a reason or with an unreadable date. The error carries the text to point
+    /// at.
+    fn validate(&self) -> Result<(), (String, String)> {
+        let all = crate::registry::all();
+        for code in self.severity.keys() {
+            if crate::registry::by_code(code).is_none() {
+                return Err((
+                    format!("\"{code}\""),
+                    format!("[severity]: unknown check `{code}` (see `rampart checks list`)"),
+                ));
+            }
+        }
+        for w in &self.waivers {
+            if !all
+                .iter()
+                .any(|c| crate::select::matches(&w.check, c.meta().code))
+            {
+                return Err((
+                    w.check.clone(),
+                    format!(
+                        "waiver: unknown check `{}` (a code, an area or a wildcard such as `S3-*`)",
+                        w.check
+                    ),
+                ));
+            }
+        }
+        rampart_model::waiver::apply(&mut [], &self.waivers, time::Date::MIN)
+            .map(|_| ())
+            .map_err(|e| {
+                let needle = match &e {
+                    rampart_model::waiver::WaiverError::BadDate { value, .. } => value.clone(),
+                    rampart_model::waiver::WaiverError::NoReason { .. } => "reason".to_owned(),
+                };
+                (needle, e.to_string())
+            })
     }
 
     /// The severity of `code`, after overrides.
@@ -206,6 +242,12 @@ impl Config {
     pub fn severity_of(&self, code: &str, declared: Severity) -> Severity {
         self.severity.get(code).copied().unwrap_or(declared)
     }
+}
+
+/// The line and column of the first `needle` in `text` (1:1 when absent).
+fn locate(text: &str, needle: &str) -> (usize, usize) {
+    text.find(needle)
+        .map_or((1, 1), |offset| line_col(text, offset))
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -234,6 +276,39 @@ mod tests {
             panic!("{err}")
         };
         assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn unknown_codes_and_bad_waivers_are_located() {
+        for (text, line, what) in [
+            (
+                "[severity]\n\"S3-003\" = \"low\"\n\"S3-999\" = \"low\"\n",
+                3,
+                "S3-999",
+            ),
+            (
+                "[[waivers]]\ncheck = \"XX-1\"\nresource = \"*\"\nreason = \"r\"\n",
+                2,
+                "XX-1",
+            ),
+            (
+                "[[waivers]]\ncheck = \"S3-*\"\nresource = \"*\"\nreason = \"r\"\nexpires = \"soon\"\n",
+                5,
+                "soon",
+            ),
+        ] {
+            let err = Config::parse(text, "r.toml").expect_err(what);
+            let ConfigError::Toml {
+                line: l, message, ..
+            } = &err
+            else {
+                panic!("{err}")
+            };
+            assert_eq!(*l, line, "{err}");
+            assert!(message.contains(what), "{err}");
+        }
+        let ok = "[[waivers]]\ncheck = \"S3\"\nresource = \"*\"\nreason = \"accepted\"\n";
+        assert!(Config::parse(ok, "r.toml").is_ok());
     }
 
     #[test]

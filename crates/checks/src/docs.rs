@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::check::{Check, CheckMeta, Framework};
+use crate::check::{Check, CheckMeta};
 use crate::controls::{CONTROLS, Kind};
 use crate::registry;
 
@@ -49,14 +49,7 @@ pub fn explain(meta: &CheckMeta) -> String {
 fn compliance_list(meta: &CheckMeta) -> String {
     meta.compliance
         .iter()
-        .map(|c| {
-            let f = match c.framework {
-                Framework::Cis3 => "CIS 3.0",
-                Framework::Cis6 => "CIS 6.0",
-                Framework::Fsbp => "FSBP",
-            };
-            format!("{f} {}", c.id)
-        })
+        .map(|c| format!("{} {}", c.framework.label(), c.id))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -15,6 +15,7 @@ pub mod docs;
 pub mod estate;
 pub mod registry;
 pub mod runner;
+pub mod select;
 
 mod backup;
 mod cloudtrail;
@@ -43,7 +44,8 @@ mod vpc;
 pub use check::{At, Check, CheckMeta, Compliance, Framework, Input, RemediationText, Sink};
 pub use config::{Config, ConfigError};
 pub use context::Context;
-pub use runner::{RunOutput, run, run_with};
+pub use runner::{RunOptions, RunOutput, run, run_with};
+pub use select::Selection;
 
 /// What a check file imports.
 #[allow(unused_imports)]

@@ -3,31 +3,63 @@
 //! CloudFormation template (or a directory of templates).
 //!
 //! A file that cannot be parsed is reported on standard error with its position and recorded as
-//! a gap; the scan goes on. Only when nothing at all could be read does `load` fail.
+//! a gap; the scan goes on and its exit code is 2 (the run is incomplete). Only when nothing at
+//! all could be read does `load` fail. A path that is neither a regular file nor a directory
+//! (a FIFO, a device) is refused before it is opened, so that rampart never blocks on it.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
-use rampart_collect_iac::map::policy::UNKNOWN_MARK;
 use rampart_collect_iac::{InputKind, TfOptions};
 use rampart_model::snapshot::{self, Limits};
 use rampart_model::{InputInfo, Inventory};
 
+/// What was read, and whether some named input could not be (the exit code is then 2).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Everything read, as one Inventory.
+    pub inventory: Inventory,
+    /// An input, or a file in one, could not be read.
+    pub incomplete: bool,
+}
+
+/// Refuses what is neither a regular file nor a directory (opening a FIFO would block).
+pub fn regular(path: &Path) -> anyhow::Result<()> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    if !meta.is_file() && !meta.is_dir() {
+        bail!(
+            "`{}` is not a regular file or a directory; rampart does not read pipes or devices",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// Reads every path into one Inventory.
-pub fn load(paths: &[String]) -> anyhow::Result<Inventory> {
+pub fn load(paths: &[String]) -> anyhow::Result<Loaded> {
     load_with(paths, &[])
 }
 
-/// Reads every path into one Inventory, with Terraform `-var-file`s.
-pub fn load_with(paths: &[String], var_files: &[PathBuf]) -> anyhow::Result<Inventory> {
+/// Reads every path into one Inventory, with Terraform `-var-file`s (each must be a readable
+/// regular file).
+pub fn load_with(paths: &[String], var_files: &[PathBuf]) -> anyhow::Result<Loaded> {
+    for v in var_files {
+        regular(v).with_context(|| format!("--var-file `{}`", v.display()))?;
+        if v.is_dir() {
+            bail!("--var-file `{}` is a directory", v.display());
+        }
+    }
     let mut inventory = Inventory::default();
     let mut read_any = false;
+    let mut incomplete = false;
     let mut failures = Vec::new();
     for p in paths {
         let path = Path::new(p);
         match load_one(path, var_files) {
-            Ok((inv, ok)) => {
+            Ok((inv, ok, errors)) => {
                 read_any |= ok;
+                incomplete |= errors;
                 inventory.merge(inv);
             }
             Err(e) => {
@@ -35,6 +67,7 @@ pub fn load_with(paths: &[String], var_files: &[PathBuf]) -> anyhow::Result<Inve
                     eprintln!("rampart: error: {e:#}");
                 }
                 failures.push(format!("{e:#}"));
+                incomplete = true;
             }
         }
     }
@@ -45,16 +78,21 @@ pub fn load_with(paths: &[String], var_files: &[PathBuf]) -> anyhow::Result<Inve
             n => bail!("none of the {n} inputs could be read"),
         }
     }
-    Ok(inventory)
+    Ok(Loaded {
+        inventory,
+        incomplete,
+    })
 }
 
-/// One path: its Inventory and whether anything in it could be read.
-fn load_one(path: &Path, var_files: &[PathBuf]) -> anyhow::Result<(Inventory, bool)> {
+/// One path: its Inventory, whether anything in it could be read, and whether something in it
+/// could not.
+fn load_one(path: &Path, var_files: &[PathBuf]) -> anyhow::Result<(Inventory, bool, bool)> {
     if !path.exists() {
         bail!("`{}` does not exist", path.display());
     }
+    regular(path)?;
     if path.is_file() && is_snapshot(path)? {
-        return Ok((read_snapshot(path)?, true));
+        return Ok((read_snapshot(path)?, true, false));
     }
     if path.is_dir() {
         // A directory of snapshot parts (the bundled example account is one): every
@@ -74,7 +112,7 @@ fn load_one(path: &Path, var_files: &[PathBuf]) -> anyhow::Result<(Inventory, bo
             for p in parts {
                 inventory.merge(read_snapshot(&p)?);
             }
-            return Ok((inventory, true));
+            return Ok((inventory, true, false));
         }
     }
     let Some(kind) = rampart_collect_iac::detect(path) else {
@@ -82,7 +120,7 @@ fn load_one(path: &Path, var_files: &[PathBuf]) -> anyhow::Result<(Inventory, bo
         if !rampart_deps::lockfile::find(path).is_empty()
             || !rampart_deps::runtimes::find(path).is_empty()
         {
-            return Ok((Inventory::default(), true));
+            return Ok((Inventory::default(), true, false));
         }
         bail!(
             "`{}` is not a rampart snapshot, a Terraform directory or plan, nor a CloudFormation template",
@@ -103,17 +141,18 @@ fn load_one(path: &Path, var_files: &[PathBuf]) -> anyhow::Result<(Inventory, bo
             path.display()
         );
     }
-    Ok((loaded.inventory, ok))
+    Ok((loaded.inventory, ok, !loaded.errors.is_empty()))
 }
 
 fn read_snapshot(path: &Path) -> anyhow::Result<Inventory> {
     let mut inv = snapshot::read(path, Limits::default())?;
     let source = path.display().to_string();
-    inv.inputs.retain(|i| i.kind != "snapshot");
+    inv.inputs
+        .retain(|i| i.kind != rampart_model::InputKind::Snapshot);
     inv.inputs.insert(
         0,
         InputInfo {
-            kind: "snapshot".into(),
+            kind: rampart_model::InputKind::Snapshot,
             source,
         },
     );
@@ -131,104 +170,149 @@ fn is_snapshot(path: &Path) -> anyhow::Result<bool> {
     Ok(snapshot::looks_like_snapshot(&head))
 }
 
-/// What IaC inputs change in the results: failures that rest on data the input never declares
-/// are withheld (see [`withhold_undeclared`]), then inline waivers are applied.
-pub fn apply_iac_rules(findings: &mut Vec<rampart_model::Finding>, inventory: &Inventory) {
-    withhold_undeclared(findings, inventory);
-    apply_inline_waivers(findings, inventory);
-}
+/// The largest policy file read (IAM's own limits are a few KiB; a bucket policy is at most
+/// 20 KiB): anything far larger is not a policy.
+const MAX_POLICY_BYTES: u64 = 1 << 20;
 
-/// What an IaC input cannot say is not reported as a verdict:
-/// - data it never declares (the account's trails, password policy or alias may be managed
-///   elsewhere) is a `NotDeclared` gap, for which the runner already reports `not_assessed`; a
-///   failure of a check that needs that data ("the account has no trail") would be a guess;
-/// - a failure quoting a value unknown before apply is not known to be one;
-/// - when every input is IaC, checks that cannot judge IaC (usage data, attachments made
-///   outside the configuration) give neither pass nor failure.
-pub fn withhold_undeclared(findings: &mut Vec<rampart_model::Finding>, inventory: &Inventory) {
-    use rampart_checks::Input;
-    use rampart_model::Status;
-    let undeclared: Vec<&rampart_model::Gap> = inventory
-        .gaps
-        .iter()
-        .filter(|g| g.code.as_deref() == Some("NotDeclared") && g.resource.is_none())
-        .collect();
-    let iac_kinds: Vec<Input> = inventory
-        .inputs
-        .iter()
-        .filter_map(|i| match i.kind.as_str() {
-            "terraform" | "terraform-plan" => Some(Input::Terraform),
-            "cloudformation" => Some(Input::CloudFormation),
-            _ => None,
-        })
-        .collect();
-    let only_iac = !inventory.inputs.is_empty() && iac_kinds.len() == inventory.inputs.len();
-    findings.retain(|f| {
-        let Some(check) = rampart_checks::registry::by_code(&f.check) else {
-            return true;
-        };
-        if only_iac
-            && matches!(f.status, Status::Fail | Status::Pass)
-            && !iac_kinds.iter().any(|k| check.meta().inputs.contains(k))
-        {
-            return false;
+/// Reads a policy file as a one-document input: an Inventory holding the document where an
+/// account holds one of its kind (`policy lint` runs the policy checks over it, through the
+/// same runner as `scan`). The document is kept as the file's text, so that every check parses
+/// it with the file's own lines and columns, and every finding names the file.
+///
+/// - an identity, boundary, session or control policy: a customer managed policy, attached to
+///   one user named after the file (`admin.json`: `admin`) with an active access key, so that
+///   the checks that judge what an application principal can do judge it;
+/// - a resource policy: the policy of the bucket its ARNs name;
+/// - a key policy: the policy of one KMS key;
+/// - a trust policy: the trust policy of one role.
+pub fn read_policy(
+    path: &Path,
+    kind: rampart_policy::PolicyKind,
+    account: Option<&str>,
+) -> anyhow::Result<Inventory> {
+    use rampart_model::Origin;
+    use rampart_policy::PolicyKind;
+    regular(path)?;
+    let file = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read `{file}`"))?
+        .len();
+    if size > MAX_POLICY_BYTES {
+        bail!("`{file}` is larger than {MAX_POLICY_BYTES} bytes: not a policy document");
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{file}`"))?;
+    let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("`{file}`: not UTF-8 text"))?;
+    let (policy, _) = rampart_policy::lint_text(&text, kind);
+    let resolved = policy.as_ref().map_or(kind, |p| p.kind);
+    let owner = account
+        .map(str::to_owned)
+        .or_else(|| policy.as_ref().and_then(owner_of))
+        .unwrap_or_else(|| "000000000000".to_owned());
+    let origin = Origin {
+        file: Some(file.clone()),
+        line: Some(1),
+        column: Some(1),
+        ..Origin::default()
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+    let meta = rampart_model::Meta::new(file.clone(), name.clone(), origin);
+    let document = serde_json::Value::String(text);
+    let mut acc = rampart_model::Account::new(owner);
+    let region = "us-east-1";
+    match resolved {
+        PolicyKind::Resource => {
+            let bucket = policy
+                .as_ref()
+                .and_then(bucket_of)
+                .unwrap_or_else(|| name.clone());
+            let mut m = meta.clone();
+            m.name = bucket;
+            acc.buckets.push(build(
+                &file,
+                serde_json::json!({
+                    "meta": m, "region": region, "policy": document,
+                }),
+            )?);
+            acc.region_mut(region);
         }
-        if f.status != Status::Fail {
-            return true;
+        PolicyKind::Key => {
+            let key = build(
+                &file,
+                serde_json::json!({
+                    "meta": meta, "id": name, "policy": document,
+                }),
+            )?;
+            acc.region_mut(region).kms_keys.push(key);
         }
-        if f.message.contains(UNKNOWN_MARK)
-            || f.evidence
-                .values()
-                .any(|v| v.to_string().contains(UNKNOWN_MARK))
-        {
-            return false;
+        PolicyKind::Trust => {
+            acc.iam.roles.push(build(
+                &file,
+                serde_json::json!({
+                    "meta": meta, "assume_role_policy": document,
+                }),
+            )?);
         }
-        let account = f.account.as_deref().unwrap_or_default();
-        !undeclared.iter().any(|g| {
-            g.applies_to(account, f.region.as_deref())
-                && check.meta().needs.iter().any(|n| g.touches(n))
-        })
+        _ => {
+            acc.iam.policies.push(build(
+                &file,
+                serde_json::json!({
+                    "meta": meta, "aws_managed": false, "document": document, "attachment_count": 1,
+                }),
+            )?);
+            // The holder is named after the file (`[expected_services]` in `rampart.toml`
+            // declares what it is meant to use, IAM-103) and has an active access key: an
+            // application principal, which the checks of what such a principal can do
+            // (IAM-105, IAM-106, IAM-107, IAM-109) judge.
+            let mut holder = meta.clone();
+            holder.name = path
+                .file_stem()
+                .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+            acc.iam.users.push(build(
+                &file,
+                serde_json::json!({
+                    "meta": holder, "console_password": false, "attached_policies": [file],
+                    "access_keys": [{"id": "policy-lint-key", "active": true}],
+                }),
+            )?);
+        }
+    }
+    let mut inventory = Inventory::default();
+    inventory.inputs.push(InputInfo {
+        kind: rampart_model::InputKind::Policy,
+        source: file,
     });
+    inventory.accounts.push(acc);
+    Ok(inventory)
 }
 
-/// Applies the waivers written in the inputs (IaC `rampart:ignore` comments, CloudFormation
-/// `Metadata.rampart.ignore`): a failure of a waived check on the waived resource becomes
-/// `waived` with its reason. A waiver without a reason is not applied; it is reported on
-/// standard error and in the finding's evidence.
-pub fn apply_inline_waivers(findings: &mut [rampart_model::Finding], inventory: &Inventory) {
-    use rampart_model::Status;
-    if inventory.waivers.is_empty() {
-        return;
-    }
-    for w in inventory.waivers.iter().filter(|w| w.reason.is_none()) {
-        let at = match (&w.origin.file, w.origin.line) {
-            (Some(f), Some(l)) => format!("{f}:{l}: "),
-            _ => String::new(),
-        };
-        eprintln!(
-            "rampart: warning: {at}inline waiver of {} on `{}` has no reason; it is not applied",
-            w.check, w.resource
-        );
-    }
-    for f in findings.iter_mut().filter(|f| f.status == Status::Fail) {
-        let matching = inventory
-            .waivers
-            .iter()
-            .filter(|w| w.resource == f.resource && w.check.eq_ignore_ascii_case(&f.check));
-        for w in matching {
-            match &w.reason {
-                Some(reason) => {
-                    f.status = Status::Waived;
-                    f.waiver_reason = Some(format!("inline waiver: {reason}"));
-                    break;
-                }
-                None => {
-                    f.evidence.insert(
-                        "inline_waiver_without_reason".to_owned(),
-                        serde_json::json!({ "file": w.origin.file, "line": w.origin.line }),
-                    );
-                }
-            }
-        }
-    }
+fn build<T: serde::de::DeserializeOwned>(file: &str, v: serde_json::Value) -> anyhow::Result<T> {
+    serde_json::from_value(v).with_context(|| format!("`{file}`: cannot hold it as a resource"))
+}
+
+/// Every resource pattern the policy's statements name.
+fn resources(policy: &rampart_policy::Policy) -> impl Iterator<Item = &str> {
+    policy
+        .statements
+        .iter()
+        .flat_map(|s| s.resource.iter().flat_map(|r| r.items.iter()))
+        .map(|r| r.value.as_str())
+}
+
+/// Which account a policy belongs to: the first account id in its resource ARNs.
+fn owner_of(policy: &rampart_policy::Policy) -> Option<String> {
+    resources(policy).find_map(|r| {
+        rampart_policy::eval::account_of(r)
+            .filter(|a| a.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned)
+    })
+}
+
+/// The bucket a resource policy's ARNs name.
+fn bucket_of(policy: &rampart_policy::Policy) -> Option<String> {
+    resources(policy).find_map(|r| {
+        let name = r.strip_prefix("arn:aws:s3:::")?.split('/').next()?;
+        (!name.is_empty() && !name.contains('*')).then(|| name.to_owned())
+    })
 }

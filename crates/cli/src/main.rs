@@ -1,7 +1,9 @@
 //! The `rampart` binary: argument parsing, one module per subcommand, exit codes.
 //!
 //! Exit codes: 0 when nothing at or above `--fail-on` failed, 1 when something did, 2 when rampart
-//! could not run (bad input, unreadable configuration). Only this crate prints.
+//! could not run or could not read a named input (bad input, an unreadable or invalid
+//! configuration, an unknown check, a pipe named as a file); a report is still written for what
+//! could be read. Only this crate prints.
 
 use std::process::ExitCode;
 
@@ -53,6 +55,8 @@ pub(crate) enum Outcome {
     Clean,
     /// Findings at or above it.
     Findings,
+    /// A named input could not be read: the report was written, but the run is incomplete.
+    Incomplete,
 }
 
 fn main() -> ExitCode {
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
+        Ok(Outcome::Incomplete) => ExitCode::from(2),
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;

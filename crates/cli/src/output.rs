@@ -1,54 +1,90 @@
-//! Options shared by every command that produces a report, and the code that writes it:
-//! `--format`, `-o`, `--fail-on`, `--include-passed`, `--config` (waivers), `--compliance` and
-//! `--baseline`.
+//! Options shared by every command that produces a report, and the one code path that writes
+//! it: `--format` (one or several), `-o`, `--output-dir`, `--fail-on`, `--include-passed`,
+//! `--quiet`, `--config`, `--compliance` and `--baseline`. `scan`, `policy lint` and `secrets`
+//! all emit through [`OutputArgs::emit`].
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use anyhow::Context as _;
 use clap::Args;
 use std::collections::BTreeSet;
 
-use rampart_model::{Finding, Report, Severity, Status, Timestamp};
-use rampart_report::{Baseline, Document, Format, Reference, RenderOptions, Rule, Waiver};
+use rampart_model::{Baseline, Finding, Report, Severity, Status, Timestamp, Warning};
+use rampart_report::{Document, Format, Reference, RenderOptions, Rule};
 
 use crate::Outcome;
+
+/// `--fail-on`: a severity, or `none` (report, never fail: a soft-fail run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailOn(pub Option<Severity>);
+
+impl FromStr for FailOn {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("none") {
+            return Ok(FailOn(None));
+        }
+        s.parse::<Severity>()
+            .map(|s| FailOn(Some(s)))
+            .map_err(|e| format!("{e}, or none"))
+    }
+}
 
 /// Output options.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format.
+    /// Output format; several, comma-separated, with `--output-dir`.
     #[arg(
         long,
         short = 'f',
         default_value = "text",
+        value_delimiter = ',',
         value_parser = ["text", "json", "sarif", "ocsf", "asff", "junit", "csv", "html"]
     )]
-    pub format: String,
+    pub format: Vec<String>,
     /// Write the report here (`-` or nothing: standard output).
-    #[arg(long, short = 'o')]
+    #[arg(long, short = 'o', conflicts_with = "output_dir")]
     pub output: Option<PathBuf>,
-    /// Exit with 1 when a failure at or above this severity is found.
+    /// Write one report per format into this directory (`rampart.txt`, `rampart.json`,
+    /// `rampart.sarif`…), naming each file written on standard error.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Exit with 1 when a failure at or above this severity is found (`none`: never).
     #[arg(long, default_value = "low")]
-    pub fail_on: Severity,
+    pub fail_on: FailOn,
     /// List passed results too.
     #[arg(long)]
     pub include_passed: bool,
+    /// Text: only the summary and one line per failure.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// The configuration file (default: `rampart.toml` in the current directory, if any).
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Never colour the text report.
     #[arg(long)]
     pub no_color: bool,
-    /// Text: only the summary and one line per failure.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
     /// Add the per-control compliance table of a framework (text, JSON, HTML, SARIF).
     #[arg(long, value_parser = ["cis-3.0", "cis-6.0", "fsbp"])]
     pub compliance: Option<String>,
     /// A previous JSON report: only findings not in it count towards the exit code.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+}
+
+/// What a command hands to [`OutputArgs::emit`]: the report with every result, the runner's
+/// warnings and baseline, and whether an input could not be read.
+pub struct Emitted {
+    /// The report: every result, passes included or counted in `passes_not_listed`.
+    pub report: Report,
+    /// Report-level warnings (waivers, data outside the input).
+    pub warnings: Vec<Warning>,
+    /// The baseline failures were compared with.
+    pub baseline: Option<Baseline>,
+    /// A named input could not be read: the report is written and the exit code is 2.
+    pub incomplete: bool,
 }
 
 impl OutputArgs {
@@ -63,6 +99,7 @@ impl OutputArgs {
         };
         match path {
             Some(p) => {
+                crate::inputs::regular(&p)?;
                 let c = rampart_checks::Config::load(&p)?;
                 Ok((c, Some(p.display().to_string())))
             }
@@ -70,35 +107,56 @@ impl OutputArgs {
         }
     }
 
-    fn to_stdout(&self) -> bool {
-        self.output.as_ref().is_none_or(|p| p.as_os_str() == "-")
+    /// Loads `--baseline`.
+    pub fn load_baseline(&self) -> anyhow::Result<Option<Baseline>> {
+        match &self.baseline {
+            Some(path) => {
+                crate::inputs::regular(path)?;
+                Ok(Some(Baseline::load(path)?))
+            }
+            None => Ok(None),
+        }
     }
 
-    /// Renders `report` where asked, and tells whether it holds failures at or above `--fail-on`.
+    /// The run options the runner needs from these options.
+    pub fn run_options(&self) -> anyhow::Result<rampart_checks::RunOptions> {
+        Ok(rampart_checks::RunOptions {
+            keep_passes: self.include_passed,
+            baseline: self.load_baseline()?,
+            ..rampart_checks::RunOptions::default()
+        })
+    }
+
+    fn formats(&self) -> anyhow::Result<Vec<Format>> {
+        let mut out: Vec<Format> = Vec::new();
+        for f in &self.format {
+            let f: Format = f.parse().map_err(anyhow::Error::msg)?;
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+        if out.len() > 1 && self.output_dir.is_none() {
+            anyhow::bail!(
+                "several formats ({}) need `--output-dir DIR`: one file per format",
+                self.format.join(",")
+            );
+        }
+        Ok(out)
+    }
+
+    /// Renders the report in every format asked, and tells how the run went: findings at or
+    /// above `--fail-on` (not in the baseline), or an input that could not be read.
     ///
-    /// `report` holds every result, passes included (or counted in `passes_not_listed` when
-    /// the command did not keep them). Before rendering, the configuration's
-    /// waivers are applied (unused and expired ones become report warnings), the compliance view
-    /// is computed when `--compliance` asks for it, findings in the `--baseline` stop counting
-    /// towards the exit code, and passes are dropped unless `--include-passed`.
-    pub fn emit(&self, mut report: Report) -> anyhow::Result<Outcome> {
-        let format: Format = self.format.parse().map_err(anyhow::Error::msg)?;
-        let (config, config_path) = self.config()?;
-        let waivers: Vec<Waiver> = config
-            .waivers
-            .iter()
-            .map(|w| Waiver {
-                check: w.check.clone(),
-                resource: w.resource.clone(),
-                reason: w.reason.clone(),
-                expires: w.expires.clone(),
-            })
-            .collect();
-        let today = time::OffsetDateTime::now_utc().date();
-        let applied = rampart_report::waivers::apply(&mut report.findings, &waivers, today)
-            .with_context(|| {
-                format!("in `{}`", config_path.as_deref().unwrap_or("rampart.toml"))
-            })?;
+    /// Before rendering, the compliance view is computed when `--compliance` asks for it and
+    /// passes are dropped unless `--include-passed`.
+    pub fn emit(&self, emitted: Emitted) -> anyhow::Result<Outcome> {
+        let Emitted {
+            mut report,
+            warnings,
+            baseline,
+            incomplete,
+        } = emitted;
+        let formats = self.formats()?;
         report.summary = rampart_model::Summary::of_report(&report);
 
         let rules = catalogue();
@@ -118,29 +176,21 @@ impl OutputArgs {
             }
             None => None,
         };
-        let baseline = match &self.baseline {
-            Some(path) => Some(Baseline::load(path)?),
-            None => None,
-        };
-
-        let failing = report.findings.iter().any(|f| {
-            f.status == Status::Fail
-                && f.severity >= self.fail_on
-                && baseline.as_ref().is_none_or(|b| !b.contains(f))
-        });
+        let failing =
+            rampart_checks::runner::failing(&report.findings, baseline.as_ref(), self.fail_on.0);
         if !self.include_passed {
             report.findings.retain(|f| f.status != Status::Pass);
         }
-        report
-            .settings
-            .insert("fail_on".into(), serde_json::json!(self.fail_on));
+        report.settings.insert(
+            "fail_on".into(),
+            self.fail_on
+                .0
+                .map_or_else(|| serde_json::json!("none"), |s| serde_json::json!(s)),
+        );
         report.settings.insert(
             "include_passed".into(),
             serde_json::json!(self.include_passed),
         );
-        report
-            .settings
-            .insert("waivers".into(), serde_json::json!(waivers.len()));
         if let Some(c) = &self.compliance {
             report
                 .settings
@@ -156,35 +206,76 @@ impl OutputArgs {
         doc.rules = rules;
         doc.complete_rules();
         doc.compliance = compliance;
-        doc.warnings = applied.warnings;
+        doc.warnings = warnings;
         doc.baseline = baseline;
 
+        let to_stdout =
+            self.output_dir.is_none() && self.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
         let color = !self.no_color
-            && self.to_stdout()
+            && to_stdout
             && std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none();
         let options = RenderOptions {
             color,
             quiet: self.quiet,
+            include_passed: self.include_passed,
         };
-        if self.to_stdout() {
+        if let Some(dir) = &self.output_dir {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create `{}`", dir.display()))?;
+            for format in formats {
+                let path = dir.join(file_name(format));
+                write_file(&path, &doc, format, options)?;
+                eprintln!("rampart: wrote {} ({})", path.display(), format.as_str());
+            }
+        } else if to_stdout {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            rampart_report::render_document(&doc, format, options, &mut lock)?;
+            for format in formats {
+                rampart_report::render_document(&doc, format, options, &mut lock)?;
+            }
             lock.flush()?;
         } else if let Some(path) = &self.output {
-            let file = std::fs::File::create(path)
-                .with_context(|| format!("cannot create `{}`", path.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            rampart_report::render_document(&doc, format, options, &mut w)?;
-            w.flush()?;
+            for format in formats {
+                write_file(path, &doc, format, options)?;
+            }
         }
-        Ok(if failing {
+        Ok(if incomplete {
+            Outcome::Incomplete
+        } else if failing {
             Outcome::Findings
         } else {
             Outcome::Clean
         })
     }
+}
+
+/// The file a format is written to in `--output-dir`.
+fn file_name(format: Format) -> &'static str {
+    match format {
+        Format::Text => "rampart.txt",
+        Format::Json => "rampart.json",
+        Format::Sarif => "rampart.sarif",
+        Format::Ocsf => "rampart.ocsf.jsonl",
+        Format::Asff => "rampart.asff.json",
+        Format::Junit => "rampart.junit.xml",
+        Format::Csv => "rampart.csv",
+        Format::Html => "rampart.html",
+    }
+}
+
+fn write_file(
+    path: &Path,
+    doc: &Document,
+    format: Format,
+    options: RenderOptions,
+) -> anyhow::Result<()> {
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("cannot create `{}`", path.display()))?;
+    let mut w = std::io::BufWriter::new(file);
+    rampart_report::render_document(doc, format, options, &mut w)?;
+    w.flush()?;
+    Ok(())
 }
 
 /// The check catalogue as the report crate describes rules.
@@ -259,6 +350,39 @@ pub fn report(
         gaps,
         summary,
         passes_not_listed: std::collections::BTreeMap::new(),
+    }
+}
+
+/// The report of a checks run: its findings, gaps, counted passes and the checks that ran.
+pub fn of_run(
+    inventory: &rampart_model::Inventory,
+    scanned_at: Option<Timestamp>,
+    out: rampart_checks::RunOutput,
+    config_path: Option<String>,
+    incomplete: bool,
+) -> Emitted {
+    let mut report = report(
+        inventory.inputs.clone(),
+        scanned_at,
+        out.findings,
+        out.gaps,
+        out.checks_run,
+        inventory.resource_count(),
+        config_path,
+    );
+    report.passes_not_listed = out.passes_not_listed;
+    // Which checks ran: the compliance view needs it to tell "passed" from "not run".
+    report
+        .settings
+        .insert("checks".into(), serde_json::json!(out.checks));
+    report
+        .settings
+        .insert("waivers".into(), serde_json::json!(out.waivers_configured));
+    Emitted {
+        report,
+        warnings: out.warnings,
+        baseline: out.baseline,
+        incomplete,
     }
 }
 

@@ -56,9 +56,38 @@ fn terraform_example_is_detected_and_located() {
             .any(|f| f["location"]["file"] == "examples/terraform/network.tf"
                 && f["location"]["line"].as_u64().is_some())
     );
-    // The account's trail, alias and password policy are not declared: no verdict, a gap.
-    assert!(results(&report, "IAM-002", "fail").is_empty());
-    assert!(!results(&report, "IAM-002", "not_assessed").is_empty());
+    // The account's alias and password policy are not declared: no verdict, and no
+    // `not_assessed` per check either; the gap is listed once, as outside this input, and
+    // summed up in one warning.
+    for status in ["fail", "pass", "not_assessed"] {
+        assert!(results(&report, "IAM-002", status).is_empty(), "{status}");
+    }
+    let outside: Vec<&serde_json::Value> = report["gaps"]
+        .as_array()
+        .map(|g| {
+            g.iter()
+                .filter(|g| g["data"] == "iam.password_policy")
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(outside.len(), 1, "{outside:?}");
+    assert_eq!(outside[0]["kind"], "outside_input");
+    let na_outside = report["findings"].as_array().is_some_and(|a| {
+        a.iter()
+            .any(|f| f["evidence"]["gap"]["kind"] == "outside_input")
+    });
+    assert!(!na_outside, "an outside-input gap gave a result per check");
+    let warnings = report["warnings"].as_array().expect("warnings");
+    let lines: Vec<&serde_json::Value> = warnings
+        .iter()
+        .filter(|w| w["kind"] == "outside-input")
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert!(
+        lines[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("iam.password_policy") && m.contains("outside this input"))
+    );
 }
 
 #[test]
@@ -81,7 +110,18 @@ fn inline_waivers_apply_only_with_a_reason() {
     let failed = results(&report, "S3-003", "fail");
     assert_eq!(failed.len(), 1);
     assert!(failed[0]["evidence"]["inline_waiver_without_reason"].is_object());
-    assert!(stderr.contains("has no reason"), "{stderr}");
+    // Said in the report itself (every format lists warnings), not only on a terminal.
+    assert!(
+        report["warnings"]
+            .as_array()
+            .is_some_and(
+                |w| w.iter().any(|w| w["kind"] == "inline-waiver-without-reason"
+                    && w["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("has no reason")))
+            ),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -99,8 +139,9 @@ fn var_file_flag_is_applied() {
 
 #[test]
 fn a_broken_file_is_reported_and_the_scan_goes_on() {
+    // The file that could not be read makes the run incomplete (exit 2); the report of what
+    // could be read is still written.
     let (code, report, stderr) = scan(&["crates/collect-iac/tests/inputs/broken"]);
-    // The audit is incomplete: exit code 2, with the report of everything else written.
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("bad.tf:3:"), "{stderr}");
     assert!(stderr.contains("the audit is incomplete"), "{stderr}");

@@ -290,7 +290,7 @@ pub async fn collect(opts: &Options, progress: Arc<dyn Progress>) -> Result<Coll
         .unwrap_or_default();
     let accounts: Vec<&str> = inventory.accounts.iter().map(|a| a.id.as_str()).collect();
     inventory.inputs = vec![InputInfo {
-        kind: "live".into(),
+        kind: rampart_model::InputKind::Live,
         source: format!(
             "aws account{} {} ({}){endpoint}",
             if accounts.len() > 1 { "s" } else { "" },

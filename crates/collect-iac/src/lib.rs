@@ -51,6 +51,16 @@ impl InputKind {
             InputKind::CloudFormation => "cloudformation",
         }
     }
+
+    /// The model's input kind (the report's `inputs`).
+    #[must_use]
+    pub fn model(self) -> rampart_model::InputKind {
+        match self {
+            InputKind::Terraform => rampart_model::InputKind::Terraform,
+            InputKind::TerraformPlan => rampart_model::InputKind::TerraformPlan,
+            InputKind::CloudFormation => rampart_model::InputKind::CloudFormation,
+        }
+    }
 }
 
 fn head(path: &Path, n: u64) -> Option<String> {
@@ -195,7 +205,7 @@ fn finish(kind: InputKind, display: &str, mut collected: raw::Collected) -> Load
     bld.finish(std::mem::take(&mut collected.declared_defaults));
     let mut inventory = Inventory::default();
     inventory.inputs.push(InputInfo {
-        kind: kind.as_str().to_owned(),
+        kind: kind.model(),
         source: display,
     });
     inventory.gaps.extend(collected.gaps);

@@ -9,6 +9,7 @@ use crate::inventory::Meta;
 
 /// An EC2 instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Instance {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -45,6 +46,7 @@ pub struct Instance {
 
 /// An elastic network interface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NetworkInterface {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -79,6 +81,7 @@ pub struct NetworkInterface {
 
 /// Lambda VPC configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VpcConfig {
     /// VPC.
     pub vpc_id: String,
@@ -92,6 +95,7 @@ pub struct VpcConfig {
 
 /// A Lambda function.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LambdaFunction {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -117,6 +121,7 @@ pub struct LambdaFunction {
 
 /// A container of an ECS task definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ContainerDefinition {
     /// Name.
     pub name: String,
@@ -136,6 +141,7 @@ pub struct ContainerDefinition {
 
 /// An ECS task definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EcsTaskDefinition {
     /// ARN, name (`family:revision`), tags, origin.
     pub meta: Meta,
@@ -155,6 +161,7 @@ pub struct EcsTaskDefinition {
 
 /// A listener.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Listener {
     /// Port.
     pub port: u16,
@@ -164,6 +171,7 @@ pub struct Listener {
 
 /// A load balancer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoadBalancer {
     /// ARN, name, tags, origin.
     pub meta: Meta,

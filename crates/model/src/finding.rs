@@ -198,18 +198,36 @@ pub struct Finding {
 
 impl Finding {
     /// A stable identity for baselines and de-duplication: check, resource, account, region and
-    /// the first line of the message are hashed (FNV-1a, hex).
+    /// the first line of the message are hashed (FNV-1a, hex). A finding of a secret (its
+    /// evidence holds the secret's `fingerprint`) is the check, the file and that fingerprint
+    /// instead, so that a secret moved to another line, or found again in history, is the same
+    /// finding.
     #[must_use]
     pub fn fingerprint(&self) -> String {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let first_line = self.message.lines().next().unwrap_or_default();
-        for part in [
-            self.check.as_str(),
-            self.resource.as_str(),
-            self.account.as_deref().unwrap_or_default(),
-            self.region.as_deref().unwrap_or_default(),
-            first_line,
-        ] {
+        let secret = self
+            .evidence
+            .get("fingerprint")
+            .and_then(serde_json::Value::as_str);
+        let parts = match secret {
+            Some(secret) => [
+                self.check.as_str(),
+                self.location
+                    .as_ref()
+                    .map_or(self.resource.as_str(), |l| l.file.as_str()),
+                "",
+                "",
+                secret,
+            ],
+            None => [
+                self.check.as_str(),
+                self.resource.as_str(),
+                self.account.as_deref().unwrap_or_default(),
+                self.region.as_deref().unwrap_or_default(),
+                self.message.lines().next().unwrap_or_default(),
+            ],
+        };
+        for part in parts {
             for b in part.bytes().chain(std::iter::once(0xff)) {
                 hash ^= u64::from(b);
                 hash = hash.wrapping_mul(0x0100_0000_01b3);

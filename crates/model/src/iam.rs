@@ -11,6 +11,7 @@ use crate::time_util::Timestamp;
 
 /// The identity part of an account.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Iam {
     /// The root user (`None`: not read, see gaps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +78,7 @@ impl Iam {
 
 /// The root user, from the credential report and account summary.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RootUser {
     /// The root ARN (`arn:aws:iam::123456789012:root`).
     pub meta: Meta,
@@ -97,6 +99,7 @@ pub struct RootUser {
 
 /// The account password policy.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordPolicy {
     /// Where it was read or declared.
     pub meta: Meta,
@@ -125,6 +128,7 @@ pub struct PasswordPolicy {
 
 /// An inline policy of a user, group or role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InlinePolicy {
     /// The policy name.
     pub name: String,
@@ -137,6 +141,7 @@ pub struct InlinePolicy {
 
 /// An MFA device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MfaDevice {
     /// Serial number or ARN.
     pub serial: String,
@@ -149,6 +154,7 @@ pub struct MfaDevice {
 
 /// An access key (the secret is never collected).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AccessKey {
     /// The access key id (`AKIA…`), which is not a secret.
     pub id: String,
@@ -167,6 +173,7 @@ pub struct AccessKey {
 
 /// An IAM user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct User {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -200,6 +207,7 @@ pub struct User {
 
 /// An IAM group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Group {
     /// ARN, name, origin.
     pub meta: Meta,
@@ -213,6 +221,7 @@ pub struct Group {
 
 /// An IAM role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Role {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -237,6 +246,7 @@ pub struct Role {
 
 /// A managed policy and its default version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ManagedPolicy {
     /// ARN, name, origin.
     pub meta: Meta,
@@ -254,6 +264,7 @@ pub struct ManagedPolicy {
 
 /// An instance profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InstanceProfile {
     /// ARN, name, origin.
     pub meta: Meta,

@@ -25,6 +25,7 @@ pub type Tags = BTreeMap<String, String>;
 
 /// Where a resource (or a gap) came from: an API call for live data, a file position for IaC.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Origin {
     /// The API call that returned it, as `service:Operation` (`s3:GetBucketEncryption`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +76,7 @@ impl Origin {
 
 /// What every resource has: identity, tags and provenance.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Meta {
     /// The ARN where one is known; for IaC resources whose ARN is not known before apply, the
     /// IaC address (`main.tf:aws_s3_bucket.logs`).
@@ -110,17 +112,86 @@ impl Meta {
     }
 }
 
+/// What kind of input was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum InputKind {
+    /// A live account.
+    #[serde(rename = "live")]
+    Live,
+    /// A saved snapshot.
+    #[serde(rename = "snapshot")]
+    Snapshot,
+    /// A Terraform directory.
+    #[serde(rename = "terraform")]
+    Terraform,
+    /// A Terraform plan in JSON.
+    #[serde(rename = "terraform-plan")]
+    TerraformPlan,
+    /// A CloudFormation template.
+    #[serde(rename = "cloudformation")]
+    CloudFormation,
+    /// A policy document on its own (`policy lint`).
+    #[serde(rename = "policy")]
+    Policy,
+    /// A source tree (`secrets`).
+    #[serde(rename = "tree")]
+    Tree,
+    /// A repository's git history (`secrets --history`).
+    #[serde(rename = "git-history")]
+    GitHistory,
+}
+
+impl InputKind {
+    /// The name in reports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InputKind::Live => "live",
+            InputKind::Snapshot => "snapshot",
+            InputKind::Terraform => "terraform",
+            InputKind::TerraformPlan => "terraform-plan",
+            InputKind::CloudFormation => "cloudformation",
+            InputKind::Policy => "policy",
+            InputKind::Tree => "tree",
+            InputKind::GitHistory => "git-history",
+        }
+    }
+
+    /// Infrastructure as code: what is declared, not what is deployed.
+    #[must_use]
+    pub fn is_iac(self) -> bool {
+        matches!(
+            self,
+            InputKind::Terraform | InputKind::TerraformPlan | InputKind::CloudFormation
+        )
+    }
+}
+
+impl std::fmt::Display for InputKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for InputKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A description of one input that was read (for the report's `inputs`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InputInfo {
-    /// `live`, `snapshot`, `terraform`, `terraform-plan`, `cloudformation`, `policy`, `tree`.
-    pub kind: String,
+    /// What kind of input.
+    pub kind: InputKind,
     /// A path, or a description such as `aws account 123456789012 (us-east-1, eu-west-1)`.
     pub source: String,
 }
 
 /// Everything rampart knows about an estate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Inventory {
     /// When the data was collected; checks measure ages (key age, last rotation) from here so a
     /// re-audited snapshot gives the same findings.
@@ -143,6 +214,7 @@ pub struct Inventory {
 
 /// A waiver written next to a resource in IaC: a finding of `check` on `resource` is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InlineWaiver {
     /// The check code (`S3-003`).
     pub check: String,
@@ -183,6 +255,7 @@ impl Inventory {
 
 /// One AWS account (for IaC, a pseudo-account named after the input).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Account {
     /// The 12-digit account id, or `iac` style placeholder for IaC inputs.
     pub id: String,
@@ -277,6 +350,7 @@ impl Account {
 /// A value declared as a default in IaC (Terraform variable default, CloudFormation parameter
 /// default), kept so the secret scanner can look at it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DeclaredDefault {
     /// `terraform-variable` or `cloudformation-parameter`.
     pub kind: String,
@@ -295,6 +369,7 @@ macro_rules! region_lists {
     ($( $(#[$doc:meta])* $field:ident : $ty:ty ),* $(,)?) => {
         /// The regional resources of one account.
         #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
         pub struct Region {
             /// The region name (`us-east-1`); `global` for IaC inputs that name none.
             pub name: String,

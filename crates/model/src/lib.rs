@@ -11,9 +11,11 @@
 //!   reports `not_assessed`;
 //! - the snapshot format is versioned ([`snapshot`]); a newer snapshot is refused, not misread.
 
+pub mod baseline;
 pub mod compute;
 pub mod data;
 pub mod finding;
+pub mod framework;
 pub mod gap;
 pub mod iam;
 pub mod inventory;
@@ -24,8 +26,14 @@ pub mod security;
 pub mod snapshot;
 pub mod storage;
 pub mod time_util;
+pub mod waiver;
 
+pub use baseline::Baseline;
 pub use finding::{Evidence, Finding, Location, Remediation, Report, Severity, Status, Summary};
-pub use gap::Gap;
-pub use inventory::{Account, InlineWaiver, InputInfo, Inventory, Meta, Origin, Region, Tags};
+pub use framework::Framework;
+pub use gap::{Gap, GapKind};
+pub use inventory::{
+    Account, InlineWaiver, InputInfo, InputKind, Inventory, Meta, Origin, Region, Tags,
+};
 pub use time_util::Timestamp;
+pub use waiver::{Waiver, Warning};

@@ -7,6 +7,7 @@ use crate::inventory::Meta;
 
 /// A classic event selector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EventSelector {
     /// `All`, `ReadOnly`, `WriteOnly`.
     pub read_write_type: String,
@@ -19,6 +20,7 @@ pub struct EventSelector {
 
 /// One field selector of an advanced event selector.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FieldSelector {
     /// `eventCategory`, `resources.type`, `resources.ARN`, `readOnly`…
     pub field: String,
@@ -38,6 +40,7 @@ pub struct FieldSelector {
 
 /// An advanced event selector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AdvancedEventSelector {
     /// Name.
     #[serde(default)]
@@ -48,6 +51,7 @@ pub struct AdvancedEventSelector {
 
 /// A CloudTrail trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Trail {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -108,6 +112,7 @@ impl Trail {
 
 /// A CloudWatch Logs log group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LogGroup {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -121,6 +126,7 @@ pub struct LogGroup {
 
 /// A metric filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MetricFilter {
     /// ARN (synthesized), name, origin.
     pub meta: Meta,
@@ -135,6 +141,7 @@ pub struct MetricFilter {
 
 /// A CloudWatch metric alarm.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Alarm {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -158,6 +165,7 @@ fn yes() -> bool {
 
 /// An SNS subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Subscription {
     /// `email`, `https`, `sqs`, `lambda`…
     pub protocol: String,
@@ -169,6 +177,7 @@ pub struct Subscription {
 
 /// An SNS topic.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SnsTopic {
     /// ARN, name, tags, origin.
     pub meta: Meta,

@@ -10,6 +10,7 @@ use crate::inventory::{Meta, Origin};
 
 /// A VPC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Vpc {
     /// ARN, name (the `Name` tag or id), tags, origin.
     pub meta: Meta,
@@ -28,6 +29,7 @@ pub struct Vpc {
 
 /// A subnet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Subnet {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -77,6 +79,7 @@ pub enum RouteTargetKind {
 
 /// One route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Route {
     /// Destination: an IPv4 or IPv6 CIDR, or a prefix list id (`pl-…`).
     pub destination: String,
@@ -91,6 +94,7 @@ pub struct Route {
 
 /// A route table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RouteTable {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -111,6 +115,7 @@ pub struct RouteTable {
 
 /// An internet gateway or egress-only internet gateway.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct InternetGateway {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -126,6 +131,7 @@ pub struct InternetGateway {
 
 /// A NAT gateway.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NatGateway {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -146,6 +152,7 @@ fn yes() -> bool {
 
 /// A VPC endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VpcEndpoint {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -170,6 +177,7 @@ pub struct VpcEndpoint {
 
 /// A VPC flow log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FlowLog {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -203,6 +211,7 @@ pub enum Peer {
 
 /// One security group rule, normalized to a single peer (as the `SecurityGroupRule` API does).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SgRule {
     /// `-1` (all), `tcp`, `udp`, `icmp`, `icmpv6`, or a protocol number.
     pub protocol: String,
@@ -267,6 +276,7 @@ impl SgRule {
 
 /// A security group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SecurityGroup {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -308,6 +318,7 @@ pub enum RuleAction {
 
 /// One network ACL entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NaclEntry {
     /// Rule number: entries are evaluated in increasing order, first match wins. 32767 is the
     /// implicit final deny (`*`).
@@ -337,6 +348,7 @@ pub struct NaclEntry {
 
 /// A network ACL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NetworkAcl {
     /// ARN, name, tags, origin.
     pub meta: Meta,

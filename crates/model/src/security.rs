@@ -19,6 +19,7 @@ pub enum KeyManager {
 
 /// A KMS key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct KmsKey {
     /// ARN, name (first alias or id), tags, origin.
     pub meta: Meta,
@@ -62,6 +63,7 @@ impl KmsKey {
 
 /// A Secrets Manager secret (metadata only: rampart never reads secret values).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Secret {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -87,6 +89,7 @@ pub struct Secret {
 
 /// An SSM parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SsmParameter {
     /// ARN, name, tags, origin.
     pub meta: Meta,

@@ -8,6 +8,7 @@ use crate::time_util::Timestamp;
 
 /// S3 Block Public Access (account or bucket level).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PublicAccessBlock {
     /// Reject new public ACLs.
     pub block_public_acls: bool,
@@ -32,6 +33,7 @@ impl PublicAccessBlock {
 
 /// A bucket's default encryption.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BucketEncryption {
     /// `AES256` (SSE-S3), `aws:kms` (SSE-KMS) or `aws:kms:dsse`.
     pub algorithm: String,
@@ -58,6 +60,7 @@ pub enum VersioningStatus {
 
 /// One ACL grant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Grant {
     /// `CanonicalUser`, `Group`, `AmazonCustomerByEmail`.
     pub grantee_type: String,
@@ -78,6 +81,7 @@ impl Grant {
 
 /// A lifecycle rule (the parts the checks judge).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LifecycleRule {
     /// The rule id.
     #[serde(default)]
@@ -100,6 +104,7 @@ pub struct LifecycleRule {
 
 /// Server access logging.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BucketLogging {
     /// Target bucket.
     pub target_bucket: String,
@@ -110,6 +115,7 @@ pub struct BucketLogging {
 
 /// Object lock configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ObjectLock {
     /// Object lock enabled on the bucket.
     pub enabled: bool,
@@ -124,6 +130,7 @@ pub struct ObjectLock {
 /// An S3 bucket. `None` on an optional setting means "not configured" unless a gap for that data
 /// set says it could not be read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Bucket {
     /// ARN (`arn:aws:s3:::name`), name, tags, origin.
     pub meta: Meta,
@@ -160,6 +167,7 @@ pub struct Bucket {
 
 /// An EBS volume.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Volume {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -180,6 +188,7 @@ pub struct Volume {
 
 /// An RDS DB instance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DbInstance {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -219,6 +228,7 @@ pub struct DbInstance {
 
 /// An RDS / Aurora cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DbCluster {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -260,6 +270,7 @@ pub enum TableKeyKind {
 
 /// A DynamoDB table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DynamoTable {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -279,6 +290,7 @@ pub struct DynamoTable {
 
 /// A Redshift cluster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RedshiftCluster {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -305,6 +317,7 @@ pub struct RedshiftCluster {
 
 /// An AWS Backup vault.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BackupVault {
     /// ARN, name, tags, origin.
     pub meta: Meta,
@@ -327,6 +340,7 @@ pub struct BackupVault {
 
 /// One rule of a backup plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BackupRule {
     /// Rule name.
     pub name: String,
@@ -342,6 +356,7 @@ pub struct BackupRule {
 
 /// A resource selection of a backup plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BackupSelection {
     /// Selection name.
     pub name: String,
@@ -358,6 +373,7 @@ pub struct BackupSelection {
 
 /// An AWS Backup plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BackupPlan {
     /// ARN, name, tags, origin.
     pub meta: Meta,

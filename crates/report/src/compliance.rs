@@ -16,68 +16,33 @@
 //!   and 5.3) counts only the failures open from that family (the finding's `open_from`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::str::FromStr;
 
 use rampart_model::{Finding, Status};
 use serde::{Deserialize, Serialize};
 
 use crate::Rule;
 
-/// A framework with a bundled control list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Framework {
-    /// CIS AWS Foundations Benchmark v3.0.0.
-    Cis3,
-    /// CIS AWS Foundations Benchmark v6.0.0.
-    Cis6,
-    /// AWS Foundational Security Best Practices and the related Security Hub controls.
-    Fsbp,
-}
+/// A framework with a bundled control list (one definition, in the model).
+pub use rampart_model::Framework;
 
-impl Framework {
-    /// Every framework.
-    pub const ALL: [Framework; 3] = [Framework::Cis3, Framework::Cis6, Framework::Fsbp];
-
-    /// The `--compliance` name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Framework::Cis3 => "cis-3.0",
-            Framework::Cis6 => "cis-6.0",
-            Framework::Fsbp => "fsbp",
-        }
-    }
-
-    fn data(self) -> &'static str {
-        match self {
-            Framework::Cis3 => include_str!("../data/cis_aws_v3.0.0.json"),
-            Framework::Cis6 => include_str!("../data/cis_aws_v6.0.0.json"),
-            Framework::Fsbp => include_str!("../data/fsbp.json"),
-        }
-    }
-
-    /// The bundled control list.
-    ///
-    /// # Panics
-    /// Never for the bundled lists: a test parses each of them.
-    #[must_use]
-    pub fn controls(self) -> ControlList {
-        // INVARIANT: the bundled files are parsed by `tests::bundled_lists_parse`.
-        #[allow(clippy::expect_used)]
-        serde_json::from_str(self.data()).expect("bundled compliance list is valid JSON")
+/// The bundled control list's text.
+fn data(framework: Framework) -> &'static str {
+    match framework {
+        Framework::Cis3 => include_str!("../data/cis_aws_v3.0.0.json"),
+        Framework::Cis6 => include_str!("../data/cis_aws_v6.0.0.json"),
+        Framework::Fsbp => include_str!("../data/fsbp.json"),
     }
 }
 
-impl FromStr for Framework {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Framework::ALL
-            .into_iter()
-            .find(|f| f.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                format!("unknown compliance framework `{s}` (expected cis-3.0, cis-6.0 or fsbp)")
-            })
-    }
+/// The bundled control list of `framework`.
+///
+/// # Panics
+/// Never for the bundled lists: a test parses each of them.
+#[must_use]
+pub fn controls(framework: Framework) -> ControlList {
+    // INVARIANT: the bundled files are parsed by `tests::bundled_lists_parse`.
+    #[allow(clippy::expect_used)]
+    serde_json::from_str(data(framework)).expect("bundled compliance list is valid JSON")
 }
 
 /// A control list as bundled.
@@ -230,7 +195,7 @@ pub fn evaluate_inputs(
     passes_not_listed: &BTreeMap<String, usize>,
     partial: bool,
 ) -> ComplianceView {
-    let list = framework.controls();
+    let list = controls(framework);
     let mut by_check: BTreeMap<&str, Counts> = BTreeMap::new();
     for (check, n) in passes_not_listed {
         by_check.entry(check.as_str()).or_default().pass += n;
@@ -426,7 +391,7 @@ mod tests {
     #[test]
     fn bundled_lists_parse() {
         for fw in Framework::ALL {
-            let list: ControlList = serde_json::from_str(fw.data()).expect("parse");
+            let list: ControlList = serde_json::from_str(data(fw)).expect("parse");
             assert!(list.controls.len() > 50, "{}", fw.as_str());
         }
     }

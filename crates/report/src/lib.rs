@@ -95,13 +95,15 @@ impl FromStr for Format {
     }
 }
 
-/// Options for rendering.
+/// Options for rendering, as the command line sets them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
     /// Use ANSI colour (text only).
     pub color: bool,
-    /// The short form (text only): the summary and one line per failure.
+    /// `--quiet`: the summary and one line per failure (text); other formats are unchanged.
     pub quiet: bool,
+    /// `--include-passed`: the findings hold the passes, and formats that list results show them.
+    pub include_passed: bool,
 }
 
 /// `s` with every control character (escape, carriage return, bell, C1 codes…) replaced by
@@ -133,12 +135,10 @@ impl Reference {
     /// A label for people: `CIS 3.0 1.4`, `FSBP S3.14`.
     #[must_use]
     pub fn label(&self) -> String {
-        let fw = match self.framework.as_str() {
-            "cis-3.0" => "CIS 3.0",
-            "cis-6.0" => "CIS 6.0",
-            "fsbp" => "FSBP",
-            other => other,
-        };
+        let fw = self
+            .framework
+            .parse::<Framework>()
+            .map_or(self.framework.as_str(), |f| f.label());
         format!("{fw} {}", self.id)
     }
 }
@@ -297,6 +297,7 @@ pub fn render_document(
     // Every format renders the redacted document: no secret is printed whole, in any field.
     let doc = &redact::redacted(doc)?;
     match format {
+        Format::Text if options.quiet => text::render_quiet(doc, w),
         Format::Text => text::render(doc, options, w),
         Format::Json => json::render(doc, w),
         Format::Sarif => sarif::render(doc, w),

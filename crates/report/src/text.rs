@@ -364,6 +364,49 @@ fn write_summary(w: &mut dyn Write, p: &Paint, doc: &Document) -> io::Result<()>
     Ok(())
 }
 
+/// `--quiet`: the counts, then one line per failure (severity, check, resource, place).
+///
+/// # Errors
+/// Write errors.
+pub fn render_quiet(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
+    let s = &doc.report.summary;
+    let count = |k: &str| s.by_status.get(k).copied().unwrap_or(0);
+    writeln!(
+        w,
+        "{} failed, {} passed, {} not assessed, {} manual, {} waived, {} gap(s)",
+        count("fail"),
+        count("pass"),
+        count("not_assessed"),
+        count("manual"),
+        count("waived"),
+        doc.report.gaps.len()
+    )?;
+    let mut fails: Vec<&Finding> = doc
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
+    fails.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.check.cmp(&b.check)));
+    for f in fails {
+        let place = f.location.as_ref().map_or_else(String::new, |l| {
+            format!(
+                " {}{}",
+                clean(&l.file),
+                l.line.map(|n| format!(":{n}")).unwrap_or_default()
+            )
+        });
+        writeln!(
+            w,
+            "{} {} {}{place}",
+            f.severity.as_str().to_ascii_uppercase(),
+            f.check,
+            clean(&f.resource)
+        )?;
+    }
+    Ok(())
+}
+
 fn write_finding(w: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
     let place = match (&f.location, &f.region) {
         (Some(l), _) => format!(

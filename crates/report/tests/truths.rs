@@ -66,6 +66,7 @@ fn quiet_text_is_the_summary_and_one_line_per_failure() {
     let out = render_with(RenderOptions {
         color: false,
         quiet: true,
+        include_passed: false,
     });
     let failures: Vec<&str> = out
         .lines()
@@ -127,7 +128,7 @@ fn every_sarif_result_has_a_physical_location_and_gaps_are_notifications() {
 fn a_live_finding_gets_a_stable_location() {
     let mut doc = document();
     doc.report.inputs = vec![InputInfo {
-        kind: "live".into(),
+        kind: rampart_model::InputKind::Live,
         source: "aws account 111122223333".into(),
     }];
     let mut out = Vec::new();
@@ -260,7 +261,7 @@ fn nothing_in_scope_on_a_partial_input_is_not_assessed() {
     let rules = vec![sg_rule()];
     let ran: BTreeSet<String> = BTreeSet::from(["NET-001".to_owned()]);
     let tf = [InputInfo {
-        kind: "terraform".into(),
+        kind: rampart_model::InputKind::Terraform,
         source: "infra".into(),
     }];
     assert!(compliance::partial_inputs(&tf));
@@ -278,7 +279,7 @@ fn nothing_in_scope_on_a_partial_input_is_not_assessed() {
     );
     // On a snapshot, the inventory was read whole: nothing in scope passes.
     let snap = [InputInfo {
-        kind: "snapshot".into(),
+        kind: rampart_model::InputKind::Snapshot,
         source: "estate.json".into(),
     }];
     let view = compliance::evaluate_inputs(

@@ -121,6 +121,17 @@ fn attached_instances<'a>(region: &'a Region, ids: &[String]) -> Vec<(&'a str, &
         .collect()
 }
 
+/// What "not selected by any plan" is established from: the plans and the stores, not the
+/// bucket versioning that only the "selected but not backed up" failure reads.
+const NOT_SELECTED_RESTS_ON: &[&str] = &[
+    data::BACKUP_PLANS,
+    data::S3_BUCKETS,
+    data::DYNAMODB,
+    data::RDS,
+    data::EC2_VOLUMES,
+    data::EC2_INSTANCES,
+];
+
 impl Check for DataStoreNotInBackupPlan {
     fn meta(&self) -> &'static CheckMeta {
         &META
@@ -157,8 +168,10 @@ impl Check for DataStoreNotInBackupPlan {
                 let name = &store.meta.name;
                 match (by.is_empty(), store.unsupported) {
                     (true, _) => {
-                        out.fail(
+                        // Not selected: the store's versioning plays no part.
+                        out.fail_resting_on(
                             at,
+                            NOT_SELECTED_RESTS_ON,
                             format!("{} `{name}` is not selected by any backup plan", store.kind),
                         )
                         .with(

@@ -32,6 +32,24 @@ pub(crate) const NEEDS: &[&str] = &[
     rampart_model::data::CLOUDWATCH_ALARMS,
 ];
 
+/// A labelled sample record.
+type Sample = (String, Value);
+
+/// What a failure for want of a trail rests on.
+const TRAIL_DATA: &[&str] = &[
+    rampart_model::data::CLOUDTRAIL,
+    rampart_model::data::CLOUDTRAIL_STATUS,
+    rampart_model::data::CLOUDTRAIL_SELECTORS,
+];
+
+/// What a failure for want of a matching metric filter rests on: no alarm can change it.
+const FILTER_DATA: &[&str] = &[
+    rampart_model::data::CLOUDTRAIL,
+    rampart_model::data::CLOUDTRAIL_STATUS,
+    rampart_model::data::CLOUDTRAIL_SELECTORS,
+    rampart_model::data::LOGS_METRIC_FILTERS,
+];
+
 /// One security event: what it is, and sample records that a good filter must (and must not)
 /// match.
 pub(crate) struct SecurityEvent {
@@ -144,10 +162,21 @@ pub(crate) fn evaluate(ctx: &Context<'_>, out: &mut Sink, event: &SecurityEvent)
     let samples = (event.samples)();
     let unrelated = (event.unrelated)();
     for account in ctx.accounts() {
-        if crate::cloudtrail::gapped(ctx, account, NEEDS) {
+        // Without the trails or the filters nothing can be concluded; without the alarms, a
+        // missing filter is still a failure (the runner reports the alarm gap).
+        if crate::cloudtrail::gapped(ctx, account, FILTER_DATA) {
             continue;
         }
-        evaluate_account(ctx.inventory, account, out, event, &samples, &unrelated);
+        let alarms_unread =
+            crate::cloudtrail::gapped(ctx, account, &[rampart_model::data::CLOUDWATCH_ALARMS]);
+        evaluate_account(
+            ctx.inventory,
+            account,
+            out,
+            event,
+            (&samples, &unrelated),
+            alarms_unread,
+        );
     }
 }
 
@@ -156,8 +185,8 @@ fn evaluate_account(
     account: &Account,
     out: &mut Sink,
     event: &SecurityEvent,
-    samples: &[(String, Value)],
-    unrelated: &[(String, Value)],
+    (samples, unrelated): (&[Sample], &[Sample]),
+    alarms_unread: bool,
 ) {
     let resource = format!(
         "arn:aws:cloudwatch::{}:security-event-monitoring",
@@ -207,8 +236,9 @@ fn evaluate_account(
     }
     if groups.is_empty() {
         if unknown_status.is_empty() {
-            out.fail(
+            out.fail_resting_on(
                 at,
+                TRAIL_DATA,
                 format!(
                     "{} are not monitored: no multi-region, logging trail that records management \
                      events{} delivers to CloudWatch Logs, so no metric filter can see them",
@@ -313,6 +343,10 @@ fn evaluate_account(
             .with("alarm", json!(arn));
             return;
         }
+        if alarms_unread {
+            // A filter that would do: whether an alarm notifies someone is unknown.
+            return;
+        }
         unassessable |= unknown;
         let problem = if alarms.is_empty() {
             "no alarm on its metric".to_owned()
@@ -372,7 +406,9 @@ fn evaluate_account(
             event.what
         )
     };
-    let f = out.fail(at, message);
+    // Every filter that matches has a problem of its own (or none matches): the alarms, read
+    // or not, cannot change that.
+    let f = out.fail_resting_on(at, FILTER_DATA, message);
     f.with("log_groups", json!(log_groups))
         .with("filters", json!(evidence));
     if !misplaced.is_empty() {

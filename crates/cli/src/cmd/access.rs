@@ -104,7 +104,7 @@ fn resource_policy(account: &Account, action: &str, resource: &str) -> Option<Po
 }
 
 fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
-    let inventory = crate::inputs::load(&args.inputs)?;
+    let inventory = crate::inputs::load(&args.inputs)?.inventory;
     let mut rows: Vec<Value> = Vec::new();
     let mut text = String::new();
     for account in &inventory.accounts {
@@ -261,7 +261,7 @@ fn statement(d: &Decider) -> String {
 }
 
 fn principal(args: &PrincipalArgs) -> anyhow::Result<Outcome> {
-    let inventory = crate::inputs::load(&args.inputs)?;
+    let inventory = crate::inputs::load(&args.inputs)?.inventory;
     for account in &inventory.accounts {
         let estate = Estate::new(account);
         let graph = estate.graph(None);

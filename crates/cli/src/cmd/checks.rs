@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use rampart_checks::{docs, registry};
+use rampart_checks::{Framework, Selection, docs, registry};
 
 use crate::Outcome;
 
@@ -16,12 +16,8 @@ pub struct ChecksArgs {
 
 #[derive(Debug, Subcommand)]
 enum ChecksCommand {
-    /// List every check.
-    List {
-        /// `text` or `json`.
-        #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
-        format: String,
-    },
+    /// List every check (or those the filters keep).
+    List(ListArgs),
     /// Explain one check: rationale, remediation, references.
     Explain {
         /// The check code (`S3-003`).
@@ -35,12 +31,34 @@ enum ChecksCommand {
     },
 }
 
+/// Arguments of `rampart checks list`.
+#[derive(Debug, Args, Default)]
+pub struct ListArgs {
+    /// `text` or `json`.
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+    /// Only these areas, codes or wildcards (`S3`, `IAM-10?`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    area: Vec<String>,
+    /// One severity: at or above it; several: exactly those.
+    #[arg(long, value_delimiter = ',')]
+    severity: Vec<rampart_model::Severity>,
+    /// Only checks mapped to this framework.
+    #[arg(long, value_parser = ["cis-3.0", "cis-6.0", "fsbp"])]
+    framework: Option<String>,
+    /// Only checks reading these services (`s3`, `iam`…).
+    #[arg(long, value_delimiter = ',')]
+    services: Vec<String>,
+}
+
 /// Runs `rampart checks`.
 pub fn run(args: &ChecksArgs) -> anyhow::Result<Outcome> {
-    match args.command.as_ref().unwrap_or(&ChecksCommand::List {
+    let default = ChecksCommand::List(ListArgs {
         format: "text".into(),
-    }) {
-        ChecksCommand::List { format } => list(format),
+        ..ListArgs::default()
+    });
+    match args.command.as_ref().unwrap_or(&default) {
+        ChecksCommand::List(a) => list(a),
         ChecksCommand::Explain { code } => {
             let Some(check) = registry::by_code(code) else {
                 anyhow::bail!("unknown check `{code}` (see `rampart checks list`)");
@@ -62,9 +80,24 @@ pub fn run(args: &ChecksArgs) -> anyhow::Result<Outcome> {
     }
 }
 
-fn list(format: &str) -> anyhow::Result<Outcome> {
-    let checks = registry::all();
-    if format == "json" {
+fn list(args: &ListArgs) -> anyhow::Result<Outcome> {
+    let framework = args
+        .framework
+        .as_deref()
+        .map(str::parse::<Framework>)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let selection = Selection {
+        checks: args.area.clone(),
+        severity: args.severity.clone(),
+        services: args.services.clone(),
+        framework,
+        ..Selection::default()
+    };
+    let checks = selection
+        .apply(&rampart_checks::Config::default())
+        .map_err(anyhow::Error::msg)?;
+    if args.format == "json" {
         let rows: Vec<serde_json::Value> = checks
             .iter()
             .map(|c| {

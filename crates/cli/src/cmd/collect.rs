@@ -93,7 +93,7 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<Outcome> {
             args.source
         );
     }
-    let inventory = live(&args.aws)?;
+    let inventory = live(&args.aws).map_err(crate::cmd::scan::plain_aws_error)?;
     if args.output.as_os_str() == "-" {
         let stdout = std::io::stdout();
         let mut lock = std::io::BufWriter::new(stdout.lock());

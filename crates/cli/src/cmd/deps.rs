@@ -94,11 +94,20 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<Outcome> {
     let mut run = audit_files(&files, &db, args.max_db_age)?;
     run.findings.extend(runtimes);
     let unreadable = run.gaps.len();
-    let (_, config_path) = args.output.config()?;
+    let (config, config_path) = args.output.config()?;
+    let baseline = args.output.load_baseline()?;
+    let mut findings = run.findings;
+    // The same output path as `scan`: waivers, baseline, every format, `--fail-on`.
+    let warnings = rampart_checks::runner::apply_waivers(
+        &mut findings,
+        &config,
+        &[],
+        time::OffsetDateTime::now_utc().date(),
+    );
     let mut report = crate::output::report(
         run.inputs,
         None,
-        run.findings,
+        findings,
         run.gaps,
         1,
         run.packages,
@@ -111,13 +120,17 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<Outcome> {
         "checks".into(),
         json!([rampart_deps::CHECK, rampart_deps::runtimes::CHECK]),
     );
-    let outcome = args.output.emit(report)?;
     if unreadable > 0 {
-        bail!(
-            "{unreadable} input(s) could not be read (listed above and in the report's gaps): the audit is incomplete"
+        eprintln!(
+            "rampart: error: {unreadable} input(s) could not be read (listed in the report's gaps): the audit is incomplete"
         );
     }
-    Ok(outcome)
+    args.output.emit(crate::output::Emitted {
+        report,
+        warnings,
+        baseline,
+        incomplete: unreadable > 0,
+    })
 }
 
 fn update(args: &DepsArgs, dir: &Path) -> anyhow::Result<()> {
@@ -242,7 +255,7 @@ pub fn audit_files(files: &[PathBuf], db: &Path, max_age: u64) -> anyhow::Result
             Ok(lock) => {
                 run.packages += lock.packages.len();
                 run.inputs.push(InputInfo {
-                    kind: "lockfile".into(),
+                    kind: rampart_model::InputKind::Tree,
                     source: lock.path.clone(),
                 });
                 for f in rampart_deps::audit(&index, &lock, &remediation) {

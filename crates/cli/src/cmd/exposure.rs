@@ -39,7 +39,13 @@ pub struct ExposureArgs {
 
 /// Runs `rampart explain-exposure`. Exit code 1 when the resource is reachable from the internet.
 pub fn run(args: &ExposureArgs) -> anyhow::Result<Outcome> {
-    let inventory = crate::inputs::load(&args.paths)?;
+    let loaded = crate::inputs::load(&args.paths)?;
+    if loaded.incomplete {
+        anyhow::bail!(
+            "an input could not be read completely: exposure would be judged on partial data"
+        );
+    }
+    let inventory = loaded.inventory;
     let mut found: Vec<(String, String, TargetExposure)> = Vec::new();
     for account in &inventory.accounts {
         for region in &account.regions {

@@ -1,11 +1,60 @@
 //! `rampart scan PATH...`: audit snapshots and IaC; `rampart scan aws`: audit a live account.
 
 use clap::Args;
-use rampart_checks::{Context, registry};
-use rampart_model::Timestamp;
+use rampart_checks::{Context, Selection};
+use rampart_model::{Severity, Timestamp};
 
 use crate::Outcome;
 use crate::output::OutputArgs;
+
+/// Which checks run: shared by `scan` and `policy lint`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Run only these checks: codes, areas (`S3`) or wildcards (`S3-*`, `IAM-10?`),
+    /// comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// Do not run these checks (codes, areas or wildcards).
+    #[arg(long, value_delimiter = ',')]
+    pub skip_checks: Vec<String>,
+    /// One severity: run checks at or above it; several (comma-separated): exactly those.
+    #[arg(long, value_delimiter = ',')]
+    pub severity: Vec<Severity>,
+    /// Run only checks reading these services (`s3`, `iam`, `ec2`, `cloudtrail`…).
+    #[arg(long, value_delimiter = ',')]
+    pub services: Vec<String>,
+}
+
+impl CheckArgs {
+    /// The configuration (with its path) and the checks selected under it: both are checked
+    /// before any input is read, so that a typo costs nothing.
+    pub fn load(
+        &self,
+        output: &OutputArgs,
+    ) -> anyhow::Result<(
+        rampart_checks::Config,
+        Option<String>,
+        Vec<&'static dyn rampart_checks::Check>,
+    )> {
+        let (config, config_path) = output.config()?;
+        let checks = self
+            .selection()
+            .apply(&config)
+            .map_err(anyhow::Error::msg)?;
+        Ok((config, config_path, checks))
+    }
+
+    /// The selection these options ask for.
+    pub fn selection(&self) -> Selection {
+        Selection {
+            checks: self.checks.clone(),
+            skip: self.skip_checks.clone(),
+            severity: self.severity.clone(),
+            services: self.services.clone(),
+            framework: None,
+        }
+    }
+}
 
 /// Arguments of `rampart scan`.
 #[derive(Debug, Args)]
@@ -14,9 +63,8 @@ pub struct ScanArgs {
     /// templates; or `aws` for the live account.
     #[arg(required = true)]
     pub paths: Vec<String>,
-    /// Run only these checks (codes, comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub checks: Vec<String>,
+    #[command(flatten)]
+    pub select: CheckArgs,
     /// Terraform variable files (like `terraform -var-file`), for the Terraform directories given.
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<std::path::PathBuf>,
@@ -32,79 +80,109 @@ pub struct ScanArgs {
 
 /// Runs `rampart scan`.
 pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
-    let (config, config_path) = args.output.config()?;
+    // Options are checked before anything is read: a typo must not cost a live collection.
+    let (config, config_path, checks) = args.select.load(&args.output)?;
+    let options = args.output.run_options()?;
     let live = args.paths.iter().any(|p| p == "aws") && !std::path::Path::new("aws").exists();
-    let inventory = if live {
+    let loaded = if live {
         // Collect the live account, then audit it with any other inputs given beside it.
-        let mut inventory = crate::cmd::collect::live(&args.aws)?;
+        let mut inventory = crate::cmd::collect::live(&args.aws).map_err(plain_aws_error)?;
         let rest: Vec<String> = args.paths.iter().filter(|p| *p != "aws").cloned().collect();
+        let mut incomplete = false;
         if !rest.is_empty() {
-            inventory.merge(crate::inputs::load(&rest)?);
+            let more = crate::inputs::load_with(&rest, &args.var_files)?;
+            incomplete = more.incomplete;
+            inventory.merge(more.inventory);
         }
-        inventory
+        crate::inputs::Loaded {
+            inventory,
+            incomplete,
+        }
     } else {
         crate::inputs::load_with(&args.paths, &args.var_files)?
     };
-    audit(args, &config, config_path, &inventory)
+    let inventory = &loaded.inventory;
+    let now = inventory.collected_at.unwrap_or_else(Timestamp::now);
+    let ctx = Context::new(inventory, &config, now);
+    let out = rampart_checks::run_with(&ctx, &checks, options);
+    let mut emitted =
+        crate::output::of_run(inventory, Some(now), out, config_path, loaded.incomplete);
+    // Lock files in the source trees given: the dependency audit (DEPS-001, DEPS-002).
+    let deps = crate::cmd::deps::for_scan(&args.paths, args.osv_db.as_deref());
+    emitted.report.findings.extend(deps.findings);
+    emitted.report.gaps.extend(deps.gaps);
+    emitted.report.inputs.extend(deps.inputs);
+    args.output.emit(emitted)
 }
 
-/// Runs the checks over `inventory` and emits the report.
-pub fn audit(
-    args: &ScanArgs,
-    config: &rampart_checks::Config,
-    config_path: Option<String>,
-    inventory: &rampart_model::Inventory,
-) -> anyhow::Result<Outcome> {
-    let mut checks = registry::all();
-    if !args.checks.is_empty() {
-        for code in &args.checks {
-            if registry::by_code(code).is_none() {
-                anyhow::bail!("unknown check `{code}` (see `rampart checks list`)");
-            }
-        }
-        checks.retain(|c| {
-            args.checks
-                .iter()
-                .any(|code| code.eq_ignore_ascii_case(c.meta().code))
-        });
+/// The live collector's errors in plain words: the SDK's own messages describe its internals
+/// (a `DispatchFailure` wrapping a connector error), not what the user should do.
+pub fn plain_aws_error(e: anyhow::Error) -> anyhow::Error {
+    let text = format!("{e:#} {e:?}");
+    let lower = text.to_ascii_lowercase();
+    let plain = if lower.contains("no credentials")
+        || lower.contains("credentialsnotloaded")
+        || lower.contains("credentials not loaded")
+        || lower.contains("no credentials provider")
+        || lower.contains("failed to load credentials")
+    {
+        Some(
+            "no AWS credentials were found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY), run `aws sso login`, or pass --profile"
+                .to_owned(),
+        )
+    } else if lower.contains("expiredtoken") || lower.contains("token has expired") {
+        Some(
+            "the AWS credentials have expired: refresh them (`aws sso login`) and retry".to_owned(),
+        )
+    } else if lower.contains("invalidclienttokenid")
+        || lower.contains("signaturedoesnotmatch")
+        || lower.contains("security token included in the request is invalid")
+    {
+        Some(
+            "AWS rejected the credentials (invalid key or signature): check the profile".to_owned(),
+        )
+    } else if lower.contains("dispatch failure")
+        || lower.contains("dispatchfailure")
+        || lower.contains("connection refused")
+        || lower.contains("dns error")
+        || lower.contains("failed to lookup address")
+        || lower.contains("timed out")
+        || lower.contains("timeout")
+        || lower.contains("io error")
+    {
+        Some(
+            "cannot reach the AWS endpoint (connection refused, no DNS or timed out): check the \
+             network, the proxy, the region and any --endpoint-url"
+                .to_owned(),
+        )
+    } else {
+        None
+    };
+    match plain {
+        Some(p) => anyhow::anyhow!("{p}"),
+        None => e,
     }
-    let now = inventory.collected_at.unwrap_or_else(Timestamp::now);
-    let ctx = Context::new(inventory, config, now);
-    // Passes are most results on a large estate: hold them only when the report lists them.
-    let mut out = rampart_checks::run_with(&ctx, &checks, args.output.include_passed);
-    crate::inputs::apply_iac_rules(&mut out.findings, inventory);
-    let mut report = crate::output::report(
-        inventory.inputs.clone(),
-        Some(now),
-        out.findings,
-        inventory.gaps.clone(),
-        out.checks_run,
-        inventory.resource_count(),
-        config_path,
-    );
-    report.passes_not_listed = out.passes_not_listed;
-    // Lock files in the source trees given: the dependency audit (DEPS-001).
-    let deps = crate::cmd::deps::for_scan(&args.paths, args.osv_db.as_deref());
-    report.findings.extend(deps.findings);
-    report.gaps.extend(deps.gaps);
-    report.inputs.extend(deps.inputs);
-    // Which checks ran: the compliance view needs it to tell "passed" from "not run".
-    let codes: Vec<&str> = checks.iter().map(|c| c.meta().code).collect();
-    report
-        .settings
-        .insert("checks".into(), serde_json::json!(codes));
-    let outcome = args.output.emit(report)?;
-    // A file that could not be read or parsed leaves the audit incomplete: the report lists it
-    // (with file:line:column) and the exit code is 2.
-    let unread = inventory
-        .gaps
-        .iter()
-        .filter(|g| matches!(g.code.as_deref(), Some("ParseError" | "ModuleCycle")))
-        .count();
-    if unread > 0 {
-        anyhow::bail!(
-            "the audit is incomplete: {unread} input file(s) or module call(s) could not be read (see the report's gaps)"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_aws_error;
+
+    #[test]
+    fn sdk_errors_become_plain_words() {
+        let no_creds = anyhow::anyhow!(
+            "sts:GetCallerIdentity: dispatch failure: other: CredentialsNotLoaded(CredentialsNotLoaded {{ source: \"no providers in chain provided credentials\" }})"
         );
+        let msg = plain_aws_error(no_creds).to_string();
+        assert!(msg.starts_with("no AWS credentials were found"), "{msg}");
+        assert!(!msg.contains("CredentialsNotLoaded"));
+        let down = anyhow::anyhow!(
+            "DispatchFailure(DispatchFailure {{ source: ConnectorError {{ kind: Io, source: hyper::Error(Connect, ConnectError(\"tcp connect error\", Os {{ code: 111, kind: ConnectionRefused, message: \"Connection refused\" }})) }} }})"
+        );
+        let msg = plain_aws_error(down).to_string();
+        assert!(msg.starts_with("cannot reach the AWS endpoint"), "{msg}");
+        let other = plain_aws_error(anyhow::anyhow!("AccessDenied on iam:ListUsers"));
+        assert_eq!(other.to_string(), "AccessDenied on iam:ListUsers");
     }
-    Ok(outcome)
 }

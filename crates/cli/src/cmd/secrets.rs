@@ -7,20 +7,20 @@
 //! are never printed whole: the first characters and a fingerprint stand for them.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context as _;
 use clap::Args;
 use rampart_model::finding::ToolInfo;
-use rampart_model::{Finding, Gap, InputInfo, Report, Severity, Status, Summary};
+use rampart_model::{Gap, InputInfo, InputKind, Report, Summary};
 use rampart_secrets::{
-    Baseline, Catalogue, Place, Scanner, WalkOptions, scan_history, scan_paths, to_finding,
+    Catalogue, Place, Scanner, WalkOptions, scan_history, scan_paths, to_finding,
 };
 use serde_json::json;
 
 use crate::Outcome;
+use crate::output::{Emitted, OutputArgs};
 
 /// Arguments of `rampart secrets`.
 #[derive(Debug, Args)]
@@ -31,18 +31,8 @@ pub struct SecretsArgs {
     /// Also scan every blob of each repository's git history.
     #[arg(long)]
     pub history: bool,
-    /// Output format.
-    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json", "sarif"])]
-    pub format: String,
-    /// Write the report here (`-` or nothing: standard output).
-    #[arg(long, short = 'o')]
-    pub output: Option<PathBuf>,
-    /// A previous JSON report of `rampart secrets`: findings in it are not reported again.
-    #[arg(long)]
-    pub baseline: Option<PathBuf>,
-    /// Exit with 1 when a finding at or above this severity is reported.
-    #[arg(long, default_value = "low")]
-    pub fail_on: Severity,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Honour .gitignore and .ignore files (by default every file is read).
     #[arg(long)]
     pub respect_gitignore: bool,
@@ -80,10 +70,12 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
     }
     let rules = catalogue.reported_len();
     let scanner = Scanner::new(catalogue)?;
-    let baseline = match &args.baseline {
-        Some(p) => Some(Baseline::load(p).map_err(anyhow::Error::msg)?),
-        None => None,
-    };
+    // Options first: a bad configuration or baseline must not cost a scan.
+    let (config, config_path) = args.output.config()?;
+    let baseline = args.output.load_baseline()?;
+    for p in &args.paths {
+        crate::inputs::regular(p)?;
+    }
     let started = Instant::now();
     let options = WalkOptions {
         respect_gitignore: args.respect_gitignore,
@@ -100,7 +92,7 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
         .paths
         .iter()
         .map(|p| InputInfo {
-            kind: "tree".into(),
+            kind: InputKind::Tree,
             source: p.display().to_string(),
         })
         .collect();
@@ -120,7 +112,7 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
                 args.scan_binary,
             )?;
             inputs.push(InputInfo {
-                kind: "git-history".into(),
+                kind: InputKind::GitHistory,
                 source: repo.display().to_string(),
             });
             commits += h.commits;
@@ -185,17 +177,16 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
         gaps.push(skipped_gap(&s.path.display().to_string(), &s.reason));
     }
 
-    let before = findings.len();
-    if let Some(b) = &baseline {
-        findings.retain(|f| !b.contains(f));
-    }
-    let baselined = before - findings.len();
+    let warnings = rampart_checks::runner::apply_waivers(
+        &mut findings,
+        &config,
+        &[],
+        time::OffsetDateTime::now_utc().date(),
+    );
     let elapsed = started.elapsed();
-    let failing = findings
-        .iter()
-        .any(|f| f.status == Status::Fail && f.severity >= args.fail_on);
 
     let mut settings = BTreeMap::new();
+    settings.insert("config".into(), json!(config_path));
     settings.insert("rules".into(), json!(rules));
     settings.insert("history".into(), json!(args.history));
     settings.insert("respect_gitignore".into(), json!(args.respect_gitignore));
@@ -203,14 +194,10 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
     settings.insert("files_scanned".into(), json!(scanned_files));
     settings.insert("bytes_scanned".into(), json!(scanned_bytes));
     settings.insert("binary_files_skipped".into(), json!(files.stats.binary));
+    settings.insert("waivers".into(), json!(config.waivers.len()));
     if args.history {
         settings.insert("commits".into(), json!(commits));
     }
-    if let Some(p) = &args.baseline {
-        settings.insert("baseline".into(), json!(p.display().to_string()));
-        settings.insert("baselined".into(), json!(baselined));
-    }
-    settings.insert("fail_on".into(), json!(args.fail_on));
     let summary = Summary::of(
         &findings,
         rules,
@@ -227,7 +214,7 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
         findings,
         gaps,
         summary,
-        passes_not_listed: Default::default(),
+        passes_not_listed: BTreeMap::default(),
     };
 
     if args.stats {
@@ -240,11 +227,12 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
             mb / secs
         );
     }
-    write_output(args, &report)?;
-    Ok(if failing {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
+    // The same output path as `scan`: every format, waivers, baseline, `--fail-on`.
+    args.output.emit(Emitted {
+        report,
+        warnings,
+        baseline,
+        incomplete: false,
     })
 }
 
@@ -271,196 +259,28 @@ fn list_rules(catalogue: &Catalogue) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn write_output(args: &SecretsArgs, report: &Report) -> anyhow::Result<()> {
-    let mut buf = Vec::new();
-    match args.format.as_str() {
-        "json" => {
-            serde_json::to_writer_pretty(&mut buf, report)?;
-            buf.push(b'\n');
-        }
-        "sarif" => {
-            serde_json::to_writer_pretty(&mut buf, &sarif(report))?;
-            buf.push(b'\n');
-        }
-        _ => text(report, &mut buf)?,
-    }
-    match &args.output {
-        Some(p) if p.as_os_str() != "-" => {
-            std::fs::write(p, &buf).with_context(|| format!("cannot write `{}`", p.display()))?;
-        }
-        _ => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&buf)?;
-            out.flush()?;
-        }
-    }
-    Ok(())
-}
-
-/// Control characters in paths are replaced so a hostile file name cannot drive the terminal.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
-}
-
-fn text(report: &Report, w: &mut Vec<u8>) -> std::io::Result<()> {
-    let mut findings: Vec<&Finding> = report.findings.iter().collect();
-    findings.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then(a.resource.cmp(&b.resource))
-    });
-    for f in &findings {
-        let loc = f.location.as_ref().map_or_else(String::new, |l| {
-            format!(
-                "{}:{}:{}",
-                clean(&l.file),
-                l.line.unwrap_or(0),
-                l.column.unwrap_or(0)
-            )
-        });
-        let commit = f
-            .evidence
-            .get("commit")
-            .or_else(|| f.evidence.get("introduced_in"))
-            .and_then(|c| c.as_str())
-            .map(|c| format!(" (commit {})", c.get(..12).unwrap_or(c)))
-            .unwrap_or_default();
-        writeln!(
-            w,
-            "{:<8} {} {loc}{commit}",
-            f.severity.as_str().to_ascii_uppercase(),
-            f.check
-        )?;
-        writeln!(w, "         {}", clean(&f.message))?;
-    }
-    for g in &report.gaps {
-        writeln!(w, "SKIPPED  {}: {}", clean(&g.operation), g.reason)?;
-    }
-    let by_sev: Vec<String> = Severity::ALL
-        .iter()
-        .filter_map(|s| {
-            report
-                .summary
-                .failures_by_severity
-                .get(s.as_str())
-                .map(|n| format!("{s} {n}"))
-        })
-        .collect();
-    let files = report
-        .settings
-        .get("files_scanned")
-        .and_then(serde_json::Value::as_u64)
-        .unwrap_or(0);
-    writeln!(
-        w,
-        "{} finding(s){}; {files} files scanned with {} rules",
-        report.findings.len(),
-        if by_sev.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", by_sev.join(", "))
-        },
-        report.summary.checks_run
-    )
-}
-
-fn level(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical | Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low | Severity::Info => "note",
-    }
-}
-
-/// A file path as a SARIF artifact URI (relative paths stay relative, separators are `/`).
-fn uri(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let path = path.strip_prefix("./").unwrap_or(&path);
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/:@".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// A minimal SARIF 2.1.0 log: one run, the rules that fired, one result per finding with its
-/// physical location and the secret's fingerprint as a partial fingerprint.
-fn sarif(report: &Report) -> serde_json::Value {
-    let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut rules = Vec::new();
-    for f in &report.findings {
-        if !rule_index.contains_key(f.check.as_str()) {
-            rule_index.insert(&f.check, rules.len());
-            rules.push(json!({
-                "id": f.check,
-                "name": f.name,
-                "shortDescription": {"text": f.message.split(" `").next().unwrap_or(&f.message)},
-                "help": {"text": f.remediation.text},
-                "defaultConfiguration": {"level": level(f.severity)},
-                "properties": {"tags": ["security", "secret"], "controls": f.controls},
-            }));
-        }
-    }
-    let results: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut location = json!({});
-            if let Some(l) = &f.location {
-                let mut region = json!({"startLine": l.line.unwrap_or(1)});
-                if let Some(c) = l.column {
-                    region["startColumn"] = json!(c);
-                }
-                location = json!({"physicalLocation": {"artifactLocation": {"uri": uri(&l.file)}, "region": region}});
-            }
-            let mut result = json!({
-                "ruleId": f.check,
-                "ruleIndex": rule_index.get(f.check.as_str()).copied().unwrap_or(0),
-                "level": level(f.severity),
-                "message": {"text": f.message},
-                "locations": [location],
-                "properties": {"severity": f.severity, "evidence": f.evidence},
-            });
-            if let Some(fp) = f.evidence.get("fingerprint") {
-                result["partialFingerprints"] = json!({"secretFingerprint/v1": fp});
-            }
-            result
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": report.tool.name,
-                "version": report.tool.version,
-                "informationUri": "https://example.invalid/rampart",
-                "rules": rules,
-            }},
-            "results": results,
-            "columnKind": "utf16CodeUnits",
-        }],
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::FailOn;
+    use rampart_model::Severity;
 
     fn args(paths: &[&std::path::Path], format: &str, out: &std::path::Path) -> SecretsArgs {
         SecretsArgs {
             paths: paths.iter().map(|p| p.to_path_buf()).collect(),
             history: false,
-            format: format.into(),
-            output: Some(out.to_path_buf()),
-            baseline: None,
-            fail_on: Severity::Low,
+            output: OutputArgs {
+                format: vec![format.into()],
+                output: Some(out.to_path_buf()),
+                output_dir: None,
+                fail_on: FailOn(Some(Severity::Low)),
+                include_passed: false,
+                quiet: false,
+                config: None,
+                no_color: true,
+                compliance: None,
+                baseline: None,
+            },
             respect_gitignore: false,
             skip_hidden: false,
             scan_binary: false,
@@ -528,63 +348,65 @@ mod tests {
             );
         }
         assert_eq!(report["summary"]["by_status"]["fail"], 2);
-        std::fs::remove_file(&out).expect("cleanup");
     }
 
     #[test]
-    fn a_baseline_hides_accepted_findings() {
+    fn a_baseline_stops_accepted_findings_counting_and_a_moved_secret_stays_accepted() {
         let (dir, outdir, _) = tree();
         let base = outdir.path().join("baseline.json");
         run(&args(&[dir.path()], "json", &base)).expect("first run");
-        let out = outdir.path().join("again.json");
-        let mut a = args(&[dir.path()], "json", &out);
-        a.baseline = Some(base.clone());
+        // The secret moves two lines down: still the same finding.
+        let shop = dir.path().join("app/shop.py");
+        let moved = format!("\n\n{}", std::fs::read_to_string(&shop).expect("read"));
+        std::fs::write(&shop, moved).expect("write");
+        let out = outdir.path().join("again.sarif");
+        let mut a = args(&[dir.path()], "sarif", &out);
+        a.output.baseline = Some(base.clone());
         let outcome = run(&a).expect("second run");
         assert!(matches!(outcome, Outcome::Clean));
-        let report = read_json(&out);
-        assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
-        assert_eq!(report["settings"]["baselined"], 2);
-        // A new secret is still reported.
+        let log = read_json(&out);
+        let states: Vec<&str> = log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| r["baselineState"].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(states, ["unchanged", "unchanged"]);
+        // A new secret counts again.
         std::fs::write(
             dir.path().join("new.env"),
             "API_TOKEN=Zq8WmK3xT5rLp2Vb7NcYd4eH\n",
         )
         .expect("write");
-        run(&a).expect("third run");
-        assert_eq!(
-            read_json(&out)["findings"].as_array().map(Vec::len),
-            Some(1)
-        );
-        std::fs::remove_file(&out).expect("cleanup");
-        std::fs::remove_file(&base).expect("cleanup");
+        assert!(matches!(run(&a).expect("third run"), Outcome::Findings));
     }
 
     #[test]
-    fn sarif_has_rules_results_and_locations() {
+    fn every_format_and_waivers_and_fail_on_none() {
         let (dir, outdir, token) = tree();
-        let out = outdir.path().join("report.sarif");
-        run(&args(&[dir.path()], "sarif", &out)).expect("run");
-        let text = std::fs::read_to_string(&out).expect("read");
-        assert!(!text.contains(&token));
-        let log = read_json(&out);
-        assert_eq!(log["version"], "2.1.0");
-        let run0 = &log["runs"][0];
-        let rules = run0["tool"]["driver"]["rules"].as_array().expect("rules");
-        let results = run0["results"].as_array().expect("results");
-        assert_eq!(results.len(), 2);
-        for r in results {
-            let index = usize::try_from(r["ruleIndex"].as_u64().expect("index")).expect("usize");
-            assert_eq!(rules[index]["id"], r["ruleId"]);
-            let loc = &r["locations"][0]["physicalLocation"];
-            assert!(
-                loc["artifactLocation"]["uri"]
-                    .as_str()
-                    .is_some_and(|u| !u.contains('\\'))
-            );
-            assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l >= 1));
-            assert!(r["partialFingerprints"]["secretFingerprint/v1"].is_string());
+        for format in [
+            "text", "json", "sarif", "ocsf", "asff", "junit", "csv", "html",
+        ] {
+            let out = outdir.path().join(format!("r.{format}"));
+            run(&args(&[dir.path()], format, &out)).expect(format);
+            let text = std::fs::read_to_string(&out).expect("read");
+            assert!(text.contains("shopify-access-token"), "{format}: {text}");
+            assert!(!text.contains(&token), "{format} leaked the token");
         }
-        std::fs::remove_file(&out).expect("cleanup");
+        let config = outdir.path().join("rampart.toml");
+        std::fs::write(
+            &config,
+            "[[waivers]]\ncheck = \"*\"\nresource = \"*\"\nreason = \"test fixtures\"\n",
+        )
+        .expect("write");
+        let out = outdir.path().join("waived.json");
+        let mut a = args(&[dir.path()], "json", &out);
+        a.output.config = Some(config);
+        assert!(matches!(run(&a).expect("waived"), Outcome::Clean));
+        assert_eq!(read_json(&out)["summary"]["by_status"]["waived"], 2);
+        let mut soft = args(&[dir.path()], "json", &out);
+        soft.output.fail_on = FailOn(None);
+        assert!(matches!(run(&soft).expect("soft"), Outcome::Clean));
     }
 
     #[test]
@@ -605,18 +427,5 @@ mod tests {
             .err()
             .expect("missing path");
         assert!(format!("{err:#}").contains("missing"));
-    }
-
-    #[test]
-    fn uris_are_relative_and_escaped() {
-        assert_eq!(uri("./app/my file.py"), "app/my%20file.py");
-        assert_eq!(uri("a\\b.txt"), "a/b.txt");
-    }
-
-    #[test]
-    fn levels_follow_severity() {
-        assert_eq!(level(Severity::Critical), "error");
-        assert_eq!(level(Severity::Medium), "warning");
-        assert_eq!(level(Severity::Low), "note");
     }
 }

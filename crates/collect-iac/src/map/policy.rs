@@ -6,8 +6,9 @@ use serde_json::{Map, Value as Json, json};
 use crate::value::Value;
 
 /// The text standing for a value unknown before apply inside a policy document. A document that
-/// contains it is still judged for what is known, and its resource gets a gap.
-pub const UNKNOWN_MARK: &str = "(known after apply)";
+/// contains it is still judged for what is known, and its resource gets a gap; the runner
+/// withholds a failure quoting it. Defined once, in the model.
+pub use rampart_model::gap::UNKNOWN_MARK;
 
 /// As JSON, with unknowns replaced by [`UNKNOWN_MARK`].
 #[must_use]

@@ -273,11 +273,11 @@ pub fn document() -> Document {
         },
         inputs: vec![
             InputInfo {
-                kind: "snapshot".into(),
+                kind: rampart_model::InputKind::Snapshot,
                 source: "estate.json".into(),
             },
             InputInfo {
-                kind: "terraform".into(),
+                kind: rampart_model::InputKind::Terraform,
                 source: "infra".into(),
             },
         ],

@@ -194,7 +194,7 @@ pub fn document(n: usize) -> Document {
             version: "0.1.0".into(),
         },
         inputs: vec![InputInfo {
-            kind: "snapshot".into(),
+            kind: rampart_model::InputKind::Snapshot,
             source: "estate.json".into(),
         }],
         scanned_at: Timestamp::parse("2026-11-01T00:00:00Z").ok(),
