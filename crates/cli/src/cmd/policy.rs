@@ -26,7 +26,7 @@ pub struct PolicyArgs {
 #[derive(Debug, Subcommand)]
 enum PolicyCommand {
     /// Validate and audit policy documents (identity, bucket, key, trust, boundary, SCP).
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// Decide a request (one policy file, every policy type by flag, or a batch with
     /// `--requests`): the decision, the policy types that blocked it, the deciding statements.
     Eval(Box<super::eval::EvalArgs>),
