@@ -460,16 +460,27 @@ mod tests {
             .collect()
     }
 
-    /// LOG-6: with the alarms unreadable, a security event that no metric filter (or no trail)
-    /// can see is still not monitored: those failures stand; where a filter would do, whether
-    /// an alarm notifies someone is unknown, and the runner says so.
-    #[test]
-    fn unreadable_alarms_leave_missing_filters_failing() {
+    /// The example account with its main trail recording all management events, read and
+    /// write (the example's records write events only).
+    fn example_with_qualifying_trail() -> Inventory {
         let mut inv = example();
-        let before = failures(&results(&inv));
-        // The security-event checks (CW-001…CW-015); CW-016 judges the alarms themselves.
-        let event_check = |c: &str| c.starts_with("CW-0") && c != "CW-016";
-        let cw_before: Vec<_> = before.iter().filter(|f| event_check(&f.0)).collect();
+        let trail = inv
+            .accounts
+            .iter_mut()
+            .flat_map(|a| a.regions.iter_mut())
+            .flat_map(|r| r.trails.iter_mut())
+            .find(|t| t.meta.name == "shop-main-trail")
+            .expect("main trail");
+        assert!(!trail.records_management_events(), "the example changed");
+        for selector in &mut trail.advanced_event_selectors {
+            selector.field_selectors.retain(|f| f.field != "readOnly");
+        }
+        assert!(trail.records_management_events());
+        inv
+    }
+
+    /// The example inventory with the alarms unreadable.
+    fn without_alarms(mut inv: Inventory) -> Inventory {
         inv.gaps.push(
             Gap::new(
                 data::CLOUDWATCH_ALARMS,
@@ -479,15 +490,32 @@ mod tests {
             .in_account("123456789012")
             .with_code("AccessDenied"),
         );
-        let after = results(&inv);
+        inv
+    }
+
+    /// The security-event checks (CW-001…CW-015); CW-016 judges the alarms themselves.
+    fn event_check(code: &str) -> bool {
+        code.starts_with("CW-0") && code != "CW-016"
+    }
+
+    /// LOG-6: with the alarms unreadable, a security event that no metric filter (or no trail)
+    /// can see is still not monitored: those failures stand; where a filter would do, whether
+    /// an alarm notifies someone is unknown, and the runner says so.
+    #[test]
+    fn unreadable_alarms_leave_missing_filters_failing() {
+        // The example's main trail made to qualify, so that the filters decide.
+        let inv = example_with_qualifying_trail();
+        let before = failures(&results(&inv));
+        let cw_before: Vec<_> = before.iter().filter(|f| event_check(&f.0)).collect();
+        let after = results(&without_alarms(inv));
         let cw_after: Vec<(String, String, String)> = failures(&after)
             .into_iter()
             .filter(|f| event_check(&f.0))
             .collect();
-        // No trail delivers global events (CW-002/003/004/006/015), no filter matches AWS
-        // Config changes (CW-009), and every filter matching the others has a pattern problem
-        // of its own: no alarm can change these. CW-001, CW-007 and CW-011 have a filter that
-        // would do: only the alarms decide.
+        // No filter matches the global events of CW-002/004/006/015 or AWS Config changes
+        // (CW-009), and every filter matching the others has a pattern problem of its own: no
+        // alarm can change these. CW-001, CW-007 and CW-011 have a filter that would do: only
+        // the alarms decide.
         let expected: Vec<&(String, String, String)> = cw_before
             .iter()
             .copied()
@@ -495,8 +523,18 @@ mod tests {
             .collect();
         assert_eq!(cw_after.iter().collect::<Vec<_>>(), expected);
         assert!(expected.iter().any(|f| f.0 == "CW-009"));
+        assert!(
+            expected
+                .iter()
+                .all(|f| !f.2.contains("no multi-region, logging trail")),
+            "the trail qualifies: the filters decide"
+        );
         // The others cannot be judged without the alarms: not_assessed, naming the call.
         for code in ["CW-001", "CW-007", "CW-011"] {
+            assert!(
+                cw_before.iter().any(|f| f.0 == code),
+                "{code}: fails on its alarms while they can be read"
+            );
             assert!(
                 after.iter().any(|r| r.0 == code
                     && r.1 == Status::NotAssessed
@@ -508,6 +546,37 @@ mod tests {
                 "{code}"
             );
         }
+    }
+
+    /// LOG-6, as the example stands: its only multi-region trail records write management
+    /// events only, and the CIS benchmark (and Security Hub's CloudWatch.1-14) count only a
+    /// trail recording all management events (`ReadWriteType` `All`). No trail qualifies, so
+    /// all fifteen security-event checks fail on the trails alone, and unreadable alarms
+    /// change none of them.
+    #[test]
+    fn unreadable_alarms_leave_failures_for_want_of_a_trail() {
+        let inv = example();
+        let before = failures(&results(&inv));
+        let cw_before: Vec<_> = before
+            .iter()
+            .filter(|f| event_check(&f.0))
+            .cloned()
+            .collect();
+        let codes: Vec<&str> = cw_before.iter().map(|f| f.0.as_str()).collect();
+        let all: Vec<String> = (1..=15).map(|n| format!("CW-{n:03}")).collect();
+        assert_eq!(codes, all);
+        for f in &cw_before {
+            assert!(
+                f.2.contains("no multi-region, logging trail that records management events"),
+                "{f:?}"
+            );
+        }
+        let after = results(&without_alarms(inv));
+        let cw_after: Vec<_> = failures(&after)
+            .into_iter()
+            .filter(|f| event_check(&f.0))
+            .collect();
+        assert_eq!(cw_after, cw_before);
     }
 
     /// A bucket whose versioning could not be read keeps its failures that do not rest on

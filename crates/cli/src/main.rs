@@ -29,7 +29,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Audit snapshots, Terraform, CloudFormation (paths), or a live account (`scan aws`).
-    Scan(cmd::scan::ScanArgs),
+    Scan(Box<cmd::scan::ScanArgs>),
     /// Read a live account into a snapshot (`collect aws -o snapshot.json[.zst]`).
     Collect(cmd::collect::CollectArgs),
     /// Hard-coded secrets in files and git history (`secrets PATH [--history]`).
@@ -49,13 +49,18 @@ enum Command {
     Schema,
 }
 
+/// What `main` says on standard error when a command returns [`Outcome::Incomplete`].
+const INCOMPLETE: &str = "the audit is incomplete: an input could not be read (see the errors \
+                          above and the report's gaps); the report covers only what was read";
+
 /// What a subcommand tells `main` about how it went.
 pub(crate) enum Outcome {
     /// Nothing at or above the fail-on severity.
     Clean,
     /// Findings at or above it.
     Findings,
-    /// A named input could not be read: the report was written, but the run is incomplete.
+    /// A named input could not be read: the report was written, but the run is incomplete
+    /// (`main` says so on standard error and exits with 2).
     Incomplete,
 }
 
@@ -75,7 +80,11 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
-        Ok(Outcome::Incomplete) => ExitCode::from(2),
+        Ok(Outcome::Incomplete) => {
+            // Said once, here, for every command: the report above is of what could be read.
+            eprintln!("rampart: {INCOMPLETE}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;

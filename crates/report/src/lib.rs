@@ -297,7 +297,6 @@ pub fn render_document(
     // Every format renders the redacted document: no secret is printed whole, in any field.
     let doc = &redact::redacted(doc)?;
     match format {
-        Format::Text if options.quiet => text::render_quiet(doc, w),
         Format::Text => text::render(doc, options, w),
         Format::Json => json::render(doc, w),
         Format::Sarif => sarif::render(doc, w),

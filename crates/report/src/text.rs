@@ -1,7 +1,7 @@
 //! The terminal report: the summary first (counts by status, failures by severity and by area),
 //! then failures grouped by severity then area, with evidence and the fix; then what was waived,
 //! not assessed and manual, passes when listed, the gaps, the compliance table when asked for and
-//! report-level warnings. The quiet form stops after the summary and one line per failure.
+//! report-level warnings. The quiet form is the summary's counts and one line per failure.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -43,11 +43,14 @@ fn clean(s: &str) -> String {
 /// Renders the text report: a header, the summary (counts by status, failures by severity and by
 /// area), then the failures grouped by severity and area, waived, not assessed, manual, passed
 /// (when listed), the gaps, the compliance table and warnings. With
-/// [`RenderOptions::quiet`]: the header, the summary and one line per failure.
+/// [`RenderOptions::quiet`]: [`render_quiet`].
 ///
 /// # Errors
 /// Write errors.
 pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::Result<()> {
+    if options.quiet {
+        return render_quiet(doc, w);
+    }
     let report = &doc.report;
     let p = Paint { on: options.color };
     let inputs: Vec<String> = report
@@ -75,25 +78,6 @@ pub fn render(doc: &Document, options: RenderOptions, w: &mut dyn Write) -> io::
     }
 
     write_summary(w, &p, doc)?;
-
-    if options.quiet {
-        if !fails.is_empty() {
-            writeln!(w)?;
-        }
-        for ((std::cmp::Reverse(sev), _), list) in &fails {
-            for f in list {
-                writeln!(
-                    w,
-                    "{:<8} {} {} — {}",
-                    p.severity(*sev),
-                    f.check,
-                    clean(&f.resource),
-                    clean(f.message.lines().next().unwrap_or_default())
-                )?;
-            }
-        }
-        return Ok(());
-    }
 
     let mut last_sev = None;
     for ((std::cmp::Reverse(sev), area), list) in &fails {
@@ -364,11 +348,15 @@ fn write_summary(w: &mut dyn Write, p: &Paint, doc: &Document) -> io::Result<()>
     Ok(())
 }
 
-/// `--quiet`: the counts, then one line per failure (severity, check, resource, place).
+/// `--quiet`: the summary (the counts, on the first line), then exactly one line per failure,
+/// most severe first: severity, check, resource, place (file and line) when known, then the
+/// first line of the message. Nothing else, so that a script can count the failures.
 ///
 /// # Errors
 /// Write errors.
 pub fn render_quiet(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
+    // One line per failure whatever the names hold: line feeds go too.
+    let one_line = |s: &str| crate::strip_controls(s, false);
     let s = &doc.report.summary;
     let count = |k: &str| s.by_status.get(k).copied().unwrap_or(0);
     writeln!(
@@ -392,16 +380,17 @@ pub fn render_quiet(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
         let place = f.location.as_ref().map_or_else(String::new, |l| {
             format!(
                 " {}{}",
-                clean(&l.file),
+                one_line(&l.file),
                 l.line.map(|n| format!(":{n}")).unwrap_or_default()
             )
         });
         writeln!(
             w,
-            "{} {} {}{place}",
+            "{} {} {}{place} — {}",
             f.severity.as_str().to_ascii_uppercase(),
             f.check,
-            clean(&f.resource)
+            one_line(&f.resource),
+            one_line(f.message.lines().next().unwrap_or_default())
         )?;
     }
     Ok(())

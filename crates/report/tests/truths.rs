@@ -77,9 +77,24 @@ fn quiet_text_is_the_summary_and_one_line_per_failure() {
         failures[0].starts_with("CRITICAL ROOT-001 arn:aws:iam::111122223333:root — "),
         "{out}"
     );
+    // The IaC failure says where it is.
+    assert!(
+        failures
+            .iter()
+            .any(|l| l.contains(" infra/main.tf:12 — bucket `logs` has versioning disabled")),
+        "{out}"
+    );
     assert!(!out.contains("fix:"), "no detail in the quiet form:\n{out}");
     assert!(!out.contains("NOT ASSESSED"), "{out}");
-    assert!(out.contains("SUMMARY"), "{out}");
+    // The summary is the first line, then the failures and nothing else (`--quiet` output is
+    // counted by scripts).
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("4 failed, 1 passed, 1 not assessed, 1 manual, 1 waived, 1 gap(s)"),
+        "{out}"
+    );
+    assert_eq!(lines.collect::<Vec<_>>(), failures, "{out}");
 }
 
 #[test]

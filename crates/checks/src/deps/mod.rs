@@ -63,9 +63,17 @@ static DEPS_002: CheckMeta = CheckMeta {
     inputs: &[Input::Files],
     compliance: &[],
     needs: &["deps.runtimes"],
-    rationale: "A runtime past its end of support gets no security patches: vulnerabilities found                 in the interpreter or its standard library stay open. The version a project runs                 on is written in its version files (`.python-version`, `runtime.txt`, `.nvmrc`,                 `.ruby-version`), its metadata (`requires-python`, `engines.node`) and its                 Dockerfiles (`FROM python:3.7`). They are judged against the same end-of-support                 table, with dates, as Lambda functions (LAMBDA-002); a range is judged by the                 lowest version it allows.",
+    rationale: "A runtime past its end of support gets no security patches: vulnerabilities found \
+                in the interpreter or its standard library stay open. The version a project runs \
+                on is written in its version files (`.python-version`, `runtime.txt`, `.nvmrc`, \
+                `.ruby-version`), its metadata (`requires-python`, `engines.node`) and its \
+                Dockerfiles (`FROM python:3.7`). They are judged against the same end-of-support \
+                table, with dates, as Lambda functions (LAMBDA-002); a range is judged by the \
+                lowest version it allows.",
     remediation: RemediationText {
-        text: "Move the project to a supported version of the runtime (the finding gives the                end-of-support date of the one named), update the version file, the metadata's                lower bound and the Dockerfile base image together, and run the tests on it.",
+        text: "Move the project to a supported version of the runtime (the finding gives the \
+               end-of-support date of the one named), update the version file, the metadata's \
+               lower bound and the Dockerfile base image together, and run the tests on it.",
         cli: None,
         terraform: None,
     },

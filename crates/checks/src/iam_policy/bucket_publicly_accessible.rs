@@ -77,6 +77,20 @@ fn account_block<'a>(ctx: &Context<'a>, account: &'a Account) -> AccountBlock<'a
     }
 }
 
+/// What a failure rests on (see [`Sink::fail_resting_on`]): a public ACL grant is public
+/// whatever the policy says, and a public policy statement whatever the ACL says; both rest on
+/// the Block Public Access settings that could neutralize them. A gap on the other data set
+/// (a policy that could not be read, or that an IaC input leaves to the stack declaring the
+/// bucket) does not withhold the failure.
+fn resting_on(policy: bool, acl: bool) -> &'static [&'static str] {
+    match (policy, acl) {
+        (true, true) => META.needs,
+        (true, false) => &[data::S3_BUCKET_POLICY, data::S3_BUCKET_PUBLIC_ACCESS_BLOCK],
+        (false, true) => &[data::S3_BUCKET_ACL, data::S3_BUCKET_PUBLIC_ACCESS_BLOCK],
+        (false, false) => &[data::S3_BUCKET_PUBLIC_ACCESS_BLOCK],
+    }
+}
+
 const FLAGS: [&str; 4] = [
     "BlockPublicAcls",
     "IgnorePublicAcls",
@@ -137,6 +151,7 @@ fn judge(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, out: &mut 
             }
         }
     }
+    let policy_exposures = exposures.len();
     let public_grants: Vec<_> = bucket.acl.iter().filter(|g| g.is_public()).collect();
     if effective[1] != Some(true) {
         for g in &public_grants {
@@ -144,6 +159,7 @@ fn judge(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, out: &mut 
             exposures.push(format!("its ACL grants {} to {who}", g.permission));
         }
     }
+    let basis = resting_on(policy_exposures > 0, exposures.len() > policy_exposures);
     let off: Vec<&str> = FLAGS
         .iter()
         .zip(effective)
@@ -175,10 +191,14 @@ fn judge(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, out: &mut 
                     f.with("neutralized_public_statements", json!(public_statements));
                 }
             } else {
-                out.fail(at, format!("bucket `{name}`: {}", problems.join("; ")))
-                    .with("public_statements", json!(public_statements))
-                    .with("public_acl_grants", json!(public_grants))
-                    .with("block_public_access_off", json!(off));
+                out.fail_resting_on(
+                    at,
+                    basis,
+                    format!("bucket `{name}`: {}", problems.join("; ")),
+                )
+                .with("public_statements", json!(public_statements))
+                .with("public_acl_grants", json!(public_grants))
+                .with("block_public_access_off", json!(off));
             }
         }
         // The bucket's own four settings are on: nothing at the account level can change that.
@@ -207,8 +227,9 @@ fn judge(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, out: &mut 
                 .with("account_public_access_block", json!(note))
                 .with("block_public_access_not_set_on_bucket", json!(unknown));
             } else {
-                out.fail(
+                out.fail_resting_on(
                     at,
+                    basis,
                     format!("bucket `{name}` is public: {}", exposures.join("; ")),
                 )
                 .with("public_statements", json!(public_statements))

@@ -16,6 +16,10 @@ use rampart_model::{Account, Gap, InlineWaiver, Meta, Origin, Region, Tags, data
 use crate::raw::Raw;
 use crate::value::Value;
 
+/// The code of a gap on a resource whose parent is declared outside the input (see
+/// [`Builder::parent_gap`]).
+pub const PARENT_NOT_DECLARED: &str = "ParentNotDeclared";
+
 /// Builds one pseudo-account from the resources of one input.
 #[derive(Debug)]
 pub struct Builder {
@@ -92,6 +96,32 @@ impl Builder {
             .in_account(crate::ACCOUNT_ID)
             .for_resource(resource)
             .with_code("UnknownBeforeApply");
+        if !self.gaps.contains(&g) {
+            self.gaps.push(g);
+        }
+    }
+
+    /// A gap on `data` for one resource that this input knows only in part: a child (an ACL,
+    /// a bucket policy, a NACL entry) whose parent is declared elsewhere, added as far as the
+    /// child tells. Its other data is neither read nor declared here: the fields hold defaults,
+    /// not facts. So the gap is of the `Unreadable` kind (code [`PARENT_NOT_DECLARED`]): every
+    /// conclusion resting on that data set is `not_assessed`, while what the child itself
+    /// declares is still judged. Not `OutsideInput` (code `NotDeclared`): that kind is for
+    /// account-level data, and lets a declared resource's own verdict stand, which would turn
+    /// these defaults into findings (a NACL entry judged without the entries before it, the
+    /// versioning of another stack's bucket).
+    pub fn parent_gap(
+        &mut self,
+        data: &str,
+        resource: &str,
+        file: &str,
+        reason: impl Into<String>,
+    ) {
+        let g = Gap::new(data, file, reason)
+            .in_account(crate::ACCOUNT_ID)
+            .for_resource(resource)
+            .with_code(PARENT_NOT_DECLARED);
+        debug_assert_eq!(g.kind(), rampart_model::GapKind::Unreadable);
         if !self.gaps.contains(&g) {
             self.gaps.push(g);
         }

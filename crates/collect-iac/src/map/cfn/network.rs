@@ -274,18 +274,14 @@ pub(super) fn nacl_entry(cx: &mut Cx<'_>, raw: &Raw) {
             Some(format!("{label} (not declared in this template)")),
             &Value::Null,
         );
-        cx.bld.gaps.push(
-            rampart_model::Gap::new(
-                data::EC2_NETWORK_ACLS,
-                &fl,
-                format!(
-                    "the network ACL `{label}` that `{}` adds to is not declared in this input; its other entries decide what this one does",
-                    raw.address
-                ),
-            )
-            .in_account(crate::ACCOUNT_ID)
-            .for_resource(&meta.arn)
-            .with_code("NotDeclared"),
+        cx.bld.parent_gap(
+            data::EC2_NETWORK_ACLS,
+            &meta.arn,
+            &fl,
+            format!(
+                "the network ACL `{label}` that `{}` adds to is not declared in this input; its other entries decide what this one does",
+                raw.address
+            ),
         );
         let r = cx.bld.region();
         r.network_acls.push(NetworkAcl {

@@ -409,6 +409,7 @@ fn undeclared_bucket(cx: &mut Cx<'_>, raw: &Raw, name: &Value) -> usize {
     let mut meta = cx.bld.meta(raw, None, Some(label.clone()), &Value::Null);
     meta.name = label.clone();
     let arn = meta.arn.clone();
+    // Its ACL too: set where the bucket is declared (`AccessControl`, ownership controls).
     for ds in [
         data::S3_BUCKET_ENCRYPTION,
         data::S3_BUCKET_VERSIONING,
@@ -416,16 +417,16 @@ fn undeclared_bucket(cx: &mut Cx<'_>, raw: &Raw, name: &Value) -> usize {
         data::S3_BUCKET_LIFECYCLE,
         data::S3_BUCKET_OBJECT_LOCK,
         data::S3_BUCKET_TAGS,
+        data::S3_BUCKET_ACL,
     ] {
-        cx.bld.gaps.push(
-            rampart_model::Gap::new(
-                ds,
-                &file(raw),
-                format!("the bucket `{label}` is not declared in this input (only `{}`, which names it)", raw.address),
-            )
-            .in_account(crate::ACCOUNT_ID)
-            .for_resource(&arn)
-            .with_code("NotDeclared"),
+        cx.bld.parent_gap(
+            ds,
+            &arn,
+            &file(raw),
+            format!(
+                "the bucket `{label}` is not declared in this input (only `{}`, which names it)",
+                raw.address
+            ),
         );
     }
     cx.bld.account.buckets.push(Bucket {

@@ -727,7 +727,7 @@ fn outside_bucket(bld: &mut Builder, raw: &Raw, name: Option<String>) -> usize {
 
 /// Gaps for what the input does not declare about the buckets it configures from outside.
 pub(super) fn outside_bucket_gaps(bld: &mut Builder, ix: &Index) {
-    const PARTS: [&str; 7] = [
+    const PARTS: [&str; 8] = [
         data::S3_BUCKET_VERSIONING,
         data::S3_BUCKET_ENCRYPTION,
         data::S3_BUCKET_POLICY,
@@ -735,6 +735,8 @@ pub(super) fn outside_bucket_gaps(bld: &mut Builder, ix: &Index) {
         data::S3_BUCKET_ACL,
         data::S3_BUCKET_LIFECYCLE,
         data::S3_BUCKET_OBJECT_LOCK,
+        // Its tags are set where it is declared.
+        data::S3_BUCKET_TAGS,
     ];
     for (&idx, declared) in &ix.outside_buckets {
         let (arn, file) = {
@@ -745,15 +747,12 @@ pub(super) fn outside_bucket_gaps(bld: &mut Builder, ix: &Index) {
             )
         };
         for d in PARTS.iter().filter(|d| !declared.contains(d)) {
-            let g = rampart_model::Gap::new(
+            bld.parent_gap(
                 d,
+                &arn,
                 &file,
                 "the bucket is declared outside this input; only what this input sets on it is known",
-            )
-            .in_account(crate::ACCOUNT_ID)
-            .for_resource(&arn)
-            .with_code("OutsideInput");
-            bld.gaps.push(g);
+            );
         }
     }
 }
