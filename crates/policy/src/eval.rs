@@ -312,8 +312,12 @@ impl<'a> Caller<'a> {
         c
     }
 
-    /// Whether identity-side policies (identity, boundary, session, SCP) apply to this caller.
-    fn is_iam(self) -> bool {
+    /// Whether identity-side policies (identity, boundary, session, SCP) apply to this caller:
+    /// an IAM user, role, role session, federated user, account root, or a caller not named.
+    /// Anonymous callers, AWS services and unrecognised principals are judged by resource-side
+    /// policies only.
+    #[must_use]
+    pub fn is_iam(self) -> bool {
         matches!(
             self.kind,
             CallerKind::Root

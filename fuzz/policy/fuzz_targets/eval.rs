@@ -1,9 +1,13 @@
 //! A policy and a request drawn from the input: evaluation never panics, an explicit Deny
-//! always wins, and without any Allow the decision is never Allow.
+//! that applies to the caller always wins, and without any Allow the decision is never Allow.
+//! (An identity policy does not apply to a caller that is not an IAM identity, such as an
+//! anonymous caller, a service or an unrecognised principal: its Deny decides nothing there.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rampart_policy::eval::{Decision, Request, RequestContext, evaluate_policy, statement_matches};
+use rampart_policy::eval::{
+    Caller, Decision, Request, RequestContext, evaluate_policy, statement_matches,
+};
 use rampart_policy::{Effect, PolicyKind, parse_text};
 
 fuzz_target!(|data: &[u8]| {
@@ -34,10 +38,16 @@ fuzz_target!(|data: &[u8]| {
         context: &ctx,
     };
     let result = evaluate_policy("fuzz", &policy, &req);
-    let denied = policy
-        .statements
-        .iter()
-        .any(|s| s.effect == Effect::Deny && statement_matches(&policy, s, &req));
+    // As `evaluate_policy` places the document: a resource policy, or an identity policy.
+    let resource_side = policy.kind.has_principals()
+        || (policy.kind == PolicyKind::Auto
+            && policy.statements.iter().any(|s| s.principal.is_some()));
+    let applies = resource_side || Caller::parse(principal).is_iam();
+    let denied = applies
+        && policy
+            .statements
+            .iter()
+            .any(|s| s.effect == Effect::Deny && statement_matches(&policy, s, &req));
     let allowed = policy
         .statements
         .iter()

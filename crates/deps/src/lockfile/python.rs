@@ -256,8 +256,11 @@ fn option(text: &str) -> Option<(&str, &str)> {
         Some((o, a)) => Some((o, a.trim())),
         None => {
             // `-rfile.txt`
-            if text.len() > 2 && !text.starts_with("--") {
-                Some((&text[..2], &text[2..]))
+            // (split after the short option's two characters, which need not be ASCII in
+            // hostile text)
+            let cut = text.char_indices().nth(2).map(|(i, _)| i);
+            if let Some(cut) = cut.filter(|_| !text.starts_with("--")) {
+                Some((&text[..cut], &text[cut..]))
             } else {
                 Some((text, ""))
             }
@@ -505,6 +508,19 @@ pub(super) fn pipfile(file: &str, text: &str) -> Result<Vec<Package>, ParseError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzz/deps: an option glued to its argument (`-rfile.txt`) whose first
+    /// characters are not ASCII was cut inside a character.
+    #[test]
+    fn a_short_option_with_a_multibyte_character_is_cut_on_a_character_boundary() {
+        assert_eq!(option("-\u{feff})$."), Some(("-\u{feff}", ")$.")));
+        assert_eq!(option("-é"), Some(("-é", "")));
+        assert_eq!(option("-rreq.txt"), Some(("-r", "req.txt")));
+        // The whole file: read or refused with a place, never a panic.
+        if let Err(e) = requirements_text("r.txt", "-\u{feff})$.\n") {
+            assert_eq!(e.line, 1);
+        }
+    }
 
     #[test]
     fn requirement_lines() {
