@@ -1,22 +1,26 @@
 #!/usr/bin/env python3
 """Writes a batch of mixed authorization requests for `rampart policy eval --requests`.
 
-    python3 bench/policy/gen_requests.py N OUT.json [SEED]
+    python3 bench/policy/gen_requests.py N OUT.json [SEED] [--inline]
 
 The mix: same-account and cross-account callers (users, role sessions, root), anonymous callers
 and service principals; identity policies with conditions, NotAction Denies and variables;
 bucket, queue, KMS key and trust policies (account, user, role, session, `*` and service
 principals, NotPrincipal); boundaries, session policies, two or three SCP levels, RCPs and VPC
 endpoint policies on a share of the requests. Policies come from a pool, as in an estate where
-many principals share policies.
+many principals share policies: by default the batch declares the pool once
+(`{"policies": {NAME: doc}, "requests": [...]}`, requests naming policies with `{"ref": NAME}`);
+with --inline every request carries its own copies (the plain array form).
 """
 import json
 import random
 import sys
 
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-OUT = sys.argv[2] if len(sys.argv) > 2 else "requests.json"
-rnd = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 7)
+INLINE = "--inline" in sys.argv
+ARGS = [a for a in sys.argv[1:] if a != "--inline"]
+N = int(ARGS[0]) if len(ARGS) > 0 else 100_000
+OUT = ARGS[1] if len(ARGS) > 1 else "requests.json"
+rnd = random.Random(int(ARGS[2]) if len(ARGS) > 2 else 7)
 
 A, B = "111111111111", "222222222222"
 SERVICES = ["s3", "sqs", "kms", "dynamodb", "ec2", "iam", "sts", "lambda", "sns", "secretsmanager"]
@@ -118,6 +122,25 @@ CALLERS = [
     None, "cloudtrail.amazonaws.com",
 ]
 
+POOL = {}
+
+
+def ref(name, pool, i=None):
+    """A policy of a pool: its document (inline) or a reference to the shared copy."""
+    if i is None:
+        i = rnd.randrange(len(pool))
+    if INLINE:
+        return pool[i]
+    key = f"{name}-{i}"
+    POOL[key] = pool[i]
+    return {"ref": key}
+
+
+def pick(name, pool, k):
+    return [ref(name, pool, i) for i in rnd.sample(range(len(pool)), k)]
+
+
+FULLS = [FULL]
 reqs = []
 for i in range(N):
     svc = rnd.choice(SERVICES)
@@ -130,16 +153,17 @@ for i in range(N):
         "context": {"aws:RequestedRegion": "eu-west-1", "aws:SecureTransport": "true",
                     "aws:SourceIp": "10.1.2.3", "aws:username": "u-1",
                     "aws:TagKeys": ["team"]},
-        "identity": rnd.sample(IDENTITY, rnd.randint(1, 4)),
-        "resource_policy": rnd.choice(RESOURCE) if rnd.random() < 0.6 else None,
-        "boundary": [rnd.choice(BOUNDARY)] if rnd.random() < 0.2 else None,
-        "session": rnd.choice(BOUNDARY) if rnd.random() < 0.1 else None,
-        "scps": [[FULL], [rnd.choice(SCPS)]] + ([[rnd.choice(SCPS)]] if rnd.random() < 0.5 else [])
+        "identity": pick("identity", IDENTITY, rnd.randint(1, 4)),
+        "resource_policy": ref("resource", RESOURCE) if rnd.random() < 0.6 else None,
+        "boundary": [ref("boundary", BOUNDARY)] if rnd.random() < 0.2 else None,
+        "session": ref("boundary", BOUNDARY) if rnd.random() < 0.1 else None,
+        "scps": [[ref("full", FULLS)], [ref("scp", SCPS)]]
+        + ([[ref("scp", SCPS)]] if rnd.random() < 0.5 else [])
         if rnd.random() < 0.5 else [],
-        "rcps": [[rnd.choice(RCPS)]] if rnd.random() < 0.3 else [],
-        "endpoint": rnd.choice(ENDPOINTS) if rnd.random() < 0.1 else None,
+        "rcps": [[ref("rcp", RCPS)]] if rnd.random() < 0.3 else [],
+        "endpoint": ref("endpoint", ENDPOINTS) if rnd.random() < 0.1 else None,
     }
     reqs.append(r)
 
 with open(OUT, "w") as f:
-    json.dump(reqs, f)
+    json.dump(reqs if INLINE else {"policies": POOL, "requests": reqs}, f)

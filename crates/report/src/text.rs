@@ -386,7 +386,8 @@ pub fn render_quiet(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
         });
         writeln!(
             w,
-            "{} {} {}{place} — {}",
+            // Severities padded to one width (`CRITICAL`), so the checks line up.
+            "{:<8} {} {}{place} — {}",
             f.severity.as_str().to_ascii_uppercase(),
             f.check,
             one_line(&f.resource),

@@ -84,6 +84,14 @@ fn quiet_text_is_the_summary_and_one_line_per_failure() {
             .any(|l| l.contains(" infra/main.tf:12 — bucket `logs` has versioning disabled")),
         "{out}"
     );
+    // The check ids line up whatever the severity's length.
+    assert!(
+        failures
+            .iter()
+            .all(|l| l.as_bytes().get(8) == Some(&b' ') && l.as_bytes().get(9) != Some(&b' ')),
+        "{out}"
+    );
+    assert!(failures.iter().any(|l| l.starts_with("MEDIUM   ")), "{out}");
     assert!(!out.contains("fix:"), "no detail in the quiet form:\n{out}");
     assert!(!out.contains("NOT ASSESSED"), "{out}");
     // The summary is the first line, then the failures and nothing else (`--quiet` output is

@@ -240,74 +240,60 @@ fn text(result: &Evaluation, texts: &HashMap<String, String>) -> String {
     s
 }
 
-/// `--requests FILE`: every request decided, answers in the same order; exit code 2 when any
-/// request could not be read (its answer then carries `error`).
+/// `--requests FILE`: every request decided, answers in the same order, read and written one
+/// request at a time; exit code 2 when any request could not be read (its answer then carries
+/// `error`).
 fn run_batch(path: &Path, format: &str) -> anyhow::Result<Outcome> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{name}`"))?;
-    let requests: Value = serde_json::from_str(&text)
-        .map_err(|e| anyhow::anyhow!("{name}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
-    let Value::Array(requests) = requests else {
-        anyhow::bail!("{name}: a batch is a JSON array of requests");
-    };
-    let mut cache = Cache::new();
-    let mut answers = Vec::with_capacity(requests.len());
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{name}`"))?;
+    let json = format == "json";
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() / 8 + 64);
     let mut failed = Vec::new();
-    for (i, r) in requests.iter().enumerate() {
-        let id = r.get("id").cloned().unwrap_or(Value::Null);
-        let result = batch::decide(r, &mut cache);
-        if let Err(e) = &result {
-            failed.push(format!("{name}: request #{} (id {id}): {e}", i + 1));
-        }
-        answers.push(batch::answer(&id, &result));
+    if json {
+        out.extend_from_slice(b"[\n");
     }
-    let out = if format == "json" {
-        let mut s = String::with_capacity(answers.len() * 160);
-        s.push_str("[\n");
-        for (i, a) in answers.iter().enumerate() {
-            if i > 0 {
-                s.push_str(",\n");
+    let mut each =
+        |i: usize, id: &Value, result: Result<rampart_policy::eval::Evaluation, String>| {
+            if let Err(e) = &result {
+                failed.push(format!("{name}: request #{} (id {id}): {e}", i + 1));
             }
-            s.push_str(&serde_json::to_string(a)?);
-        }
-        s.push_str("\n]\n");
-        s
-    } else {
-        let mut s = String::new();
-        for a in &answers {
-            if let Some(e) = a.get("error") {
-                s.push_str(&format!(
-                    "{}: ERROR: {}\n",
-                    a["id"],
-                    e.as_str().unwrap_or_default()
-                ));
+            if json {
+                if i > 0 {
+                    out.extend_from_slice(b",\n");
+                }
+                // Writing into memory cannot fail.
+                let _ = batch::write_answer(&mut out, id, &result);
             } else {
-                let blocked: Vec<&str> = a["blocked_by"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
-                s.push_str(&format!(
-                    "{}: {}{}\n",
-                    a["id"],
-                    a["decision"].as_str().unwrap_or_default(),
-                    if blocked.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (blocked by {})", blocked.join(", "))
+                let line = match &result {
+                    Err(e) => format!("{id}: ERROR: {e}\n"),
+                    Ok(e) => {
+                        let blocked: Vec<&str> = e.blocked_by.iter().map(|t| t.as_str()).collect();
+                        format!(
+                            "{id}: {}{}\n",
+                            e.decision.as_str(),
+                            if blocked.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" (blocked by {})", blocked.join(", "))
+                            }
+                        )
                     }
-                ));
+                };
+                out.extend_from_slice(line.as_bytes());
             }
-        }
-        s
-    };
+        };
+    let total = batch::decide_all(&bytes, &mut each)
+        .map_err(|e| anyhow::anyhow!("{name}:{}:{}: not a batch: {e}", e.line(), e.column()))?;
+    if json {
+        out.extend_from_slice(b"\n]\n");
+    }
+    let out = String::from_utf8(out)?;
     crate::output::write_stdout(&out)?;
     if !failed.is_empty() {
         anyhow::bail!(
             "{} of {} requests could not be read:\n{}",
             failed.len(),
-            requests.len(),
+            total,
             failed.join("\n")
         );
     }
