@@ -7,8 +7,8 @@
 
 use std::collections::BTreeSet;
 
-use rampart_model::Account;
 use rampart_model::storage::{Bucket, PublicAccessBlock};
+use rampart_model::{Account, Gap, data};
 use serde_json::Value;
 
 use crate::context::Context;
@@ -175,6 +175,32 @@ pub(crate) fn effective_block(account: &Account, bucket: &Bucket) -> PublicAcces
         ignore_public_acls: a.ignore_public_acls || b.ignore_public_acls,
         block_public_policy: a.block_public_policy || b.block_public_policy,
         restrict_public_buckets: a.restrict_public_buckets || b.restrict_public_buckets,
+    }
+}
+
+/// What is known of the account-level Block Public Access (S3-100, CT-006).
+pub(crate) enum AccountBlock<'a> {
+    /// Read (or declared): `None` when the account has no configuration, that is all four off.
+    Known(PublicAccessBlock),
+    /// Outside this input (IaC: gap code `NotDeclared`): it may be set elsewhere.
+    NotDeclared(&'a Gap),
+    /// Could not be read (any other gap: `AccessDenied` on s3control:GetPublicAccessBlock, …).
+    Unread(&'a Gap),
+}
+
+/// The account-level Block Public Access of `account`, or the gap that keeps it from being
+/// known.
+#[must_use]
+pub(crate) fn account_block<'a>(ctx: &Context<'a>, account: &'a Account) -> AccountBlock<'a> {
+    let gap = ctx.inventory.gaps.iter().find(|g| {
+        g.touches(data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK)
+            && g.resource.is_none()
+            && g.applies_to(&account.id, None)
+    });
+    match gap {
+        Some(g) if g.code.as_deref() == Some("NotDeclared") => AccountBlock::NotDeclared(g),
+        Some(g) => AccountBlock::Unread(g),
+        None => AccountBlock::Known(account.s3_public_access_block.unwrap_or_default()),
     }
 }
 
