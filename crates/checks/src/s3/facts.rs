@@ -7,7 +7,8 @@
 
 use std::collections::BTreeSet;
 
-use rampart_model::storage::{Bucket, PublicAccessBlock};
+use rampart_model::Timestamp;
+use rampart_model::storage::{Bucket, BucketEncryption, PublicAccessBlock};
 use rampart_model::{Account, Gap, data};
 use serde_json::Value;
 
@@ -176,6 +177,34 @@ pub(crate) fn effective_block(account: &Account, bucket: &Bucket) -> PublicAcces
         block_public_policy: a.block_public_policy || b.block_public_policy,
         restrict_public_buckets: a.restrict_public_buckets || b.restrict_public_buckets,
     }
+}
+
+/// The day S3 began applying SSE-S3 as the base level of encryption to every bucket, new and
+/// existing, with no way to turn it off (S3 User Guide, "Using server-side encryption with Amazon
+/// S3 managed keys (SSE-S3)": "Starting January 5, 2023, all new object uploads to Amazon S3 are
+/// automatically encrypted"; GetBucketEncryption: "By default, all buckets have a default
+/// encryption configuration that uses SSE-S3").
+pub(crate) const SSE_S3_BASELINE_SINCE: &str = "2023-01-05T00:00:00Z";
+
+/// The encryption S3 applies to new objects of `bucket` at `now`: its configuration, or, with
+/// none recorded (an IaC declaration without one, a bucket never configured), SSE-S3 from
+/// 2023-01-05 on; `None` only before that day.
+#[must_use]
+pub(crate) fn effective_encryption(
+    bucket: &Bucket,
+    now: Timestamp,
+) -> Option<std::borrow::Cow<'_, BucketEncryption>> {
+    if let Some(e) = &bucket.encryption {
+        return Some(std::borrow::Cow::Borrowed(e));
+    }
+    let since = Timestamp::parse(SSE_S3_BASELINE_SINCE).ok()?;
+    (now >= since).then(|| {
+        std::borrow::Cow::Owned(BucketEncryption {
+            algorithm: "AES256".to_owned(),
+            kms_key_id: None,
+            bucket_key_enabled: false,
+        })
+    })
 }
 
 /// What is known of the account-level Block Public Access (S3-100, CT-006).
