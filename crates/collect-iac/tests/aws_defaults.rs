@@ -6,8 +6,13 @@ use rampart_model::Status;
 
 /// Every result on a template written to a file of its own (`db.yaml`), and that file's path.
 fn audit_cfn(text: &str) -> (Vec<rampart_model::Finding>, String) {
+    audit_file("db.yaml", text)
+}
+
+/// Every result on `text` written to a file `name` of its own, and that file's path.
+fn audit_file(name: &str, text: &str) -> (Vec<rampart_model::Finding>, String) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("db.yaml");
+    let path = dir.path().join(name);
     std::fs::write(&path, text).expect("template written");
     let loaded = common::read(&path, &[]);
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
@@ -123,4 +128,24 @@ fn terraform_rds_publicly_accessible_unset_is_the_provider_default_false() {
         .map(|f| f.status)
         .collect();
     assert_eq!(vpc008, [Status::Pass]);
+}
+
+// CreateVolume without `Encrypted`: the volume is encrypted when the account's EBS encryption by
+// default is on in the region (EC2 User Guide, "Amazon EBS encryption by default"). Terraform's
+// `aws_ebs_volume.encrypted` left unset is that case: not assessed, as CloudFormation's
+// `Encrypted`; `false` written out is a failure.
+#[test]
+fn terraform_ebs_volume_encrypted_unset_is_the_account_default() {
+    let (results, file) = audit_file(
+        "main.tf",
+        "resource \"aws_ebs_volume\" \"unset\" {\n  availability_zone = \"us-east-1a\"\n  size = 8\n}\nresource \"aws_ebs_volume\" \"plain\" {\n  availability_zone = \"us-east-1a\"\n  size = 8\n  encrypted = false\n}\n",
+    );
+    assert_eq!(
+        statuses(&results, "EC2-052", &format!("{file}:aws_ebs_volume.unset")),
+        [Status::NotAssessed]
+    );
+    assert_eq!(
+        statuses(&results, "EC2-052", &format!("{file}:aws_ebs_volume.plain")),
+        [Status::Fail]
+    );
 }
