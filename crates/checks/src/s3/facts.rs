@@ -1,9 +1,9 @@
 //! Facts about buckets that several checks share: which buckets hold backups, which receive
 //! logs, and whether a bucket is open to the public through its ACL or policy.
 //!
-//! The public-exposure test here is deliberately simple (a wildcard principal without a
-//! condition that narrows who can call, and public ACL grants, each neutralized by the matching
-//! Block Public Access setting); the policy-engine checks (S3-100 onwards) judge DATA-1 in full.
+//! The public-exposure test here (public ACL grants, and policy statements the policy crate
+//! finds open to everyone, each neutralized by the matching Block Public Access setting) is the
+//! one S3-100 applies; S3-100 also judges Block Public Access settings that are merely off.
 
 use std::collections::BTreeSet;
 
@@ -121,23 +121,6 @@ pub(crate) fn principals(statement: &serde_json::Map<String, Value>) -> Vec<(Str
     }
 }
 
-/// Condition keys that narrow a wildcard principal to known callers.
-const NARROWING_KEYS: &[&str] = &[
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:sourceorgid",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:sourceip",
-    "aws:userid",
-    "aws:username",
-];
-
 /// The condition keys of a statement, lower-cased.
 #[must_use]
 pub(crate) fn condition_keys(statement: &serde_json::Map<String, Value>) -> Vec<String> {
@@ -151,19 +134,6 @@ pub(crate) fn condition_keys(statement: &serde_json::Map<String, Value>) -> Vec<
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// Whether an `Allow` statement lets anyone call (wildcard principal, no narrowing condition).
-#[must_use]
-pub(crate) fn allows_anyone(statement: &serde_json::Map<String, Value>) -> bool {
-    let allow = statement.get("Effect").and_then(Value::as_str) == Some("Allow");
-    let wildcard = principals(statement)
-        .iter()
-        .any(|(kind, p)| p == "*" && (kind == "*" || kind == "AWS"));
-    let narrowed = condition_keys(statement)
-        .iter()
-        .any(|k| NARROWING_KEYS.contains(&k.as_str()));
-    allow && wildcard && !narrowed
 }
 
 /// The effective Block Public Access: each setting on if it is on at the bucket or the account.
@@ -244,22 +214,17 @@ pub(crate) fn public_reasons(account: &Account, bucket: &Bucket) -> Vec<String> 
             reasons.push(format!("its ACL grants {} to {who}", g.permission));
         }
     }
+    // One notion of a public statement for every check (`rampart_policy::audit::public_access`,
+    // as S3-100): a wildcard principal without a condition that really limits the caller to a
+    // network, organization or account — an `IfExists` condition, a negated one, or a value
+    // such as `*` or `0.0.0.0/0` does not.
     if !block.restrict_public_buckets
-        && let Some(policy) = &bucket.policy
+        && let Some(doc) = &bucket.policy
+        && let Some(policy) =
+            rampart_policy::parse_value(doc, rampart_policy::PolicyKind::Resource).policy
     {
-        for (i, s) in statements(policy).into_iter().enumerate() {
-            if allows_anyone(s) {
-                let sid = s
-                    .get("Sid")
-                    .and_then(Value::as_str)
-                    .map(|s| format!(" `{s}`"))
-                    .unwrap_or_default();
-                let actions = strings(s.get("Action")).join(", ");
-                reasons.push(format!(
-                    "its policy statement {}{sid} allows anyone ({actions}) with no narrowing condition",
-                    i + 1
-                ));
-            }
+        for issue in rampart_policy::audit::public_access(&policy, &account.id) {
+            reasons.push(format!("its policy: {}", issue.message));
         }
     }
     reasons
