@@ -57,6 +57,18 @@ fn load(path: &Path) -> Inventory {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The fixture files of a check's directory (every `*.json` but `expected.json`), sorted.
+fn fixtures_in(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .expect("fixture dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") && n != "expected.json")
+        .collect();
+    files.sort();
+    files
+}
+
 type Pinned = BTreeMap<String, Vec<(String, String)>>;
 
 fn results_of(code: &str, inv: &Inventory) -> Vec<(String, String)> {
@@ -97,14 +109,7 @@ fn show_results_on_request() {
     };
     for code in codes {
         let dir = fixture_dir().join(&code);
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .expect("fixture dir")
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".json") && n != "expected.json")
-            .collect();
-        files.sort();
-        for f in files {
+        for f in fixtures_in(&dir) {
             let results = results_of(&code, &load(&dir.join(&f)));
             eprintln!(
                 "{}",
@@ -132,13 +137,7 @@ fn pinned_fixtures_produce_exactly_their_results() {
         let text = std::fs::read_to_string(&pins).expect("expected.json");
         let pinned: Pinned =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", pins.display()));
-        let mut files: Vec<String> = std::fs::read_dir(&dir)
-            .expect("fixture dir")
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".json") && n != "expected.json")
-            .collect();
-        files.sort();
+        let files = fixtures_in(&dir);
         let listed: Vec<String> = pinned.keys().cloned().collect();
         assert_eq!(
             files, listed,
