@@ -140,6 +140,9 @@ fn every_automated_check_fails_somewhere_on_the_example_account() {
         })
         .filter_map(|c| c["check"].as_str().map(str::to_owned))
         .filter(|code| !failed.contains(code))
+        // S3-001 can fail only on a scan dated before 2023-01-05: S3 has encrypted every bucket
+        // with SSE-S3 since then (its fixtures hold such a scan).
+        .filter(|code| code != "S3-001")
         .collect();
     assert!(
         silent.is_empty(),

@@ -103,9 +103,15 @@ fn terragoat_true_positives() {
         located(&r, "EC2-051", "ec2.tf", 1),
         "AWS keys in the web host's user data"
     );
+    // Terragoat's "unencrypted volume" leaves `encrypted` unset: AWS encrypts it when the
+    // account's EBS encryption by default is on (EC2 User Guide), which the corpus does not
+    // declare, so EC2-052 is not assessed on it rather than failed.
     assert!(
-        located(&r, "EC2-052", "ec2.tf", 34),
-        "unencrypted EBS volume"
+        r.iter().any(|f| f.check == "EC2-052"
+            && f.status == Status::NotAssessed
+            && f.resource
+                .ends_with("ec2.tf:aws_ebs_volume.web_host_storage")),
+        "EBS volume without `encrypted`: not assessed"
     );
     assert!(
         located(&r, "RDS-001", "db-app.tf", 1),

@@ -454,13 +454,18 @@ pub fn denies_plain_http(p: &Policy, bucket_arn: &str) -> bool {
                     .any(|x| wildcard::covers(&x.value, &objects, false))
             }
         });
-        let tls = s.conditions.iter().any(|c| {
-            (c.key.value.eq_ignore_ascii_case("aws:SecureTransport")
+        // AWS documents the HTTP refusal as a Deny when `aws:SecureTransport` is `false` (S3
+        // User Guide, "Security best practices": enforce encryption of data in transit). A plain
+        // HTTP request has no TLS version, so a `NumericLessThan` on `s3:TlsVersion` does not
+        // match it and such a Deny lets HTTP through. The conditions of one statement must all
+        // match for it to apply: any other condition narrows the Deny to some plain-HTTP
+        // requests only.
+        let refuses_http = |c: &crate::policy::Condition| {
+            c.key.value.eq_ignore_ascii_case("aws:SecureTransport")
                 && c.operator.base == OperatorBase::Bool
-                && c.values.iter().any(|v| v.eq_ignore_ascii_case("false")))
-                || (c.key.value.eq_ignore_ascii_case("s3:TlsVersion")
-                    && c.operator.base == OperatorBase::NumericLessThan)
-        });
+                && c.values.iter().any(|v| v.eq_ignore_ascii_case("false"))
+        };
+        let tls = !s.conditions.is_empty() && s.conditions.iter().all(refuses_http);
         everyone && actions && resources && tls
     })
 }

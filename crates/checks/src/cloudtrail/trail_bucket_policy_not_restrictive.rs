@@ -50,6 +50,38 @@ fn principal_account(p: &str) -> Option<&str> {
     p.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
+/// Whether a statement limits the CloudTrail service to named trails or accounts (the
+/// confused-deputy guard CloudTrail's documentation gives, "Amazon S3 bucket policy for
+/// CloudTrail": `StringEquals` / `ArnLike` on `aws:SourceArn` or `aws:SourceAccount`). A
+/// condition only limits when it is positive, not `IfExists` (an absent key would match), and
+/// each value names an account: `*` in the account part lets any account's trail write.
+fn source_scoped(s: &serde_json::Map<String, Value>) -> bool {
+    let Some(ops) = s.get("Condition").and_then(Value::as_object) else {
+        return false;
+    };
+    ops.iter().any(|(op, keys)| {
+        let op_l = op.to_ascii_lowercase();
+        let positive = !op_l.contains("not") && !op_l.ends_with("ifexists") && !op_l.contains(':');
+        let Some(keys) = keys.as_object() else {
+            return false;
+        };
+        positive
+            && keys.iter().any(|(k, v)| {
+                let k = k.to_ascii_lowercase();
+                let values = facts::strings(Some(v));
+                let named = |x: &&str| match k.as_str() {
+                    "aws:sourceaccount" => !x.contains(['*', '?']),
+                    "aws:sourcearn" => x
+                        .split(':')
+                        .nth(4)
+                        .is_some_and(|a| !a.is_empty() && !a.contains(['*', '?'])),
+                    _ => false,
+                };
+                !values.is_empty() && values.iter().all(named)
+            })
+    })
+}
+
 fn problems(owner: &Account, bucket: &Bucket) -> Vec<String> {
     let Some(policy) = &bucket.policy else {
         return Vec::new();
@@ -67,13 +99,10 @@ fn problems(owner: &Account, bucket: &Bucket) -> Vec<String> {
         let broad_actions = actions
             .iter()
             .any(|a| *a == "*" || a.eq_ignore_ascii_case("s3:*"));
-        let keys = facts::condition_keys(s);
         for (kind, p) in facts::principals(s) {
             match kind.as_str() {
                 "Service" if p == "cloudtrail.amazonaws.com" => {
-                    let scoped = keys
-                        .iter()
-                        .any(|k| k == "aws:sourcearn" || k == "aws:sourceaccount");
+                    let scoped = source_scoped(s);
                     if !scoped {
                         found.push(format!(
                             "{label} grants the CloudTrail service without an aws:SourceArn or \

@@ -2,7 +2,7 @@
 
 use super::trail_buckets::judge_trail_buckets;
 use crate::prelude::*;
-use crate::s3::facts;
+use crate::s3::facts::{self, AccountBlock};
 
 /// The bucket CloudTrail delivers to is open to the public through its ACL or policy.
 pub struct TrailBucketPubliclyAccessible;
@@ -20,7 +20,6 @@ static META: CheckMeta = CheckMeta {
         data::S3_BUCKET_POLICY,
         data::S3_BUCKET_ACL,
         data::S3_BUCKET_PUBLIC_ACCESS_BLOCK,
-        data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
     ],
     rationale: "The trail bucket holds a complete map of the account: every identity, resource, \
                 source address and API parameter. Public read hands that map to anyone; public \
@@ -46,6 +45,11 @@ impl Check for TrailBucketPubliclyAccessible {
         &META
     }
 
+    // The account-level Block Public Access is read too, but, as in S3-100, its gaps are judged
+    // bucket by bucket (`facts::AccountBlock`): settings of the account can only add to the
+    // bucket's own, so a bucket its own settings keep private passes whatever the account holds,
+    // and a bucket open on its own settings is `not_assessed` when the account's settings could
+    // not be read (they may neutralize the exposure).
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         judge_trail_buckets(ctx, out, |owner, bucket, trails, at, out| {
             let reasons = facts::public_reasons(owner, bucket);
@@ -55,6 +59,25 @@ impl Check for TrailBucketPubliclyAccessible {
                     at,
                     format!("trail bucket `{name}` (trail `{trails}`) is not public"),
                 );
+            } else if let AccountBlock::Unread(gap) = facts::account_block(ctx, owner) {
+                let code = gap
+                    .code
+                    .as_deref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default();
+                out.not_assessed(
+                    at,
+                    format!(
+                        "not assessed: trail bucket `{name}` (trail `{trails}`) is public on its own \
+                         settings ({}), but the account-level Block Public Access that could \
+                         neutralize this could not be read by {}{code}: {}",
+                        reasons.join("; "),
+                        gap.operation,
+                        gap.reason
+                    ),
+                )
+                .with("reasons", json!(reasons))
+                .with("gap", json!(gap));
             } else {
                 out.fail(
                     at,

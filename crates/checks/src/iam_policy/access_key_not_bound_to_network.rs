@@ -35,7 +35,9 @@ static META: CheckMeta = CheckMeta {
                 from the workload's egress addresses or through its VPC endpoint is worth nothing \
                 to the finder. The usual form is a Deny of `*` with `NotIpAddress` on \
                 `aws:SourceIp` (plus `aws:ViaAWSService` false so AWS services acting for the \
-                user still work), or `StringNotEquals` on `aws:SourceVpce`.",
+                user still work), or `StringNotEquals` on `aws:SourceVpce`; a user whose every \
+                Allow carries an `IpAddress` or `aws:SourceVpce` condition (not `IfExists`) is \
+                bound too, since nothing is allowed from elsewhere.",
     remediation: RemediationText {
         text: "Attach to every user with access keys a Deny of all actions unless the request \
                comes from the workload's addresses or VPC endpoint; better, replace the user by a \
@@ -58,6 +60,31 @@ fn network_condition(c: &rampart_policy::policy::Condition) -> bool {
         ),
         _ => false,
     }
+}
+
+/// Whether an Allow statement applies only from a network: a condition (not `IfExists`, whose
+/// absent key would match anywhere) that the request come from given addresses or a given VPC
+/// or endpoint. The statement's conditions must all match for it to apply (IAM User Guide,
+/// "Condition element": several conditions are ANDed), so one such condition binds it.
+fn allow_bound_to_network(s: &rampart_policy::policy::Statement) -> bool {
+    s.conditions.iter().any(|c| {
+        let key = c.key.value.to_ascii_lowercase();
+        let narrow = !c.operator.if_exists
+            && c.operator.set.is_none()
+            && !c.values.is_empty()
+            && c.values
+                .iter()
+                .all(|v| v != "*" && v != "0.0.0.0/0" && v != "::/0");
+        narrow
+            && match key.as_str() {
+                "aws:sourceip" | "aws:vpcsourceip" => c.operator.base == OperatorBase::IpAddress,
+                "aws:sourcevpce" | "aws:sourcevpc" => matches!(
+                    c.operator.base,
+                    OperatorBase::StringEquals | OperatorBase::StringLike
+                ),
+                _ => false,
+            }
+    })
 }
 
 impl Check for AccessKeyNotBoundToNetwork {
@@ -86,6 +113,24 @@ impl Check for AccessKeyNotBoundToNetwork {
                         if everywhere && covers && s.conditions.iter().any(network_condition) {
                             binding = Some((name.clone(), s.to_json()));
                         }
+                    }
+                }
+                // Or every Allow the user holds applies only from the workload's network: from
+                // anywhere else nothing is allowed (an implicit deny).
+                if binding.is_none() {
+                    let allows: Vec<_> = p
+                        .policies
+                        .iter()
+                        .flat_map(|(name, policy)| {
+                            policy
+                                .statements_with(Effect::Allow)
+                                .map(move |s| (name, s))
+                        })
+                        .collect();
+                    if !allows.is_empty() && allows.iter().all(|(_, s)| allow_bound_to_network(s)) {
+                        binding = allows
+                            .first()
+                            .map(|(name, s)| ((*name).clone(), s.to_json()));
                     }
                 }
                 let at = p.at(&account.id);

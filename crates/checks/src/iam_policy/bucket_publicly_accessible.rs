@@ -1,11 +1,11 @@
 //! S3-100 `bucket-publicly-accessible`: a bucket's policy or ACL grants access to everyone, or
 //! Block Public Access is not fully on for it.
 
-use rampart_model::Gap;
 use rampart_model::storage::{Bucket, PublicAccessBlock};
 use rampart_policy::PolicyKind;
 
 use crate::prelude::*;
+use crate::s3::facts::{AccountBlock, account_block};
 
 /// Block Public Access is the safety net: with all four settings on (account or bucket level)
 /// no policy or ACL mistake can make the bucket public.
@@ -27,7 +27,7 @@ static META: CheckMeta = CheckMeta {
         fsbp("S3.8"),
     ],
     // The account-level Block Public Access (`data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK`) is read
-    // too, but its gaps are judged here bucket by bucket (see `AccountBlock`) rather than by the
+    // too, but its gaps are judged here bucket by bucket (see `facts::AccountBlock`) rather than by the
     // runner: a bucket whose own settings decide the verdict is judged, the others are not
     // assessed, and an IaC input that does not declare it still judges its public buckets.
     needs: &[
@@ -53,29 +53,6 @@ static META: CheckMeta = CheckMeta {
     },
     manual: false,
 };
-
-/// What is known of the account-level Block Public Access.
-enum AccountBlock<'a> {
-    /// Read (or declared): `None` when the account has no configuration, that is all four off.
-    Known(PublicAccessBlock),
-    /// Outside this input (IaC: gap code `NotDeclared`): it may be set elsewhere.
-    NotDeclared(&'a Gap),
-    /// Could not be read (any other gap: `AccessDenied` on s3control:GetPublicAccessBlock, …).
-    Unread(&'a Gap),
-}
-
-fn account_block<'a>(ctx: &Context<'a>, account: &'a Account) -> AccountBlock<'a> {
-    let gap = ctx.inventory.gaps.iter().find(|g| {
-        g.touches(data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK)
-            && g.resource.is_none()
-            && g.applies_to(&account.id, None)
-    });
-    match gap {
-        Some(g) if g.code.as_deref() == Some("NotDeclared") => AccountBlock::NotDeclared(g),
-        Some(g) => AccountBlock::Unread(g),
-        None => AccountBlock::Known(account.s3_public_access_block.unwrap_or_default()),
-    }
-}
 
 /// What a failure rests on (see [`Sink::fail_resting_on`]): a public ACL grant is public
 /// whatever the policy says, and a public policy statement whatever the ACL says; both rest on

@@ -50,10 +50,13 @@ impl Check for BucketEncryptedWithSseS3 {
         for account in ctx.accounts() {
             let keys = KeyIndex::new(account);
             for bucket in &account.buckets {
-                // A bucket without default encryption is S3-001's finding.
-                let Some(e) = &bucket.encryption else {
+                // No configuration recorded: SSE-S3, S3's base level since 2023-01-05 (see
+                // `facts::effective_encryption`); before that day, S3-001's finding.
+                let Some(e) = facts::effective_encryption(bucket, ctx.now) else {
                     continue;
                 };
+                let e = e.as_ref();
+                let by_default = bucket.encryption.is_none();
                 let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
                 let name = &bucket.meta.name;
                 if log_targets.contains(name) && !e.algorithm.starts_with("aws:kms") {
@@ -69,11 +72,17 @@ impl Check for BucketEncryptedWithSseS3 {
                     out.fail(
                         at,
                         format!(
-                            "bucket `{name}` uses {} (SSE-S3) rather than SSE-KMS with a customer managed key",
-                            e.algorithm
+                            "bucket `{name}` uses {} (SSE-S3{}) rather than SSE-KMS with a customer managed key",
+                            e.algorithm,
+                            if by_default {
+                                ", which S3 applies when a bucket sets no encryption"
+                            } else {
+                                ""
+                            }
                         ),
                     )
-                    .with("algorithm", json!(e.algorithm));
+                    .with("algorithm", json!(e.algorithm))
+                    .with("configured", json!(!by_default));
                 }
             }
         }
@@ -164,6 +173,8 @@ mod tests {
             verdicts("fail.json"),
             vec![
                 ("arn:aws:s3:::shop-assets".to_owned(), Status::Fail),
+                // No configuration: SSE-S3, S3's base level for every bucket since 2023-01-05.
+                ("arn:aws:s3:::legacy-exports".to_owned(), Status::Fail),
                 // SSE-KMS naming no key: the AWS managed aws/s3 key.
                 ("arn:aws:s3:::shop-orders".to_owned(), Status::Fail),
                 // The reserved alias namespace.

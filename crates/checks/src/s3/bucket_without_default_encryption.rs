@@ -1,6 +1,7 @@
 //! S3-001 `bucket-without-default-encryption`: new objects are not encrypted by default.
 
 use crate::prelude::*;
+use crate::s3::facts;
 
 /// The bucket has no default encryption configuration.
 pub struct BucketWithoutDefaultEncryption;
@@ -15,10 +16,11 @@ static META: CheckMeta = CheckMeta {
     compliance: &[fsbp("S3.4")],
     needs: &[data::S3_BUCKET_ENCRYPTION],
     rationale: "Default encryption makes every object written to the bucket encrypted at rest \
-                without relying on each client to ask for it. AWS has applied SSE-S3 to new \
-                buckets since 2023, so a bucket reported here is either old and unchanged, \
-                declared in IaC without an encryption block, or had its configuration removed; \
-                objects written without a header are then stored in the clear.",
+                without relying on each client to ask for it. Since 2023-01-05 S3 applies SSE-S3 \
+                to every bucket, new or existing, and it cannot be turned off: a bucket (or an \
+                IaC declaration) with no configuration of its own is encrypted with SSE-S3 and \
+                passes; S3-002 judges whether SSE-S3 is enough. Only a scan dated before that \
+                day can find objects written in the clear.",
     remediation: RemediationText {
         text: "Set default encryption on the bucket, preferably SSE-KMS with a customer managed \
                key and S3 Bucket Keys, and re-encrypt existing objects by copying them in place \
@@ -42,8 +44,11 @@ impl Check for BucketWithoutDefaultEncryption {
         for account in ctx.accounts() {
             for bucket in &account.buckets {
                 let at = At::meta(&account.id, Some(&bucket.region), &bucket.meta);
-                match &bucket.encryption {
-                    Some(e) => {
+                match (
+                    &bucket.encryption,
+                    facts::effective_encryption(bucket, ctx.now),
+                ) {
+                    (Some(e), _) => {
                         out.pass(
                             at,
                             format!(
@@ -52,7 +57,19 @@ impl Check for BucketWithoutDefaultEncryption {
                             ),
                         );
                     }
-                    None => {
+                    (None, Some(e)) => {
+                        out.pass(
+                            at,
+                            format!(
+                                "bucket `{}` sets no default encryption: S3 encrypts its new \
+                                 objects with {} (SSE-S3), the base level it applies to every \
+                                 bucket since 2023-01-05",
+                                bucket.meta.name, e.algorithm
+                            ),
+                        )
+                        .with("encryption", json!("AES256 (S3 default)"));
+                    }
+                    (None, None) => {
                         out.fail(
                             at,
                             format!("bucket `{}` has no default encryption", bucket.meta.name),

@@ -1,14 +1,15 @@
 //! Facts about buckets that several checks share: which buckets hold backups, which receive
 //! logs, and whether a bucket is open to the public through its ACL or policy.
 //!
-//! The public-exposure test here is deliberately simple (a wildcard principal without a
-//! condition that narrows who can call, and public ACL grants, each neutralized by the matching
-//! Block Public Access setting); the policy-engine checks (S3-100 onwards) judge DATA-1 in full.
+//! The public-exposure test here (public ACL grants, and policy statements the policy crate
+//! finds open to everyone, each neutralized by the matching Block Public Access setting) is the
+//! one S3-100 applies; S3-100 also judges Block Public Access settings that are merely off.
 
 use std::collections::BTreeSet;
 
-use rampart_model::Account;
-use rampart_model::storage::{Bucket, PublicAccessBlock};
+use rampart_model::Timestamp;
+use rampart_model::storage::{Bucket, BucketEncryption, PublicAccessBlock};
+use rampart_model::{Account, Gap, data};
 use serde_json::Value;
 
 use crate::context::Context;
@@ -120,23 +121,6 @@ pub(crate) fn principals(statement: &serde_json::Map<String, Value>) -> Vec<(Str
     }
 }
 
-/// Condition keys that narrow a wildcard principal to known callers.
-const NARROWING_KEYS: &[&str] = &[
-    "aws:sourcearn",
-    "aws:sourceaccount",
-    "aws:sourceowner",
-    "aws:sourceorgid",
-    "aws:principalorgid",
-    "aws:principalorgpaths",
-    "aws:principalaccount",
-    "aws:principalarn",
-    "aws:sourcevpc",
-    "aws:sourcevpce",
-    "aws:sourceip",
-    "aws:userid",
-    "aws:username",
-];
-
 /// The condition keys of a statement, lower-cased.
 #[must_use]
 pub(crate) fn condition_keys(statement: &serde_json::Map<String, Value>) -> Vec<String> {
@@ -152,19 +136,6 @@ pub(crate) fn condition_keys(statement: &serde_json::Map<String, Value>) -> Vec<
         .unwrap_or_default()
 }
 
-/// Whether an `Allow` statement lets anyone call (wildcard principal, no narrowing condition).
-#[must_use]
-pub(crate) fn allows_anyone(statement: &serde_json::Map<String, Value>) -> bool {
-    let allow = statement.get("Effect").and_then(Value::as_str) == Some("Allow");
-    let wildcard = principals(statement)
-        .iter()
-        .any(|(kind, p)| p == "*" && (kind == "*" || kind == "AWS"));
-    let narrowed = condition_keys(statement)
-        .iter()
-        .any(|k| NARROWING_KEYS.contains(&k.as_str()));
-    allow && wildcard && !narrowed
-}
-
 /// The effective Block Public Access: each setting on if it is on at the bucket or the account.
 #[must_use]
 pub(crate) fn effective_block(account: &Account, bucket: &Bucket) -> PublicAccessBlock {
@@ -175,6 +146,60 @@ pub(crate) fn effective_block(account: &Account, bucket: &Bucket) -> PublicAcces
         ignore_public_acls: a.ignore_public_acls || b.ignore_public_acls,
         block_public_policy: a.block_public_policy || b.block_public_policy,
         restrict_public_buckets: a.restrict_public_buckets || b.restrict_public_buckets,
+    }
+}
+
+/// The day S3 began applying SSE-S3 as the base level of encryption to every bucket, new and
+/// existing, with no way to turn it off (S3 User Guide, "Using server-side encryption with Amazon
+/// S3 managed keys (SSE-S3)": "Starting January 5, 2023, all new object uploads to Amazon S3 are
+/// automatically encrypted"; GetBucketEncryption: "By default, all buckets have a default
+/// encryption configuration that uses SSE-S3").
+pub(crate) const SSE_S3_BASELINE_SINCE: &str = "2023-01-05T00:00:00Z";
+
+/// The encryption S3 applies to new objects of `bucket` at `now`: its configuration, or, with
+/// none recorded (an IaC declaration without one, a bucket never configured), SSE-S3 from
+/// 2023-01-05 on; `None` only before that day.
+#[must_use]
+pub(crate) fn effective_encryption(
+    bucket: &Bucket,
+    now: Timestamp,
+) -> Option<std::borrow::Cow<'_, BucketEncryption>> {
+    if let Some(e) = &bucket.encryption {
+        return Some(std::borrow::Cow::Borrowed(e));
+    }
+    let since = Timestamp::parse(SSE_S3_BASELINE_SINCE).ok()?;
+    (now >= since).then(|| {
+        std::borrow::Cow::Owned(BucketEncryption {
+            algorithm: "AES256".to_owned(),
+            kms_key_id: None,
+            bucket_key_enabled: false,
+        })
+    })
+}
+
+/// What is known of the account-level Block Public Access (S3-100, CT-006).
+pub(crate) enum AccountBlock<'a> {
+    /// Read (or declared): `None` when the account has no configuration, that is all four off.
+    Known(PublicAccessBlock),
+    /// Outside this input (IaC: gap code `NotDeclared`): it may be set elsewhere.
+    NotDeclared(&'a Gap),
+    /// Could not be read (any other gap: `AccessDenied` on s3control:GetPublicAccessBlock, …).
+    Unread(&'a Gap),
+}
+
+/// The account-level Block Public Access of `account`, or the gap that keeps it from being
+/// known.
+#[must_use]
+pub(crate) fn account_block<'a>(ctx: &Context<'a>, account: &'a Account) -> AccountBlock<'a> {
+    let gap = ctx.inventory.gaps.iter().find(|g| {
+        g.touches(data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK)
+            && g.resource.is_none()
+            && g.applies_to(&account.id, None)
+    });
+    match gap {
+        Some(g) if g.code.as_deref() == Some("NotDeclared") => AccountBlock::NotDeclared(g),
+        Some(g) => AccountBlock::Unread(g),
+        None => AccountBlock::Known(account.s3_public_access_block.unwrap_or_default()),
     }
 }
 
@@ -189,22 +214,17 @@ pub(crate) fn public_reasons(account: &Account, bucket: &Bucket) -> Vec<String> 
             reasons.push(format!("its ACL grants {} to {who}", g.permission));
         }
     }
+    // One notion of a public statement for every check (`rampart_policy::audit::public_access`,
+    // as S3-100): a wildcard principal without a condition that really limits the caller to a
+    // network, organization or account — an `IfExists` condition, a negated one, or a value
+    // such as `*` or `0.0.0.0/0` does not.
     if !block.restrict_public_buckets
-        && let Some(policy) = &bucket.policy
+        && let Some(doc) = &bucket.policy
+        && let Some(policy) =
+            rampart_policy::parse_value(doc, rampart_policy::PolicyKind::Resource).policy
     {
-        for (i, s) in statements(policy).into_iter().enumerate() {
-            if allows_anyone(s) {
-                let sid = s
-                    .get("Sid")
-                    .and_then(Value::as_str)
-                    .map(|s| format!(" `{s}`"))
-                    .unwrap_or_default();
-                let actions = strings(s.get("Action")).join(", ");
-                reasons.push(format!(
-                    "its policy statement {}{sid} allows anyone ({actions}) with no narrowing condition",
-                    i + 1
-                ));
-            }
+        for issue in rampart_policy::audit::public_access(&policy, &account.id) {
+            reasons.push(format!("its policy: {}", issue.message));
         }
     }
     reasons

@@ -360,7 +360,80 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
     // creates them, serving the subnets the template does not associate elsewhere.
     super::implicit_network_defaults(cx.bld);
     public_ip_from_subnet(cx.bld, raws);
+    rds_public_by_default(cx.bld, raws);
     count_attachments(cx.bld);
+}
+
+/// A DB instance without `PubliclyAccessible` is not private by default: AWS makes it public
+/// when the VPC of its DB subnet group (or, with none named, the default VPC) has an internet
+/// gateway attached, private otherwise (RDS API, CreateDBInstance `PubliclyAccessible`). Decided
+/// here when the template declares the subnet group, its subnets and their VPCs (the gateway
+/// attachments are then the template's too); otherwise what AWS will choose lies outside this
+/// input, which is recorded as a gap on the instance rather than read as `false`.
+fn rds_public_by_default(bld: &mut Builder, raws: &[Raw]) {
+    for raw in raws
+        .iter()
+        .filter(|r| r.kind == "AWS::RDS::DBInstance" && r.attrs.get("PubliclyAccessible").is_null())
+    {
+        let group = s(&raw.attrs, "DBSubnetGroupName").and_then(|name| {
+            raws.iter().find(|g| {
+                g.kind == "AWS::RDS::DBSubnetGroup" && g.scope == raw.scope && g.id == name
+            })
+        });
+        let region = bld.region();
+        let vpcs: Option<Vec<String>> = group.and_then(|g| {
+            let ids = g.attrs.get("SubnetIds");
+            let subnets: Vec<String> = ids.strings();
+            if subnets.is_empty() || subnets.len() != ids.items().len() {
+                return None;
+            }
+            subnets
+                .iter()
+                .map(|id| {
+                    let vpc = &region.subnets.iter().find(|x| &x.id == id)?.vpc_id;
+                    region
+                        .vpcs
+                        .iter()
+                        .any(|v| &v.id == vpc)
+                        .then(|| vpc.clone())
+                })
+                .collect()
+        });
+        let identity = raw.iac_arn();
+        match vpcs {
+            Some(vpcs) => {
+                let public = region
+                    .internet_gateways
+                    .iter()
+                    .filter(|g| !g.egress_only)
+                    .any(|g| g.vpc_ids.iter().any(|v| vpcs.contains(v)));
+                if let Some(db) = region
+                    .db_instances
+                    .iter_mut()
+                    .find(|d| d.meta.arn == identity)
+                {
+                    db.publicly_accessible = public;
+                }
+            }
+            None => {
+                let why = if group.is_some() || s(&raw.attrs, "DBSubnetGroupName").is_some() {
+                    "the VPC of its DB subnet group is not declared in this template"
+                } else {
+                    "no DB subnet group is named, so the default VPC decides"
+                };
+                bld.gap(
+                    rampart_model::data::RDS,
+                    &identity,
+                    &file(raw),
+                    format!(
+                        "`PubliclyAccessible` of `{}` is not set and {why}: AWS makes the \
+                         instance public when that VPC has an internet gateway attached",
+                        raw.address
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// A customer managed policy's attachment count: the declared principals that attach it (by

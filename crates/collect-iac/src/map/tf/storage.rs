@@ -111,6 +111,19 @@ pub(super) fn ebs_volume(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
             );
             true
         }
+        // Not set: CreateVolume encrypts the volume when the account's EBS encryption by default
+        // is on in the region (EC2 User Guide, "Amazon EBS encryption by default"), a setting
+        // outside this resource: a gap and the value under which no check fails, as for
+        // CloudFormation's `Encrypted` and an instance's implicit root volume.
+        Value::Null => {
+            bld.gap(
+                data::EC2_VOLUMES,
+                &arn,
+                &file(raw),
+                "`encrypted` is not set: the account's EBS encryption by default decides",
+            );
+            true
+        }
         v => v.as_bool().unwrap_or(false),
     };
     let kms_key_id = opt_str(bld, raw, &arn, a, "kms_key_id", data::EC2_VOLUMES);
