@@ -127,6 +127,26 @@ impl Builder {
         }
     }
 
+    /// A resource that configures another one (an association, a route, an alias, a
+    /// subscription, a lock, an attachment) whose target is not declared in this input: what it
+    /// sets lands on a resource the input does not hold, so it is recorded on the resource
+    /// itself as a gap of code [`PARENT_NOT_DECLARED`] on the data set it configures. Every
+    /// check needing that data then says `not_assessed` for it, naming the target: never a
+    /// silent drop. `what` names the target's kind (`route table`), `target` its id as the
+    /// input gives it (`None`: known only after apply).
+    pub fn orphan(&mut self, raw: &Raw, data: &str, what: &str, target: Option<&str>) {
+        let label = target.unwrap_or("(known only after apply)");
+        self.parent_gap(
+            data,
+            &raw.iac_arn(),
+            &file(raw),
+            format!(
+                "`{}` configures the {what} `{label}`, which is not declared in this input; what it sets there is not judged",
+                raw.address
+            ),
+        );
+    }
+
     /// A gap on `data` for the whole account: IaC does not declare it.
     pub fn account_gap(&mut self, data: &str, reason: &str) {
         self.gaps.push(
@@ -390,6 +410,77 @@ pub fn implicit_network_defaults(bld: &mut Builder) {
             acl.subnet_ids.push(subnet);
         }
     }
+}
+
+/// A network ACL that `raw` (an entry, an association) adds to but that is not declared in
+/// this input, named `label` (its id as the input gives it): an ACL of its own, identified by
+/// `raw`'s address, to which the caller adds what `raw` declares. An ACL's entries are read in
+/// rule-number order, so what one entry does depends on the entries outside this input: the
+/// ACL's entries are a [`Builder::parent_gap`], and a verdict on them is `not_assessed`.
+/// Returns its position in the region's list.
+pub fn outside_nacl(bld: &mut Builder, raw: &Raw, label: Option<String>) -> usize {
+    use rampart_model::network::NetworkAcl;
+    let label = label.unwrap_or_else(|| "(a network ACL known only after apply)".to_owned());
+    let meta = bld.meta(
+        raw,
+        None,
+        Some(format!("{label} (not declared in this input)")),
+        &Value::Null,
+    );
+    bld.parent_gap(
+        data::EC2_NETWORK_ACLS,
+        &meta.arn,
+        &file(raw),
+        format!(
+            "the network ACL `{label}` that `{}` adds to is not declared in this input; its other entries decide what this one does",
+            raw.address
+        ),
+    );
+    let r = bld.region();
+    r.network_acls.push(NetworkAcl {
+        id: label,
+        vpc_id: String::new(),
+        is_default: false,
+        subnet_ids: Vec::new(),
+        entries: Vec::new(),
+        meta,
+    });
+    r.network_acls.len() - 1
+}
+
+/// A route table that `raw` (a route, a subnet association) adds to but that is not declared
+/// in this input: a table of its own, identified by `raw`'s address, holding what `raw`
+/// declares. A subnet associated with it is not served by its VPC's main table (which the
+/// implicit defaults would otherwise assume); the table's other routes are outside this input,
+/// a [`Builder::parent_gap`]. Returns its position in the region's list.
+pub fn outside_route_table(bld: &mut Builder, raw: &Raw, label: Option<String>) -> usize {
+    use rampart_model::network::RouteTable;
+    let label = label.unwrap_or_else(|| "(a route table known only after apply)".to_owned());
+    let meta = bld.meta(
+        raw,
+        None,
+        Some(format!("{label} (not declared in this input)")),
+        &Value::Null,
+    );
+    bld.parent_gap(
+        data::EC2_ROUTE_TABLES,
+        &meta.arn,
+        &file(raw),
+        format!(
+            "the route table `{label}` that `{}` configures is not declared in this input; its other routes are not known",
+            raw.address
+        ),
+    );
+    let r = bld.region();
+    r.route_tables.push(RouteTable {
+        id: label,
+        vpc_id: String::new(),
+        main: false,
+        subnet_ids: Vec::new(),
+        routes: Vec::new(),
+        meta,
+    });
+    r.route_tables.len() - 1
 }
 
 /// Tags from a map value (known string values only).

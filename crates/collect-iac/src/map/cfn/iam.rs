@@ -206,10 +206,7 @@ pub(super) fn policy_attachment(cx: &mut Cx<'_>, raw: &Raw) {
         for owner in p.get(key).strings() {
             let found = cx.idx.find(kind, raw, Some(&owner));
             if found.is_empty() {
-                outside.push(format!(
-                    "{} `{owner}`",
-                    &key[..key.len() - 1].to_ascii_lowercase()
-                ));
+                outside.push((key[..key.len() - 1].to_ascii_lowercase(), owner.clone()));
             }
             for x in found {
                 let iam = &mut cx.bld.account.iam;
@@ -254,21 +251,33 @@ pub(super) fn policy_attachment(cx: &mut Cx<'_>, raw: &Raw) {
             }
         }
     }
-    if !managed
-        && let Some(d) = doc
-        && !outside.is_empty()
+    let all_outside = !outside.is_empty()
         && outside.len()
             == ["Roles", "Users", "Groups"]
                 .iter()
                 .map(|k| p.get(k).strings().len())
-                .sum::<usize>()
+                .sum::<usize>();
+    if managed || !all_outside {
+        // Principals of another stack named beside declared ones: what the policy gives them
+        // lands outside this input.
+        for (what, name) in &outside {
+            cx.bld.orphan(raw, data::IAM_POLICIES, what, Some(name));
+        }
+    }
+    if !managed
+        && let Some(d) = doc
+        && all_outside
     {
         let meta = cx.bld.meta(
             raw,
             None,
             Some(format!(
                 "{name} (inline policy of {}, not declared in this template)",
-                outside.join(", ")
+                outside
+                    .iter()
+                    .map(|(what, name)| format!("{what} `{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             &Value::Null,
         );
@@ -285,7 +294,8 @@ pub(super) fn policy_attachment(cx: &mut Cx<'_>, raw: &Raw) {
 /// `AWS::IAM::AccessKey`.
 pub(super) fn access_key(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx.idx.find(Kind::User, raw, s(p, "UserName").as_deref()) {
+    let user = s(p, "UserName");
+    for x in cx.parent(Kind::User, raw, user.as_deref(), data::IAM_USERS, "user") {
         let active = s(p, "Status").is_none_or(|st| st == "Active");
         cx.bld.account.iam.users[x].access_keys.push(AccessKey {
             id: raw.address.clone(),
@@ -302,7 +312,7 @@ pub(super) fn user_to_group(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     let g = s(p, "GroupName").unwrap_or_default();
     for user in p.get("Users").strings() {
-        for x in cx.idx.find(Kind::User, raw, Some(&user)) {
+        for x in cx.parent(Kind::User, raw, Some(&user), data::IAM_USERS, "user") {
             cx.bld.account.iam.users[x].groups.push(g.clone());
         }
     }

@@ -77,6 +77,30 @@ impl Index {
             .unwrap_or_default()
     }
 
+    /// The positions of the `kind` named `id` in the template of `child`; when none is declared
+    /// there, one standing for it, made by `outside` (and found again by the next child naming
+    /// the same id).
+    pub(super) fn find_or(
+        &mut self,
+        kind: Kind,
+        child: &Raw,
+        id: Option<String>,
+        outside: impl FnOnce(Option<String>) -> usize,
+    ) -> Vec<usize> {
+        let found = self.find(kind, child, id.as_deref());
+        if !found.is_empty() {
+            return found;
+        }
+        let at = outside(id.clone());
+        if let Some(i) = id {
+            self.at
+                .entry((kind, child.scope.clone(), i))
+                .or_default()
+                .push(at);
+        }
+        vec![at]
+    }
+
     /// Whether a `kind` named `id` is declared in the template of `child`.
     pub(super) fn has(&self, kind: Kind, child: &Raw, id: &str) -> bool {
         self.at
@@ -108,6 +132,24 @@ impl Cx<'_> {
                     .unwrap_or_else(|| vec![a])
             })
             .collect()
+    }
+
+    /// The positions of the `kind` that `raw` names by `id` in its template; when none is
+    /// declared there, `raw` is recorded as configuring a resource outside this input (see
+    /// [`crate::map::Builder::orphan`]) and nothing is returned.
+    pub(super) fn parent(
+        &mut self,
+        kind: Kind,
+        raw: &Raw,
+        id: Option<&str>,
+        data: &str,
+        what: &str,
+    ) -> Vec<usize> {
+        let found = self.idx.find(kind, raw, id);
+        if found.is_empty() {
+            self.bld.orphan(raw, data, what, id);
+        }
+        found
     }
 
     /// The identities a managed policy `raw` is attached as.

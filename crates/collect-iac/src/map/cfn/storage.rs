@@ -448,10 +448,14 @@ fn undeclared_bucket(cx: &mut Cx<'_>, raw: &Raw, name: &Value) -> usize {
 /// `AWS::Backup::BackupSelection`.
 pub(super) fn backup_selection(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx
-        .idx
-        .find(Kind::BackupPlan, raw, s(p, "BackupPlanId").as_deref())
-    {
+    let plan = s(p, "BackupPlanId");
+    for x in cx.parent(
+        Kind::BackupPlan,
+        raw,
+        plan.as_deref(),
+        data::BACKUP_PLANS,
+        "backup plan",
+    ) {
         let sel = p.get("BackupSelection");
         cx.bld.region().backup_plans[x]
             .selections

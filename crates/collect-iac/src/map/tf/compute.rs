@@ -7,7 +7,7 @@ use rampart_model::compute::{
 use rampart_model::data;
 use rampart_model::storage::Volume;
 
-use super::{Index, b, i, known_bool, opt_str, s, u32_of};
+use super::{Index, b, i, known_bool, opt_str, parent, s, u32_of};
 use crate::map::{Builder, file, nested_origin};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -353,14 +353,34 @@ pub(super) fn lb(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
 /// `aws_lb_listener`, `aws_alb_listener`.
 pub(super) fn lb_listener(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "load_balancer_arn").and_then(|k| ix.lbs.get(&k))
-        && let Some(port) = i(a, "port").and_then(|p| u16::try_from(p).ok())
-    {
-        let protocol = s(a, "protocol").unwrap_or_else(|| "HTTP".to_owned());
-        bld.region().load_balancers[x]
-            .listeners
-            .push(Listener { port, protocol });
-    }
+    let Some(x) = parent(
+        bld,
+        raw,
+        &ix.lbs,
+        "load_balancer_arn",
+        data::ELB,
+        "load balancer",
+    ) else {
+        return;
+    };
+    // `port` is required on an Application or Network Load Balancer's listener; a Gateway
+    // Load Balancer's listener has none (it forwards every port).
+    let Some(port) = i(a, "port").and_then(|p| u16::try_from(p).ok()) else {
+        if a.get("port").has_unknown() || a.get("protocol").has_unknown() {
+            let arn = bld.region().load_balancers[x].meta.arn.clone();
+            bld.gap(
+                data::ELB,
+                &arn,
+                &file(raw),
+                format!("the port of `{}` is not known before apply", raw.address),
+            );
+        }
+        return;
+    };
+    let protocol = s(a, "protocol").unwrap_or_else(|| "HTTP".to_owned());
+    bld.region().load_balancers[x]
+        .listeners
+        .push(Listener { port, protocol });
 }
 
 pub(super) fn container(c: &serde_json::Value) -> ContainerDefinition {

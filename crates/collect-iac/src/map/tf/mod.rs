@@ -274,6 +274,25 @@ fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
     }
 }
 
+/// The position of the parent `raw` names in its attribute `key`, looked up in `map` (one of the
+/// [`Index`]'s); when it is not declared in this input, `raw` is recorded as configuring a
+/// resource outside it (see [`Builder::orphan`]) and `None` is returned.
+pub(super) fn parent(
+    bld: &mut Builder,
+    raw: &Raw,
+    map: &HashMap<String, usize>,
+    key: &str,
+    data_set: &str,
+    what: &str,
+) -> Option<usize> {
+    let id = s(&raw.attrs, key);
+    let found = id.as_ref().and_then(|k| map.get(k)).copied();
+    if found.is_none() {
+        bld.orphan(raw, data_set, what, id.as_deref());
+    }
+    found
+}
+
 pub(super) fn s(v: &Value, k: &str) -> Option<String> {
     v.get(k).as_string()
 }

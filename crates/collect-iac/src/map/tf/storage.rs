@@ -7,7 +7,7 @@ use rampart_model::storage::{
     PublicAccessBlock, RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
 };
 
-use super::{Index, b, i, known_bool, opt_str, s, u32_of};
+use super::{Index, b, i, known_bool, opt_str, parent, s, u32_of};
 use crate::map::{Builder, file, policy};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -279,7 +279,14 @@ pub(super) fn backup_plan(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
 /// `aws_backup_vault_lock_configuration`.
 pub(super) fn backup_vault_lock_configuration(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "backup_vault_name").and_then(|k| ix.vaults.get(&k)) {
+    if let Some(x) = parent(
+        bld,
+        raw,
+        &ix.vaults,
+        "backup_vault_name",
+        data::BACKUP_VAULT_LOCK,
+        "backup vault",
+    ) {
         let v = &mut bld.region().backup_vaults[x];
         v.locked = true;
         v.lock_compliance_mode = !a.get("changeable_for_days").is_null();
@@ -290,7 +297,14 @@ pub(super) fn backup_vault_lock_configuration(bld: &mut Builder, ix: &mut Index,
 /// `aws_backup_selection`.
 pub(super) fn backup_selection(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "plan_id").and_then(|k| ix.plans.get(&k)) {
+    if let Some(x) = parent(
+        bld,
+        raw,
+        &ix.plans,
+        "plan_id",
+        data::BACKUP_PLANS,
+        "backup plan",
+    ) {
         let sel = BackupSelection {
             name: s(a, "name").unwrap_or_default(),
             resources: a.get("resources").strings(),
