@@ -147,6 +147,27 @@ impl Builder {
         );
     }
 
+    /// A gap on `data` for a Terraform resource whose instances are not known before apply
+    /// (`why`): whether any of them exists is not known, so nothing the checks read of it is a
+    /// fact — an `Unreadable` gap (code `InstancesUnknown`): its failures and passes on `data`
+    /// are `not_assessed`, with why.
+    pub fn instances_gap(&mut self, raw: &Raw, data: &str, why: &str) {
+        let g = Gap::new(
+            data,
+            &file(raw),
+            format!(
+                "{why}: whether `{}` is created, and how many times, is decided on apply",
+                raw.address
+            ),
+        )
+        .in_account(crate::ACCOUNT_ID)
+        .for_resource(&raw.iac_arn())
+        .with_code("InstancesUnknown");
+        if !self.gaps.contains(&g) {
+            self.gaps.push(g);
+        }
+    }
+
     /// A gap on `data` for the whole account: IaC does not declare it.
     pub fn account_gap(&mut self, data: &str, reason: &str) {
         self.gaps.push(

@@ -239,13 +239,120 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
             if let Some((f, c)) = table.get(raw.kind.as_str())
                 && *c == child
             {
-                f(bld, &mut ix, raw);
+                match &raw.instances_unknown {
+                    None => f(bld, &mut ix, raw),
+                    Some(why) if !child => {
+                        f(bld, &mut ix, raw);
+                        for d in own_data(&raw.kind) {
+                            bld.instances_gap(raw, d, why);
+                        }
+                    }
+                    Some(_) => f(bld, &mut ix, &may_not_exist(raw)),
+                }
             }
         }
     }
     storage::outside_bucket_gaps(bld, &ix);
     super::implicit_network_defaults(bld);
     public_ip_from_subnet(bld, raws);
+}
+
+/// The data sets a resource type's own verdicts rest on: where a resource whose instances are
+/// not known before apply withholds them.
+fn own_data(kind: &str) -> &'static [&'static str] {
+    use rampart_model::data as d;
+    let k = kind.trim_start_matches("aws_");
+    match k {
+        _ if k.starts_with("s3_account") => &[d::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK],
+        _ if k.starts_with("s3_") => &[d::S3_BUCKETS],
+        "security_group" | "default_security_group" => &[d::EC2_SECURITY_GROUPS],
+        "network_acl" | "default_network_acl" => &[d::EC2_NETWORK_ACLS],
+        "flow_log" => &[d::EC2_FLOW_LOGS],
+        "instance" | "launch_template" | "launch_configuration" => &[d::EC2_INSTANCES],
+        "ebs_volume" => &[d::EC2_VOLUMES],
+        "ebs_encryption_by_default" => &[d::EC2_EBS_DEFAULT_ENCRYPTION],
+        _ if k.starts_with("vpc")
+            || k.starts_with("default_vpc")
+            || k.starts_with("subnet")
+            || k.contains("gateway")
+            || k.contains("route_table") =>
+        {
+            &[d::EC2_VPC]
+        }
+        "iam_role" => &[d::IAM_ROLES],
+        "iam_user" => &[d::IAM_USERS],
+        "iam_group" => &[d::IAM_GROUPS],
+        "iam_policy" | "ssoadmin_permission_set_inline_policy" => &[d::IAM_POLICIES],
+        "iam_instance_profile" => &[d::IAM_INSTANCE_PROFILES],
+        "iam_account_password_policy" => &[d::IAM_PASSWORD_POLICY],
+        "iam_account_alias" => &[d::IAM_ALIASES],
+        _ if k.starts_with("db_")
+            || k.starts_with("rds_")
+            || k.starts_with("docdb")
+            || k.starts_with("neptune") =>
+        {
+            &[d::RDS]
+        }
+        "dynamodb_table" => &[d::DYNAMODB],
+        "redshift_cluster" => &[d::REDSHIFT],
+        "kms_key" => &[d::KMS_KEYS],
+        "secretsmanager_secret" => &[d::SECRETS_MANAGER],
+        "ssm_parameter" => &[d::SSM_PARAMETERS],
+        "cloudtrail" => &[d::CLOUDTRAIL],
+        "cloudwatch_log_group" => &[d::LOGS_GROUPS],
+        "cloudwatch_log_metric_filter" => &[d::LOGS_METRIC_FILTERS],
+        "cloudwatch_metric_alarm" => &[d::CLOUDWATCH_ALARMS],
+        "sns_topic" => &[d::SNS],
+        "lambda_function" => &[d::LAMBDA],
+        "ecs_task_definition" => &[d::ECS],
+        "lb" | "alb" | "elb" => &[d::ELB],
+        "backup_vault" => &[d::BACKUP_VAULTS],
+        "backup_plan" => &[d::BACKUP_PLANS],
+        _ => &[d::AT_REST_STORES],
+    }
+}
+
+/// The attributes by which a resource that configures another names it: kept as declared when
+/// the resource may not exist, so that its target is still found.
+const TARGET_KEYS: &[&str] = &[
+    "security_group_id",
+    "network_acl_id",
+    "route_table_id",
+    "internet_gateway_id",
+    "bucket",
+    "role",
+    "user",
+    "group",
+    "roles",
+    "users",
+    "groups",
+    "name",
+    "type",
+    "target_key_id",
+    "key_id",
+    "secret_id",
+    "topic_arn",
+    "arn",
+    "backup_vault_name",
+    "plan_id",
+    "load_balancer_arn",
+];
+
+/// A resource configuring another one whose instances are not known before apply (a rule, a
+/// policy, a bucket setting behind `count = var.enabled ? 1 : 0`): it may or may not exist, so
+/// what it sets is unknown. Every attribute but the ones naming its target becomes unknown, and
+/// the mapper records what it would set as not known before apply on the target: the
+/// target's passes are withdrawn (`not_assessed`), its other failures stand.
+fn may_not_exist(raw: &Raw) -> Raw {
+    let mut r = raw.clone();
+    if let Value::Map(m) = &mut r.attrs {
+        for (k, v) in m.iter_mut() {
+            if !k.starts_with('@') && !v.is_null() && !TARGET_KEYS.contains(&k.as_str()) {
+                *v = Value::Unknown;
+            }
+        }
+    }
+    r
 }
 
 /// An instance that does not set `associate_public_ip_address` gets a public address when its

@@ -596,9 +596,30 @@ fn part_policy(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
     bucket_policy(bld, bucket, a.get("policy"), &fl);
 }
 
+/// A bucket setting resource whose content is known only after apply: a gap on its data set
+/// for the bucket, which keeps what it had.
+fn part_unknown(bld: &mut Builder, bucket: &Bucket, raw: &Raw, keys: &[&str]) -> bool {
+    let blocks = raw.attrs.get("@unknown_blocks").strings();
+    let unknown = keys
+        .iter()
+        .any(|k| raw.attrs.get(k).has_unknown() || blocks.iter().any(|b| b == k));
+    if unknown {
+        bld.gap(
+            bucket_data(&raw.kind),
+            &bucket.meta.arn,
+            &file(raw),
+            format!("what `{}` sets is not known before apply", raw.address),
+        );
+    }
+    unknown
+}
+
 /// `aws_s3_bucket_logging`.
-fn part_logging(_bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+fn part_logging(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
     let a = &raw.attrs;
+    if part_unknown(bld, bucket, raw, &["target_bucket", "target_prefix"]) {
+        return;
+    }
     bucket.logging = Some(BucketLogging {
         target_bucket: s(a, "target_bucket").unwrap_or_default(),
         target_prefix: s(a, "target_prefix").unwrap_or_default(),
@@ -634,8 +655,11 @@ fn part_acl(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
 }
 
 /// `aws_s3_bucket_lifecycle_configuration`.
-fn part_lifecycle_configuration(_bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+fn part_lifecycle_configuration(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
     let a = &raw.attrs;
+    if part_unknown(bld, bucket, raw, &["rule"]) {
+        return;
+    }
     bucket.lifecycle_rules = a
         .get("rule")
         .items()
@@ -675,8 +699,11 @@ fn part_lifecycle_configuration(_bld: &mut Builder, bucket: &mut Bucket, raw: &R
 }
 
 /// `aws_s3_bucket_object_lock_configuration`.
-fn part_object_lock_configuration(_bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+fn part_object_lock_configuration(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
     let a = &raw.attrs;
+    if part_unknown(bld, bucket, raw, &["rule", "object_lock_enabled"]) {
+        return;
+    }
     let r = a.path(&["rule", "default_retention"]);
     bucket.object_lock = Some(ObjectLock {
         enabled: true,
