@@ -55,7 +55,7 @@ static META: CheckMeta = CheckMeta {
 };
 
 /// What is known of the account-level Block Public Access.
-enum AccountBlock<'a> {
+pub(crate) enum AccountBlock<'a> {
     /// Read (or declared): `None` when the account has no configuration, that is all four off.
     Known(PublicAccessBlock),
     /// Outside this input (IaC: gap code `NotDeclared`): it may be set elsewhere.
@@ -64,7 +64,7 @@ enum AccountBlock<'a> {
     Unread(&'a Gap),
 }
 
-fn account_block<'a>(ctx: &Context<'a>, account: &'a Account) -> AccountBlock<'a> {
+pub(crate) fn account_block<'a>(ctx: &Context<'a>, account: &'a Account) -> AccountBlock<'a> {
     let gap = ctx.inventory.gaps.iter().find(|g| {
         g.touches(data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK)
             && g.resource.is_none()

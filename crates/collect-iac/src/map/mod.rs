@@ -504,6 +504,76 @@ pub fn outside_route_table(bld: &mut Builder, raw: &Raw, label: Option<String>) 
     r.route_tables.len() - 1
 }
 
+/// What an S3 access point declares, in either language's key names.
+pub struct AccessPointDecl<'a> {
+    /// The bucket's name as declared.
+    pub bucket: &'a Value,
+    /// The access point's name.
+    pub name: Option<String>,
+    /// The `public_access_block_configuration` / `PublicAccessBlockConfiguration` block.
+    pub block: &'a Value,
+    /// Its four keys, in the order of [`rampart_model::storage::PublicAccessBlock`]'s fields.
+    pub block_keys: [&'a str; 4],
+    /// The VPC of its `vpc_configuration` / `VpcConfiguration`.
+    pub vpc: &'a Value,
+    /// Its policy.
+    pub policy: &'a Value,
+}
+
+/// An S3 access point (`aws_s3_access_point`, `AWS::S3::AccessPoint`). Each of its Block Public
+/// Access settings is on unless the declaration turns it off (S3 User Guide: all are enabled by
+/// default for access points); one known only after apply gets the value under which nothing
+/// fails and a gap, as does a policy or VPC known only after apply. Returns its position in the
+/// account's list.
+pub fn access_point(bld: &mut Builder, raw: &Raw, d: &AccessPointDecl<'_>) -> usize {
+    use rampart_model::storage::{AccessPoint, PublicAccessBlock};
+    let meta = bld.meta(raw, None, d.name.clone(), &Value::Null);
+    let arn = meta.arn.clone();
+    let fl = file(raw);
+    let mut flags = [true; 4];
+    for (slot, k) in flags.iter_mut().zip(d.block_keys) {
+        match d.block.get(k) {
+            Value::Unknown => bld.gap(
+                data::S3_ACCESS_POINTS,
+                &arn,
+                &fl,
+                format!("`{k}` of `{}` is not known before apply", raw.address),
+            ),
+            v => *slot = v.as_bool().unwrap_or(true),
+        }
+    }
+    if d.block.is_unknown() || d.vpc.has_unknown() || d.bucket.has_unknown() {
+        bld.gap(
+            data::S3_ACCESS_POINTS,
+            &arn,
+            &fl,
+            format!(
+                "the bucket, network origin or Block Public Access of `{}` is not known before apply",
+                raw.address
+            ),
+        );
+    }
+    let policy = policy_or_gap(bld, raw, &arn, d.policy, data::S3_ACCESS_POINTS);
+    let region = bld.region.clone();
+    bld.account.s3_access_points.push(AccessPoint {
+        meta,
+        region,
+        bucket: d.bucket.as_string().unwrap_or_default(),
+        vpc_id: d.vpc.as_string().or_else(|| {
+            // A VPC known only after apply is still a VPC origin.
+            d.vpc.is_unknown().then(|| policy::UNKNOWN_MARK.to_owned())
+        }),
+        public_access_block: PublicAccessBlock {
+            block_public_acls: flags[0],
+            ignore_public_acls: flags[1],
+            block_public_policy: flags[2],
+            restrict_public_buckets: flags[3],
+        },
+        policy,
+    });
+    bld.account.s3_access_points.len() - 1
+}
+
 /// Tags from a map value (known string values only).
 #[must_use]
 pub fn tags_of(v: &Value) -> Tags {

@@ -175,6 +175,7 @@ pub(super) type MapFn = fn(&mut Cx<'_>, &Raw);
 pub(super) static TYPES: &[(&str, Phase, MapFn)] = &[
     // storage
     ("AWS::S3::Bucket", Phase::Own, storage::bucket),
+    ("AWS::S3::AccessPoint", Phase::Own, storage::access_point),
     (
         "AWS::S3::BucketPolicy",
         Phase::Child,

@@ -552,3 +552,25 @@ pub(super) fn at_rest_store(cx: &mut Cx<'_>, raw: &Raw) {
         kms_key_id: s(holder, "KmsKeyId"),
     });
 }
+
+/// `AWS::S3::AccessPoint`.
+pub(super) fn access_point(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    crate::map::access_point(
+        cx.bld,
+        raw,
+        &crate::map::AccessPointDecl {
+            bucket: p.get("Bucket"),
+            name: s(p, "Name"),
+            block: p.get("PublicAccessBlockConfiguration"),
+            block_keys: [
+                "BlockPublicAcls",
+                "IgnorePublicAcls",
+                "BlockPublicPolicy",
+                "RestrictPublicBuckets",
+            ],
+            vpc: p.get("VpcConfiguration").get("VpcId"),
+            policy: p.get("Policy"),
+        },
+    );
+}

@@ -37,6 +37,7 @@ pub struct Index {
     keys: HashMap<String, usize>,
     igws: HashMap<String, usize>,
     lbs: HashMap<String, usize>,
+    access_points: HashMap<String, usize>,
     policies: HashMap<String, String>,
     /// Buckets configured here but declared elsewhere, with the data sets declared for them.
     outside_buckets: std::collections::BTreeMap<usize, Vec<&'static str>>,
@@ -48,6 +49,7 @@ pub type Mapper = fn(&mut Builder, &mut Index, &Raw);
 /// Resources that stand on their own.
 pub const PRIMARY: &[(&str, Mapper)] = &[
     ("aws_s3_bucket", storage::s3_bucket),
+    ("aws_s3_access_point", storage::s3_access_point),
     (
         "aws_s3_account_public_access_block",
         storage::s3_account_public_access_block,
@@ -143,6 +145,10 @@ pub const CHILDREN: &[(&str, Mapper)] = &[
     (
         "aws_s3_bucket_object_lock_configuration",
         storage::bucket_part,
+    ),
+    (
+        "aws_s3control_access_point_policy",
+        storage::s3control_access_point_policy,
     ),
     ("aws_security_group_rule", network::security_group_rule),
     (
@@ -264,6 +270,7 @@ fn own_data(kind: &str) -> &'static [&'static str] {
     let k = kind.trim_start_matches("aws_");
     match k {
         _ if k.starts_with("s3_account") => &[d::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK],
+        "s3_access_point" => &[d::S3_ACCESS_POINTS],
         _ if k.starts_with("s3_") => &[d::S3_BUCKETS],
         "security_group" | "default_security_group" => &[d::EC2_SECURITY_GROUPS],
         "network_acl" | "default_network_acl" => &[d::EC2_NETWORK_ACLS],

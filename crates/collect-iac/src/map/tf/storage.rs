@@ -8,7 +8,7 @@ use rampart_model::storage::{
 };
 
 use super::{Index, b, i, known_bool, opt_str, parent, s, u32_of};
-use crate::map::{Builder, file, policy};
+use crate::map::{Builder, file, policy, policy_or_gap};
 use crate::raw::Raw;
 use crate::value::Value;
 
@@ -888,4 +888,46 @@ pub(super) fn at_rest_store(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
         encrypted,
         kms_key_id,
     });
+}
+
+/// `aws_s3_access_point`.
+pub(super) fn s3_access_point(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let idx = crate::map::access_point(
+        bld,
+        raw,
+        &crate::map::AccessPointDecl {
+            bucket: a.get("bucket"),
+            name: s(a, "name"),
+            block: a.get("public_access_block_configuration").first(),
+            block_keys: [
+                "block_public_acls",
+                "ignore_public_acls",
+                "block_public_policy",
+                "restrict_public_buckets",
+            ],
+            vpc: a.get("vpc_configuration").first().get("vpc_id"),
+            policy: a.get("policy"),
+        },
+    );
+    for k in [raw.id.clone()].into_iter().chain(s(a, "arn")) {
+        ix.access_points.insert(k, idx);
+    }
+}
+
+/// `aws_s3control_access_point_policy`: the policy of an access point, set apart from it.
+pub(super) fn s3control_access_point_policy(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    if let Some(x) = parent(
+        bld,
+        raw,
+        &ix.access_points,
+        "access_point_arn",
+        data::S3_ACCESS_POINTS,
+        "access point",
+    ) {
+        let arn = bld.account.s3_access_points[x].meta.arn.clone();
+        let p = policy_or_gap(bld, raw, &arn, a.get("policy"), data::S3_ACCESS_POINTS);
+        bld.account.s3_access_points[x].policy = p;
+    }
 }
