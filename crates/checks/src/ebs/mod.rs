@@ -4,6 +4,7 @@ use crate::check::Check;
 
 mod access_key_in_user_data;
 mod ebs_encryption_by_default_off;
+mod instance_metadata_v1_allowed;
 mod instance_without_instance_profile;
 mod volume_not_encrypted;
 
@@ -13,4 +14,5 @@ pub(crate) const CHECKS: &[&dyn Check] = &[
     &access_key_in_user_data::AccessKeyInUserData,
     &volume_not_encrypted::VolumeNotEncrypted,
     &ebs_encryption_by_default_off::EbsEncryptionByDefaultOff,
+    &instance_metadata_v1_allowed::InstanceMetadataV1Allowed,
 ];

@@ -574,6 +574,26 @@ pub fn access_point(bld: &mut Builder, raw: &Raw, d: &AccessPointDecl<'_>) -> us
     bld.account.s3_access_points.len() - 1
 }
 
+/// Whether an instance, launch template or launch configuration requires IMDSv2, from its
+/// `http_tokens` / `HttpTokens` value: `required` only when it says so (EC2's default is
+/// `optional`); a value known only after apply is a gap on the resource and the value under
+/// which nothing fails.
+pub fn imdsv2_required(bld: &mut Builder, raw: &Raw, http_tokens: &Value) -> Option<bool> {
+    if http_tokens.has_unknown() {
+        bld.gap(
+            data::EC2_INSTANCES,
+            &raw.iac_arn(),
+            &file(raw),
+            format!(
+                "the metadata `http_tokens` of `{}` is not known before apply",
+                raw.address
+            ),
+        );
+        return Some(true);
+    }
+    Some(http_tokens.as_str() == Some("required"))
+}
+
 /// Tags from a map value (known string values only).
 #[must_use]
 pub fn tags_of(v: &Value) -> Tags {

@@ -42,7 +42,7 @@ pub(super) fn instance(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
             .collect(),
         network_interfaces: Vec::new(),
         user_data,
-        imdsv2_required: Some(s(md, "http_tokens").as_deref() == Some("required")),
+        imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
     // Root and extra EBS volumes declared inline.
@@ -183,7 +183,7 @@ pub(super) fn launch_template(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
             .collect(),
         network_interfaces: Vec::new(),
         user_data,
-        imdsv2_required: Some(s(md, "http_tokens").as_deref() == Some("required")),
+        imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
     let mappings: Vec<(String, &Value)> = a
@@ -231,7 +231,7 @@ pub(super) fn launch_configuration(bld: &mut Builder, _ix: &mut Index, raw: &Raw
         security_groups: a.get("security_groups").strings(),
         network_interfaces: Vec::new(),
         user_data,
-        imdsv2_required: Some(s(md, "http_tokens").as_deref() == Some("required")),
+        imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
     let mut devices: Vec<(String, &Value)> = Vec::new();
