@@ -433,6 +433,36 @@ pub fn implicit_network_defaults(bld: &mut Builder) {
     }
 }
 
+/// The identity of a parent that `raw` configures but that is not declared in this input,
+/// named `label` (its id as the input gives it, else `unknown`): a `Meta` identified by `raw`'s
+/// address, and a [`Builder::parent_gap`] on `data` saying what of it is outside the input.
+fn outside_parent(
+    bld: &mut Builder,
+    raw: &Raw,
+    label: Option<String>,
+    unknown: &str,
+    data: &str,
+    what: &str,
+) -> (Meta, String) {
+    let label = label.unwrap_or_else(|| unknown.to_owned());
+    let meta = bld.meta(
+        raw,
+        None,
+        Some(format!("{label} (not declared in this input)")),
+        &Value::Null,
+    );
+    bld.parent_gap(
+        data,
+        &meta.arn,
+        &file(raw),
+        format!(
+            "`{label}`, which `{}` configures, is not declared in this input: {what}",
+            raw.address
+        ),
+    );
+    (meta, label)
+}
+
 /// A network ACL that `raw` (an entry, an association) adds to but that is not declared in
 /// this input, named `label` (its id as the input gives it): an ACL of its own, identified by
 /// `raw`'s address, to which the caller adds what `raw` declares. An ACL's entries are read in
@@ -441,25 +471,17 @@ pub fn implicit_network_defaults(bld: &mut Builder) {
 /// Returns its position in the region's list.
 pub fn outside_nacl(bld: &mut Builder, raw: &Raw, label: Option<String>) -> usize {
     use rampart_model::network::NetworkAcl;
-    let label = label.unwrap_or_else(|| "(a network ACL known only after apply)".to_owned());
-    let meta = bld.meta(
+    let (meta, id) = outside_parent(
+        bld,
         raw,
-        None,
-        Some(format!("{label} (not declared in this input)")),
-        &Value::Null,
-    );
-    bld.parent_gap(
+        label,
+        "(a network ACL known only after apply)",
         data::EC2_NETWORK_ACLS,
-        &meta.arn,
-        &file(raw),
-        format!(
-            "the network ACL `{label}` that `{}` adds to is not declared in this input; its other entries decide what this one does",
-            raw.address
-        ),
+        "its other entries decide what this one does",
     );
     let r = bld.region();
     r.network_acls.push(NetworkAcl {
-        id: label,
+        id,
         vpc_id: String::new(),
         is_default: false,
         subnet_ids: Vec::new(),
@@ -476,25 +498,17 @@ pub fn outside_nacl(bld: &mut Builder, raw: &Raw, label: Option<String>) -> usiz
 /// a [`Builder::parent_gap`]. Returns its position in the region's list.
 pub fn outside_route_table(bld: &mut Builder, raw: &Raw, label: Option<String>) -> usize {
     use rampart_model::network::RouteTable;
-    let label = label.unwrap_or_else(|| "(a route table known only after apply)".to_owned());
-    let meta = bld.meta(
+    let (meta, id) = outside_parent(
+        bld,
         raw,
-        None,
-        Some(format!("{label} (not declared in this input)")),
-        &Value::Null,
-    );
-    bld.parent_gap(
+        label,
+        "(a route table known only after apply)",
         data::EC2_ROUTE_TABLES,
-        &meta.arn,
-        &file(raw),
-        format!(
-            "the route table `{label}` that `{}` configures is not declared in this input; its other routes are not known",
-            raw.address
-        ),
+        "its other routes are not known",
     );
     let r = bld.region();
     r.route_tables.push(RouteTable {
-        id: label,
+        id,
         vpc_id: String::new(),
         main: false,
         subnet_ids: Vec::new(),
@@ -502,6 +516,78 @@ pub fn outside_route_table(bld: &mut Builder, raw: &Raw, label: Option<String>) 
         meta,
     });
     r.route_tables.len() - 1
+}
+
+/// One network ACL entry from declared values: the protocol as a number (as the API reports
+/// it; `-1` for all), no ports for all protocols, `deny` in any case a deny.
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+pub fn nacl_entry(
+    rule_number: Option<i64>,
+    egress: bool,
+    proto: &str,
+    action: Option<&str>,
+    cidr: Option<String>,
+    ipv6_cidr: Option<String>,
+    ports: (Option<i64>, Option<i64>),
+    origin: Origin,
+) -> rampart_model::network::NaclEntry {
+    use rampart_model::network::{NaclEntry, RuleAction};
+    let p = match protocol(proto).as_str() {
+        "tcp" => "6".to_owned(),
+        "udp" => "17".to_owned(),
+        "icmp" => "1".to_owned(),
+        "icmpv6" => "58".to_owned(),
+        o => o.to_owned(),
+    };
+    let all = p == "-1";
+    let port = |x: Option<i64>| {
+        if all {
+            None
+        } else {
+            x.and_then(|x| i32::try_from(x).ok())
+        }
+    };
+    NaclEntry {
+        rule_number: rule_number.and_then(|n| i32::try_from(n).ok()).unwrap_or(0),
+        egress,
+        protocol: p,
+        action: if action.is_some_and(|x| x.eq_ignore_ascii_case("deny")) {
+            RuleAction::Deny
+        } else {
+            RuleAction::Allow
+        },
+        cidr,
+        ipv6_cidr,
+        from_port: port(ports.0),
+        to_port: port(ports.1),
+        origin: Some(origin),
+    }
+}
+
+/// A boolean argument or property; unknown before apply: a gap on `data_set` for this resource
+/// and the benign value.
+pub(super) fn known_bool(
+    bld: &mut Builder,
+    raw: &Raw,
+    arn: &str,
+    a: &Value,
+    key: &str,
+    data_set: &str,
+    benign: bool,
+) -> Option<bool> {
+    match a.get(key) {
+        Value::Unknown => {
+            bld.gap(
+                data_set,
+                arn,
+                &file(raw),
+                format!("`{key}` of `{}` is not known before apply", raw.address),
+            );
+            Some(benign)
+        }
+        v => v.as_bool(),
+    }
 }
 
 /// What an S3 access point declares, in either language's key names.

@@ -16,6 +16,7 @@ mod storage;
 
 use std::collections::HashMap;
 
+pub(super) use super::known_bool;
 use super::{Builder, file};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -461,30 +462,6 @@ fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
                 inst.public_ip = Some("(assigned on launch)".to_owned());
             }
         }
-    }
-}
-
-/// A boolean property; unknown: a gap on `data_set` for this resource and the benign value.
-pub(super) fn known_bool(
-    bld: &mut crate::map::Builder,
-    raw: &Raw,
-    arn: &str,
-    a: &Value,
-    key: &str,
-    data_set: &str,
-    benign: bool,
-) -> Option<bool> {
-    match a.get(key) {
-        Value::Unknown => {
-            bld.gap(
-                data_set,
-                arn,
-                &file(raw),
-                format!("`{key}` of `{}` is not known before apply", raw.address),
-            );
-            Some(benign)
-        }
-        v => v.as_bool(),
     }
 }
 

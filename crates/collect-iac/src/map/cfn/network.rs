@@ -6,8 +6,8 @@ use crate::raw::Raw;
 use crate::value::Value;
 use rampart_model::data;
 use rampart_model::network::{
-    FlowLog, InternetGateway, NaclEntry, NatGateway, NetworkAcl, Route, RouteTable,
-    RouteTargetKind, RuleAction, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
+    FlowLog, InternetGateway, NatGateway, NetworkAcl, Route, RouteTable, RouteTargetKind,
+    SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
 };
 
 /// `AWS::EC2::SecurityGroup`.
@@ -288,34 +288,17 @@ pub(super) fn nacl_entry(cx: &mut Cx<'_>, raw: &Raw) {
             );
             continue;
         }
-        let proto = s(p, "Protocol").unwrap_or_else(|| "-1".to_owned());
-        let all = proto == "-1";
         let pr = p.get("PortRange");
-        let e = NaclEntry {
-            rule_number: i(p, "RuleNumber")
-                .and_then(|n| i32::try_from(n).ok())
-                .unwrap_or(0),
-            egress: b(p, "Egress").unwrap_or(false),
-            protocol: proto,
-            action: if s(p, "RuleAction").is_some_and(|a| a.eq_ignore_ascii_case("deny")) {
-                RuleAction::Deny
-            } else {
-                RuleAction::Allow
-            },
-            cidr: s(p, "CidrBlock"),
-            ipv6_cidr: s(p, "Ipv6CidrBlock"),
-            from_port: if all {
-                None
-            } else {
-                i(pr, "From").and_then(|x| i32::try_from(x).ok())
-            },
-            to_port: if all {
-                None
-            } else {
-                i(pr, "To").and_then(|x| i32::try_from(x).ok())
-            },
-            origin: Some(raw.origin.clone()),
-        };
+        let e = crate::map::nacl_entry(
+            i(p, "RuleNumber"),
+            b(p, "Egress").unwrap_or(false),
+            &s(p, "Protocol").unwrap_or_else(|| "-1".to_owned()),
+            s(p, "RuleAction").as_deref(),
+            s(p, "CidrBlock"),
+            s(p, "Ipv6CidrBlock"),
+            (i(pr, "From"), i(pr, "To")),
+            raw.origin.clone(),
+        );
         cx.bld.region().network_acls[x].entries.push(e);
     }
 }

@@ -15,6 +15,7 @@ mod storage;
 
 use std::collections::HashMap;
 
+pub(super) use super::known_bool;
 use super::{Builder, file};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -419,29 +420,6 @@ pub(super) fn i(v: &Value, k: &str) -> Option<i64> {
 pub(super) fn u32_of(v: &Value, k: &str) -> Option<u32> {
     i(v, k).and_then(|x| u32::try_from(x).ok())
 }
-pub(super) fn known_bool(
-    bld: &mut Builder,
-    raw: &Raw,
-    arn: &str,
-    a: &Value,
-    key: &str,
-    data_set: &str,
-    benign: bool,
-) -> Option<bool> {
-    match a.get(key) {
-        Value::Unknown => {
-            bld.gap(
-                data_set,
-                arn,
-                &file(raw),
-                format!("`{key}` of `{}` is not known before apply", raw.address),
-            );
-            Some(benign)
-        }
-        v => v.as_bool(),
-    }
-}
-
 pub(super) fn unknown_blocks(
     bld: &mut Builder,
     raw: &Raw,

@@ -3,7 +3,7 @@
 use rampart_model::data;
 use rampart_model::network::{
     FlowLog, InternetGateway, NaclEntry, NatGateway, NetworkAcl, Route, RouteTable,
-    RouteTargetKind, RuleAction, SecurityGroup, Subnet, Vpc, VpcEndpoint,
+    RouteTargetKind, SecurityGroup, Subnet, Vpc, VpcEndpoint,
 };
 
 use super::{Index, b, i, s, unknown_blocks};
@@ -520,38 +520,16 @@ pub(super) fn nacl_entry(
     cidr6: &str,
     origin: rampart_model::Origin,
 ) -> NaclEntry {
-    let p = crate::map::protocol(&s(r, proto).unwrap_or_default());
-    let num = |p: &str| match p {
-        "tcp" => "6".to_owned(),
-        "udp" => "17".to_owned(),
-        "icmp" => "1".to_owned(),
-        "icmpv6" => "58".to_owned(),
-        o => o.to_owned(),
-    };
-    let all = p == "-1";
-    NaclEntry {
-        rule_number: number.and_then(|n| n.parse().ok()).unwrap_or(0),
+    crate::map::nacl_entry(
+        number.and_then(|n| n.parse().ok()),
         egress,
-        protocol: num(&p),
-        action: if s(r, action).is_some_and(|x| x.eq_ignore_ascii_case("deny")) {
-            RuleAction::Deny
-        } else {
-            RuleAction::Allow
-        },
-        cidr: s(r, cidr),
-        ipv6_cidr: s(r, cidr6),
-        from_port: if all {
-            None
-        } else {
-            i(r, "from_port").and_then(|x| i32::try_from(x).ok())
-        },
-        to_port: if all {
-            None
-        } else {
-            i(r, "to_port").and_then(|x| i32::try_from(x).ok())
-        },
-        origin: Some(origin),
-    }
+        &s(r, proto).unwrap_or_default(),
+        s(r, action).as_deref(),
+        s(r, cidr),
+        s(r, cidr6),
+        (i(r, "from_port"), i(r, "to_port")),
+        origin,
+    )
 }
 
 pub(super) fn route_of(r: &Value) -> Option<Route> {
