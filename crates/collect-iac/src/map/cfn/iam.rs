@@ -7,6 +7,29 @@ use crate::value::Value;
 use rampart_model::data;
 use rampart_model::iam::{AccessKey, Group, InstanceProfile, ManagedPolicy, Role, User};
 
+/// The `Policies` of a role, user or group (each `PolicyName` and `PolicyDocument`); a document
+/// known only after deployment is a gap on `data_set` for the principal.
+fn inline_policies(
+    cx: &mut Cx<'_>,
+    raw: &Raw,
+    principal: &str,
+    data_set: &str,
+) -> Vec<rampart_model::iam::InlinePolicy> {
+    let mut out = Vec::new();
+    for pol in raw.attrs.get("Policies").items() {
+        if let Some(doc) =
+            policy_or_gap(cx.bld, raw, principal, pol.get("PolicyDocument"), data_set)
+        {
+            out.push(inline(
+                &s(pol, "PolicyName").unwrap_or_default(),
+                doc,
+                &nested_origin(raw, pol),
+            ));
+        }
+    }
+    out
+}
+
 /// `AWS::IAM::Role`.
 pub(super) fn role(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
@@ -30,21 +53,7 @@ pub(super) fn role(cx: &mut Cx<'_>, raw: &Raw) {
         last_used: None,
         service_linked: false,
     };
-    for pol in p.get("Policies").items() {
-        if let Some(doc) = policy_or_gap(
-            cx.bld,
-            raw,
-            &marn,
-            pol.get("PolicyDocument"),
-            data::IAM_ROLES,
-        ) {
-            role.inline_policies.push(inline(
-                &s(pol, "PolicyName").unwrap_or_default(),
-                doc,
-                &nested_origin(raw, pol),
-            ));
-        }
-    }
+    role.inline_policies = inline_policies(cx, raw, &marn, data::IAM_ROLES);
     cx.idx
         .remember(Kind::Role, raw, cx.bld.account.iam.roles.len());
     cx.bld.account.iam.roles.push(role);
@@ -68,21 +77,7 @@ pub(super) fn user(cx: &mut Cx<'_>, raw: &Raw) {
         inline_policies: Vec::new(),
         permissions_boundary: s(p, "PermissionsBoundary"),
     };
-    for pol in p.get("Policies").items() {
-        if let Some(doc) = policy_or_gap(
-            cx.bld,
-            raw,
-            &marn,
-            pol.get("PolicyDocument"),
-            data::IAM_USERS,
-        ) {
-            user.inline_policies.push(inline(
-                &s(pol, "PolicyName").unwrap_or_default(),
-                doc,
-                &nested_origin(raw, pol),
-            ));
-        }
-    }
+    user.inline_policies = inline_policies(cx, raw, &marn, data::IAM_USERS);
     cx.idx
         .remember(Kind::User, raw, cx.bld.account.iam.users.len());
     cx.bld.account.iam.users.push(user);
@@ -98,21 +93,7 @@ pub(super) fn group(cx: &mut Cx<'_>, raw: &Raw) {
         attached_policies: cx.attached(raw, p.get("ManagedPolicyArns").strings()),
         inline_policies: Vec::new(),
     };
-    for pol in p.get("Policies").items() {
-        if let Some(doc) = policy_or_gap(
-            cx.bld,
-            raw,
-            &marn,
-            pol.get("PolicyDocument"),
-            data::IAM_GROUPS,
-        ) {
-            g.inline_policies.push(inline(
-                &s(pol, "PolicyName").unwrap_or_default(),
-                doc,
-                &nested_origin(raw, pol),
-            ));
-        }
-    }
+    g.inline_policies = inline_policies(cx, raw, &marn, data::IAM_GROUPS);
     cx.idx
         .remember(Kind::Group, raw, cx.bld.account.iam.groups.len());
     cx.bld.account.iam.groups.push(g);

@@ -5,7 +5,7 @@ use rampart_model::iam::{
     AccessKey, Group, InstanceProfile, ManagedPolicy, PasswordPolicy, Role, User,
 };
 
-use super::{Index, b, s, u32_of};
+use super::{Index, b, remember, s, u32_of};
 use crate::map::{Builder, file, inline, nested_origin, policy, policy_or_gap};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -47,13 +47,8 @@ pub(super) fn iam_role(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
             ));
         }
     }
-    ix.roles.insert(raw.id.clone(), bld.account.iam.roles.len());
-    if let Some(arn) = arn {
-        ix.roles.insert(arn, bld.account.iam.roles.len());
-    }
-    if let Some(n) = name {
-        ix.roles.insert(n, bld.account.iam.roles.len());
-    }
+    let at = bld.account.iam.roles.len();
+    remember(&mut ix.roles, at, [Some(raw.id.clone()), arn, name]);
     bld.account.iam.roles.push(role);
 }
 
@@ -74,10 +69,8 @@ pub(super) fn iam_user(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
         inline_policies: Vec::new(),
         permissions_boundary: s(a, "permissions_boundary"),
     };
-    ix.users.insert(raw.id.clone(), bld.account.iam.users.len());
-    if let Some(n) = name {
-        ix.users.insert(n, bld.account.iam.users.len());
-    }
+    let at = bld.account.iam.users.len();
+    remember(&mut ix.users, at, [Some(raw.id.clone()), name]);
     bld.account.iam.users.push(user);
 }
 
@@ -86,11 +79,8 @@ pub(super) fn iam_group(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let name = s(a, "name");
     let meta = bld.meta(raw, None, name.clone(), &Value::Null);
-    ix.groups
-        .insert(raw.id.clone(), bld.account.iam.groups.len());
-    if let Some(n) = name {
-        ix.groups.insert(n, bld.account.iam.groups.len());
-    }
+    let at = bld.account.iam.groups.len();
+    remember(&mut ix.groups, at, [Some(raw.id.clone()), name]);
     bld.account.iam.groups.push(Group {
         meta,
         attached_policies: Vec::new(),

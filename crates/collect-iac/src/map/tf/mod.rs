@@ -44,6 +44,18 @@ pub struct Index {
     outside_buckets: std::collections::BTreeMap<usize, Vec<&'static str>>,
 }
 
+/// Records in `map` that the resource at position `at` of its list is named by each of `keys`
+/// (its `id`, name, ARN — whichever are known).
+pub(super) fn remember(
+    map: &mut HashMap<String, usize>,
+    at: usize,
+    keys: impl IntoIterator<Item = Option<String>>,
+) {
+    for k in keys.into_iter().flatten() {
+        map.insert(k, at);
+    }
+}
+
 /// Maps one resource of its type.
 pub type Mapper = fn(&mut Builder, &mut Index, &Raw);
 

@@ -491,34 +491,38 @@ pub(super) fn pab(bld: &mut Builder, raw: &Raw, a: &Value, arn: &str) -> PublicA
     }
 }
 
+/// A lifecycle rule of the bucket's legacy inline `lifecycle_rule` block (`enabled`, noncurrent
+/// versions counted in `days`).
 pub(super) fn lifecycle_legacy(r: &Value) -> LifecycleRule {
+    lifecycle_rule(r, b(r, "enabled").unwrap_or(false), "days")
+}
+
+/// A lifecycle rule, `enabled` as its block says it, with noncurrent versions counted in the
+/// attribute `noncurrent_days` (`days` in the legacy block, `noncurrent_days` in
+/// `aws_s3_bucket_lifecycle_configuration`).
+fn lifecycle_rule(r: &Value, enabled: bool, noncurrent_days: &str) -> LifecycleRule {
+    let steps = |block: &str, days: &str| -> Vec<(u32, String)> {
+        r.get(block)
+            .items()
+            .into_iter()
+            .map(|t| {
+                (
+                    u32_of(t, days).unwrap_or(0),
+                    s(t, "storage_class").unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
     LifecycleRule {
         id: s(r, "id").unwrap_or_default(),
-        enabled: b(r, "enabled").unwrap_or(false),
-        transitions: r
-            .get("transition")
-            .items()
-            .into_iter()
-            .map(|t| {
-                (
-                    u32_of(t, "days").unwrap_or(0),
-                    s(t, "storage_class").unwrap_or_default(),
-                )
-            })
-            .collect(),
+        enabled,
+        transitions: steps("transition", "days"),
         expiration_days: u32_of(r.get("expiration").first(), "days"),
-        noncurrent_transitions: r
-            .get("noncurrent_version_transition")
-            .items()
-            .into_iter()
-            .map(|t| {
-                (
-                    u32_of(t, "days").unwrap_or(0),
-                    s(t, "storage_class").unwrap_or_default(),
-                )
-            })
-            .collect(),
-        noncurrent_expiration_days: u32_of(r.get("noncurrent_version_expiration").first(), "days"),
+        noncurrent_transitions: steps("noncurrent_version_transition", noncurrent_days),
+        noncurrent_expiration_days: u32_of(
+            r.get("noncurrent_version_expiration").first(),
+            noncurrent_days,
+        ),
     }
 }
 
@@ -664,36 +668,12 @@ fn part_lifecycle_configuration(bld: &mut Builder, bucket: &mut Bucket, raw: &Ra
         .get("rule")
         .items()
         .into_iter()
-        .map(|r| LifecycleRule {
-            id: s(r, "id").unwrap_or_default(),
-            enabled: s(r, "status").as_deref() == Some("Enabled"),
-            transitions: r
-                .get("transition")
-                .items()
-                .into_iter()
-                .map(|t| {
-                    (
-                        u32_of(t, "days").unwrap_or(0),
-                        s(t, "storage_class").unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            expiration_days: u32_of(r.get("expiration").first(), "days"),
-            noncurrent_transitions: r
-                .get("noncurrent_version_transition")
-                .items()
-                .into_iter()
-                .map(|t| {
-                    (
-                        u32_of(t, "noncurrent_days").unwrap_or(0),
-                        s(t, "storage_class").unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            noncurrent_expiration_days: u32_of(
-                r.get("noncurrent_version_expiration").first(),
+        .map(|r| {
+            lifecycle_rule(
+                r,
+                s(r, "status").as_deref() == Some("Enabled"),
                 "noncurrent_days",
-            ),
+            )
         })
         .collect();
 }
