@@ -565,6 +565,23 @@ pub fn nacl_entry(
     }
 }
 
+/// The value of `k` as text.
+pub(super) fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k).as_string()
+}
+/// The value of `k` as a boolean.
+pub(super) fn b(v: &Value, k: &str) -> Option<bool> {
+    v.get(k).as_bool()
+}
+/// The value of `k` as an integer.
+pub(super) fn i(v: &Value, k: &str) -> Option<i64> {
+    v.get(k).as_i64()
+}
+/// The value of `k` as a non-negative 32-bit integer.
+pub(super) fn u32_of(v: &Value, k: &str) -> Option<u32> {
+    i(v, k).and_then(|x| u32::try_from(x).ok())
+}
+
 /// A boolean argument or property; unknown before apply: a gap on `data_set` for this resource
 /// and the benign value.
 pub(super) fn known_bool(

@@ -21,22 +21,8 @@ use super::{Builder, file};
 use crate::raw::Raw;
 use crate::value::Value;
 
-/// The value of `k` as text.
-pub(super) fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k).as_string()
-}
-/// The value of `k` as a boolean.
-pub(super) fn b(v: &Value, k: &str) -> Option<bool> {
-    v.get(k).as_bool()
-}
-/// The value of `k` as an integer.
-pub(super) fn i(v: &Value, k: &str) -> Option<i64> {
-    v.get(k).as_i64()
-}
-/// The value of `k` as a non-negative 32-bit integer.
-pub(super) fn u(v: &Value, k: &str) -> Option<u32> {
-    i(v, k).and_then(|x| u32::try_from(x).ok())
-}
+pub(super) use super::u32_of as u;
+pub(super) use super::{b, i, s};
 
 /// The kinds of parent a child resource can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

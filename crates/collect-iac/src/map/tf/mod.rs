@@ -15,8 +15,8 @@ mod storage;
 
 use std::collections::HashMap;
 
-pub(super) use super::known_bool;
 use super::{Builder, file};
+pub(super) use super::{b, i, known_bool, s, u32_of};
 use crate::raw::Raw;
 use crate::value::Value;
 
@@ -420,18 +420,6 @@ pub(super) fn parent(
     found
 }
 
-pub(super) fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k).as_string()
-}
-pub(super) fn b(v: &Value, k: &str) -> Option<bool> {
-    v.get(k).as_bool()
-}
-pub(super) fn i(v: &Value, k: &str) -> Option<i64> {
-    v.get(k).as_i64()
-}
-pub(super) fn u32_of(v: &Value, k: &str) -> Option<u32> {
-    i(v, k).and_then(|x| u32::try_from(x).ok())
-}
 pub(super) fn unknown_blocks(
     bld: &mut Builder,
     raw: &Raw,
