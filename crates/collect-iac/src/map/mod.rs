@@ -697,6 +697,34 @@ pub fn imdsv2_required(bld: &mut Builder, raw: &Raw, http_tokens: &Value) -> Opt
     Some(http_tokens.as_str() == Some("required"))
 }
 
+/// The public address a launch template gives the instances it launches: "(assigned on
+/// launch)" when one of its network interfaces sets `associate_public_ip_address` /
+/// `AssociatePublicIpAddress` (EC2.25); `None` when none does (the subnet's
+/// `map_public_ip_on_launch` then decides, where the instances are launched). A value known only
+/// after apply is a gap on the template.
+pub fn launch_template_public_ip(
+    bld: &mut Builder,
+    raw: &Raw,
+    interfaces: &Value,
+    key: &str,
+) -> Option<String> {
+    let mut public = false;
+    for ni in interfaces.items() {
+        let v = ni.get(key);
+        if v.has_unknown() {
+            bld.gap(
+                data::EC2_INSTANCES,
+                &raw.iac_arn(),
+                &file(raw),
+                format!("`{key}` of `{}` is not known before apply", raw.address),
+            );
+        } else if v.as_bool() == Some(true) {
+            public = true;
+        }
+    }
+    public.then(|| "(assigned on launch)".to_owned())
+}
+
 /// Tags from a map value (known string values only).
 #[must_use]
 pub fn tags_of(v: &Value) -> Tags {

@@ -132,12 +132,18 @@ pub(super) fn launch_template(cx: &mut Cx<'_>, raw: &Raw) {
     block_devices(cx, raw, d.get("BlockDeviceMappings"), &Value::Null);
     let imdsv2 =
         crate::map::imdsv2_required(cx.bld, raw, d.get("MetadataOptions").get("HttpTokens"));
+    let public_ip = crate::map::launch_template_public_ip(
+        cx.bld,
+        raw,
+        d.get("NetworkInterfaces"),
+        "AssociatePublicIpAddress",
+    );
     cx.bld.region().instances.push(Instance {
         id: raw.id.clone(),
         state: "launch-template".to_owned(),
         vpc_id: None,
         subnet_id: None,
-        public_ip: None,
+        public_ip,
         instance_profile: s(profile, "Arn").or_else(|| s(profile, "Name")),
         security_groups,
         network_interfaces: Vec::new(),

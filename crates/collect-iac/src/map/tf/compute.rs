@@ -162,12 +162,18 @@ pub(super) fn launch_template(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
     let user_data = user_data(bld, raw, &arn, &Value::Null, a.get("user_data"));
     let profile = a.get("iam_instance_profile").first();
     let md = a.get("metadata_options").first();
+    let public_ip = crate::map::launch_template_public_ip(
+        bld,
+        raw,
+        a.get("network_interfaces"),
+        "associate_public_ip_address",
+    );
     let inst = Instance {
         id: raw.id.clone(),
         state: "launch-template".to_owned(),
         vpc_id: None,
         subnet_id: None,
-        public_ip: None,
+        public_ip,
         instance_profile: s(profile, "arn").or_else(|| s(profile, "name")),
         security_groups: a
             .get("vpc_security_group_ids")

@@ -49,6 +49,10 @@ resource "aws_launch_template" "default" {
   name_prefix   = "worker-"
   image_id      = "ami-12345678"
   instance_type = "t3.micro"
+  # EC2.25: every instance launched from it gets a public address.
+  network_interfaces {
+    associate_public_ip_address = "true"
+  }
 }
 
 resource "aws_launch_configuration" "legacy" {
