@@ -1,10 +1,10 @@
 //! S3-102 `access-point-publicly-accessible`: an S3 access point lets anyone on the internet
 //! reach its bucket, or can be made to.
 
-use rampart_model::storage::{AccessPoint, Bucket, PublicAccessBlock};
+use rampart_model::storage::{AccessPoint, Bucket};
 use rampart_policy::PolicyKind;
 
-use crate::iam_policy::bucket_publicly_accessible::{AccountBlock, account_block};
+use crate::iam_policy::bucket_publicly_accessible::{AccountBlock, FLAGS, account_block, flags};
 use crate::prelude::*;
 use crate::s3::facts;
 
@@ -43,22 +43,6 @@ static META: CheckMeta = CheckMeta {
     },
     manual: false,
 };
-
-const FLAGS: [&str; 4] = [
-    "BlockPublicAcls",
-    "IgnorePublicAcls",
-    "BlockPublicPolicy",
-    "RestrictPublicBuckets",
-];
-
-fn flags(p: &PublicAccessBlock) -> [bool; 4] {
-    [
-        p.block_public_acls,
-        p.ignore_public_acls,
-        p.block_public_policy,
-        p.restrict_public_buckets,
-    ]
-}
 
 impl Check for AccessPointPubliclyAccessible {
     fn meta(&self) -> &'static CheckMeta {
