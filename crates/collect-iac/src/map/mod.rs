@@ -725,6 +725,18 @@ pub fn launch_template_public_ip(
     public.then(|| "(assigned on launch)".to_owned())
 }
 
+/// The subnets of `region` that give instances a public address on launch
+/// (`map_public_ip_on_launch` / `MapPublicIpOnLaunch`).
+#[must_use]
+pub fn public_subnets(region: &Region) -> std::collections::HashSet<String> {
+    region
+        .subnets
+        .iter()
+        .filter(|s| s.map_public_ip_on_launch)
+        .map(|s| s.id.clone())
+        .collect()
+}
+
 /// Tags from a map value (known string values only).
 #[must_use]
 pub fn tags_of(v: &Value) -> Tags {

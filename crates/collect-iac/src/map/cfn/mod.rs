@@ -422,12 +422,7 @@ fn count_attachments(bld: &mut Builder) {
 /// assigned on launch, so that reachability from the internet is judged.
 fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
     let region = bld.region();
-    let public_subnets: std::collections::HashSet<String> = region
-        .subnets
-        .iter()
-        .filter(|s| s.map_public_ip_on_launch)
-        .map(|s| s.id.clone())
-        .collect();
+    let public_subnets = super::public_subnets(region);
     for raw in raws.iter().filter(|r| r.kind == "AWS::EC2::Instance") {
         let p = &raw.attrs;
         let first = p

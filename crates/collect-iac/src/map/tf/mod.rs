@@ -379,12 +379,7 @@ fn may_not_exist(raw: &Raw) -> Raw {
 /// subnet sets `map_public_ip_on_launch` (EC2's rule for the default network interface).
 fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
     let region = bld.region();
-    let public_subnets: std::collections::HashSet<String> = region
-        .subnets
-        .iter()
-        .filter(|s| s.map_public_ip_on_launch)
-        .map(|s| s.id.clone())
-        .collect();
+    let public_subnets = super::public_subnets(region);
     for raw in raws.iter().filter(|r| r.kind == "aws_instance") {
         let a = &raw.attrs;
         if !a.get("associate_public_ip_address").is_null() {
