@@ -737,6 +737,43 @@ pub fn public_subnets(region: &Region) -> std::collections::HashSet<String> {
         .collect()
 }
 
+/// A bucket's default encryption from its rules, each given with the block holding its
+/// defaults, read with either language's key names (`algorithm`, `kms_key`, `bucket_key`): the
+/// last rule that names an algorithm; an algorithm known only after apply is a gap on the bucket
+/// (`arn`) and SSE-KMS, under which no check fails. `None` when no rule names one.
+pub fn bucket_encryption<'v>(
+    bld: &mut Builder,
+    arn: &str,
+    fl: &str,
+    rules: impl IntoIterator<Item = (&'v Value, &'v Value)>,
+    [algorithm, kms_key, bucket_key]: [&str; 3],
+) -> Option<rampart_model::storage::BucketEncryption> {
+    let mut out = None;
+    for (rule, d) in rules {
+        let algorithm = match d.get(algorithm) {
+            Value::Unknown => {
+                bld.gap(
+                    data::S3_BUCKET_ENCRYPTION,
+                    arn,
+                    fl,
+                    "the encryption algorithm is not known before apply",
+                );
+                "aws:kms".to_owned()
+            }
+            v => match v.as_string() {
+                Some(a) => a,
+                None => continue,
+            },
+        };
+        out = Some(rampart_model::storage::BucketEncryption {
+            algorithm,
+            kms_key_id: s(d, kms_key),
+            bucket_key_enabled: b(rule, bucket_key).unwrap_or(false),
+        });
+    }
+    out
+}
+
 /// Tags from a map value (known string values only).
 #[must_use]
 pub fn tags_of(v: &Value) -> Tags {

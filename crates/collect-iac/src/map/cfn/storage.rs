@@ -6,9 +6,9 @@ use crate::raw::Raw;
 use crate::value::Value;
 use rampart_model::data;
 use rampart_model::storage::{
-    AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketEncryption,
-    BucketLogging, DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock,
-    PublicAccessBlock, RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
+    AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketLogging,
+    DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock, PublicAccessBlock,
+    RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
 };
 
 /// `AWS::S3::Bucket`.
@@ -60,31 +60,20 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
             };
         }
     }
-    for rule in p
+    let rules = p
         .path(&["BucketEncryption", "ServerSideEncryptionConfiguration"])
-        .items()
-    {
-        let d = rule.get("ServerSideEncryptionByDefault");
-        let algorithm = match d.get("SSEAlgorithm") {
-            Value::Unknown => {
-                cx.bld.gap(
-                    data::S3_BUCKET_ENCRYPTION,
-                    &marn,
-                    &fl,
-                    "the encryption algorithm is not known before apply",
-                );
-                "aws:kms".to_owned()
-            }
-            v => match v.as_string() {
-                Some(a) => a,
-                None => continue,
-            },
-        };
-        bucket.encryption = Some(BucketEncryption {
-            algorithm,
-            kms_key_id: s(d, "KMSMasterKeyID"),
-            bucket_key_enabled: b(rule, "BucketKeyEnabled").unwrap_or(false),
-        });
+        .items();
+    let rules = rules
+        .into_iter()
+        .map(|r| (r, r.get("ServerSideEncryptionByDefault")));
+    if let Some(e) = crate::map::bucket_encryption(
+        cx.bld,
+        &marn,
+        &fl,
+        rules,
+        ["SSEAlgorithm", "KMSMasterKeyID", "BucketKeyEnabled"],
+    ) {
+        bucket.encryption = Some(e);
     }
     let pabv = p.get("PublicAccessBlockConfiguration");
     if !pabv.is_null() {

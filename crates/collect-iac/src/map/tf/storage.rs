@@ -402,29 +402,19 @@ pub(super) fn versioning(
 }
 
 pub(super) fn encryption(bld: &mut Builder, bucket: &mut Bucket, c: &Value, fl: &str) {
-    for rule in c.get("rule").items() {
-        let d = rule.get("apply_server_side_encryption_by_default").first();
-        let alg = d.get("sse_algorithm");
-        let algorithm = match alg {
-            Value::Unknown => {
-                bld.gap(
-                    data::S3_BUCKET_ENCRYPTION,
-                    &bucket.meta.arn,
-                    fl,
-                    "the encryption algorithm is not known before apply",
-                );
-                "aws:kms".to_owned()
-            }
-            v => match v.as_string() {
-                Some(a) => a,
-                None => continue,
-            },
-        };
-        bucket.encryption = Some(BucketEncryption {
-            algorithm,
-            kms_key_id: s(d, "kms_master_key_id"),
-            bucket_key_enabled: b(rule, "bucket_key_enabled").unwrap_or(false),
-        });
+    let arn = bucket.meta.arn.clone();
+    let rules = c.get("rule").items();
+    let rules = rules
+        .into_iter()
+        .map(|r| (r, r.get("apply_server_side_encryption_by_default").first()));
+    if let Some(e) = crate::map::bucket_encryption(
+        bld,
+        &arn,
+        fl,
+        rules,
+        ["sse_algorithm", "kms_master_key_id", "bucket_key_enabled"],
+    ) {
+        bucket.encryption = Some(e);
     }
 }
 
