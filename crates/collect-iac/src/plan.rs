@@ -174,6 +174,7 @@ fn walk(
                 scope,
                 waivers: Vec::new(),
                 branch: String::new(),
+                instances_unknown: None,
             });
         }
     }

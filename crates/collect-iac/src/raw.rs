@@ -26,6 +26,12 @@ pub struct Raw {
     /// For CloudFormation resources evaluated once per branch of their conditions: the branch
     /// (`UseKms=false`), empty otherwise.
     pub branch: String,
+    /// Terraform: why the number of instances is not known before apply (a `count` or
+    /// `for_each` of its own or of a module around it, from a variable without a value, a data
+    /// source, another resource's attribute); `None` when every instance is known. Such a
+    /// resource stands for all of its instances under the address `NAME[*]`, and whether any
+    /// exists is not known: what the checks read of it is `not_assessed`.
+    pub instances_unknown: Option<String>,
 }
 
 impl Raw {

@@ -255,3 +255,36 @@ fn a_module_cycle_is_a_located_error() {
     let results = common::audit(&loaded.inventory);
     assert_eq!(common::of(&results, "EC2-003", Status::Fail).len(), 1);
 }
+
+#[test]
+fn an_unknown_count_is_one_resource_for_all_its_instances_not_assessed_with_why() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/labelled/tf/count-for-each");
+    let loaded = common::read(&case, &[]);
+    let results = common::audit(&loaded.inventory);
+    let na: Vec<_> = common::of(&results, "EC2-003", Status::NotAssessed)
+        .into_iter()
+        .filter(|f| {
+            f.resource
+                .ends_with("main.tf:aws_security_group.replicas[*]")
+        })
+        .collect();
+    assert_eq!(na.len(), 1, "{na:#?}");
+    assert!(
+        na[0].message.contains("`count` is not known before apply")
+            && na[0].message.contains("InstancesUnknown"),
+        "{}",
+        na[0].message
+    );
+    // No instance is invented: neither `replicas[0]` nor a `["?"]` key.
+    assert!(
+        !results
+            .iter()
+            .any(|f| f.resource.contains("replicas[0]") || f.resource.contains("[\"?\"]"))
+    );
+    // Inside a module called with an unknown count, the reason names the call.
+    let m = common::of(&results, "EC2-003", Status::NotAssessed)
+        .into_iter()
+        .find(|f| f.resource.contains("module.maybe[*]"))
+        .expect("the module's group");
+    assert!(m.message.contains("module.maybe"), "{}", m.message);
+}

@@ -116,3 +116,37 @@ fn terraform_cloudformation_and_snapshot_agree() {
         diff(&from_cfn, &from_snapshot)
     );
 }
+
+/// S3 access points and IMDSv2 on launch templates (issue 13's new resource types): the same
+/// account as a snapshot, Terraform and CloudFormation gives the same verdicts by name.
+#[test]
+fn access_points_and_launch_templates_agree_across_sources() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/cross");
+    let snap = snapshot::read(&dir.join("snapshot.json"), Limits::default()).expect("snapshot");
+    let tf = common::read(&dir.join("tf"), &[]);
+    let cfn = common::read(&dir.join("cfn/template.yaml"), &[]);
+    let verdicts = |inv: &Inventory| -> BTreeSet<(String, String, String)> {
+        let names = names(inv);
+        common::audit(inv)
+            .into_iter()
+            .filter(|f| matches!(f.check.as_str(), "S3-102" | "EC2-054"))
+            .filter(|f| matches!(f.status, Status::Fail | Status::Pass))
+            .filter_map(|f| {
+                let name = names.get(&f.resource)?.clone();
+                Some((f.check, name, format!("{:?}", f.status)))
+            })
+            .collect()
+    };
+    let expected: BTreeSet<(String, String, String)> = [
+        ("S3-102", "partner", "Fail"),
+        ("S3-102", "internal", "Pass"),
+        ("EC2-054", "web", "Fail"),
+        ("EC2-054", "worker", "Pass"),
+    ]
+    .iter()
+    .map(|(c, n, s)| ((*c).to_owned(), (*n).to_owned(), (*s).to_owned()))
+    .collect();
+    assert_eq!(verdicts(&snap), expected, "snapshot");
+    assert_eq!(verdicts(&tf.inventory), expected, "Terraform");
+    assert_eq!(verdicts(&cfn.inventory), expected, "CloudFormation");
+}

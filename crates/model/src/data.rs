@@ -52,6 +52,9 @@ pub const S3_BUCKET_OBJECT_LOCK: &str = "s3.bucket.object_lock";
 /// Bucket tags.
 pub const S3_BUCKET_TAGS: &str = "s3.bucket.tags";
 
+/// S3 access points: their Block Public Access settings and policies.
+pub const S3_ACCESS_POINTS: &str = "s3control.access_points";
+
 /// VPCs, subnets, gateways, route tables, endpoints.
 pub const EC2_VPC: &str = "ec2.vpc";
 /// Route tables.

@@ -15,7 +15,7 @@ use crate::network::{
 };
 use crate::security::{KmsKey, Secret, SsmParameter};
 use crate::storage::{
-    AtRestStore, BackupPlan, BackupVault, Bucket, DbCluster, DbInstance, DynamoTable,
+    AccessPoint, AtRestStore, BackupPlan, BackupVault, Bucket, DbCluster, DbInstance, DynamoTable,
     PublicAccessBlock, RedshiftCluster, Volume,
 };
 use crate::time_util::Timestamp;
@@ -274,6 +274,9 @@ pub struct Account {
     /// S3 buckets (global namespace; each bucket records its region).
     #[serde(default)]
     pub buckets: Vec<Bucket>,
+    /// S3 access points (each records its region and bucket).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub s3_access_points: Vec<AccessPoint>,
     /// Values declared as defaults in IaC (Terraform variable defaults, CloudFormation parameter
     /// defaults) that may hold secrets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -327,6 +330,7 @@ impl Account {
             self.tag_policy = other.tag_policy;
         }
         self.buckets.extend(other.buckets);
+        self.s3_access_points.extend(other.s3_access_points);
         self.declared_defaults.extend(other.declared_defaults);
         for region in other.regions {
             let name = region.name.clone();
@@ -339,6 +343,7 @@ impl Account {
     pub fn resource_count(&self) -> usize {
         self.iam.resource_count()
             + self.buckets.len()
+            + self.s3_access_points.len()
             + self
                 .regions
                 .iter()

@@ -165,6 +165,31 @@ pub struct Bucket {
     pub object_lock: Option<ObjectLock>,
 }
 
+/// An S3 access point: a named endpoint to one bucket with its own policy and its own Block
+/// Public Access settings. A request through it is refused when the access point's, the
+/// bucket's or the account's Block Public Access blocks it (S3 User Guide, "Managing public
+/// access to access points"); an access point with a VPC network origin is not reachable from
+/// the internet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessPoint {
+    /// ARN (or IaC `FILE:ADDRESS`), name, tags, origin.
+    pub meta: Meta,
+    /// The region it is in.
+    pub region: String,
+    /// The bucket it gives access to (its name).
+    pub bucket: String,
+    /// The VPC it is restricted to (`NetworkOrigin` `VPC`); `None`: `Internet`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Its own Block Public Access settings (all four on unless turned off at creation; they
+    /// cannot be changed afterwards).
+    pub public_access_block: PublicAccessBlock,
+    /// Its policy, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<serde_json::Value>,
+}
+
 /// An EBS volume.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

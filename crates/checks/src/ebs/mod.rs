@@ -4,7 +4,9 @@ use crate::check::Check;
 
 mod access_key_in_user_data;
 mod ebs_encryption_by_default_off;
+mod instance_metadata_v1_allowed;
 mod instance_without_instance_profile;
+mod launch_template_assigns_public_ip;
 mod volume_not_encrypted;
 
 /// The checks of this area, in code order.
@@ -13,4 +15,6 @@ pub(crate) const CHECKS: &[&dyn Check] = &[
     &access_key_in_user_data::AccessKeyInUserData,
     &volume_not_encrypted::VolumeNotEncrypted,
     &ebs_encryption_by_default_off::EbsEncryptionByDefaultOff,
+    &instance_metadata_v1_allowed::InstanceMetadataV1Allowed,
+    &launch_template_assigns_public_ip::LaunchTemplateAssignsPublicIp,
 ];

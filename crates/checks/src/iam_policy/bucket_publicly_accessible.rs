@@ -68,14 +68,16 @@ fn resting_on(policy: bool, acl: bool) -> &'static [&'static str] {
     }
 }
 
-const FLAGS: [&str; 4] = [
+/// The four Block Public Access settings, as AWS names them.
+pub(crate) const FLAGS: [&str; 4] = [
     "BlockPublicAcls",
     "IgnorePublicAcls",
     "BlockPublicPolicy",
     "RestrictPublicBuckets",
 ];
 
-fn flags(p: &PublicAccessBlock) -> [bool; 4] {
+/// The four settings, in the order of [`FLAGS`].
+pub(crate) fn flags(p: &PublicAccessBlock) -> [bool; 4] {
     [
         p.block_public_acls,
         p.ignore_public_acls,

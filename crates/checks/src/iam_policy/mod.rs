@@ -5,7 +5,7 @@ mod access_key_not_bound_to_network;
 mod administrator_has_access_keys;
 mod application_without_deny_guardrails;
 mod bucket_policy_allows_plain_http;
-mod bucket_publicly_accessible;
+pub(crate) mod bucket_publicly_accessible;
 pub(crate) mod common;
 mod identity_reaches_other_environment;
 mod key_policy_too_permissive;

@@ -2,6 +2,7 @@
 
 use crate::check::Check;
 
+mod access_point_publicly_accessible;
 mod backup_bucket_without_lifecycle;
 mod backup_bucket_without_mfa_delete;
 mod bucket_encrypted_with_sse_s3;
@@ -18,4 +19,5 @@ pub(crate) const CHECKS: &[&dyn Check] = &[
     &bucket_without_access_logging::BucketWithoutAccessLogging,
     &backup_bucket_without_mfa_delete::BackupBucketWithoutMfaDelete,
     &backup_bucket_without_lifecycle::BackupBucketWithoutLifecycle,
+    &access_point_publicly_accessible::AccessPointPubliclyAccessible,
 ];

@@ -345,6 +345,7 @@ pub fn load_nested(text: &str, display: &str, out: &mut Collected, nesting: &Nes
                 scope: format!("{display}:{}", nesting.prefix),
                 waivers: waivers.clone(),
                 branch: if single { String::new() } else { branch },
+                instances_unknown: None,
             });
         }
     }

@@ -160,6 +160,9 @@ struct Loader<'c> {
     seen_defaults: std::collections::HashSet<(String, u32)>,
     /// The real directories of the modules being evaluated, outermost first (cycle guard).
     calls: Vec<PathBuf>,
+    /// Why the instances of the module calls being evaluated are not known, innermost last
+    /// (`None` for a call whose instances are known).
+    unknown_calls: Vec<Option<String>>,
 }
 
 /// Whether a directory holds `.tf` files.
@@ -275,6 +278,7 @@ pub fn load(input: &Path, opts: &TfOptions, out: &mut Collected) {
         root_dir: base.clone(),
         seen_defaults: std::collections::HashSet::new(),
         calls: Vec::new(),
+        unknown_calls: Vec::new(),
     };
     let dirs = module_dirs(&base);
     for dir in roots(&mut loader, &dirs) {
@@ -298,6 +302,7 @@ pub fn load_file(path: &Path, opts: &TfOptions, out: &mut Collected) {
         root_dir: dir.clone(),
         seen_defaults: std::collections::HashSet::new(),
         calls: Vec::new(),
+        unknown_calls: Vec::new(),
     };
     let display = path.display().to_string();
     let file = match std::fs::read_to_string(path) {
@@ -380,6 +385,7 @@ pub fn load_source(text: &str, display: &str, out: &mut Collected) {
         root_dir: dir.clone(),
         seen_defaults: std::collections::HashSet::new(),
         calls: Vec::new(),
+        unknown_calls: Vec::new(),
     };
     match parse(text, display) {
         Ok(f) => {
@@ -619,7 +625,10 @@ impl Loader<'_> {
         collect: bool,
     ) -> Value {
         let base_addr = format!("{prefix}{kind}.{name}");
-        let (shape, list) = expand(scope, b);
+        let (shape, list, unknown) = expand(scope, b);
+        let unknown = unknown
+            .map(|why| format!("{why} of `{base_addr}`"))
+            .or_else(|| self.unknown_calls.iter().rev().find_map(Clone::clone));
         let mut values = Vec::new();
         for (suffix, env) in list {
             let address = format!("{base_addr}{suffix}");
@@ -653,6 +662,7 @@ impl Loader<'_> {
                     scope: prefix.to_owned(),
                     waivers,
                     branch: self.root_label(&f.display),
+                    instances_unknown: unknown.clone(),
                 });
             }
             values.push((suffix, attrs));
@@ -668,7 +678,7 @@ impl Loader<'_> {
         name: &str,
         prefix: &str,
     ) -> Value {
-        let (shape, list) = expand(scope, b);
+        let (shape, list, _) = expand(scope, b);
         let mut values = Vec::new();
         for (suffix, env) in list {
             let attrs = eval_body(scope, b, &env, true);
@@ -775,7 +785,9 @@ impl Loader<'_> {
             }
             return Value::Unknown;
         }
-        let (shape, list) = expand(scope, b);
+        let (shape, list, unknown) = expand(scope, b);
+        self.unknown_calls
+            .push(unknown.map(|why| format!("{why} of `{prefix}module.{name}`")));
         let mut values = Vec::new();
         for (suffix, env) in list {
             let mut inputs = BTreeMap::new();
@@ -791,6 +803,7 @@ impl Loader<'_> {
             let outputs = self.module(&dir, Some(inputs), &child_prefix, depth + 1, collect);
             values.push((suffix, outputs));
         }
+        self.unknown_calls.pop();
         shape.assemble(values)
     }
 }
@@ -848,8 +861,13 @@ impl Shape {
     }
 }
 
-/// The instances of a block with `count` or `for_each`: address suffix and bindings.
-fn expand(scope: &Scope, b: &Blk) -> (Shape, Vec<(String, Env)>) {
+/// The instances of a block with `count` or `for_each`: address suffix and bindings, and why
+/// they are not known before apply when they are not. Terraform addresses the instances of a
+/// `count` as `NAME[0]`, `NAME[1]`… and those of a `for_each` as `NAME["key"]` (Terraform
+/// documentation, "Resource addressing"); a `count` or `for_each` whose value is known only
+/// after apply gives one instance standing for all of them, `NAME[*]`, with its index or key
+/// unknown.
+fn expand(scope: &Scope, b: &Blk) -> (Shape, Vec<(String, Env)>, Option<String>) {
     if let Some(e) = b.attr("count") {
         let n = scope.eval(e, &Env::new());
         return match n.as_i64() {
@@ -866,13 +884,17 @@ fn expand(scope: &Scope, b: &Blk) -> (Shape, Vec<(String, Env)>) {
                         (format!("[{i}]"), env)
                     })
                     .collect();
-                (Shape::List, list)
+                (Shape::List, list, None)
             }
             None => {
                 // Unknown count: one instance stands for all, its index unknown.
                 let mut env = Env::new();
                 env.insert("count".to_owned(), obj(&[("index", Value::Unknown)]));
-                (Shape::List, vec![("[0]".to_owned(), env)])
+                (
+                    Shape::List,
+                    vec![("[*]".to_owned(), env)],
+                    Some("`count` is not known before apply".to_owned()),
+                )
             }
         };
     }
@@ -906,6 +928,7 @@ fn expand(scope: &Scope, b: &Blk) -> (Shape, Vec<(String, Env)>) {
                         (format!("[\"{k}\"]"), env)
                     })
                     .collect(),
+                None,
             ),
             None => {
                 let mut env = Env::new();
@@ -913,11 +936,15 @@ fn expand(scope: &Scope, b: &Blk) -> (Shape, Vec<(String, Env)>) {
                     "each".to_owned(),
                     obj(&[("key", Value::Unknown), ("value", Value::Unknown)]),
                 );
-                (Shape::Map, vec![("[\"?\"]".to_owned(), env)])
+                (
+                    Shape::Map,
+                    vec![("[*]".to_owned(), env)],
+                    Some("`for_each` is not known before apply".to_owned()),
+                )
             }
         };
     }
-    (Shape::Single, vec![(String::new(), Env::new())])
+    (Shape::Single, vec![(String::new(), Env::new())], None)
 }
 
 fn obj(pairs: &[(&str, Value)]) -> Value {

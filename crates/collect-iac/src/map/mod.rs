@@ -127,6 +127,47 @@ impl Builder {
         }
     }
 
+    /// A resource that configures another one (an association, a route, an alias, a
+    /// subscription, a lock, an attachment) whose target is not declared in this input: what it
+    /// sets lands on a resource the input does not hold, so it is recorded on the resource
+    /// itself as a gap of code [`PARENT_NOT_DECLARED`] on the data set it configures. Every
+    /// check needing that data then says `not_assessed` for it, naming the target: never a
+    /// silent drop. `what` names the target's kind (`route table`), `target` its id as the
+    /// input gives it (`None`: known only after apply).
+    pub fn orphan(&mut self, raw: &Raw, data: &str, what: &str, target: Option<&str>) {
+        let label = target.unwrap_or("(known only after apply)");
+        self.parent_gap(
+            data,
+            &raw.iac_arn(),
+            &file(raw),
+            format!(
+                "`{}` configures the {what} `{label}`, which is not declared in this input; what it sets there is not judged",
+                raw.address
+            ),
+        );
+    }
+
+    /// A gap on `data` for a Terraform resource whose instances are not known before apply
+    /// (`why`): whether any of them exists is not known, so nothing the checks read of it is a
+    /// fact — an `Unreadable` gap (code `InstancesUnknown`): its failures and passes on `data`
+    /// are `not_assessed`, with why.
+    pub fn instances_gap(&mut self, raw: &Raw, data: &str, why: &str) {
+        let g = Gap::new(
+            data,
+            &file(raw),
+            format!(
+                "{why}: whether `{}` is created, and how many times, is decided on apply",
+                raw.address
+            ),
+        )
+        .in_account(crate::ACCOUNT_ID)
+        .for_resource(&raw.iac_arn())
+        .with_code("InstancesUnknown");
+        if !self.gaps.contains(&g) {
+            self.gaps.push(g);
+        }
+    }
+
     /// A gap on `data` for the whole account: IaC does not declare it.
     pub fn account_gap(&mut self, data: &str, reason: &str) {
         self.gaps.push(
@@ -390,6 +431,347 @@ pub fn implicit_network_defaults(bld: &mut Builder) {
             acl.subnet_ids.push(subnet);
         }
     }
+}
+
+/// The identity of a parent that `raw` configures but that is not declared in this input,
+/// named `label` (its id as the input gives it, else `unknown`): a `Meta` identified by `raw`'s
+/// address, and a [`Builder::parent_gap`] on `data` saying what of it is outside the input.
+fn outside_parent(
+    bld: &mut Builder,
+    raw: &Raw,
+    label: Option<String>,
+    unknown: &str,
+    data: &str,
+    what: &str,
+) -> (Meta, String) {
+    let label = label.unwrap_or_else(|| unknown.to_owned());
+    let meta = bld.meta(
+        raw,
+        None,
+        Some(format!("{label} (not declared in this input)")),
+        &Value::Null,
+    );
+    bld.parent_gap(
+        data,
+        &meta.arn,
+        &file(raw),
+        format!(
+            "`{label}`, which `{}` configures, is not declared in this input: {what}",
+            raw.address
+        ),
+    );
+    (meta, label)
+}
+
+/// A network ACL that `raw` (an entry, an association) adds to but that is not declared in
+/// this input, named `label` (its id as the input gives it): an ACL of its own, identified by
+/// `raw`'s address, to which the caller adds what `raw` declares. An ACL's entries are read in
+/// rule-number order, so what one entry does depends on the entries outside this input: the
+/// ACL's entries are a [`Builder::parent_gap`], and a verdict on them is `not_assessed`.
+/// Returns its position in the region's list.
+pub fn outside_nacl(bld: &mut Builder, raw: &Raw, label: Option<String>) -> usize {
+    use rampart_model::network::NetworkAcl;
+    let (meta, id) = outside_parent(
+        bld,
+        raw,
+        label,
+        "(a network ACL known only after apply)",
+        data::EC2_NETWORK_ACLS,
+        "its other entries decide what this one does",
+    );
+    let r = bld.region();
+    r.network_acls.push(NetworkAcl {
+        id,
+        vpc_id: String::new(),
+        is_default: false,
+        subnet_ids: Vec::new(),
+        entries: Vec::new(),
+        meta,
+    });
+    r.network_acls.len() - 1
+}
+
+/// A route table that `raw` (a route, a subnet association) adds to but that is not declared
+/// in this input: a table of its own, identified by `raw`'s address, holding what `raw`
+/// declares. A subnet associated with it is not served by its VPC's main table (which the
+/// implicit defaults would otherwise assume); the table's other routes are outside this input,
+/// a [`Builder::parent_gap`]. Returns its position in the region's list.
+pub fn outside_route_table(bld: &mut Builder, raw: &Raw, label: Option<String>) -> usize {
+    use rampart_model::network::RouteTable;
+    let (meta, id) = outside_parent(
+        bld,
+        raw,
+        label,
+        "(a route table known only after apply)",
+        data::EC2_ROUTE_TABLES,
+        "its other routes are not known",
+    );
+    let r = bld.region();
+    r.route_tables.push(RouteTable {
+        id,
+        vpc_id: String::new(),
+        main: false,
+        subnet_ids: Vec::new(),
+        routes: Vec::new(),
+        meta,
+    });
+    r.route_tables.len() - 1
+}
+
+/// One network ACL entry from declared values: the protocol as a number (as the API reports
+/// it; `-1` for all), no ports for all protocols, `deny` in any case a deny.
+#[allow(clippy::too_many_arguments)]
+#[must_use]
+pub fn nacl_entry(
+    rule_number: Option<i64>,
+    egress: bool,
+    proto: &str,
+    action: Option<&str>,
+    cidr: Option<String>,
+    ipv6_cidr: Option<String>,
+    ports: (Option<i64>, Option<i64>),
+    origin: Origin,
+) -> rampart_model::network::NaclEntry {
+    use rampart_model::network::{NaclEntry, RuleAction};
+    let p = match protocol(proto).as_str() {
+        "tcp" => "6".to_owned(),
+        "udp" => "17".to_owned(),
+        "icmp" => "1".to_owned(),
+        "icmpv6" => "58".to_owned(),
+        o => o.to_owned(),
+    };
+    let all = p == "-1";
+    let port = |x: Option<i64>| {
+        if all {
+            None
+        } else {
+            x.and_then(|x| i32::try_from(x).ok())
+        }
+    };
+    NaclEntry {
+        rule_number: rule_number.and_then(|n| i32::try_from(n).ok()).unwrap_or(0),
+        egress,
+        protocol: p,
+        action: if action.is_some_and(|x| x.eq_ignore_ascii_case("deny")) {
+            RuleAction::Deny
+        } else {
+            RuleAction::Allow
+        },
+        cidr,
+        ipv6_cidr,
+        from_port: port(ports.0),
+        to_port: port(ports.1),
+        origin: Some(origin),
+    }
+}
+
+/// The value of `k` as text.
+pub(super) fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k).as_string()
+}
+/// The value of `k` as a boolean.
+pub(super) fn b(v: &Value, k: &str) -> Option<bool> {
+    v.get(k).as_bool()
+}
+/// The value of `k` as an integer.
+pub(super) fn i(v: &Value, k: &str) -> Option<i64> {
+    v.get(k).as_i64()
+}
+/// The value of `k` as a non-negative 32-bit integer.
+pub(super) fn u32_of(v: &Value, k: &str) -> Option<u32> {
+    i(v, k).and_then(|x| u32::try_from(x).ok())
+}
+
+/// A boolean argument or property; unknown before apply: a gap on `data_set` for this resource
+/// and the benign value.
+pub(super) fn known_bool(
+    bld: &mut Builder,
+    raw: &Raw,
+    arn: &str,
+    a: &Value,
+    key: &str,
+    data_set: &str,
+    benign: bool,
+) -> Option<bool> {
+    match a.get(key) {
+        Value::Unknown => {
+            bld.gap(
+                data_set,
+                arn,
+                &file(raw),
+                format!("`{key}` of `{}` is not known before apply", raw.address),
+            );
+            Some(benign)
+        }
+        v => v.as_bool(),
+    }
+}
+
+/// What an S3 access point declares, in either language's key names.
+pub struct AccessPointDecl<'a> {
+    /// The bucket's name as declared.
+    pub bucket: &'a Value,
+    /// The access point's name.
+    pub name: Option<String>,
+    /// The `public_access_block_configuration` / `PublicAccessBlockConfiguration` block.
+    pub block: &'a Value,
+    /// Its four keys, in the order of [`rampart_model::storage::PublicAccessBlock`]'s fields.
+    pub block_keys: [&'a str; 4],
+    /// The VPC of its `vpc_configuration` / `VpcConfiguration`.
+    pub vpc: &'a Value,
+    /// Its policy.
+    pub policy: &'a Value,
+}
+
+/// An S3 access point (`aws_s3_access_point`, `AWS::S3::AccessPoint`). Each of its Block Public
+/// Access settings is on unless the declaration turns it off (S3 User Guide: all are enabled by
+/// default for access points); one known only after apply gets the value under which nothing
+/// fails and a gap, as does a policy or VPC known only after apply. Returns its position in the
+/// account's list.
+pub fn access_point(bld: &mut Builder, raw: &Raw, d: &AccessPointDecl<'_>) -> usize {
+    use rampart_model::storage::{AccessPoint, PublicAccessBlock};
+    let meta = bld.meta(raw, None, d.name.clone(), &Value::Null);
+    let arn = meta.arn.clone();
+    let fl = file(raw);
+    let mut flags = [true; 4];
+    for (slot, k) in flags.iter_mut().zip(d.block_keys) {
+        match d.block.get(k) {
+            Value::Unknown => bld.gap(
+                data::S3_ACCESS_POINTS,
+                &arn,
+                &fl,
+                format!("`{k}` of `{}` is not known before apply", raw.address),
+            ),
+            v => *slot = v.as_bool().unwrap_or(true),
+        }
+    }
+    if d.block.is_unknown() || d.vpc.has_unknown() || d.bucket.has_unknown() {
+        bld.gap(
+            data::S3_ACCESS_POINTS,
+            &arn,
+            &fl,
+            format!(
+                "the bucket, network origin or Block Public Access of `{}` is not known before apply",
+                raw.address
+            ),
+        );
+    }
+    let policy = policy_or_gap(bld, raw, &arn, d.policy, data::S3_ACCESS_POINTS);
+    let region = bld.region.clone();
+    bld.account.s3_access_points.push(AccessPoint {
+        meta,
+        region,
+        bucket: d.bucket.as_string().unwrap_or_default(),
+        vpc_id: d.vpc.as_string().or_else(|| {
+            // A VPC known only after apply is still a VPC origin.
+            d.vpc.is_unknown().then(|| policy::UNKNOWN_MARK.to_owned())
+        }),
+        public_access_block: PublicAccessBlock {
+            block_public_acls: flags[0],
+            ignore_public_acls: flags[1],
+            block_public_policy: flags[2],
+            restrict_public_buckets: flags[3],
+        },
+        policy,
+    });
+    bld.account.s3_access_points.len() - 1
+}
+
+/// Whether an instance, launch template or launch configuration requires IMDSv2, from its
+/// `http_tokens` / `HttpTokens` value: `required` only when it says so (EC2's default is
+/// `optional`); a value known only after apply is a gap on the resource and the value under
+/// which nothing fails.
+pub fn imdsv2_required(bld: &mut Builder, raw: &Raw, http_tokens: &Value) -> Option<bool> {
+    if http_tokens.has_unknown() {
+        bld.gap(
+            data::EC2_INSTANCES,
+            &raw.iac_arn(),
+            &file(raw),
+            format!(
+                "the metadata `http_tokens` of `{}` is not known before apply",
+                raw.address
+            ),
+        );
+        return Some(true);
+    }
+    Some(http_tokens.as_str() == Some("required"))
+}
+
+/// The public address a launch template gives the instances it launches: "(assigned on
+/// launch)" when one of its network interfaces sets `associate_public_ip_address` /
+/// `AssociatePublicIpAddress` (EC2.25); `None` when none does (the subnet's
+/// `map_public_ip_on_launch` then decides, where the instances are launched). A value known only
+/// after apply is a gap on the template.
+pub fn launch_template_public_ip(
+    bld: &mut Builder,
+    raw: &Raw,
+    interfaces: &Value,
+    key: &str,
+) -> Option<String> {
+    let mut public = false;
+    for ni in interfaces.items() {
+        let v = ni.get(key);
+        if v.has_unknown() {
+            bld.gap(
+                data::EC2_INSTANCES,
+                &raw.iac_arn(),
+                &file(raw),
+                format!("`{key}` of `{}` is not known before apply", raw.address),
+            );
+        } else if v.as_bool() == Some(true) {
+            public = true;
+        }
+    }
+    public.then(|| "(assigned on launch)".to_owned())
+}
+
+/// The subnets of `region` that give instances a public address on launch
+/// (`map_public_ip_on_launch` / `MapPublicIpOnLaunch`).
+#[must_use]
+pub fn public_subnets(region: &Region) -> std::collections::HashSet<String> {
+    region
+        .subnets
+        .iter()
+        .filter(|s| s.map_public_ip_on_launch)
+        .map(|s| s.id.clone())
+        .collect()
+}
+
+/// A bucket's default encryption from its rules, each given with the block holding its
+/// defaults, read with either language's key names (`algorithm`, `kms_key`, `bucket_key`): the
+/// last rule that names an algorithm; an algorithm known only after apply is a gap on the bucket
+/// (`arn`) and SSE-KMS, under which no check fails. `None` when no rule names one.
+pub fn bucket_encryption<'v>(
+    bld: &mut Builder,
+    arn: &str,
+    fl: &str,
+    rules: impl IntoIterator<Item = (&'v Value, &'v Value)>,
+    [algorithm, kms_key, bucket_key]: [&str; 3],
+) -> Option<rampart_model::storage::BucketEncryption> {
+    let mut out = None;
+    for (rule, d) in rules {
+        let algorithm = match d.get(algorithm) {
+            Value::Unknown => {
+                bld.gap(
+                    data::S3_BUCKET_ENCRYPTION,
+                    arn,
+                    fl,
+                    "the encryption algorithm is not known before apply",
+                );
+                "aws:kms".to_owned()
+            }
+            v => match v.as_string() {
+                Some(a) => a,
+                None => continue,
+            },
+        };
+        out = Some(rampart_model::storage::BucketEncryption {
+            algorithm,
+            kms_key_id: s(d, kms_key),
+            bucket_key_enabled: b(rule, bucket_key).unwrap_or(false),
+        });
+    }
+    out
 }
 
 /// Tags from a map value (known string values only).

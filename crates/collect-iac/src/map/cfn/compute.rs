@@ -86,8 +86,10 @@ pub(super) fn instance(cx: &mut Cx<'_>, raw: &Raw) {
         security_groups: sgs,
         network_interfaces: Vec::new(),
         user_data,
-        imdsv2_required: Some(
-            s(p.get("MetadataOptions"), "HttpTokens").as_deref() == Some("required"),
+        imdsv2_required: crate::map::imdsv2_required(
+            cx.bld,
+            raw,
+            p.get("MetadataOptions").get("HttpTokens"),
         ),
         meta,
     };
@@ -128,19 +130,25 @@ pub(super) fn launch_template(cx: &mut Cx<'_>, raw: &Raw) {
         )
         .collect();
     block_devices(cx, raw, d.get("BlockDeviceMappings"), &Value::Null);
+    let imdsv2 =
+        crate::map::imdsv2_required(cx.bld, raw, d.get("MetadataOptions").get("HttpTokens"));
+    let public_ip = crate::map::launch_template_public_ip(
+        cx.bld,
+        raw,
+        d.get("NetworkInterfaces"),
+        "AssociatePublicIpAddress",
+    );
     cx.bld.region().instances.push(Instance {
         id: raw.id.clone(),
         state: "launch-template".to_owned(),
         vpc_id: None,
         subnet_id: None,
-        public_ip: None,
+        public_ip,
         instance_profile: s(profile, "Arn").or_else(|| s(profile, "Name")),
         security_groups,
         network_interfaces: Vec::new(),
         user_data,
-        imdsv2_required: Some(
-            s(d.get("MetadataOptions"), "HttpTokens").as_deref() == Some("required"),
-        ),
+        imdsv2_required: imdsv2,
         meta,
     });
 }
@@ -155,6 +163,8 @@ pub(super) fn launch_configuration(cx: &mut Cx<'_>, raw: &Raw) {
     let marn = meta.arn.clone();
     let user_data = user_data(cx, raw, &marn, p.get("UserData"));
     block_devices(cx, raw, p.get("BlockDeviceMappings"), &Value::Null);
+    let imdsv2 =
+        crate::map::imdsv2_required(cx.bld, raw, p.get("MetadataOptions").get("HttpTokens"));
     cx.bld.region().instances.push(Instance {
         id: raw.id.clone(),
         state: "launch-configuration".to_owned(),
@@ -165,9 +175,7 @@ pub(super) fn launch_configuration(cx: &mut Cx<'_>, raw: &Raw) {
         security_groups: p.get("SecurityGroups").strings(),
         network_interfaces: Vec::new(),
         user_data,
-        imdsv2_required: Some(
-            s(p.get("MetadataOptions"), "HttpTokens").as_deref() == Some("required"),
-        ),
+        imdsv2_required: imdsv2,
         meta,
     });
 }

@@ -7,6 +7,29 @@ use crate::value::Value;
 use rampart_model::data;
 use rampart_model::iam::{AccessKey, Group, InstanceProfile, ManagedPolicy, Role, User};
 
+/// The `Policies` of a role, user or group (each `PolicyName` and `PolicyDocument`); a document
+/// known only after deployment is a gap on `data_set` for the principal.
+fn inline_policies(
+    cx: &mut Cx<'_>,
+    raw: &Raw,
+    principal: &str,
+    data_set: &str,
+) -> Vec<rampart_model::iam::InlinePolicy> {
+    let mut out = Vec::new();
+    for pol in raw.attrs.get("Policies").items() {
+        if let Some(doc) =
+            policy_or_gap(cx.bld, raw, principal, pol.get("PolicyDocument"), data_set)
+        {
+            out.push(inline(
+                &s(pol, "PolicyName").unwrap_or_default(),
+                doc,
+                &nested_origin(raw, pol),
+            ));
+        }
+    }
+    out
+}
+
 /// `AWS::IAM::Role`.
 pub(super) fn role(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
@@ -30,21 +53,7 @@ pub(super) fn role(cx: &mut Cx<'_>, raw: &Raw) {
         last_used: None,
         service_linked: false,
     };
-    for pol in p.get("Policies").items() {
-        if let Some(doc) = policy_or_gap(
-            cx.bld,
-            raw,
-            &marn,
-            pol.get("PolicyDocument"),
-            data::IAM_ROLES,
-        ) {
-            role.inline_policies.push(inline(
-                &s(pol, "PolicyName").unwrap_or_default(),
-                doc,
-                &nested_origin(raw, pol),
-            ));
-        }
-    }
+    role.inline_policies = inline_policies(cx, raw, &marn, data::IAM_ROLES);
     cx.idx
         .remember(Kind::Role, raw, cx.bld.account.iam.roles.len());
     cx.bld.account.iam.roles.push(role);
@@ -68,21 +77,7 @@ pub(super) fn user(cx: &mut Cx<'_>, raw: &Raw) {
         inline_policies: Vec::new(),
         permissions_boundary: s(p, "PermissionsBoundary"),
     };
-    for pol in p.get("Policies").items() {
-        if let Some(doc) = policy_or_gap(
-            cx.bld,
-            raw,
-            &marn,
-            pol.get("PolicyDocument"),
-            data::IAM_USERS,
-        ) {
-            user.inline_policies.push(inline(
-                &s(pol, "PolicyName").unwrap_or_default(),
-                doc,
-                &nested_origin(raw, pol),
-            ));
-        }
-    }
+    user.inline_policies = inline_policies(cx, raw, &marn, data::IAM_USERS);
     cx.idx
         .remember(Kind::User, raw, cx.bld.account.iam.users.len());
     cx.bld.account.iam.users.push(user);
@@ -98,21 +93,7 @@ pub(super) fn group(cx: &mut Cx<'_>, raw: &Raw) {
         attached_policies: cx.attached(raw, p.get("ManagedPolicyArns").strings()),
         inline_policies: Vec::new(),
     };
-    for pol in p.get("Policies").items() {
-        if let Some(doc) = policy_or_gap(
-            cx.bld,
-            raw,
-            &marn,
-            pol.get("PolicyDocument"),
-            data::IAM_GROUPS,
-        ) {
-            g.inline_policies.push(inline(
-                &s(pol, "PolicyName").unwrap_or_default(),
-                doc,
-                &nested_origin(raw, pol),
-            ));
-        }
-    }
+    g.inline_policies = inline_policies(cx, raw, &marn, data::IAM_GROUPS);
     cx.idx
         .remember(Kind::Group, raw, cx.bld.account.iam.groups.len());
     cx.bld.account.iam.groups.push(g);
@@ -206,10 +187,7 @@ pub(super) fn policy_attachment(cx: &mut Cx<'_>, raw: &Raw) {
         for owner in p.get(key).strings() {
             let found = cx.idx.find(kind, raw, Some(&owner));
             if found.is_empty() {
-                outside.push(format!(
-                    "{} `{owner}`",
-                    &key[..key.len() - 1].to_ascii_lowercase()
-                ));
+                outside.push((key[..key.len() - 1].to_ascii_lowercase(), owner.clone()));
             }
             for x in found {
                 let iam = &mut cx.bld.account.iam;
@@ -254,21 +232,33 @@ pub(super) fn policy_attachment(cx: &mut Cx<'_>, raw: &Raw) {
             }
         }
     }
-    if !managed
-        && let Some(d) = doc
-        && !outside.is_empty()
+    let all_outside = !outside.is_empty()
         && outside.len()
             == ["Roles", "Users", "Groups"]
                 .iter()
                 .map(|k| p.get(k).strings().len())
-                .sum::<usize>()
+                .sum::<usize>();
+    if managed || !all_outside {
+        // Principals of another stack named beside declared ones: what the policy gives them
+        // lands outside this input.
+        for (what, name) in &outside {
+            cx.bld.orphan(raw, data::IAM_POLICIES, what, Some(name));
+        }
+    }
+    if !managed
+        && let Some(d) = doc
+        && all_outside
     {
         let meta = cx.bld.meta(
             raw,
             None,
             Some(format!(
                 "{name} (inline policy of {}, not declared in this template)",
-                outside.join(", ")
+                outside
+                    .iter()
+                    .map(|(what, name)| format!("{what} `{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             &Value::Null,
         );
@@ -285,7 +275,8 @@ pub(super) fn policy_attachment(cx: &mut Cx<'_>, raw: &Raw) {
 /// `AWS::IAM::AccessKey`.
 pub(super) fn access_key(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx.idx.find(Kind::User, raw, s(p, "UserName").as_deref()) {
+    let user = s(p, "UserName");
+    for x in cx.parent(Kind::User, raw, user.as_deref(), data::IAM_USERS, "user") {
         let active = s(p, "Status").is_none_or(|st| st == "Active");
         cx.bld.account.iam.users[x].access_keys.push(AccessKey {
             id: raw.address.clone(),
@@ -302,7 +293,7 @@ pub(super) fn user_to_group(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     let g = s(p, "GroupName").unwrap_or_default();
     for user in p.get("Users").strings() {
-        for x in cx.idx.find(Kind::User, raw, Some(&user)) {
+        for x in cx.parent(Kind::User, raw, Some(&user), data::IAM_USERS, "user") {
             cx.bld.account.iam.users[x].groups.push(g.clone());
         }
     }

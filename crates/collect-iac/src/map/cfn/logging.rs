@@ -152,7 +152,8 @@ pub(super) fn sns_topic(cx: &mut Cx<'_>, raw: &Raw) {
 /// `AWS::SNS::Subscription`.
 pub(super) fn sns_subscription(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx.idx.find(Kind::Topic, raw, s(p, "TopicArn").as_deref()) {
+    let topic = s(p, "TopicArn");
+    for x in cx.parent(Kind::Topic, raw, topic.as_deref(), data::SNS, "SNS topic") {
         let protocol = s(p, "Protocol").unwrap_or_default();
         cx.bld.region().sns_topics[x]
             .subscriptions
@@ -168,7 +169,7 @@ pub(super) fn sns_subscription(cx: &mut Cx<'_>, raw: &Raw) {
 pub(super) fn sns_topic_policy(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     for t in p.get("Topics").strings() {
-        for x in cx.idx.find(Kind::Topic, raw, Some(&t)) {
+        for x in cx.parent(Kind::Topic, raw, Some(&t), data::SNS, "SNS topic") {
             cx.bld.region().sns_topics[x].policy =
                 policy::parse(p.get("PolicyDocument")).ok().flatten();
         }

@@ -16,26 +16,13 @@ mod storage;
 
 use std::collections::HashMap;
 
+pub(super) use super::known_bool;
 use super::{Builder, file};
 use crate::raw::Raw;
 use crate::value::Value;
 
-/// The value of `k` as text.
-pub(super) fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k).as_string()
-}
-/// The value of `k` as a boolean.
-pub(super) fn b(v: &Value, k: &str) -> Option<bool> {
-    v.get(k).as_bool()
-}
-/// The value of `k` as an integer.
-pub(super) fn i(v: &Value, k: &str) -> Option<i64> {
-    v.get(k).as_i64()
-}
-/// The value of `k` as a non-negative 32-bit integer.
-pub(super) fn u(v: &Value, k: &str) -> Option<u32> {
-    i(v, k).and_then(|x| u32::try_from(x).ok())
-}
+pub(super) use super::u32_of as u;
+pub(super) use super::{b, i, s};
 
 /// The kinds of parent a child resource can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,6 +64,30 @@ impl Index {
             .unwrap_or_default()
     }
 
+    /// The positions of the `kind` named `id` in the template of `child`; when none is declared
+    /// there, one standing for it, made by `outside` (and found again by the next child naming
+    /// the same id).
+    pub(super) fn find_or(
+        &mut self,
+        kind: Kind,
+        child: &Raw,
+        id: Option<String>,
+        outside: impl FnOnce(Option<String>) -> usize,
+    ) -> Vec<usize> {
+        let found = self.find(kind, child, id.as_deref());
+        if !found.is_empty() {
+            return found;
+        }
+        let at = outside(id.clone());
+        if let Some(i) = id {
+            self.at
+                .entry((kind, child.scope.clone(), i))
+                .or_default()
+                .push(at);
+        }
+        vec![at]
+    }
+
     /// Whether a `kind` named `id` is declared in the template of `child`.
     pub(super) fn has(&self, kind: Kind, child: &Raw, id: &str) -> bool {
         self.at
@@ -110,6 +121,24 @@ impl Cx<'_> {
             .collect()
     }
 
+    /// The positions of the `kind` that `raw` names by `id` in its template; when none is
+    /// declared there, `raw` is recorded as configuring a resource outside this input (see
+    /// [`crate::map::Builder::orphan`]) and nothing is returned.
+    pub(super) fn parent(
+        &mut self,
+        kind: Kind,
+        raw: &Raw,
+        id: Option<&str>,
+        data: &str,
+        what: &str,
+    ) -> Vec<usize> {
+        let found = self.idx.find(kind, raw, id);
+        if found.is_empty() {
+            self.bld.orphan(raw, data, what, id);
+        }
+        found
+    }
+
     /// The identities a managed policy `raw` is attached as.
     pub(super) fn policy_identity(&self, raw: &Raw) -> Vec<String> {
         self.attached(raw, vec![raw.id.clone()])
@@ -133,6 +162,7 @@ pub(super) type MapFn = fn(&mut Cx<'_>, &Raw);
 pub(super) static TYPES: &[(&str, Phase, MapFn)] = &[
     // storage
     ("AWS::S3::Bucket", Phase::Own, storage::bucket),
+    ("AWS::S3::AccessPoint", Phase::Own, storage::access_point),
     (
         "AWS::S3::BucketPolicy",
         Phase::Child,
@@ -465,12 +495,7 @@ fn count_attachments(bld: &mut Builder) {
 /// assigned on launch, so that reachability from the internet is judged.
 fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
     let region = bld.region();
-    let public_subnets: std::collections::HashSet<String> = region
-        .subnets
-        .iter()
-        .filter(|s| s.map_public_ip_on_launch)
-        .map(|s| s.id.clone())
-        .collect();
+    let public_subnets = super::public_subnets(region);
     for raw in raws.iter().filter(|r| r.kind == "AWS::EC2::Instance") {
         let p = &raw.attrs;
         let first = p
@@ -491,30 +516,6 @@ fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
                 inst.public_ip = Some("(assigned on launch)".to_owned());
             }
         }
-    }
-}
-
-/// A boolean property; unknown: a gap on `data_set` for this resource and the benign value.
-pub(super) fn known_bool(
-    bld: &mut crate::map::Builder,
-    raw: &Raw,
-    arn: &str,
-    a: &Value,
-    key: &str,
-    data_set: &str,
-    benign: bool,
-) -> Option<bool> {
-    match a.get(key) {
-        Value::Unknown => {
-            bld.gap(
-                data_set,
-                arn,
-                &file(raw),
-                format!("`{key}` of `{}` is not known before apply", raw.address),
-            );
-            Some(benign)
-        }
-        v => v.as_bool(),
     }
 }
 

@@ -1,13 +1,13 @@
 //! network
 
 use super::{Cx, Kind, b, i, s};
-use crate::map::{file, nested_origin, policy, sg_rules};
+use crate::map::{file, nested_origin, outside_nacl, outside_route_table, policy, sg_rules};
 use crate::raw::Raw;
 use crate::value::Value;
 use rampart_model::data;
 use rampart_model::network::{
-    FlowLog, InternetGateway, NaclEntry, NatGateway, NetworkAcl, Route, RouteTable,
-    RouteTargetKind, RuleAction, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
+    FlowLog, InternetGateway, NatGateway, NetworkAcl, Route, RouteTable, RouteTargetKind,
+    SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
 };
 
 /// `AWS::EC2::SecurityGroup`.
@@ -260,40 +260,12 @@ pub(super) fn sg_rule_resource(cx: &mut Cx<'_>, raw: &Raw) {
 pub(super) fn nacl_entry(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     let fl = file(raw);
-    let mut targets = cx
+    let bld = &mut *cx.bld;
+    let targets = cx
         .idx
-        .find(Kind::Nacl, raw, s(p, "NetworkAclId").as_deref());
-    if targets.is_empty() {
-        // A NACL's entries are read in rule-number order, so one entry alone decides nothing:
-        // the list it belongs to is outside this input, which the report says (never a drop).
-        let label = s(p, "NetworkAclId")
-            .unwrap_or_else(|| "(a network ACL known only after deployment)".to_owned());
-        let meta = cx.bld.meta(
-            raw,
-            None,
-            Some(format!("{label} (not declared in this template)")),
-            &Value::Null,
-        );
-        cx.bld.parent_gap(
-            data::EC2_NETWORK_ACLS,
-            &meta.arn,
-            &fl,
-            format!(
-                "the network ACL `{label}` that `{}` adds to is not declared in this input; its other entries decide what this one does",
-                raw.address
-            ),
-        );
-        let r = cx.bld.region();
-        r.network_acls.push(NetworkAcl {
-            id: label,
-            vpc_id: String::new(),
-            is_default: false,
-            subnet_ids: Vec::new(),
-            entries: Vec::new(),
-            meta,
+        .find_or(Kind::Nacl, raw, s(p, "NetworkAclId"), |label| {
+            outside_nacl(bld, raw, label)
         });
-        targets.push(r.network_acls.len() - 1);
-    }
     for x in targets {
         let arn = cx.bld.region().network_acls[x].meta.arn.clone();
         if [
@@ -316,117 +288,135 @@ pub(super) fn nacl_entry(cx: &mut Cx<'_>, raw: &Raw) {
             );
             continue;
         }
-        let proto = s(p, "Protocol").unwrap_or_else(|| "-1".to_owned());
-        let all = proto == "-1";
         let pr = p.get("PortRange");
-        let e = NaclEntry {
-            rule_number: i(p, "RuleNumber")
-                .and_then(|n| i32::try_from(n).ok())
-                .unwrap_or(0),
-            egress: b(p, "Egress").unwrap_or(false),
-            protocol: proto,
-            action: if s(p, "RuleAction").is_some_and(|a| a.eq_ignore_ascii_case("deny")) {
-                RuleAction::Deny
-            } else {
-                RuleAction::Allow
-            },
-            cidr: s(p, "CidrBlock"),
-            ipv6_cidr: s(p, "Ipv6CidrBlock"),
-            from_port: if all {
-                None
-            } else {
-                i(pr, "From").and_then(|x| i32::try_from(x).ok())
-            },
-            to_port: if all {
-                None
-            } else {
-                i(pr, "To").and_then(|x| i32::try_from(x).ok())
-            },
-            origin: Some(raw.origin.clone()),
-        };
+        let e = crate::map::nacl_entry(
+            i(p, "RuleNumber"),
+            b(p, "Egress").unwrap_or(false),
+            &s(p, "Protocol").unwrap_or_else(|| "-1".to_owned()),
+            s(p, "RuleAction").as_deref(),
+            s(p, "CidrBlock"),
+            s(p, "Ipv6CidrBlock"),
+            (i(pr, "From"), i(pr, "To")),
+            raw.origin.clone(),
+        );
         cx.bld.region().network_acls[x].entries.push(e);
     }
 }
 
-/// `AWS::EC2::SubnetNetworkAclAssociation`.
+/// `AWS::EC2::SubnetNetworkAclAssociation`: on an ACL not declared in the template, the subnet
+/// is served by that ACL (not by its VPC's default one), whose entries are outside this input.
 pub(super) fn nacl_association(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx
+    let bld = &mut *cx.bld;
+    let targets = cx
         .idx
-        .find(Kind::Nacl, raw, s(p, "NetworkAclId").as_deref())
-    {
-        if let Some(sn) = s(p, "SubnetId") {
-            cx.bld.region().network_acls[x].subnet_ids.push(sn);
-        }
+        .find_or(Kind::Nacl, raw, s(p, "NetworkAclId"), |label| {
+            outside_nacl(bld, raw, label)
+        });
+    let Some(sn) = s(p, "SubnetId") else {
+        cx.bld.orphan(raw, data::EC2_NETWORK_ACLS, "subnet", None);
+        return;
+    };
+    for x in targets {
+        cx.bld.region().network_acls[x].subnet_ids.push(sn.clone());
     }
 }
 
-/// `AWS::EC2::Route`.
+/// `AWS::EC2::Route`: on a table not declared in the template, the route is kept on a table
+/// standing for it.
 pub(super) fn route(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx
+    let bld = &mut *cx.bld;
+    let targets = cx
         .idx
-        .find(Kind::RouteTable, raw, s(p, "RouteTableId").as_deref())
-    {
-        let dest = s(p, "DestinationCidrBlock")
-            .or_else(|| s(p, "DestinationIpv6CidrBlock"))
-            .unwrap_or_default();
-        let target = [
-            ("GatewayId", RouteTargetKind::InternetGateway),
-            ("NatGatewayId", RouteTargetKind::NatGateway),
-            (
-                "EgressOnlyInternetGatewayId",
-                RouteTargetKind::EgressOnlyInternetGateway,
-            ),
-            ("VpcPeeringConnectionId", RouteTargetKind::VpcPeering),
-            ("TransitGatewayId", RouteTargetKind::TransitGateway),
-            ("InstanceId", RouteTargetKind::NetworkInterface),
-            ("NetworkInterfaceId", RouteTargetKind::NetworkInterface),
-            ("VpcEndpointId", RouteTargetKind::VpcEndpoint),
-        ]
-        .iter()
-        .find_map(|(k, kind)| s(p, k).map(|t| (t, *kind)));
-        if let Some((t, mut kind)) = target {
-            if kind == RouteTargetKind::InternetGateway
-                && !cx.idx.has(Kind::InternetGateway, raw, &t)
-                && !t.starts_with("igw-")
-            {
-                kind = RouteTargetKind::VirtualPrivateGateway;
-            }
-            cx.bld.region().route_tables[x].routes.push(Route {
-                destination: dest.clone(),
-                target_kind: kind,
-                target: t,
-                blackhole: false,
-            });
+        .find_or(Kind::RouteTable, raw, s(p, "RouteTableId"), |label| {
+            outside_route_table(bld, raw, label)
+        });
+    let dest = s(p, "DestinationCidrBlock")
+        .or_else(|| s(p, "DestinationIpv6CidrBlock"))
+        .or_else(|| s(p, "DestinationPrefixListId"));
+    let target = [
+        ("GatewayId", RouteTargetKind::InternetGateway),
+        ("NatGatewayId", RouteTargetKind::NatGateway),
+        (
+            "EgressOnlyInternetGatewayId",
+            RouteTargetKind::EgressOnlyInternetGateway,
+        ),
+        ("VpcPeeringConnectionId", RouteTargetKind::VpcPeering),
+        ("TransitGatewayId", RouteTargetKind::TransitGateway),
+        ("InstanceId", RouteTargetKind::NetworkInterface),
+        ("NetworkInterfaceId", RouteTargetKind::NetworkInterface),
+        ("VpcEndpointId", RouteTargetKind::VpcEndpoint),
+    ]
+    .iter()
+    .find_map(|(k, kind)| s(p, k).map(|t| (t, *kind)));
+    for x in targets {
+        let (Some(dest), Some((t, mut kind))) = (dest.clone(), target.clone()) else {
+            let arn = cx.bld.region().route_tables[x].meta.arn.clone();
+            cx.bld.gap(
+                data::EC2_ROUTE_TABLES,
+                &arn,
+                &file(raw),
+                format!(
+                    "the destination or target of `{}` is not known before deployment",
+                    raw.address
+                ),
+            );
+            continue;
+        };
+        if kind == RouteTargetKind::InternetGateway
+            && !cx.idx.has(Kind::InternetGateway, raw, &t)
+            && !t.starts_with("igw-")
+        {
+            kind = RouteTargetKind::VirtualPrivateGateway;
         }
+        cx.bld.region().route_tables[x].routes.push(Route {
+            destination: dest,
+            target_kind: kind,
+            target: t,
+            blackhole: false,
+        });
     }
 }
 
-/// `AWS::EC2::SubnetRouteTableAssociation`.
+/// `AWS::EC2::SubnetRouteTableAssociation`: on a table not declared in the template, the subnet
+/// is served by that table (not by its VPC's main one), whose routes are outside this input.
 pub(super) fn route_table_association(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx
+    let bld = &mut *cx.bld;
+    let targets = cx
         .idx
-        .find(Kind::RouteTable, raw, s(p, "RouteTableId").as_deref())
-    {
-        if let Some(sn) = s(p, "SubnetId") {
-            cx.bld.region().route_tables[x].subnet_ids.push(sn);
-        }
+        .find_or(Kind::RouteTable, raw, s(p, "RouteTableId"), |label| {
+            outside_route_table(bld, raw, label)
+        });
+    let Some(sn) = s(p, "SubnetId") else {
+        cx.bld.orphan(raw, data::EC2_ROUTE_TABLES, "subnet", None);
+        return;
+    };
+    for x in targets {
+        cx.bld.region().route_tables[x].subnet_ids.push(sn.clone());
     }
 }
 
 /// `AWS::EC2::VPCGatewayAttachment`.
 pub(super) fn gateway_attachment(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx.idx.find(
-        Kind::InternetGateway,
-        raw,
-        s(p, "InternetGatewayId").as_deref(),
-    ) {
-        if let Some(v) = s(p, "VpcId") {
-            cx.bld.region().internet_gateways[x].vpc_ids.push(v);
+    let igw = s(p, "InternetGatewayId");
+    let found = cx.idx.find(Kind::InternetGateway, raw, igw.as_deref());
+    if found.is_empty() {
+        // A VPN gateway attachment names `VpnGatewayId`: not an internet gateway.
+        if p.get("VpnGatewayId").is_null() {
+            cx.bld
+                .orphan(raw, data::EC2_VPC, "internet gateway", igw.as_deref());
         }
+        return;
+    }
+    let Some(v) = s(p, "VpcId") else {
+        cx.bld.orphan(raw, data::EC2_VPC, "VPC", None);
+        return;
+    };
+    for x in found {
+        cx.bld.region().internet_gateways[x].vpc_ids.push(v.clone());
     }
 }
 

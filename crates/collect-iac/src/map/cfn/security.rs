@@ -95,7 +95,8 @@ pub(super) fn ssm_parameter(cx: &mut Cx<'_>, raw: &Raw) {
 /// `AWS::KMS::Alias`.
 pub(super) fn kms_alias(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx.idx.find(Kind::Key, raw, s(p, "TargetKeyId").as_deref()) {
+    let key = s(p, "TargetKeyId");
+    for x in cx.parent(Kind::Key, raw, key.as_deref(), data::KMS_KEYS, "KMS key") {
         if let Some(n) = s(p, "AliasName") {
             cx.bld.region().kms_keys[x].aliases.push(n);
         }
@@ -105,7 +106,14 @@ pub(super) fn kms_alias(cx: &mut Cx<'_>, raw: &Raw) {
 /// `AWS::SecretsManager::RotationSchedule`.
 pub(super) fn rotation_schedule(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx.idx.find(Kind::Secret, raw, s(p, "SecretId").as_deref()) {
+    let secret = s(p, "SecretId");
+    for x in cx.parent(
+        Kind::Secret,
+        raw,
+        secret.as_deref(),
+        data::SECRETS_MANAGER,
+        "secret",
+    ) {
         let days = u(p.get("RotationRules"), "AutomaticallyAfterDays");
         let sec = &mut cx.bld.region().secrets[x];
         sec.rotation_enabled = true;

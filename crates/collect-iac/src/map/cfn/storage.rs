@@ -6,9 +6,9 @@ use crate::raw::Raw;
 use crate::value::Value;
 use rampart_model::data;
 use rampart_model::storage::{
-    AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketEncryption,
-    BucketLogging, DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock,
-    PublicAccessBlock, RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
+    AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketLogging,
+    DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock, PublicAccessBlock,
+    RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
 };
 
 /// `AWS::S3::Bucket`.
@@ -60,31 +60,20 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
             };
         }
     }
-    for rule in p
+    let rules = p
         .path(&["BucketEncryption", "ServerSideEncryptionConfiguration"])
-        .items()
-    {
-        let d = rule.get("ServerSideEncryptionByDefault");
-        let algorithm = match d.get("SSEAlgorithm") {
-            Value::Unknown => {
-                cx.bld.gap(
-                    data::S3_BUCKET_ENCRYPTION,
-                    &marn,
-                    &fl,
-                    "the encryption algorithm is not known before apply",
-                );
-                "aws:kms".to_owned()
-            }
-            v => match v.as_string() {
-                Some(a) => a,
-                None => continue,
-            },
-        };
-        bucket.encryption = Some(BucketEncryption {
-            algorithm,
-            kms_key_id: s(d, "KMSMasterKeyID"),
-            bucket_key_enabled: b(rule, "BucketKeyEnabled").unwrap_or(false),
-        });
+        .items();
+    let rules = rules
+        .into_iter()
+        .map(|r| (r, r.get("ServerSideEncryptionByDefault")));
+    if let Some(e) = crate::map::bucket_encryption(
+        cx.bld,
+        &marn,
+        &fl,
+        rules,
+        ["SSEAlgorithm", "KMSMasterKeyID", "BucketKeyEnabled"],
+    ) {
+        bucket.encryption = Some(e);
     }
     let pabv = p.get("PublicAccessBlockConfiguration");
     if !pabv.is_null() {
@@ -448,10 +437,14 @@ fn undeclared_bucket(cx: &mut Cx<'_>, raw: &Raw, name: &Value) -> usize {
 /// `AWS::Backup::BackupSelection`.
 pub(super) fn backup_selection(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
-    for x in cx
-        .idx
-        .find(Kind::BackupPlan, raw, s(p, "BackupPlanId").as_deref())
-    {
+    let plan = s(p, "BackupPlanId");
+    for x in cx.parent(
+        Kind::BackupPlan,
+        raw,
+        plan.as_deref(),
+        data::BACKUP_PLANS,
+        "backup plan",
+    ) {
         let sel = p.get("BackupSelection");
         cx.bld.region().backup_plans[x]
             .selections
@@ -547,4 +540,26 @@ pub(super) fn at_rest_store(cx: &mut Cx<'_>, raw: &Raw) {
         encrypted,
         kms_key_id: s(holder, "KmsKeyId"),
     });
+}
+
+/// `AWS::S3::AccessPoint`.
+pub(super) fn access_point(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    crate::map::access_point(
+        cx.bld,
+        raw,
+        &crate::map::AccessPointDecl {
+            bucket: p.get("Bucket"),
+            name: s(p, "Name"),
+            block: p.get("PublicAccessBlockConfiguration"),
+            block_keys: [
+                "BlockPublicAcls",
+                "IgnorePublicAcls",
+                "BlockPublicPolicy",
+                "RestrictPublicBuckets",
+            ],
+            vpc: p.get("VpcConfiguration").get("VpcId"),
+            policy: p.get("Policy"),
+        },
+    );
 }

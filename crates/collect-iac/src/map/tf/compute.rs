@@ -7,7 +7,7 @@ use rampart_model::compute::{
 use rampart_model::data;
 use rampart_model::storage::Volume;
 
-use super::{Index, b, i, known_bool, opt_str, s, u32_of};
+use super::{Index, b, i, known_bool, opt_str, parent, s, u32_of};
 use crate::map::{Builder, file, nested_origin};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -42,7 +42,7 @@ pub(super) fn instance(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
             .collect(),
         network_interfaces: Vec::new(),
         user_data,
-        imdsv2_required: Some(s(md, "http_tokens").as_deref() == Some("required")),
+        imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
     // Root and extra EBS volumes declared inline.
@@ -162,12 +162,18 @@ pub(super) fn launch_template(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
     let user_data = user_data(bld, raw, &arn, &Value::Null, a.get("user_data"));
     let profile = a.get("iam_instance_profile").first();
     let md = a.get("metadata_options").first();
+    let public_ip = crate::map::launch_template_public_ip(
+        bld,
+        raw,
+        a.get("network_interfaces"),
+        "associate_public_ip_address",
+    );
     let inst = Instance {
         id: raw.id.clone(),
         state: "launch-template".to_owned(),
         vpc_id: None,
         subnet_id: None,
-        public_ip: None,
+        public_ip,
         instance_profile: s(profile, "arn").or_else(|| s(profile, "name")),
         security_groups: a
             .get("vpc_security_group_ids")
@@ -183,7 +189,7 @@ pub(super) fn launch_template(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
             .collect(),
         network_interfaces: Vec::new(),
         user_data,
-        imdsv2_required: Some(s(md, "http_tokens").as_deref() == Some("required")),
+        imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
     let mappings: Vec<(String, &Value)> = a
@@ -231,7 +237,7 @@ pub(super) fn launch_configuration(bld: &mut Builder, _ix: &mut Index, raw: &Raw
         security_groups: a.get("security_groups").strings(),
         network_interfaces: Vec::new(),
         user_data,
-        imdsv2_required: Some(s(md, "http_tokens").as_deref() == Some("required")),
+        imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
     let mut devices: Vec<(String, &Value)> = Vec::new();
@@ -353,14 +359,34 @@ pub(super) fn lb(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
 /// `aws_lb_listener`, `aws_alb_listener`.
 pub(super) fn lb_listener(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "load_balancer_arn").and_then(|k| ix.lbs.get(&k))
-        && let Some(port) = i(a, "port").and_then(|p| u16::try_from(p).ok())
-    {
-        let protocol = s(a, "protocol").unwrap_or_else(|| "HTTP".to_owned());
-        bld.region().load_balancers[x]
-            .listeners
-            .push(Listener { port, protocol });
-    }
+    let Some(x) = parent(
+        bld,
+        raw,
+        &ix.lbs,
+        "load_balancer_arn",
+        data::ELB,
+        "load balancer",
+    ) else {
+        return;
+    };
+    // `port` is required on an Application or Network Load Balancer's listener; a Gateway
+    // Load Balancer's listener has none (it forwards every port).
+    let Some(port) = i(a, "port").and_then(|p| u16::try_from(p).ok()) else {
+        if a.get("port").has_unknown() || a.get("protocol").has_unknown() {
+            let arn = bld.region().load_balancers[x].meta.arn.clone();
+            bld.gap(
+                data::ELB,
+                &arn,
+                &file(raw),
+                format!("the port of `{}` is not known before apply", raw.address),
+            );
+        }
+        return;
+    };
+    let protocol = s(a, "protocol").unwrap_or_else(|| "HTTP".to_owned());
+    bld.region().load_balancers[x]
+        .listeners
+        .push(Listener { port, protocol });
 }
 
 pub(super) fn container(c: &serde_json::Value) -> ContainerDefinition {

@@ -5,7 +5,7 @@ use rampart_model::iam::{
     AccessKey, Group, InstanceProfile, ManagedPolicy, PasswordPolicy, Role, User,
 };
 
-use super::{Index, b, s, u32_of};
+use super::{Index, b, remember, s, u32_of};
 use crate::map::{Builder, file, inline, nested_origin, policy, policy_or_gap};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -47,13 +47,8 @@ pub(super) fn iam_role(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
             ));
         }
     }
-    ix.roles.insert(raw.id.clone(), bld.account.iam.roles.len());
-    if let Some(arn) = arn {
-        ix.roles.insert(arn, bld.account.iam.roles.len());
-    }
-    if let Some(n) = name {
-        ix.roles.insert(n, bld.account.iam.roles.len());
-    }
+    let at = bld.account.iam.roles.len();
+    remember(&mut ix.roles, at, [Some(raw.id.clone()), arn, name]);
     bld.account.iam.roles.push(role);
 }
 
@@ -74,10 +69,8 @@ pub(super) fn iam_user(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
         inline_policies: Vec::new(),
         permissions_boundary: s(a, "permissions_boundary"),
     };
-    ix.users.insert(raw.id.clone(), bld.account.iam.users.len());
-    if let Some(n) = name {
-        ix.users.insert(n, bld.account.iam.users.len());
-    }
+    let at = bld.account.iam.users.len();
+    remember(&mut ix.users, at, [Some(raw.id.clone()), name]);
     bld.account.iam.users.push(user);
 }
 
@@ -86,11 +79,8 @@ pub(super) fn iam_group(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let name = s(a, "name");
     let meta = bld.meta(raw, None, name.clone(), &Value::Null);
-    ix.groups
-        .insert(raw.id.clone(), bld.account.iam.groups.len());
-    if let Some(n) = name {
-        ix.groups.insert(n, bld.account.iam.groups.len());
-    }
+    let at = bld.account.iam.groups.len();
+    remember(&mut ix.groups, at, [Some(raw.id.clone()), name]);
     bld.account.iam.groups.push(Group {
         meta,
         attached_policies: Vec::new(),
@@ -186,15 +176,7 @@ pub(super) fn iam_role_policy(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     };
     let owner = s(a, owner_key);
     let name = s(a, "name").unwrap_or_else(|| raw.address.clone());
-    let found = owner.as_ref().and_then(|o| match owner_key {
-        "role" => ix.roles.get(o),
-        "user" => ix.users.get(o),
-        _ => ix.groups.get(o),
-    });
-    let idx = match found {
-        Some(&x) => x,
-        None => outside_principal(bld, raw, owner_key, owner.as_deref()),
-    };
+    let idx = principal(bld, ix, raw, owner_key, owner.as_deref());
     let target_arn = match owner_key {
         "role" => bld.account.iam.roles[idx].meta.arn.clone(),
         "user" => bld.account.iam.users[idx].meta.arn.clone(),
@@ -209,6 +191,31 @@ pub(super) fn iam_role_policy(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
         "user" => bld.account.iam.users[idx].inline_policies.push(p),
         _ => bld.account.iam.groups[idx].inline_policies.push(p),
     }
+}
+
+/// The principal (`role`, `user`, `group`) named `name`: the declared one, else one standing
+/// for a principal outside this input, shared by every resource that names it (its inline
+/// policies, attachments, keys, login profile are judged together).
+fn principal(
+    bld: &mut Builder,
+    ix: &mut Index,
+    raw: &Raw,
+    kind: &str,
+    name: Option<&str>,
+) -> usize {
+    let map = match kind {
+        "role" => &mut ix.roles,
+        "user" => &mut ix.users,
+        _ => &mut ix.groups,
+    };
+    if let Some(&x) = name.and_then(|n| map.get(n)) {
+        return x;
+    }
+    let x = outside_principal(bld, raw, kind, name);
+    if let Some(n) = name {
+        map.insert(n.to_owned(), x);
+    }
+    x
 }
 
 /// A principal that is not declared in this input, named by the address of the resource that
@@ -264,88 +271,149 @@ fn outside_principal(bld: &mut Builder, raw: &Raw, kind: &str, name: Option<&str
 pub(super) fn iam_role_policy_attachment(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let kind = raw.kind.as_str();
-    let Some(parn) = s(a, "policy_arn") else {
-        return;
-    };
-    let parn = ix.policies.get(&parn).cloned().unwrap_or(parn);
-    let mut attach = |list: Vec<String>, k: u8| {
-        for owner in list {
-            match k {
-                0 => {
-                    if let Some(&x) = ix.roles.get(&owner) {
-                        bld.account.iam.roles[x]
-                            .attached_policies
-                            .push(parn.clone())
-                    }
-                }
-                1 => {
-                    if let Some(&x) = ix.users.get(&owner) {
-                        bld.account.iam.users[x]
-                            .attached_policies
-                            .push(parn.clone())
-                    }
-                }
-                _ => {
-                    if let Some(&x) = ix.groups.get(&owner) {
-                        bld.account.iam.groups[x]
-                            .attached_policies
-                            .push(parn.clone())
-                    }
-                }
-            }
+    let owners: Vec<(&str, Vec<String>, bool)> = match kind {
+        "aws_iam_role_policy_attachment" => {
+            vec![("role", a.get("role").strings(), a.get("role").has_unknown())]
         }
+        "aws_iam_user_policy_attachment" => {
+            vec![("user", a.get("user").strings(), a.get("user").has_unknown())]
+        }
+        "aws_iam_group_policy_attachment" => vec![(
+            "group",
+            a.get("group").strings(),
+            a.get("group").has_unknown(),
+        )],
+        _ => ["roles", "users", "groups"]
+            .iter()
+            .map(|k| {
+                (
+                    &k[..k.len() - 1],
+                    a.get(k).strings(),
+                    a.get(k).has_unknown(),
+                )
+            })
+            .collect(),
     };
-    match kind {
-        "aws_iam_role_policy_attachment" => attach(a.get("role").strings(), 0),
-        "aws_iam_user_policy_attachment" => attach(a.get("user").strings(), 1),
-        "aws_iam_group_policy_attachment" => attach(a.get("group").strings(), 2),
-        _ => {
-            attach(a.get("roles").strings(), 0);
-            attach(a.get("users").strings(), 1);
-            attach(a.get("groups").strings(), 2);
+    let parn = s(a, "policy_arn").map(|p| ix.policies.get(&p).cloned().unwrap_or(p));
+    for (owner_kind, names, unknown) in owners {
+        let data_set = principal_data(owner_kind);
+        if unknown {
+            bld.orphan(raw, data_set, owner_kind, None);
+        }
+        for owner in names {
+            let x = principal(bld, ix, raw, owner_kind, Some(&owner));
+            let Some(parn) = &parn else {
+                // The policy is known only after apply: what the principal may do is not known.
+                let target = principal_arn(bld, owner_kind, x);
+                bld.gap(
+                    data_set,
+                    &target,
+                    &file(raw),
+                    format!(
+                        "the policy `{}` attaches is not known before apply",
+                        raw.address
+                    ),
+                );
+                continue;
+            };
+            let iam = &mut bld.account.iam;
+            let list = match owner_kind {
+                "role" => &mut iam.roles[x].attached_policies,
+                "user" => &mut iam.users[x].attached_policies,
+                _ => &mut iam.groups[x].attached_policies,
+            };
+            if !list.contains(parn) {
+                list.push(parn.clone());
+            }
         }
     }
 }
 
+/// The data set of a principal kind.
+fn principal_data(kind: &str) -> &'static str {
+    match kind {
+        "role" => data::IAM_ROLES,
+        "user" => data::IAM_USERS,
+        _ => data::IAM_GROUPS,
+    }
+}
+
+/// The identity of the principal of `kind` at `x`.
+fn principal_arn(bld: &Builder, kind: &str, x: usize) -> String {
+    let iam = &bld.account.iam;
+    match kind {
+        "role" => iam.roles[x].meta.arn.clone(),
+        "user" => iam.users[x].meta.arn.clone(),
+        _ => iam.groups[x].meta.arn.clone(),
+    }
+}
+
+/// A user named by `raw`'s `user`: the declared one, else one standing for a user outside this
+/// input, whose MFA devices are then outside it too (a gap: "no MFA" is not known).
+fn user_of(bld: &mut Builder, ix: &mut Index, raw: &Raw) -> usize {
+    let name = s(&raw.attrs, "user");
+    let declared = name.as_ref().is_some_and(|n| ix.users.contains_key(n));
+    let x = principal(bld, ix, raw, "user", name.as_deref());
+    if !declared {
+        let arn = principal_arn(bld, "user", x);
+        bld.parent_gap(
+            data::IAM_MFA,
+            &arn,
+            &file(raw),
+            format!(
+                "the user `{}` is not declared in this input; its MFA devices are not known",
+                name.as_deref().unwrap_or("(known only after apply)")
+            ),
+        );
+    }
+    x
+}
+
 /// `aws_iam_user_login_profile`.
 pub(super) fn iam_user_login_profile(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
-    let a = &raw.attrs;
-    if let Some(&x) = s(a, "user").and_then(|u| ix.users.get(&u)) {
-        bld.account.iam.users[x].console_password = true;
-    }
+    let x = user_of(bld, ix, raw);
+    bld.account.iam.users[x].console_password = true;
 }
 
 /// `aws_iam_access_key`.
 pub(super) fn iam_access_key(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "user").and_then(|u| ix.users.get(&u)) {
-        let active = s(a, "status").is_none_or(|st| st == "Active");
-        bld.account.iam.users[x].access_keys.push(AccessKey {
-            id: raw.address.clone(),
-            active,
-            created: None,
-            last_used: None,
-            last_used_service: None,
-        });
-    }
+    let x = user_of(bld, ix, raw);
+    let active = s(a, "status").is_none_or(|st| st == "Active");
+    bld.account.iam.users[x].access_keys.push(AccessKey {
+        id: raw.address.clone(),
+        active,
+        created: None,
+        last_used: None,
+        last_used_service: None,
+    });
 }
 
-/// `aws_iam_user_group_membership`.
+/// `aws_iam_user_group_membership`: on a user not declared here, the membership is outside
+/// what this input can judge (the user's other permissions are elsewhere).
 pub(super) fn iam_user_group_membership(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "user").and_then(|u| ix.users.get(&u)) {
-        let gs = a.get("groups").strings();
-        bld.account.iam.users[x].groups.extend(gs);
+    let user = s(a, "user");
+    match user.as_ref().and_then(|u| ix.users.get(u)) {
+        Some(&x) => {
+            let gs = a.get("groups").strings();
+            bld.account.iam.users[x].groups.extend(gs);
+        }
+        None => bld.orphan(raw, data::IAM_USERS, "user", user.as_deref()),
     }
 }
 
-/// `aws_iam_group_membership`.
+/// `aws_iam_group_membership`: users not declared here are outside what this input can judge.
 pub(super) fn iam_group_membership(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let g = s(a, "group").unwrap_or_default();
+    if a.get("users").has_unknown() {
+        bld.orphan(raw, data::IAM_USERS, "user", None);
+    }
     for u in a.get("users").strings() {
-        if let Some(&x) = ix.users.get(&u) {
-            bld.account.iam.users[x].groups.push(g.clone());
+        match ix.users.get(&u) {
+            Some(&x) => bld.account.iam.users[x].groups.push(g.clone()),
+            None => bld.orphan(raw, data::IAM_USERS, "user", Some(&u)),
         }
     }
 }

@@ -6,7 +6,7 @@ use rampart_model::logging::{
     Subscription, Trail,
 };
 
-use super::{Index, b, opt_str, s};
+use super::{Index, b, opt_str, parent, s};
 use crate::map::{Builder, file, policy_or_gap};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -174,7 +174,7 @@ pub(super) fn sns_topic(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
 /// `aws_sns_topic_subscription`.
 pub(super) fn sns_topic_subscription(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "topic_arn").and_then(|k| ix.topics.get(&k)) {
+    if let Some(x) = parent(bld, raw, &ix.topics, "topic_arn", data::SNS, "SNS topic") {
         let protocol = s(a, "protocol").unwrap_or_default();
         // E-mail subscriptions wait for the recipient's confirmation; the rest are
         // confirmed by the provider on creation.
@@ -190,7 +190,7 @@ pub(super) fn sns_topic_subscription(bld: &mut Builder, ix: &mut Index, raw: &Ra
 /// `aws_sns_topic_policy`.
 pub(super) fn sns_topic_policy(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "arn").and_then(|k| ix.topics.get(&k)) {
+    if let Some(x) = parent(bld, raw, &ix.topics, "arn", data::SNS, "SNS topic") {
         let arn = bld.region().sns_topics[x].meta.arn.clone();
         let p = policy_or_gap(bld, raw, &arn, a.get("policy"), data::SNS);
         bld.region().sns_topics[x].policy = p;

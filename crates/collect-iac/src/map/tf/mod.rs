@@ -16,6 +16,7 @@ mod storage;
 use std::collections::HashMap;
 
 use super::{Builder, file};
+pub(super) use super::{b, i, known_bool, s, u32_of};
 use crate::raw::Raw;
 use crate::value::Value;
 
@@ -37,9 +38,22 @@ pub struct Index {
     keys: HashMap<String, usize>,
     igws: HashMap<String, usize>,
     lbs: HashMap<String, usize>,
+    access_points: HashMap<String, usize>,
     policies: HashMap<String, String>,
     /// Buckets configured here but declared elsewhere, with the data sets declared for them.
     outside_buckets: std::collections::BTreeMap<usize, Vec<&'static str>>,
+}
+
+/// Records in `map` that the resource at position `at` of its list is named by each of `keys`
+/// (its `id`, name, ARN — whichever are known).
+pub(super) fn remember(
+    map: &mut HashMap<String, usize>,
+    at: usize,
+    keys: impl IntoIterator<Item = Option<String>>,
+) {
+    for k in keys.into_iter().flatten() {
+        map.insert(k, at);
+    }
 }
 
 /// Maps one resource of its type.
@@ -48,6 +62,7 @@ pub type Mapper = fn(&mut Builder, &mut Index, &Raw);
 /// Resources that stand on their own.
 pub const PRIMARY: &[(&str, Mapper)] = &[
     ("aws_s3_bucket", storage::s3_bucket),
+    ("aws_s3_access_point", storage::s3_access_point),
     (
         "aws_s3_account_public_access_block",
         storage::s3_account_public_access_block,
@@ -144,6 +159,10 @@ pub const CHILDREN: &[(&str, Mapper)] = &[
         "aws_s3_bucket_object_lock_configuration",
         storage::bucket_part,
     ),
+    (
+        "aws_s3control_access_point_policy",
+        storage::s3control_access_point_policy,
+    ),
     ("aws_security_group_rule", network::security_group_rule),
     (
         "aws_vpc_security_group_ingress_rule",
@@ -239,7 +258,16 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
             if let Some((f, c)) = table.get(raw.kind.as_str())
                 && *c == child
             {
-                f(bld, &mut ix, raw);
+                match &raw.instances_unknown {
+                    None => f(bld, &mut ix, raw),
+                    Some(why) if !child => {
+                        f(bld, &mut ix, raw);
+                        for d in own_data(&raw.kind) {
+                            bld.instances_gap(raw, d, why);
+                        }
+                    }
+                    Some(_) => f(bld, &mut ix, &may_not_exist(raw)),
+                }
             }
         }
     }
@@ -248,16 +276,110 @@ pub fn map(bld: &mut Builder, raws: &[Raw]) {
     public_ip_from_subnet(bld, raws);
 }
 
+/// The data sets a resource type's own verdicts rest on: where a resource whose instances are
+/// not known before apply withholds them.
+fn own_data(kind: &str) -> &'static [&'static str] {
+    use rampart_model::data as d;
+    let k = kind.trim_start_matches("aws_");
+    match k {
+        _ if k.starts_with("s3_account") => &[d::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK],
+        "s3_access_point" => &[d::S3_ACCESS_POINTS],
+        _ if k.starts_with("s3_") => &[d::S3_BUCKETS],
+        "security_group" | "default_security_group" => &[d::EC2_SECURITY_GROUPS],
+        "network_acl" | "default_network_acl" => &[d::EC2_NETWORK_ACLS],
+        "flow_log" => &[d::EC2_FLOW_LOGS],
+        "instance" | "launch_template" | "launch_configuration" => &[d::EC2_INSTANCES],
+        "ebs_volume" => &[d::EC2_VOLUMES],
+        "ebs_encryption_by_default" => &[d::EC2_EBS_DEFAULT_ENCRYPTION],
+        _ if k.starts_with("vpc")
+            || k.starts_with("default_vpc")
+            || k.starts_with("subnet")
+            || k.contains("gateway")
+            || k.contains("route_table") =>
+        {
+            &[d::EC2_VPC]
+        }
+        "iam_role" => &[d::IAM_ROLES],
+        "iam_user" => &[d::IAM_USERS],
+        "iam_group" => &[d::IAM_GROUPS],
+        "iam_policy" | "ssoadmin_permission_set_inline_policy" => &[d::IAM_POLICIES],
+        "iam_instance_profile" => &[d::IAM_INSTANCE_PROFILES],
+        "iam_account_password_policy" => &[d::IAM_PASSWORD_POLICY],
+        "iam_account_alias" => &[d::IAM_ALIASES],
+        _ if k.starts_with("db_")
+            || k.starts_with("rds_")
+            || k.starts_with("docdb")
+            || k.starts_with("neptune") =>
+        {
+            &[d::RDS]
+        }
+        "dynamodb_table" => &[d::DYNAMODB],
+        "redshift_cluster" => &[d::REDSHIFT],
+        "kms_key" => &[d::KMS_KEYS],
+        "secretsmanager_secret" => &[d::SECRETS_MANAGER],
+        "ssm_parameter" => &[d::SSM_PARAMETERS],
+        "cloudtrail" => &[d::CLOUDTRAIL],
+        "cloudwatch_log_group" => &[d::LOGS_GROUPS],
+        "cloudwatch_log_metric_filter" => &[d::LOGS_METRIC_FILTERS],
+        "cloudwatch_metric_alarm" => &[d::CLOUDWATCH_ALARMS],
+        "sns_topic" => &[d::SNS],
+        "lambda_function" => &[d::LAMBDA],
+        "ecs_task_definition" => &[d::ECS],
+        "lb" | "alb" | "elb" => &[d::ELB],
+        "backup_vault" => &[d::BACKUP_VAULTS],
+        "backup_plan" => &[d::BACKUP_PLANS],
+        _ => &[d::AT_REST_STORES],
+    }
+}
+
+/// The attributes by which a resource that configures another names it: kept as declared when
+/// the resource may not exist, so that its target is still found.
+const TARGET_KEYS: &[&str] = &[
+    "security_group_id",
+    "network_acl_id",
+    "route_table_id",
+    "internet_gateway_id",
+    "bucket",
+    "role",
+    "user",
+    "group",
+    "roles",
+    "users",
+    "groups",
+    "name",
+    "type",
+    "target_key_id",
+    "key_id",
+    "secret_id",
+    "topic_arn",
+    "arn",
+    "backup_vault_name",
+    "plan_id",
+    "load_balancer_arn",
+];
+
+/// A resource configuring another one whose instances are not known before apply (a rule, a
+/// policy, a bucket setting behind `count = var.enabled ? 1 : 0`): it may or may not exist, so
+/// what it sets is unknown. Every attribute but the ones naming its target becomes unknown, and
+/// the mapper records what it would set as not known before apply on the target: the
+/// target's passes are withdrawn (`not_assessed`), its other failures stand.
+fn may_not_exist(raw: &Raw) -> Raw {
+    let mut r = raw.clone();
+    if let Value::Map(m) = &mut r.attrs {
+        for (k, v) in m.iter_mut() {
+            if !k.starts_with('@') && !v.is_null() && !TARGET_KEYS.contains(&k.as_str()) {
+                *v = Value::Unknown;
+            }
+        }
+    }
+    r
+}
+
 /// An instance that does not set `associate_public_ip_address` gets a public address when its
 /// subnet sets `map_public_ip_on_launch` (EC2's rule for the default network interface).
 fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
     let region = bld.region();
-    let public_subnets: std::collections::HashSet<String> = region
-        .subnets
-        .iter()
-        .filter(|s| s.map_public_ip_on_launch)
-        .map(|s| s.id.clone())
-        .collect();
+    let public_subnets = super::public_subnets(region);
     for raw in raws.iter().filter(|r| r.kind == "aws_instance") {
         let a = &raw.attrs;
         if !a.get("associate_public_ip_address").is_null() {
@@ -274,39 +396,23 @@ fn public_ip_from_subnet(bld: &mut Builder, raws: &[Raw]) {
     }
 }
 
-pub(super) fn s(v: &Value, k: &str) -> Option<String> {
-    v.get(k).as_string()
-}
-pub(super) fn b(v: &Value, k: &str) -> Option<bool> {
-    v.get(k).as_bool()
-}
-pub(super) fn i(v: &Value, k: &str) -> Option<i64> {
-    v.get(k).as_i64()
-}
-pub(super) fn u32_of(v: &Value, k: &str) -> Option<u32> {
-    i(v, k).and_then(|x| u32::try_from(x).ok())
-}
-pub(super) fn known_bool(
+/// The position of the parent `raw` names in its attribute `key`, looked up in `map` (one of the
+/// [`Index`]'s); when it is not declared in this input, `raw` is recorded as configuring a
+/// resource outside it (see [`Builder::orphan`]) and `None` is returned.
+pub(super) fn parent(
     bld: &mut Builder,
     raw: &Raw,
-    arn: &str,
-    a: &Value,
+    map: &HashMap<String, usize>,
     key: &str,
     data_set: &str,
-    benign: bool,
-) -> Option<bool> {
-    match a.get(key) {
-        Value::Unknown => {
-            bld.gap(
-                data_set,
-                arn,
-                &file(raw),
-                format!("`{key}` of `{}` is not known before apply", raw.address),
-            );
-            Some(benign)
-        }
-        v => v.as_bool(),
+    what: &str,
+) -> Option<usize> {
+    let id = s(&raw.attrs, key);
+    let found = id.as_ref().and_then(|k| map.get(k)).copied();
+    if found.is_none() {
+        bld.orphan(raw, data_set, what, id.as_deref());
     }
+    found
 }
 
 pub(super) fn unknown_blocks(

@@ -3,11 +3,13 @@
 use rampart_model::data;
 use rampart_model::network::{
     FlowLog, InternetGateway, NaclEntry, NatGateway, NetworkAcl, Route, RouteTable,
-    RouteTargetKind, RuleAction, SecurityGroup, Subnet, Vpc, VpcEndpoint,
+    RouteTargetKind, SecurityGroup, Subnet, Vpc, VpcEndpoint,
 };
 
 use super::{Index, b, i, s, unknown_blocks};
-use crate::map::{Builder, file, nested_origin, policy, sg_rules};
+use crate::map::{
+    Builder, file, nested_origin, outside_nacl, outside_route_table, policy, sg_rules,
+};
 use crate::raw::Raw;
 use crate::value::Value;
 
@@ -313,10 +315,7 @@ pub(super) fn security_group_rule(bld: &mut Builder, ix: &mut Index, raw: &Raw) 
 pub(super) fn network_acl_rule(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let fl = file(raw);
-    let target = a.get("network_acl_id");
-    let Some(idx) = target.as_string().and_then(|t| ix.nacls.get(&t).copied()) else {
-        return;
-    };
+    let idx = nacl_of(bld, ix, raw);
     let arn = bld.region().network_acls[idx].meta.arn.clone();
     if a.has_unknown()
         && [
@@ -353,53 +352,108 @@ pub(super) fn network_acl_rule(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     bld.region().network_acls[idx].entries.push(e);
 }
 
-/// `aws_network_acl_association`.
+/// The network ACL `raw` names in `network_acl_id`: the declared one, else one standing for an
+/// ACL outside this input (shared by every resource naming the same id; see
+/// [`outside_nacl`]).
+fn nacl_of(bld: &mut Builder, ix: &mut Index, raw: &Raw) -> usize {
+    let target = s(&raw.attrs, "network_acl_id");
+    if let Some(&idx) = target.as_ref().and_then(|t| ix.nacls.get(t)) {
+        return idx;
+    }
+    let idx = outside_nacl(bld, raw, target.clone());
+    if let Some(t) = target {
+        ix.nacls.insert(t, idx);
+    }
+    idx
+}
+
+/// The route table `raw` names in `route_table_id`: the declared one, else one standing for a
+/// table outside this input (see [`outside_route_table`]).
+fn route_table_of(bld: &mut Builder, ix: &mut Index, raw: &Raw) -> usize {
+    let target = s(&raw.attrs, "route_table_id");
+    if let Some(&idx) = target.as_ref().and_then(|t| ix.rtbs.get(t)) {
+        return idx;
+    }
+    let idx = outside_route_table(bld, raw, target.clone());
+    if let Some(t) = target {
+        ix.rtbs.insert(t, idx);
+    }
+    idx
+}
+
+/// `aws_network_acl_association`: on an ACL not declared here, the subnet is served by that
+/// ACL (not by its VPC's default one), whose entries are outside this input.
 pub(super) fn network_acl_association(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let (Some(idx), Some(sn)) = (
-        s(a, "network_acl_id").and_then(|t| ix.nacls.get(&t).copied()),
-        s(a, "subnet_id"),
-    ) {
-        bld.region().network_acls[idx].subnet_ids.push(sn);
+    let idx = nacl_of(bld, ix, raw);
+    match s(a, "subnet_id") {
+        Some(sn) => bld.region().network_acls[idx].subnet_ids.push(sn),
+        None => bld.orphan(raw, data::EC2_NETWORK_ACLS, "subnet", None),
     }
 }
 
-/// `aws_route`.
+/// `aws_route`: on a table not declared here, the route is kept on a table standing for it.
 pub(super) fn route(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(idx) = s(a, "route_table_id").and_then(|t| ix.rtbs.get(&t).copied()) {
-        let r = route_of(a);
-        bld.region().route_tables[idx].routes.extend(r);
+    let idx = route_table_of(bld, ix, raw);
+    match route_of(a) {
+        Some(r) => bld.region().route_tables[idx].routes.push(r),
+        None => {
+            let arn = bld.region().route_tables[idx].meta.arn.clone();
+            bld.gap(
+                data::EC2_ROUTE_TABLES,
+                &arn,
+                &file(raw),
+                format!(
+                    "the destination or target of `{}` is not known before apply",
+                    raw.address
+                ),
+            );
+        }
     }
 }
 
-/// `aws_route_table_association`.
+/// `aws_route_table_association`: on a table not declared here, the subnet is served by that
+/// table (not by its VPC's main one), whose routes are outside this input.
 pub(super) fn route_table_association(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let (Some(idx), Some(sn)) = (
-        s(a, "route_table_id").and_then(|t| ix.rtbs.get(&t).copied()),
-        s(a, "subnet_id"),
-    ) {
-        bld.region().route_tables[idx].subnet_ids.push(sn);
+    if a.get("gateway_id").as_string().is_some() && a.get("subnet_id").is_null() {
+        // An edge association (a gateway's ingress routing): no subnet to serve.
+        return;
+    }
+    let idx = route_table_of(bld, ix, raw);
+    match s(a, "subnet_id") {
+        Some(sn) => bld.region().route_tables[idx].subnet_ids.push(sn),
+        None => bld.orphan(raw, data::EC2_ROUTE_TABLES, "subnet", None),
     }
 }
 
 /// `aws_main_route_table_association`.
 pub(super) fn main_route_table_association(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(idx) = s(a, "route_table_id").and_then(|t| ix.rtbs.get(&t).copied()) {
-        bld.region().route_tables[idx].main = true;
+    let target = s(a, "route_table_id");
+    match target.as_ref().and_then(|t| ix.rtbs.get(t).copied()) {
+        Some(idx) => bld.region().route_tables[idx].main = true,
+        None => bld.orphan(
+            raw,
+            data::EC2_ROUTE_TABLES,
+            "route table",
+            target.as_deref(),
+        ),
     }
 }
 
 /// `aws_internet_gateway_attachment`.
 pub(super) fn internet_gateway_attachment(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let (Some(idx), Some(v)) = (
-        s(a, "internet_gateway_id").and_then(|t| ix.igws.get(&t).copied()),
+    let target = s(a, "internet_gateway_id");
+    match (
+        target.as_ref().and_then(|t| ix.igws.get(t).copied()),
         s(a, "vpc_id"),
     ) {
-        bld.region().internet_gateways[idx].vpc_ids.push(v);
+        (Some(idx), Some(v)) => bld.region().internet_gateways[idx].vpc_ids.push(v),
+        (Some(_), None) => bld.orphan(raw, data::EC2_VPC, "VPC", None),
+        (None, _) => bld.orphan(raw, data::EC2_VPC, "internet gateway", target.as_deref()),
     }
 }
 
@@ -466,38 +520,16 @@ pub(super) fn nacl_entry(
     cidr6: &str,
     origin: rampart_model::Origin,
 ) -> NaclEntry {
-    let p = crate::map::protocol(&s(r, proto).unwrap_or_default());
-    let num = |p: &str| match p {
-        "tcp" => "6".to_owned(),
-        "udp" => "17".to_owned(),
-        "icmp" => "1".to_owned(),
-        "icmpv6" => "58".to_owned(),
-        o => o.to_owned(),
-    };
-    let all = p == "-1";
-    NaclEntry {
-        rule_number: number.and_then(|n| n.parse().ok()).unwrap_or(0),
+    crate::map::nacl_entry(
+        number.and_then(|n| n.parse().ok()),
         egress,
-        protocol: num(&p),
-        action: if s(r, action).is_some_and(|x| x.eq_ignore_ascii_case("deny")) {
-            RuleAction::Deny
-        } else {
-            RuleAction::Allow
-        },
-        cidr: s(r, cidr),
-        ipv6_cidr: s(r, cidr6),
-        from_port: if all {
-            None
-        } else {
-            i(r, "from_port").and_then(|x| i32::try_from(x).ok())
-        },
-        to_port: if all {
-            None
-        } else {
-            i(r, "to_port").and_then(|x| i32::try_from(x).ok())
-        },
-        origin: Some(origin),
-    }
+        &s(r, proto).unwrap_or_default(),
+        s(r, action).as_deref(),
+        s(r, cidr),
+        s(r, cidr6),
+        (i(r, "from_port"), i(r, "to_port")),
+        origin,
+    )
 }
 
 pub(super) fn route_of(r: &Value) -> Option<Route> {

@@ -3,7 +3,7 @@
 use rampart_model::data;
 use rampart_model::security::{KmsKey, Secret, SsmParameter};
 
-use super::{Index, b, opt_str, s, u32_of};
+use super::{Index, b, opt_str, parent, s, u32_of};
 use crate::map::{Builder, file, policy_or_gap};
 use crate::raw::Raw;
 use crate::value::Value;
@@ -85,10 +85,15 @@ pub(super) fn ssm_parameter(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
 /// `aws_kms_alias`.
 pub(super) fn kms_alias(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let (Some(&x), Some(n)) = (
-        s(a, "target_key_id").and_then(|k| ix.keys.get(&k)),
-        s(a, "name"),
-    ) {
+    let key = parent(
+        bld,
+        raw,
+        &ix.keys,
+        "target_key_id",
+        data::KMS_KEYS,
+        "KMS key",
+    );
+    if let (Some(x), Some(n)) = (key, s(a, "name").or_else(|| s(a, "name_prefix"))) {
         bld.region().kms_keys[x].aliases.push(n);
     }
 }
@@ -96,7 +101,14 @@ pub(super) fn kms_alias(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
 /// `aws_secretsmanager_secret_rotation`.
 pub(super) fn secretsmanager_secret_rotation(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "secret_id").and_then(|k| ix.secrets.get(&k)) {
+    if let Some(x) = parent(
+        bld,
+        raw,
+        &ix.secrets,
+        "secret_id",
+        data::SECRETS_MANAGER,
+        "secret",
+    ) {
         let days = u32_of(a.get("rotation_rules").first(), "automatically_after_days");
         let sec = &mut bld.region().secrets[x];
         sec.rotation_enabled = true;

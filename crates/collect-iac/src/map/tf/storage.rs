@@ -7,8 +7,8 @@ use rampart_model::storage::{
     PublicAccessBlock, RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
 };
 
-use super::{Index, b, i, known_bool, opt_str, s, u32_of};
-use crate::map::{Builder, file, policy};
+use super::{Index, b, i, known_bool, opt_str, parent, s, u32_of};
+use crate::map::{Builder, file, policy, policy_or_gap};
 use crate::raw::Raw;
 use crate::value::Value;
 
@@ -292,7 +292,14 @@ pub(super) fn backup_plan(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
 /// `aws_backup_vault_lock_configuration`.
 pub(super) fn backup_vault_lock_configuration(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "backup_vault_name").and_then(|k| ix.vaults.get(&k)) {
+    if let Some(x) = parent(
+        bld,
+        raw,
+        &ix.vaults,
+        "backup_vault_name",
+        data::BACKUP_VAULT_LOCK,
+        "backup vault",
+    ) {
         let v = &mut bld.region().backup_vaults[x];
         v.locked = true;
         v.lock_compliance_mode = !a.get("changeable_for_days").is_null();
@@ -303,7 +310,14 @@ pub(super) fn backup_vault_lock_configuration(bld: &mut Builder, ix: &mut Index,
 /// `aws_backup_selection`.
 pub(super) fn backup_selection(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    if let Some(&x) = s(a, "plan_id").and_then(|k| ix.plans.get(&k)) {
+    if let Some(x) = parent(
+        bld,
+        raw,
+        &ix.plans,
+        "plan_id",
+        data::BACKUP_PLANS,
+        "backup plan",
+    ) {
         let sel = BackupSelection {
             name: s(a, "name").unwrap_or_default(),
             resources: a.get("resources").strings(),
@@ -401,29 +415,19 @@ pub(super) fn versioning(
 }
 
 pub(super) fn encryption(bld: &mut Builder, bucket: &mut Bucket, c: &Value, fl: &str) {
-    for rule in c.get("rule").items() {
-        let d = rule.get("apply_server_side_encryption_by_default").first();
-        let alg = d.get("sse_algorithm");
-        let algorithm = match alg {
-            Value::Unknown => {
-                bld.gap(
-                    data::S3_BUCKET_ENCRYPTION,
-                    &bucket.meta.arn,
-                    fl,
-                    "the encryption algorithm is not known before apply",
-                );
-                "aws:kms".to_owned()
-            }
-            v => match v.as_string() {
-                Some(a) => a,
-                None => continue,
-            },
-        };
-        bucket.encryption = Some(BucketEncryption {
-            algorithm,
-            kms_key_id: s(d, "kms_master_key_id"),
-            bucket_key_enabled: b(rule, "bucket_key_enabled").unwrap_or(false),
-        });
+    let arn = bucket.meta.arn.clone();
+    let rules = c.get("rule").items();
+    let rules = rules
+        .into_iter()
+        .map(|r| (r, r.get("apply_server_side_encryption_by_default").first()));
+    if let Some(e) = crate::map::bucket_encryption(
+        bld,
+        &arn,
+        fl,
+        rules,
+        ["sse_algorithm", "kms_master_key_id", "bucket_key_enabled"],
+    ) {
+        bucket.encryption = Some(e);
     }
 }
 
@@ -490,34 +494,38 @@ pub(super) fn pab(bld: &mut Builder, raw: &Raw, a: &Value, arn: &str) -> PublicA
     }
 }
 
+/// A lifecycle rule of the bucket's legacy inline `lifecycle_rule` block (`enabled`, noncurrent
+/// versions counted in `days`).
 pub(super) fn lifecycle_legacy(r: &Value) -> LifecycleRule {
+    lifecycle_rule(r, b(r, "enabled").unwrap_or(false), "days")
+}
+
+/// A lifecycle rule, `enabled` as its block says it, with noncurrent versions counted in the
+/// attribute `noncurrent_days` (`days` in the legacy block, `noncurrent_days` in
+/// `aws_s3_bucket_lifecycle_configuration`).
+fn lifecycle_rule(r: &Value, enabled: bool, noncurrent_days: &str) -> LifecycleRule {
+    let steps = |block: &str, days: &str| -> Vec<(u32, String)> {
+        r.get(block)
+            .items()
+            .into_iter()
+            .map(|t| {
+                (
+                    u32_of(t, days).unwrap_or(0),
+                    s(t, "storage_class").unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
     LifecycleRule {
         id: s(r, "id").unwrap_or_default(),
-        enabled: b(r, "enabled").unwrap_or(false),
-        transitions: r
-            .get("transition")
-            .items()
-            .into_iter()
-            .map(|t| {
-                (
-                    u32_of(t, "days").unwrap_or(0),
-                    s(t, "storage_class").unwrap_or_default(),
-                )
-            })
-            .collect(),
+        enabled,
+        transitions: steps("transition", "days"),
         expiration_days: u32_of(r.get("expiration").first(), "days"),
-        noncurrent_transitions: r
-            .get("noncurrent_version_transition")
-            .items()
-            .into_iter()
-            .map(|t| {
-                (
-                    u32_of(t, "days").unwrap_or(0),
-                    s(t, "storage_class").unwrap_or_default(),
-                )
-            })
-            .collect(),
-        noncurrent_expiration_days: u32_of(r.get("noncurrent_version_expiration").first(), "days"),
+        noncurrent_transitions: steps("noncurrent_version_transition", noncurrent_days),
+        noncurrent_expiration_days: u32_of(
+            r.get("noncurrent_version_expiration").first(),
+            noncurrent_days,
+        ),
     }
 }
 
@@ -595,9 +603,30 @@ fn part_policy(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
     bucket_policy(bld, bucket, a.get("policy"), &fl);
 }
 
+/// A bucket setting resource whose content is known only after apply: a gap on its data set
+/// for the bucket, which keeps what it had.
+fn part_unknown(bld: &mut Builder, bucket: &Bucket, raw: &Raw, keys: &[&str]) -> bool {
+    let blocks = raw.attrs.get("@unknown_blocks").strings();
+    let unknown = keys
+        .iter()
+        .any(|k| raw.attrs.get(k).has_unknown() || blocks.iter().any(|b| b == k));
+    if unknown {
+        bld.gap(
+            bucket_data(&raw.kind),
+            &bucket.meta.arn,
+            &file(raw),
+            format!("what `{}` sets is not known before apply", raw.address),
+        );
+    }
+    unknown
+}
+
 /// `aws_s3_bucket_logging`.
-fn part_logging(_bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+fn part_logging(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
     let a = &raw.attrs;
+    if part_unknown(bld, bucket, raw, &["target_bucket", "target_prefix"]) {
+        return;
+    }
     bucket.logging = Some(BucketLogging {
         target_bucket: s(a, "target_bucket").unwrap_or_default(),
         target_prefix: s(a, "target_prefix").unwrap_or_default(),
@@ -633,49 +662,31 @@ fn part_acl(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
 }
 
 /// `aws_s3_bucket_lifecycle_configuration`.
-fn part_lifecycle_configuration(_bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+fn part_lifecycle_configuration(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
     let a = &raw.attrs;
+    if part_unknown(bld, bucket, raw, &["rule"]) {
+        return;
+    }
     bucket.lifecycle_rules = a
         .get("rule")
         .items()
         .into_iter()
-        .map(|r| LifecycleRule {
-            id: s(r, "id").unwrap_or_default(),
-            enabled: s(r, "status").as_deref() == Some("Enabled"),
-            transitions: r
-                .get("transition")
-                .items()
-                .into_iter()
-                .map(|t| {
-                    (
-                        u32_of(t, "days").unwrap_or(0),
-                        s(t, "storage_class").unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            expiration_days: u32_of(r.get("expiration").first(), "days"),
-            noncurrent_transitions: r
-                .get("noncurrent_version_transition")
-                .items()
-                .into_iter()
-                .map(|t| {
-                    (
-                        u32_of(t, "noncurrent_days").unwrap_or(0),
-                        s(t, "storage_class").unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            noncurrent_expiration_days: u32_of(
-                r.get("noncurrent_version_expiration").first(),
+        .map(|r| {
+            lifecycle_rule(
+                r,
+                s(r, "status").as_deref() == Some("Enabled"),
                 "noncurrent_days",
-            ),
+            )
         })
         .collect();
 }
 
 /// `aws_s3_bucket_object_lock_configuration`.
-fn part_object_lock_configuration(_bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+fn part_object_lock_configuration(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
     let a = &raw.attrs;
+    if part_unknown(bld, bucket, raw, &["rule", "object_lock_enabled"]) {
+        return;
+    }
     let r = a.path(&["rule", "default_retention"]);
     bucket.object_lock = Some(ObjectLock {
         enabled: true,
@@ -860,4 +871,46 @@ pub(super) fn at_rest_store(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
         encrypted,
         kms_key_id,
     });
+}
+
+/// `aws_s3_access_point`.
+pub(super) fn s3_access_point(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let idx = crate::map::access_point(
+        bld,
+        raw,
+        &crate::map::AccessPointDecl {
+            bucket: a.get("bucket"),
+            name: s(a, "name"),
+            block: a.get("public_access_block_configuration").first(),
+            block_keys: [
+                "block_public_acls",
+                "ignore_public_acls",
+                "block_public_policy",
+                "restrict_public_buckets",
+            ],
+            vpc: a.get("vpc_configuration").first().get("vpc_id"),
+            policy: a.get("policy"),
+        },
+    );
+    for k in [raw.id.clone()].into_iter().chain(s(a, "arn")) {
+        ix.access_points.insert(k, idx);
+    }
+}
+
+/// `aws_s3control_access_point_policy`: the policy of an access point, set apart from it.
+pub(super) fn s3control_access_point_policy(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    if let Some(x) = parent(
+        bld,
+        raw,
+        &ix.access_points,
+        "access_point_arn",
+        data::S3_ACCESS_POINTS,
+        "access point",
+    ) {
+        let arn = bld.account.s3_access_points[x].meta.arn.clone();
+        let p = policy_or_gap(bld, raw, &arn, a.get("policy"), data::S3_ACCESS_POINTS);
+        bld.account.s3_access_points[x].policy = p;
+    }
 }
