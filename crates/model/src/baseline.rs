@@ -226,5 +226,10 @@ mod tests {
         b.evidence
             .insert("statement".into(), serde_json::json!({"Sid": "B", "Action": "iam:*"}));
         assert_ne!(a.fingerprint(), b.fingerprint());
+        // The same statement read with its keys in another order is the same finding.
+        let mut c = finding("statement #1, again");
+        c.evidence
+            .insert("statement".into(), serde_json::json!({"Action": "s3:*", "Sid": "A"}));
+        assert_eq!(a.fingerprint(), c.fingerprint());
     }
 }

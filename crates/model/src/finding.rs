@@ -212,11 +212,10 @@ impl Finding {
         if let Some(secret) = self.secret_fingerprint() {
             return self.secret_identity(secret);
         }
-        let element = self
-            .evidence
-            .get("statement")
-            .map(serde_json::Value::to_string)
-            .unwrap_or_default();
+        let mut element = String::new();
+        if let Some(statement) = self.evidence.get("statement") {
+            canonical(statement, &mut element);
+        }
         fnv(&[
             "v2",
             self.check.as_str(),
@@ -259,6 +258,40 @@ impl Finding {
             "",
             secret,
         ])
+    }
+}
+
+/// `v` as JSON with every object's keys sorted: the same statement gives the same text whatever
+/// order its keys were read or stored in.
+fn canonical(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                out.push(':');
+                if let Some(v) = map.get(k) {
+                    canonical(v, out);
+                }
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(v, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 
