@@ -413,3 +413,62 @@ fn a_later_clock_gives_the_same_fingerprints() {
     };
     assert_ne!(legacy(&a), legacy(&b));
 }
+
+#[path = "../../store/tests/support/pg.rs"]
+mod pg;
+
+#[test]
+fn postgres_fixed_account_diff_and_two_scans_at_once() {
+    let server = pg::Pg::start();
+    let store = server.database("cli");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let diff = diff_before_after(&store, dir.path());
+    let (_, first, _) = run(&["report", "1", &format!("--store={store}"), "-f", "json"]);
+    let first: Value = serde_json::from_str(&first).expect("report JSON");
+    let total = first["findings"].as_array().expect("findings").len();
+    assert_five_resolved_two_new(&diff, total);
+
+    // Two scans recorded at once into one store: both kept, whole.
+    let example = example();
+    let spawn = |name: &str| {
+        rampart()
+            .args([
+                "scan",
+                example.to_str().expect("utf8"),
+                &format!("--store={store}"),
+                "-f",
+                "json",
+                "-o",
+                dir.path().join(name).to_str().expect("utf8"),
+            ])
+            .spawn()
+            .expect("spawn")
+    };
+    let mut a = spawn("a.json");
+    let mut b = spawn("b.json");
+    assert_eq!(a.wait().expect("a").code(), Some(1));
+    assert_eq!(b.wait().expect("b").code(), Some(1));
+    let (_, out, _) = run(&["history", &format!("--store={store}"), "-f", "json"]);
+    let h: Value = serde_json::from_str(&out).expect("json");
+    let ids: Vec<i64> = h["scans"]
+        .as_array()
+        .expect("scans")
+        .iter()
+        .filter_map(|s| s["id"].as_i64())
+        .collect();
+    assert_eq!(ids.len(), 4);
+    for id in &ids[2..] {
+        let (_, out, _) = run(&[
+            "report",
+            &id.to_string(),
+            &format!("--store={store}"),
+            "-f",
+            "json",
+        ]);
+        let r: Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(r["findings"].as_array().map(Vec::len), Some(total));
+    }
+    let (_, out, _) = run(&["diff", &format!("--store={store}"), "-f", "json"]);
+    let d: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(d["unchanged"].as_u64(), Some(total as u64));
+}

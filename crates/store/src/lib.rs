@@ -228,6 +228,17 @@ pub struct ScanInfo {
     pub failures: BTreeMap<String, i64>,
 }
 
+/// What a store holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Scans.
+    pub scans: i64,
+    /// Distinct results.
+    pub results: i64,
+    /// Links from scans to results (one per result of each scan).
+    pub links: i64,
+}
+
 /// Which scans `history` lists.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -820,6 +831,22 @@ impl Store {
         Ok(doomed.len())
     }
 
+    /// How many scans, distinct results and links the store holds.
+    ///
+    /// # Errors
+    /// A database error.
+    pub fn counts(&mut self) -> Result<Counts, StoreError> {
+        let n = match self {
+            Store::Sqlite(s) => s.counts()?,
+            Store::Postgres(s) => s.counts()?,
+        };
+        Ok(Counts {
+            scans: n[0],
+            results: n[1],
+            links: n[2],
+        })
+    }
+
     /// The store's name for messages (a PostgreSQL address without its password).
     #[must_use]
     pub fn name(&self) -> String {
@@ -859,6 +886,8 @@ pub(crate) mod sql {
         JOIN results r ON r.id = m.result_id JOIN remediations d ON d.id = r.remediation \
         WHERE m.scan_id = $1 ORDER BY m.position";
     pub const HEADER: &str = "SELECT header FROM scans WHERE id = $1";
+    pub const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM scans), (SELECT COUNT(*) FROM results), \
+        (SELECT COUNT(*) FROM scan_results)";
     /// After scans are deleted (their links with them): results and remediations nothing links
     /// to go, and the first and last sightings of the others are those of the scans left.
     pub const CLEANUP: [&str; 3] = [

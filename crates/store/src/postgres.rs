@@ -351,6 +351,14 @@ impl PgStore {
         Ok(out)
     }
 
+    pub(crate) fn counts(&mut self) -> Result<[i64; 3], StoreError> {
+        let row = self
+            .runtime
+            .block_on(self.client.query_one(sql::COUNTS, &[]))
+            .map_err(self.err())?;
+        Ok([row.get(0), row.get(1), row.get(2)])
+    }
+
     pub(crate) fn delete(&mut self, scans: &[i64]) -> Result<(), StoreError> {
         let name = self.name.clone();
         let err = |source| StoreError::Postgres {

@@ -313,6 +313,12 @@ impl SqliteStore {
         Ok(out)
     }
 
+    pub(crate) fn counts(&mut self) -> Result<[i64; 3], StoreError> {
+        self.conn
+            .query_row(sql::COUNTS, [], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]))
+            .map_err(self.err())
+    }
+
     pub(crate) fn delete(&mut self, scans: &[i64]) -> Result<(), StoreError> {
         let name = self.name();
         let err = |source| StoreError::Sqlite {
