@@ -72,18 +72,47 @@ pub struct OutputArgs {
     /// A previous JSON report: only findings not in it count towards the exit code.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
-    /// Record this scan in a store: `--store` alone for the default SQLite file in the user's
-    /// data directory, `--store=sqlite:PATH`, or `--store=postgres://USER@HOST/DB`. With
-    /// `report`, `diff` and `history`: the store to read.
+    #[command(flatten)]
+    pub store: StoreArg,
+}
+
+/// `--store [URL]`: the store a command records in (`scan`, `collect`, `policy lint`, `secrets`,
+/// `deps`) or reads (`history`, `diff`, `report`).
+#[derive(Debug, Args, Default)]
+pub struct StoreArg {
+    /// The scan history store: `--store` alone for the SQLite file in the user's data
+    /// directory, `--store=sqlite:PATH`, or `--store=postgres://USER@HOST/DB`. Reporting
+    /// commands record their scan in it; `history`, `diff` and `report` read it (default: the
+    /// SQLite file).
     #[arg(
-        long,
+        long = "store",
         env = "RAMPART_STORE",
         value_name = "URL",
         num_args = 0..=1,
         require_equals = true,
-        default_missing_value = "default"
+        default_missing_value = "default",
+        global = true
     )]
-    pub store: Option<String>,
+    pub url: Option<String>,
+}
+
+impl StoreArg {
+    /// The store named, if any.
+    pub fn url(&self) -> anyhow::Result<Option<rampart_store::StoreUrl>> {
+        match self.url.as_deref() {
+            None => Ok(None),
+            Some("default" | "") => Ok(Some(rampart_store::StoreUrl::default_sqlite()?)),
+            Some(s) => Ok(Some(s.parse()?)),
+        }
+    }
+
+    /// The store named, else the default one.
+    pub fn url_or_default(&self) -> anyhow::Result<rampart_store::StoreUrl> {
+        match self.url()? {
+            Some(u) => Ok(u),
+            None => Ok(rampart_store::StoreUrl::default_sqlite()?),
+        }
+    }
 }
 
 /// What a command hands to [`OutputArgs::emit`]: the report with every result, the runner's
@@ -103,6 +132,21 @@ pub struct Emitted {
     pub accounts: Vec<String>,
     /// The regions the inputs held.
     pub regions: Vec<String>,
+}
+
+impl Emitted {
+    /// A report read back from a store (`report`, `diff`): complete, no warnings or baseline.
+    pub fn stored(report: Report, command: &'static str, accounts: Vec<String>) -> Emitted {
+        Emitted {
+            report,
+            warnings: Vec::new(),
+            baseline: None,
+            incomplete: false,
+            command,
+            accounts,
+            regions: Vec::new(),
+        }
+    }
 }
 
 /// Where [`OutputArgs::render`] takes a report's history from.
@@ -180,7 +224,7 @@ impl OutputArgs {
     pub fn emit(&self, emitted: Emitted) -> anyhow::Result<Outcome> {
         // A store address that does not parse is an option error: nothing has run yet worth
         // keeping, but the report is still written (the run itself went fine).
-        let source = match self.store_url() {
+        let source = match self.store.url() {
             Ok(Some(url)) => HistorySource::Record(url),
             Ok(None) => HistorySource::None,
             Err(e) => {
@@ -195,12 +239,22 @@ impl OutputArgs {
         self.render(emitted, source)
     }
 
-    /// The store `--store` (or `RAMPART_STORE`) names, if any.
-    pub fn store_url(&self) -> anyhow::Result<Option<rampart_store::StoreUrl>> {
-        match self.store.as_deref() {
-            None => Ok(None),
-            Some("default" | "") => Ok(Some(rampart_store::StoreUrl::default_sqlite()?)),
-            Some(s) => Ok(Some(s.parse()?)),
+    /// Options that render nothing and record in `store` (`collect --store`).
+    pub fn record_only(store: &str) -> OutputArgs {
+        OutputArgs {
+            format: Vec::new(),
+            output: None,
+            output_dir: None,
+            fail_on: FailOn(None),
+            include_passed: false,
+            quiet: true,
+            config: None,
+            no_color: true,
+            compliance: None,
+            baseline: None,
+            store: StoreArg {
+                url: Some(store.to_owned()),
+            },
         }
     }
 

@@ -472,3 +472,49 @@ fn postgres_fixed_account_diff_and_two_scans_at_once() {
     let d: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(d["unchanged"].as_u64(), Some(total as u64));
 }
+
+#[test]
+fn secrets_are_stored_redacted_as_printed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tree = dir.path().join("tree");
+    std::fs::create_dir_all(tree.join("app")).expect("mkdir");
+    let token = ["shpat_", "0d4c9e2a7b1f8e3d6c5a4b9f2e1d7c8a"].concat();
+    std::fs::write(
+        tree.join("app/shop.py"),
+        format!("import os\nTOKEN = \"{token}\"\n"),
+    )
+    .expect("write");
+    let db = dir.path().join("s.sqlite");
+    let store = format!("--store=sqlite:{}", db.display());
+    let (code, _, err) = run(&[
+        "secrets",
+        tree.to_str().expect("utf8"),
+        &store,
+        "-o",
+        "/dev/null",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let (_, out, _) = run(&["report", &store, "-f", "json"]);
+    let r: Value = serde_json::from_str(&out).expect("json");
+    let findings = r["findings"].as_array().expect("findings");
+    assert!(
+        findings.iter().any(|f| f["resource"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("app/shop.py"))),
+        "{out}"
+    );
+    // Nowhere in the database file (nor its write-ahead log) is the secret whole.
+    for file in [db.clone(), dir.path().join("s.sqlite-wal")] {
+        if let Ok(bytes) = std::fs::read(&file) {
+            assert!(
+                !bytes.windows(token.len()).any(|w| w == token.as_bytes()),
+                "{} holds the secret",
+                file.display()
+            );
+        }
+    }
+    assert!(!out.contains(&token));
+    let (_, out, _) = run(&["history", &store, "-f", "json"]);
+    let h: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(h["scans"][0]["command"], "secrets");
+}

@@ -23,7 +23,7 @@ pub struct DiffArgs {
 
 /// Runs `rampart diff`.
 pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
-    let url = crate::cmd::history::url_or_default(args.output.store.as_deref())?;
+    let url = args.output.store.url_or_default()?;
     let mut store = Store::open(&url)?;
     let (old, new) = match (args.old, args.new) {
         (Some(old), Some(new)) => (old, new),
@@ -69,15 +69,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<Outcome> {
         .settings
         .insert("diff".into(), serde_json::json!({ "old": old, "new": new }));
     args.output.render(
-        Emitted {
-            report,
-            warnings: Vec::new(),
-            baseline: None,
-            incomplete: false,
-            command: "diff",
-            accounts: Vec::new(),
-            regions: Vec::new(),
-        },
+        Emitted::stored(report, "diff", Vec::new()),
         HistorySource::Given(Box::new(history)),
     )
 }

@@ -24,17 +24,8 @@ pub struct HistoryArgs {
     /// `text` or `json`.
     #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
-    /// The store (default: `RAMPART_STORE`, else the SQLite file in the user's data directory).
-    #[arg(
-        long,
-        env = "RAMPART_STORE",
-        value_name = "URL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "default",
-        global = true
-    )]
-    pub store: Option<String>,
+    #[command(flatten)]
+    pub store: crate::output::StoreArg,
 }
 
 /// What `history` does besides listing.
@@ -56,17 +47,9 @@ pub struct PruneArgs {
     pub older_than: Option<u32>,
 }
 
-/// The store a command names, or the default one.
-pub fn url_or_default(store: Option<&str>) -> anyhow::Result<StoreUrl> {
-    Ok(match store {
-        None | Some("default" | "") => StoreUrl::default_sqlite()?,
-        Some(s) => s.parse()?,
-    })
-}
-
 /// Runs `rampart history`.
 pub fn run(args: &HistoryArgs) -> anyhow::Result<Outcome> {
-    let url = url_or_default(args.store.as_deref())?;
+    let url = args.store.url_or_default()?;
     let mut store = Store::open(&url)?;
     if let Some(HistoryAction::Prune(p)) = &args.action {
         let how = match (p.keep, p.older_than) {

@@ -19,7 +19,7 @@ pub struct ReportArgs {
 
 /// Runs `rampart report`.
 pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
-    let url = crate::cmd::history::url_or_default(args.output.store.as_deref())?;
+    let url = args.output.store.url_or_default()?;
     let mut store = Store::open(&url)?;
     let id = match args.scan {
         Some(id) => id,
@@ -32,15 +32,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<Outcome> {
     let report = store.report(id)?;
     let history = crate::cmd::history::history_of(&mut store, id)?;
     args.output.render(
-        Emitted {
-            report,
-            warnings: Vec::new(),
-            baseline: None,
-            incomplete: false,
-            command: "report",
-            accounts: info.accounts,
-            regions: info.regions,
-        },
+        Emitted::stored(report, "report", info.accounts),
         HistorySource::Given(Box::new(history)),
     )
 }

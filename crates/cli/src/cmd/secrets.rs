@@ -283,7 +283,7 @@ mod tests {
                 no_color: true,
                 compliance: None,
                 baseline: None,
-                store: None,
+                store: crate::output::StoreArg::default(),
             },
             respect_gitignore: false,
             skip_hidden: false,
