@@ -99,6 +99,23 @@ fn main() {
     let repeat = 3;
     let a = report(n, 0);
     let b = report(n, 1);
+    if std::env::var_os("STORE_BENCH_PREPARE").is_some() {
+        // The work done before any row is written: serializing and hashing every result.
+        let t = Instant::now();
+        let fps: usize = a.findings.iter().map(|f| f.fingerprint().len()).sum();
+        let fp_time = t.elapsed();
+        let t = Instant::now();
+        let bytes: usize = a
+            .findings
+            .iter()
+            .map(|f| serde_json::to_string(f).map_or(0, |s| s.len()))
+            .sum();
+        println!(
+            "fingerprints {:.2} s ({fps}), JSON {:.2} s ({bytes} bytes)",
+            fp_time.as_secs_f64(),
+            t.elapsed().as_secs_f64()
+        );
+    }
     std::fs::create_dir_all(&dir).expect("dir");
     let mut targets: Vec<(String, Vec<StoreUrl>)> = vec![(
         "sqlite".into(),

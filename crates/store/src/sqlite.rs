@@ -38,7 +38,8 @@ impl SqliteStore {
         let conn = Connection::open(path).map_err(err)?;
         conn.busy_timeout(Duration::from_secs(60)).map_err(err)?;
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+             PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
         )
         .map_err(err)?;
         let mut store = SqliteStore {
