@@ -220,16 +220,22 @@ mod tests {
     #[test]
     fn statements_of_one_policy_are_distinct_findings() {
         let mut a = finding("statement #1");
-        a.evidence
-            .insert("statement".into(), serde_json::json!({"Sid": "A", "Action": "s3:*"}));
+        a.evidence.insert(
+            "statement".into(),
+            serde_json::json!({"Sid": "A", "Action": "s3:*"}),
+        );
         let mut b = finding("statement #2");
-        b.evidence
-            .insert("statement".into(), serde_json::json!({"Sid": "B", "Action": "iam:*"}));
+        b.evidence.insert(
+            "statement".into(),
+            serde_json::json!({"Sid": "B", "Action": "iam:*"}),
+        );
         assert_ne!(a.fingerprint(), b.fingerprint());
         // The same statement read with its keys in another order is the same finding.
         let mut c = finding("statement #1, again");
-        c.evidence
-            .insert("statement".into(), serde_json::json!({"Action": "s3:*", "Sid": "A"}));
+        c.evidence.insert(
+            "statement".into(),
+            serde_json::json!({"Action": "s3:*", "Sid": "A"}),
+        );
         assert_eq!(a.fingerprint(), c.fingerprint());
     }
 }
