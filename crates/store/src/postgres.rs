@@ -10,10 +10,7 @@ use std::collections::HashMap;
 use rampart_model::{Finding, Report};
 use tokio_postgres::{Client, NoTls};
 
-use crate::{
-    MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, SCHEMA_VERSION, ScanInfo, ScanMeta, StoreError,
-    sql,
-};
+use crate::{MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql};
 
 /// Rows written per statement.
 const BATCH: usize = 5_000;
@@ -109,13 +106,7 @@ impl PgStore {
                 .await
                 .map_err(err)?
                 .get(0);
-            if found > SCHEMA_VERSION {
-                return Err(StoreError::NewerSchema {
-                    store: name.clone(),
-                    found,
-                    known: SCHEMA_VERSION,
-                });
-            }
+            crate::refuse_newer(&name, found)?;
             for m in MIGRATIONS.iter().filter(|m| m.version > found) {
                 tx.batch_execute(m.postgres).await.map_err(err)?;
                 tx.execute(

@@ -7,10 +7,7 @@ use std::time::Duration;
 use rampart_model::{Finding, Report};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{
-    MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, SCHEMA_VERSION, ScanInfo, ScanMeta, StoreError,
-    sql,
-};
+use crate::{MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql};
 
 /// A SQLite store.
 pub struct SqliteStore {
@@ -82,13 +79,7 @@ impl SqliteStore {
                 |r| r.get(0),
             )
             .map_err(err)?;
-        if found > SCHEMA_VERSION {
-            return Err(StoreError::NewerSchema {
-                store: name.clone(),
-                found,
-                known: SCHEMA_VERSION,
-            });
-        }
+        crate::refuse_newer(&name, found)?;
         for m in MIGRATIONS.iter().filter(|m| m.version > found) {
             tx.execute_batch(m.sqlite).map_err(err)?;
             tx.execute(
