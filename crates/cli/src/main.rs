@@ -47,6 +47,12 @@ enum Command {
     ExplainExposure(cmd::exposure::ExposureArgs),
     /// Print the JSON Schema of the snapshot format.
     Schema,
+    /// Scans kept in a store (`--store`): list them; `history prune --keep N | --older-than DAYS`.
+    History(cmd::history::HistoryArgs),
+    /// What changed between two stored scans (default: the last two of one scope).
+    Diff(Box<cmd::diff::DiffArgs>),
+    /// Render a stored scan's report, in any format (`report SCAN`).
+    Report(Box<cmd::report::ReportArgs>),
 }
 
 /// What `main` says on standard error when a command returns [`Outcome::Incomplete`].
@@ -62,6 +68,9 @@ pub(crate) enum Outcome {
     /// A named input could not be read: the report was written, but the run is incomplete
     /// (`main` says so on standard error and exits with 2).
     Incomplete,
+    /// The report was written but could not be recorded in the store (the error was said;
+    /// exit code 2).
+    Unrecorded,
 }
 
 fn main() -> ExitCode {
@@ -76,6 +85,9 @@ fn main() -> ExitCode {
         Command::Checks(args) => cmd::checks::run(&args),
         Command::ExplainExposure(args) => cmd::exposure::run(&args),
         Command::Schema => cmd::schema(),
+        Command::History(args) => cmd::history::run(&args),
+        Command::Diff(args) => cmd::diff::run(&args),
+        Command::Report(args) => cmd::report::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
@@ -85,6 +97,7 @@ fn main() -> ExitCode {
             eprintln!("rampart: {INCOMPLETE}");
             ExitCode::from(2)
         }
+        Ok(Outcome::Unrecorded) => ExitCode::from(2),
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;

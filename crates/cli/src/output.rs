@@ -72,6 +72,47 @@ pub struct OutputArgs {
     /// A previous JSON report: only findings not in it count towards the exit code.
     #[arg(long)]
     pub baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub store: StoreArg,
+}
+
+/// `--store [URL]`: the store a command records in (`scan`, `collect`, `policy lint`, `secrets`,
+/// `deps`) or reads (`history`, `diff`, `report`).
+#[derive(Debug, Args, Default)]
+pub struct StoreArg {
+    /// The scan history store: `--store` alone for the SQLite file in the user's data
+    /// directory, `--store=sqlite:PATH`, or `--store=postgres://USER@HOST/DB`. Reporting
+    /// commands record their scan in it; `history`, `diff` and `report` read it (default: the
+    /// SQLite file).
+    #[arg(
+        long = "store",
+        env = "RAMPART_STORE",
+        value_name = "URL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "default",
+        global = true
+    )]
+    pub url: Option<String>,
+}
+
+impl StoreArg {
+    /// The store named, if any.
+    pub fn url(&self) -> anyhow::Result<Option<rampart_store::StoreUrl>> {
+        match self.url.as_deref() {
+            None => Ok(None),
+            Some("default" | "") => Ok(Some(rampart_store::StoreUrl::default_sqlite()?)),
+            Some(s) => Ok(Some(s.parse()?)),
+        }
+    }
+
+    /// The store named, else the default one.
+    pub fn url_or_default(&self) -> anyhow::Result<rampart_store::StoreUrl> {
+        match self.url()? {
+            Some(u) => Ok(u),
+            None => Ok(rampart_store::StoreUrl::default_sqlite()?),
+        }
+    }
 }
 
 /// What a command hands to [`OutputArgs::emit`]: the report with every result, the runner's
@@ -85,6 +126,37 @@ pub struct Emitted {
     pub baseline: Option<Baseline>,
     /// A named input could not be read: the report is written and the exit code is 2.
     pub incomplete: bool,
+    /// The command, as `rampart history` lists it (`scan`, `policy lint`, `secrets`, `deps`).
+    pub command: &'static str,
+    /// The accounts the inputs held (the scope of a stored scan).
+    pub accounts: Vec<String>,
+    /// The regions the inputs held.
+    pub regions: Vec<String>,
+}
+
+impl Emitted {
+    /// A report read back from a store (`report`, `diff`): complete, no warnings or baseline.
+    pub fn stored(report: Report, command: &'static str, accounts: Vec<String>) -> Emitted {
+        Emitted {
+            report,
+            warnings: Vec::new(),
+            baseline: None,
+            incomplete: false,
+            command,
+            accounts,
+            regions: Vec::new(),
+        }
+    }
+}
+
+/// Where [`OutputArgs::render`] takes a report's history from.
+pub enum HistorySource {
+    /// Nowhere: no store.
+    None,
+    /// Record the report in this store, then read its scope's history from it.
+    Record(rampart_store::StoreUrl),
+    /// Given (a stored scan's report, a diff).
+    Given(Box<rampart_report::history::History>),
 }
 
 impl OutputArgs {
@@ -150,11 +222,54 @@ impl OutputArgs {
     /// Before rendering, the compliance view is computed when `--compliance` asks for it and
     /// passes are dropped unless `--include-passed`.
     pub fn emit(&self, emitted: Emitted) -> anyhow::Result<Outcome> {
+        // A store address that does not parse is an option error: nothing has run yet worth
+        // keeping, but the report is still written (the run itself went fine).
+        let source = match self.store.url() {
+            Ok(Some(url)) => HistorySource::Record(url),
+            Ok(None) => HistorySource::None,
+            Err(e) => {
+                let outcome = self.render(emitted, HistorySource::None)?;
+                eprintln!("rampart: error: {e:#}");
+                return Ok(match outcome {
+                    Outcome::Incomplete => Outcome::Incomplete,
+                    _ => Outcome::Unrecorded,
+                });
+            }
+        };
+        self.render(emitted, source)
+    }
+
+    /// Options that render nothing and record in `store` (`collect --store`).
+    pub fn record_only(store: &str) -> OutputArgs {
+        OutputArgs {
+            format: Vec::new(),
+            output: None,
+            output_dir: None,
+            fail_on: FailOn(None),
+            include_passed: false,
+            quiet: true,
+            config: None,
+            no_color: true,
+            compliance: None,
+            baseline: None,
+            store: StoreArg {
+                url: Some(store.to_owned()),
+            },
+        }
+    }
+
+    /// [`OutputArgs::emit`] with the history taken from `source`. A store that cannot be
+    /// reached or written never costs the report: it is written first, then the error is said
+    /// and the outcome is [`Outcome::Unrecorded`] (exit code 2).
+    pub fn render(&self, emitted: Emitted, source: HistorySource) -> anyhow::Result<Outcome> {
         let Emitted {
             mut report,
             warnings,
             baseline,
             incomplete,
+            command,
+            accounts,
+            regions,
         } = emitted;
         let formats = self.formats()?;
         report.summary = rampart_model::Summary::of_report(&report);
@@ -208,6 +323,32 @@ impl OutputArgs {
         doc.compliance = compliance;
         doc.warnings = warnings;
         doc.baseline = baseline;
+        let mut store_error = None;
+        let mut failing = failing;
+        match source {
+            HistorySource::None => {}
+            HistorySource::Given(h) => {
+                if h.diff {
+                    // A diff fails CI on what is new, not on what stands.
+                    failing = self.fail_on.0.is_some_and(|s| h.new_failures(s) > 0);
+                }
+                doc.history = Some(*h);
+            }
+            HistorySource::Record(url) => {
+                let meta = rampart_store::ScanMeta {
+                    command: command.to_owned(),
+                    accounts,
+                    regions,
+                    config_digest: self.config_digest(&doc.report),
+                    recorded_at: now_seconds(),
+                };
+                let want_history = formats.contains(&Format::Html);
+                match crate::cmd::history::record(&url, &meta, &doc, want_history) {
+                    Ok(h) => doc.history = h,
+                    Err(e) => store_error = Some(e),
+                }
+            }
+        }
 
         let to_stdout =
             self.output_dir.is_none() && self.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
@@ -240,6 +381,14 @@ impl OutputArgs {
                 write_file(path, &doc, format, options)?;
             }
         }
+        if let Some(e) = store_error {
+            eprintln!("rampart: error: the scan was not recorded: {e:#}");
+            return Ok(if incomplete {
+                Outcome::Incomplete
+            } else {
+                Outcome::Unrecorded
+            });
+        }
         Ok(if incomplete {
             Outcome::Incomplete
         } else if failing {
@@ -248,6 +397,33 @@ impl OutputArgs {
             Outcome::Clean
         })
     }
+}
+
+impl OutputArgs {
+    /// A digest of what decided the results: the configuration file's contents and the
+    /// report's settings (checks run, waivers, fail-on…).
+    fn config_digest(&self, report: &Report) -> String {
+        let mut bytes = Vec::new();
+        let path = self.config.clone().or_else(|| {
+            let p = PathBuf::from("rampart.toml");
+            p.exists().then_some(p)
+        });
+        if let Some(text) = path.and_then(|p| std::fs::read(p).ok()) {
+            bytes.extend(text);
+        }
+        bytes.push(0);
+        bytes.extend(serde_json::to_vec(&report.settings).unwrap_or_default());
+        rampart_store::digest_hex(&bytes)
+    }
+}
+
+/// Now, to the second (RFC 3339): when a scan is recorded.
+fn now_seconds() -> String {
+    let now = Timestamp::now();
+    now.0
+        .replace_nanosecond(0)
+        .map_or(now, Timestamp)
+        .to_string()
 }
 
 /// The file a format is written to in `--output-dir`.
@@ -378,11 +554,20 @@ pub fn of_run(
     report
         .settings
         .insert("waivers".into(), serde_json::json!(out.waivers_configured));
+    let mut accounts = Vec::with_capacity(inventory.accounts.len());
+    let mut regions = std::collections::BTreeSet::new();
+    for a in &inventory.accounts {
+        accounts.push(a.id.clone());
+        regions.extend(a.regions.iter().map(|r| r.name.clone()));
+    }
     Emitted {
         report,
         warnings: out.warnings,
         baseline: out.baseline,
         incomplete,
+        command: "scan",
+        accounts,
+        regions: regions.into_iter().collect(),
     }
 }
 

@@ -4,6 +4,10 @@
 //! ([`crate::Finding::fingerprint`]) is in the baseline is `unchanged` and does not count
 //! towards the exit code; the others are `new`. Baseline findings not seen any more are counted
 //! as `absent` (fixed, or no longer listed).
+//!
+//! A baseline written by rampart 0.1 holds the fingerprints of that version (which hashed the
+//! message's first line): a finding matches its current fingerprint or its
+//! [`crate::Finding::legacy_fingerprint`], so such a baseline keeps working.
 
 use std::collections::HashSet;
 
@@ -126,10 +130,20 @@ impl Baseline {
         })
     }
 
-    /// Whether `f` is in the baseline.
+    /// Whether `f` is in the baseline (by its fingerprint, or the one rampart 0.1 gave it).
     #[must_use]
     pub fn contains(&self, f: &Finding) -> bool {
-        self.fingerprints.contains(&f.fingerprint())
+        self.matching(f).is_some()
+    }
+
+    /// The baseline fingerprint `f` matches: its own, else its legacy one.
+    fn matching(&self, f: &Finding) -> Option<String> {
+        let fp = f.fingerprint();
+        if self.fingerprints.contains(&fp) {
+            return Some(fp);
+        }
+        let legacy = f.legacy_fingerprint();
+        self.fingerprints.contains(&legacy).then_some(legacy)
     }
 
     /// How many findings the baseline holds.
@@ -153,8 +167,7 @@ impl Baseline {
             ..Comparison::default()
         };
         for f in findings.iter().filter(|f| f.status != Status::Pass) {
-            let fp = f.fingerprint();
-            if self.fingerprints.contains(&fp) {
+            if let Some(fp) = self.matching(f) {
                 c.unchanged += 1;
                 seen.insert(fp);
             } else {
@@ -163,5 +176,66 @@ impl Baseline {
         }
         c.absent = self.fingerprints.len() - seen.len();
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(message: &str) -> Finding {
+        serde_json::from_value(serde_json::json!({
+            "check": "IAM-005", "name": "access-key-not-rotated", "controls": ["IAM-5"],
+            "severity": "medium", "status": "fail",
+            "resource": "arn:aws:iam::123456789012:user/ci", "account": "123456789012",
+            "message": message, "evidence": {"age_days": 120},
+            "remediation": {"text": "rotate"}
+        }))
+        .expect("finding")
+    }
+
+    #[test]
+    fn the_fingerprint_ignores_the_message_and_its_ages() {
+        let a = finding("access key AKIA… is 120 days old");
+        let b = finding("access key AKIA… is 487 days old");
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        assert_ne!(a.legacy_fingerprint(), b.legacy_fingerprint());
+    }
+
+    #[test]
+    fn a_baseline_of_legacy_fingerprints_still_matches() {
+        let f = finding("access key AKIA… is 120 days old");
+        let old = Baseline::from_fingerprints("old.json", [f.legacy_fingerprint()]);
+        assert!(old.contains(&f));
+        let c = old.compare(std::slice::from_ref(&f));
+        assert_eq!((c.new, c.unchanged, c.absent), (0, 1, 0));
+        let new = Baseline::from_fingerprints("new.json", [f.fingerprint()]);
+        assert!(new.contains(&f));
+        let other = finding("x");
+        let mut other = other;
+        other.resource = "arn:aws:iam::123456789012:user/other".into();
+        assert!(!new.contains(&other) && !old.contains(&other));
+    }
+
+    #[test]
+    fn statements_of_one_policy_are_distinct_findings() {
+        let mut a = finding("statement #1");
+        a.evidence.insert(
+            "statement".into(),
+            serde_json::json!({"Sid": "A", "Action": "s3:*"}),
+        );
+        let mut b = finding("statement #2");
+        b.evidence.insert(
+            "statement".into(),
+            serde_json::json!({"Sid": "B", "Action": "iam:*"}),
+        );
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        // The same statement read with its keys in another order is the same finding.
+        let mut c = finding("statement #1, again");
+        c.evidence.insert(
+            "statement".into(),
+            serde_json::json!({"Action": "s3:*", "Sid": "A"}),
+        );
+        assert_eq!(a.fingerprint(), c.fingerprint());
     }
 }

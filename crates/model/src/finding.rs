@@ -197,44 +197,114 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A stable identity for baselines and de-duplication: check, resource, account, region and
-    /// the first line of the message are hashed (FNV-1a, hex). A finding of a secret (its
-    /// evidence holds the secret's `fingerprint`) is the check, the file and that fingerprint
-    /// instead, so that a secret moved to another line, or found again in history, is the same
-    /// finding.
+    /// A stable identity for baselines, scan history and de-duplication: it changes only when
+    /// the problem is another one, never with the scan's clock or the wording of the message
+    /// (which carries ages and dates: "key 412 days old").
+    ///
+    /// Hashed (FNV-1a, hex): the check, the account, the region, the resource and the offending
+    /// element — the policy statement a finding is about (`evidence.statement`: a policy has
+    /// several findings of one check, one per statement), else nothing more (one finding per
+    /// check and resource). A finding of a secret (its evidence holds the secret's
+    /// `fingerprint`) is the check, the file and that fingerprint instead, so that a secret moved
+    /// to another line, or found again in history, is the same finding.
     #[must_use]
     pub fn fingerprint(&self) -> String {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let secret = self
-            .evidence
-            .get("fingerprint")
-            .and_then(serde_json::Value::as_str);
-        let parts = match secret {
-            Some(secret) => [
-                self.check.as_str(),
-                self.location
-                    .as_ref()
-                    .map_or(self.resource.as_str(), |l| l.file.as_str()),
-                "",
-                "",
-                secret,
-            ],
-            None => [
-                self.check.as_str(),
-                self.resource.as_str(),
-                self.account.as_deref().unwrap_or_default(),
-                self.region.as_deref().unwrap_or_default(),
-                self.message.lines().next().unwrap_or_default(),
-            ],
-        };
-        for part in parts {
-            for b in part.bytes().chain(std::iter::once(0xff)) {
-                hash ^= u64::from(b);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
+        if let Some(secret) = self.secret_fingerprint() {
+            return self.secret_identity(secret);
         }
-        format!("{hash:016x}")
+        let mut element = String::new();
+        if let Some(statement) = self.evidence.get("statement") {
+            canonical(statement, &mut element);
+        }
+        fnv(&[
+            "v2",
+            self.check.as_str(),
+            self.account.as_deref().unwrap_or_default(),
+            self.region.as_deref().unwrap_or_default(),
+            self.resource.as_str(),
+            element.as_str(),
+        ])
     }
+
+    /// The fingerprint rampart 0.1 wrote (check, resource, account, region and the message's
+    /// first line): baselines written with it are still recognised ([`crate::Baseline`]).
+    #[must_use]
+    pub fn legacy_fingerprint(&self) -> String {
+        if let Some(secret) = self.secret_fingerprint() {
+            return self.secret_identity(secret);
+        }
+        fnv(&[
+            self.check.as_str(),
+            self.resource.as_str(),
+            self.account.as_deref().unwrap_or_default(),
+            self.region.as_deref().unwrap_or_default(),
+            self.message.lines().next().unwrap_or_default(),
+        ])
+    }
+
+    fn secret_fingerprint(&self) -> Option<&str> {
+        self.evidence
+            .get("fingerprint")
+            .and_then(serde_json::Value::as_str)
+    }
+
+    fn secret_identity(&self, secret: &str) -> String {
+        fnv(&[
+            self.check.as_str(),
+            self.location
+                .as_ref()
+                .map_or(self.resource.as_str(), |l| l.file.as_str()),
+            "",
+            "",
+            secret,
+        ])
+    }
+}
+
+/// `v` as JSON with every object's keys sorted: the same statement gives the same text whatever
+/// order its keys were read or stored in.
+fn canonical(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                out.push(':');
+                if let Some(v) = map.get(k) {
+                    canonical(v, out);
+                }
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(v, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// FNV-1a over `parts`, each followed by 0xff (a byte no UTF-8 text holds), as 16 hex digits.
+fn fnv(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0xff)) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
 }
 
 /// The tool that made a report.

@@ -165,6 +165,66 @@
     add(sum, el('p', null, 'Baseline ' + D.baseline.source + ': ' + fmtN(D.baseline.new) + ' new, ' + fmtN(D.baseline.unchanged) +
       ' unchanged (not counted for the exit code), ' + fmtN(D.baseline.absent) + ' no longer listed.'));
   }
+  // ---- history: posture over time and the difference with the previous scan (a stored scan) ----
+  var H = D.history;
+  if (H) {
+    var hs = el('section'); hs.id = 'history';
+    add(hs, el('h2', null, 'Posture over time'));
+    // Vertical stacked bars: one per scan of this scope, failures by severity.
+    var pts = H.series, pmax = 1;
+    pts.forEach(function (p) { var t = 0; SEV.forEach(function (s) { t += p.failures[s] || 0; }); p.total = t; if (t > pmax) pmax = t; });
+    var PW = Math.max(320, Math.min(900, 40 + pts.length * 28)), PH = 180, PL = 40, PB = 24, PT = 8;
+    var slot = (PW - PL - 8) / Math.max(1, pts.length), bw = Math.max(2, Math.min(24, slot * 0.7));
+    var fig = el('figure', 'chart'); fig.id = 'chart-posture';
+    add(fig, el('figcaption', null, 'Failures by severity per scan (' + fmtN(pts.length) + ' scans of this scope)'));
+    var psvg = svgEl('svg', { width: PW, height: PH, viewBox: '0 0 ' + PW + ' ' + PH, role: 'img' });
+    psvg.appendChild(svgEl('title', {}, 'Failures by severity per scan'));
+    psvg.appendChild(svgEl('line', { x1: PL, y1: PT, x2: PL, y2: PH - PB, stroke: '#999' }));
+    psvg.appendChild(svgEl('line', { x1: PL, y1: PH - PB, x2: PW - 8, y2: PH - PB, stroke: '#999' }));
+    psvg.appendChild(svgEl('text', { x: PL - 4, y: PT + 8, 'text-anchor': 'end', 'class': 'lbl' }, fmtN(pmax)));
+    psvg.appendChild(svgEl('text', { x: PL - 4, y: PH - PB, 'text-anchor': 'end', 'class': 'lbl' }, '0'));
+    pts.forEach(function (p, k) {
+      var g = svgEl('g', { 'class': 'scan', 'data-scan': p.scan, 'data-total': p.total });
+      g.appendChild(svgEl('title', {}, 'scan ' + p.scan + ' (' + p.at + '): ' + SEV.map(function (s) { return s + ' ' + (p.failures[s] || 0); }).join(', ')));
+      var x = PL + k * slot + (slot - bw) / 2, y = PH - PB;
+      SEV.slice().reverse().forEach(function (s) {
+        var n = p.failures[s] || 0;
+        if (!n) return;
+        var h = (PH - PB - PT) * n / pmax;
+        y -= h;
+        g.appendChild(svgEl('rect', { x: x, y: y, width: bw, height: h, 'class': 'sev-' + s, 'data-severity': s }));
+      });
+      g.appendChild(svgEl('text', { x: x + bw / 2, y: PH - PB + 14, 'text-anchor': 'middle', 'class': 'lbl' }, String(p.at).slice(5, 10)));
+      psvg.appendChild(g);
+    });
+    fig.appendChild(psvg);
+    hs.appendChild(fig);
+    if (H.previous) {
+      var since = el('p'); since.id = 'history-counts';
+      since.textContent = 'Since scan ' + H.previous.id + ' (' + H.previous.recorded_at + '): ' + fmtN(H.counts.new) + ' new, ' +
+        fmtN(H.counts.changed) + ' changed, ' + fmtN(H.resolved.length) + ' resolved, ' + fmtN(H.counts.unchanged) + ' unchanged.';
+      hs.appendChild(since);
+      var rs = el('div'); rs.id = 'resolved';
+      add(rs, el('h3', null, 'Resolved since scan ' + H.previous.id + ' (' + fmtN(H.resolved.length) + ')'));
+      if (H.resolved.length) {
+        var rt = el('table', 'counts'), rhr = el('tr');
+        ['severity', 'was', 'check', 'resource', 'message'].forEach(function (h) { rhr.appendChild(el('th', null, h)); });
+        rt.appendChild(rhr);
+        H.resolved.forEach(function (f) {
+          var tr = el('tr');
+          add(tr, add(el('td'), badge('sev', f.severity)), el('td', null, f.status), el('td', 'mono', f.check), el('td', 'mono', f.resource), el('td', null, f.message));
+          rt.appendChild(tr);
+        });
+        rs.appendChild(rt);
+      } else {
+        rs.appendChild(el('p', 'muted', 'Nothing resolved.'));
+      }
+      hs.appendChild(rs);
+    } else {
+      hs.appendChild(el('p', 'muted', 'The first scan of this scope in the store: nothing to compare with yet.'));
+    }
+    sum.appendChild(hs);
+  }
   main.appendChild(sum);
   if (D.gaps && D.gaps.length) {
     var gs = el('section'); gs.id = 'gaps';
@@ -267,6 +327,9 @@
   var fArea = select('filter-area', 'areas', areas);
   var fAcct = select('filter-account', 'accounts', D.accounts.map(function (_, k) { return k; }), D.accounts);
   var fRegion = select('filter-region', 'regions', D.regions.map(function (_, k) { return k; }), D.regions);
+  // New since the previous scan (a stored scan) or the baseline; 1 new, 2 unchanged, 3 changed.
+  var fChange = select('filter-change', 'changes', [1, 3, 2], ['new since ' + (H && H.previous ? 'the previous scan' : 'the baseline'), 'changed', 'unchanged']);
+  if (!(H && H.previous) && !D.baseline) fChange.classList.add('hidden');
   var allCtrl = Object.keys(byControl).sort();
   var fCtrl = select('filter-control', 'controls', allCtrl);
   // A filter on check codes, set by a compliance control's link.
@@ -363,7 +426,7 @@
     var q = search.value.trim().toLowerCase();
     var sv = fSev.value === '' ? -1 : +fSev.value, st = fStatus.value === '' ? -1 : +fStatus.value;
     var ac = fAcct.value === '' ? -1 : +fAcct.value, rg = fRegion.value === '' ? -1 : +fRegion.value;
-    var ar = fArea.value, ctl = fCtrl.value;
+    var ar = fArea.value, ctl = fCtrl.value, chg = fChange.value === '' ? -1 : +fChange.value;
     var only = fChecks ? fChecks.split(',') : null;
     var ruleOk = rules.map(function (ru) {
       return (!ar || ru.area === ar) && (!ctl || ru.allControls.indexOf(ctl) >= 0) &&
@@ -380,6 +443,7 @@
       if (st >= 0 && f[F_STATUS] !== st) continue;
       if (ac >= 0 && f[F_ACCT] !== ac) continue;
       if (rg >= 0 && f[F_REGION] !== rg) continue;
+      if (chg >= 0 && f[F_BASE] !== chg) continue;
       if (!ruleOk[f[F_RULE]]) continue;
       if (terms.length) {
         var h = haystack(k), ok = true;
@@ -492,7 +556,7 @@
       ['region', f[F_REGION] >= 0 ? D.regions[f[F_REGION]] : ''],
       ['location', loc],
       ['waiver', f[F_WAIVER] ? 'waived: ' + f[F_WAIVER] : ''],
-      ['baseline', ['', 'new', 'unchanged'][f[F_BASE]]],
+      [H && H.previous ? 'since previous scan' : 'baseline', ['', 'new', 'unchanged', 'changed'][f[F_BASE]]],
       ['evidence', ev],
       ['why it matters', ru.rationale],
       ['fix', rem.text],
@@ -504,7 +568,7 @@
   }
 
   // ---- filters kept in the URL fragment, so a link or a reload shows the same view ----
-  var FILTERS = [['q', search], ['severity', fSev], ['status', fStatus], ['area', fArea], ['account', fAcct], ['region', fRegion], ['control', fCtrl]];
+  var FILTERS = [['q', search], ['severity', fSev], ['status', fStatus], ['area', fArea], ['account', fAcct], ['region', fRegion], ['control', fCtrl], ['change', fChange]];
   function saveState() {
     var parts = [];
     FILTERS.forEach(function (p) { if (p[1].value) parts.push(p[0] + '=' + encodeURIComponent(p[1].value)); });
@@ -538,10 +602,10 @@
 
   var timer = null;
   search.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(apply, 120); });
-  [fSev, fStatus, fArea, fAcct, fRegion, fCtrl].forEach(function (s) { s.addEventListener('change', apply); });
+  [fSev, fStatus, fArea, fAcct, fRegion, fCtrl, fChange].forEach(function (s) { s.addEventListener('change', apply); });
   reset.addEventListener('click', function () {
     search.value = '';
-    [fSev, fStatus, fArea, fAcct, fRegion, fCtrl].forEach(function (s) { s.value = ''; });
+    [fSev, fStatus, fArea, fAcct, fRegion, fCtrl, fChange].forEach(function (s) { s.value = ''; });
     fChecks = '';
     apply();
   });

@@ -41,6 +41,34 @@ struct Data<'a> {
     compliance: Option<&'a ComplianceView>,
     warnings: &'a [Warning],
     baseline: Option<Comparison>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<HtmlHistory<'a>>,
+}
+
+/// A stored scan's history: the posture chart, the counts since the previous scan and what it
+/// resolved (the new and changed results are marked in the findings' `F_BASE`).
+#[derive(Serialize)]
+struct HtmlHistory<'a> {
+    series: &'a [crate::history::PosturePoint],
+    previous: Option<&'a serde_json::Value>,
+    counts: HistoryCounts,
+    resolved: Vec<Resolved<'a>>,
+}
+
+#[derive(Serialize)]
+struct HistoryCounts {
+    new: usize,
+    changed: usize,
+    unchanged: usize,
+}
+
+#[derive(Serialize)]
+struct Resolved<'a> {
+    check: &'a str,
+    severity: Severity,
+    status: Status,
+    resource: &'a str,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -120,16 +148,23 @@ impl<'a> Interner<'a> {
 
 fn pack<'a>(
     doc: &'a Document,
+    states: Option<&HashMap<String, u8>>,
     f: &'a Finding,
     rule: usize,
     rules: &'a [Rule],
     accounts: &mut Interner<'a>,
     regions: &mut Interner<'a>,
 ) -> Packed<'a> {
-    let base = match doc.baseline_state(f) {
-        None => 0,
-        Some("new") => 1,
-        Some(_) => 2,
+    let fingerprint = f.fingerprint();
+    let base = match states {
+        // A stored scan compared with the previous one: 1 new, 2 unchanged, 3 changed.
+        Some(states) if f.status != Status::Pass => states.get(&fingerprint).copied().unwrap_or(2),
+        Some(_) => 0,
+        None => match doc.baseline_state(f) {
+            None => 0,
+            Some("new") => 1,
+            Some(_) => 2,
+        },
     };
     let remediation = (rules.get(rule).map(|r| &r.remediation) != Some(&*f.remediation))
         .then_some(&*f.remediation);
@@ -144,7 +179,7 @@ fn pack<'a>(
         (!f.evidence.is_empty()).then_some(&f.evidence),
         f.location.as_ref(),
         f.waiver_reason.as_deref(),
-        f.fingerprint(),
+        fingerprint,
         base,
         remediation,
     )
@@ -159,12 +194,24 @@ pub fn render(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
     let index = doc.rule_index();
     let mut accounts = Interner::new();
     let mut regions = Interner::new();
+    let history = doc.history.as_ref();
+    let states = history
+        .filter(|h| h.previous.is_some())
+        .map(crate::history::History::states);
     let findings: Vec<Packed<'_>> = r
         .findings
         .iter()
         .map(|f| {
             let rule = index.get(f.check.as_str()).copied().unwrap_or(0);
-            pack(doc, f, rule, &doc.rules, &mut accounts, &mut regions)
+            pack(
+                doc,
+                states.as_ref(),
+                f,
+                rule,
+                &doc.rules,
+                &mut accounts,
+                &mut regions,
+            )
         })
         .collect();
     let data = Data {
@@ -195,6 +242,26 @@ pub fn render(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
         compliance: doc.compliance.as_ref(),
         warnings: &doc.warnings,
         baseline: doc.baseline.as_ref().map(|b| b.compare(&r.findings)),
+        history: history.map(|h| HtmlHistory {
+            series: &h.series,
+            previous: h.previous.as_ref(),
+            counts: HistoryCounts {
+                new: h.new.len(),
+                changed: h.changed.len(),
+                unchanged: h.unchanged,
+            },
+            resolved: h
+                .resolved
+                .iter()
+                .map(|f| Resolved {
+                    check: &f.check,
+                    severity: f.severity,
+                    status: f.status,
+                    resource: &f.resource,
+                    message: f.message.lines().next().unwrap_or_default(),
+                })
+                .collect(),
+        }),
     };
     let json = serde_json::to_vec(&data).map_err(io::Error::other)?;
     let csp = format!(

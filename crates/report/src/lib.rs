@@ -16,6 +16,7 @@ pub mod asff;
 pub mod baseline;
 pub mod compliance;
 pub mod csv;
+pub mod history;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -200,6 +201,8 @@ pub struct Document {
     pub baseline: Option<Baseline>,
     /// When the report was made (ASFF `UpdatedAt`, SARIF invocation end).
     pub generated_at: Timestamp,
+    /// The scan history a store gives this report (`--store`, `rampart report`, `rampart diff`).
+    pub history: Option<history::History>,
 }
 
 impl Document {
@@ -213,6 +216,7 @@ impl Document {
             warnings: Vec::new(),
             baseline: None,
             generated_at,
+            history: None,
         };
         doc.complete_rules();
         doc
@@ -296,6 +300,14 @@ pub fn render_document(
 ) -> io::Result<()> {
     // Every format renders the redacted document: no secret is printed whole, in any field.
     let doc = &redact::redacted(doc)?;
+    // A diff document: JSON and text show the diff itself.
+    if let Some(h) = doc.history.as_ref().filter(|h| h.diff) {
+        match format {
+            Format::Text => return history::render_text(h, w),
+            Format::Json => return history::render_json(doc, h, w),
+            _ => {}
+        }
+    }
     match format {
         Format::Text => text::render(doc, options, w),
         Format::Json => json::render(doc, w),

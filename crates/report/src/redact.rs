@@ -209,6 +209,19 @@ pub fn redacted(doc: &Document) -> Result<Document, std::io::Error> {
     if let Some(b) = &mut doc.baseline {
         r.string(&mut b.source);
     }
+    // Results from a store were stored redacted; redacting them again costs little and keeps
+    // this function the one guarantee.
+    if let Some(h) = &mut doc.history {
+        h.new.iter_mut().for_each(|f| r.finding(f));
+        h.resolved.iter_mut().for_each(|f| r.finding(f));
+        for c in &mut h.changed {
+            r.finding(&mut c.before);
+            r.finding(&mut c.after);
+        }
+        for v in [&mut h.current, &mut h.previous].into_iter().flatten() {
+            r.value(v);
+        }
+    }
     Ok(doc)
 }
 
@@ -217,26 +230,11 @@ pub fn redacted(doc: &Document) -> Result<Document, std::io::Error> {
 #[must_use]
 pub fn redacted_fingerprint(f: &Finding) -> Option<String> {
     let scanner = scanner()?;
-    let changed = |s: &str| !scanner.secret_ranges(s.as_bytes()).is_empty();
-    let first_line = f.message.lines().next().unwrap_or_default();
-    let fields = [
-        f.check.as_str(),
-        f.resource.as_str(),
-        f.account.as_deref().unwrap_or_default(),
-        f.region.as_deref().unwrap_or_default(),
-        first_line,
-    ];
-    if !fields.iter().any(|s| changed(s)) {
-        return None;
-    }
-    let mut copy = f.clone();
     let r = Redactor { scanner };
-    r.string(&mut copy.check);
-    r.string(&mut copy.resource);
-    r.opt(&mut copy.account);
-    r.opt(&mut copy.region);
-    r.string(&mut copy.message);
-    Some(copy.fingerprint())
+    let mut copy = f.clone();
+    r.finding(&mut copy);
+    let fp = copy.fingerprint();
+    (fp != f.fingerprint()).then_some(fp)
 }
 
 #[cfg(test)]

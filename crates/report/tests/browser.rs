@@ -597,3 +597,103 @@ impl AlertCheck for Driver {
         }
     }
 }
+
+/// A stored scan's report: the posture chart (one stacked bar per scan of its scope), the counts
+/// since the previous scan, the resolved list and the "new since the previous scan" filter.
+#[test]
+fn html_history_in_chromium() {
+    use rampart_report::history::{History, PosturePoint};
+    if !browser_available() {
+        return;
+    }
+    let dir = artefacts();
+    let profile = tempdir(&dir, "profile-history");
+    let page = dir.join("history-report.html");
+    let mut doc = common::document();
+    let listed: Vec<_> = doc
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.status != rampart_model::Status::Pass)
+        .cloned()
+        .collect();
+    let fresh = listed[0].clone();
+    let mut gone = listed[0].clone();
+    gone.resource = "arn:aws:s3:::gone-<b>bucket</b>".into();
+    let point = |scan: i64, critical: i64, high: i64| PosturePoint {
+        scan,
+        at: format!("2026-11-0{scan}T10:00:00Z"),
+        failures: [("critical".to_owned(), critical), ("high".to_owned(), high)]
+            .into_iter()
+            .collect(),
+    };
+    doc.history = Some(History {
+        store: "sqlite:/tmp/h.sqlite".into(),
+        current: Some(json!({"id": 3, "recorded_at": "2026-11-03T10:00:00Z"})),
+        previous: Some(json!({"id": 2, "recorded_at": "2026-11-02T10:00:00Z"})),
+        series: vec![point(1, 2, 4), point(2, 1, 3), point(3, 1, 1)],
+        new: vec![fresh],
+        changed: Vec::new(),
+        resolved: vec![gone],
+        unchanged: listed.len() - 1,
+        diff: false,
+    });
+    render(&doc, &page);
+    let url = file_url(&page);
+    let driver = Driver::start(&profile);
+    driver.goto(&url);
+    driver.wait_ready();
+
+    assert_eq!(
+        driver.js("return document.querySelectorAll('#chart-posture g.scan').length"),
+        3
+    );
+    assert_eq!(
+        driver.js("return document.querySelector('#chart-posture g.scan[data-scan=\"1\"]').getAttribute('data-total')"),
+        "6"
+    );
+    assert_eq!(
+        driver.js(
+            "return document.querySelectorAll('#chart-posture rect[data-severity=critical]').length"
+        ),
+        3
+    );
+    let counts = driver.js("return document.getElementById('history-counts').textContent");
+    assert_eq!(
+        counts,
+        format!(
+            "Since scan 2 (2026-11-02T10:00:00Z): 1 new, 0 changed, 1 resolved, {} unchanged.",
+            listed.len() - 1
+        )
+    );
+    let resolved = driver.js("return document.querySelectorAll('#resolved tr').length");
+    assert_eq!(resolved, 2, "a header and the resolved finding");
+    let text = driver.js("return document.getElementById('resolved').textContent");
+    assert!(
+        text.as_str()
+            .is_some_and(|t| t.contains("gone-<b>bucket</b>")),
+        "{text}"
+    );
+    assert_eq!(
+        driver.js("return document.querySelectorAll('#resolved b').length"),
+        0
+    );
+
+    let all = driver.visible_rows();
+    driver.select("filter-change", "1");
+    assert_eq!(
+        driver.visible_rows(),
+        1,
+        "one finding new since the previous scan"
+    );
+    driver.select("filter-change", "2");
+    assert_eq!(driver.visible_rows(), listed.len() - 1);
+    driver.select("filter-change", "");
+    assert_eq!(driver.visible_rows(), all);
+    driver.screenshot(&dir.join("history-report.png"));
+
+    let errors = console_errors(&driver);
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    let requests = network_requests(&driver, &url);
+    assert!(requests.is_empty(), "network requests: {requests:?}");
+}

@@ -81,6 +81,10 @@ pub struct CollectArgs {
     /// The snapshot to write (`.json`, or `.json.zst` for zstd); `-` for standard output.
     #[arg(long, short = 'o')]
     pub output: PathBuf,
+    /// With `--store`: also audit the collection with every check (and `./rampart.toml`) and
+    /// record the results, as `scan --store` does.
+    #[command(flatten)]
+    pub store: crate::output::StoreArg,
     #[command(flatten)]
     pub aws: AwsArgs,
 }
@@ -109,7 +113,31 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<Outcome> {
             inventory.gaps.len()
         );
     }
-    Ok(Outcome::Clean)
+    match &args.store.url {
+        Some(store) => record(&inventory, store),
+        None => Ok(Outcome::Clean),
+    }
+}
+
+/// Audits `inventory` with every check and records the results in `store`, printing nothing:
+/// the snapshot is the output of `collect`. A store that cannot be written is exit code 2.
+fn record(inventory: &Inventory, store: &str) -> anyhow::Result<Outcome> {
+    let output = crate::output::OutputArgs::record_only(store);
+    let (config, config_path) = output.config()?;
+    let checks = rampart_checks::Selection::default()
+        .apply(&config)
+        .map_err(anyhow::Error::msg)?;
+    let now = inventory
+        .collected_at
+        .unwrap_or_else(rampart_model::Timestamp::now);
+    let ctx = rampart_checks::Context::new(inventory, &config, now);
+    let out = rampart_checks::run_with(&ctx, &checks, output.run_options()?);
+    let mut emitted = crate::output::of_run(inventory, Some(now), out, config_path, false);
+    emitted.command = "collect";
+    Ok(match output.emit(emitted)? {
+        Outcome::Findings => Outcome::Clean,
+        other => other,
+    })
 }
 
 /// Collects the live account described by `args`: this build has no AWS client.

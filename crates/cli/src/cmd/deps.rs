@@ -125,6 +125,9 @@ pub fn run(args: &DepsArgs) -> anyhow::Result<Outcome> {
         warnings,
         baseline,
         incomplete: unreadable > 0,
+        command: "deps",
+        accounts: Vec::new(),
+        regions: Vec::new(),
     })
 }
 

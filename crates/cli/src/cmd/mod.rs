@@ -4,9 +4,12 @@ pub mod access;
 pub mod checks;
 pub mod collect;
 pub mod deps;
+pub mod diff;
 pub mod eval;
 pub mod exposure;
+pub mod history;
 pub mod policy;
+pub mod report;
 pub mod scan;
 pub mod secrets;
 

@@ -105,6 +105,7 @@ fn lint(args: &LintArgs) -> anyhow::Result<Outcome> {
     let ctx = rampart_checks::Context::new(&inventory, &config, now);
     let out = rampart_checks::run_with(&ctx, &checks, options);
     let mut emitted = crate::output::of_run(&inventory, None, out, config_path, incomplete);
+    emitted.command = "policy lint";
     emitted.report.summary.resources = inventory.inputs.len();
     args.output.emit(emitted)
 }

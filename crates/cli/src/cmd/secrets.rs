@@ -233,6 +233,9 @@ pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
         warnings,
         baseline,
         incomplete: false,
+        command: "secrets",
+        accounts: Vec::new(),
+        regions: Vec::new(),
     })
 }
 
@@ -280,6 +283,7 @@ mod tests {
                 no_color: true,
                 compliance: None,
                 baseline: None,
+                store: crate::output::StoreArg::default(),
             },
             respect_gitignore: false,
             skip_hidden: false,

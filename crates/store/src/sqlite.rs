@@ -1,0 +1,339 @@
+//! The SQLite backend: one file, written in one transaction per scan.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rampart_model::{Finding, Report};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::{MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql};
+
+/// A SQLite store.
+pub struct SqliteStore {
+    path: PathBuf,
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating it and its directory if needed) and migrates the store at `path`.
+    ///
+    /// # Errors
+    /// The file cannot be opened or created; its schema is newer than this binary knows.
+    pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let name = format!("sqlite:{}", path.display());
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                store: name.clone(),
+                source,
+            })?;
+        }
+        let err = |source| StoreError::Sqlite {
+            store: name.clone(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(err)?;
+        conn.busy_timeout(Duration::from_secs(60)).map_err(err)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+             PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+        )
+        .map_err(err)?;
+        let mut store = SqliteStore {
+            path: path.to_owned(),
+            conn,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub(crate) fn name(&self) -> String {
+        format!("sqlite:{}", self.path.display())
+    }
+
+    fn err(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sqlite {
+            store: self.name(),
+            source,
+        }
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let name = self.name();
+        let err = |source| StoreError::Sqlite {
+            store: name.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS rampart_schema (version INTEGER NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .map_err(err)?;
+        let found: i64 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM rampart_schema",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        crate::refuse_newer(&name, found)?;
+        for m in MIGRATIONS.iter().filter(|m| m.version > found) {
+            tx.execute_batch(m.sqlite).map_err(err)?;
+            tx.execute(
+                "INSERT INTO rampart_schema (version, applied_at) VALUES ($1, $2)",
+                params![m.version, rampart_model::Timestamp::now().to_string()],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    pub(crate) fn record(&mut self, meta: &ScanMeta, report: &Report) -> Result<i64, StoreError> {
+        let name = self.name();
+        let p: Prepared =
+            crate::prepare(&meta.command, meta, report).map_err(|message| StoreError::Corrupt {
+                store: name.clone(),
+                scan: 0,
+                message,
+            })?;
+        let err = |source| StoreError::Sqlite {
+            store: name.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let json = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        let scan: i64 = tx
+            .query_row(
+                sql::INSERT_SCAN,
+                params![
+                    meta.recorded_at,
+                    report.scanned_at.map(|t| t.to_string()),
+                    report.tool.version,
+                    meta.command,
+                    meta.config_digest,
+                    p.input_kind,
+                    p.scope,
+                    json(&p.inputs),
+                    json(&meta.accounts),
+                    json(&meta.regions),
+                    p.header,
+                    p.failures[0],
+                    p.failures[1],
+                    p.failures[2],
+                    p.failures[3],
+                    p.failures[4],
+                ],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        let mut remediation_ids = Vec::with_capacity(p.remediations.len());
+        {
+            let mut st = tx
+                .prepare_cached(
+                    "INSERT INTO remediations (hash, body) VALUES ($1, $2) \
+                     ON CONFLICT (hash) DO UPDATE SET hash = excluded.hash RETURNING id",
+                )
+                .map_err(err)?;
+            for (hash, body) in &p.remediations {
+                remediation_ids.push(
+                    st.query_row(params![hash, body], |r| r.get::<_, i64>(0))
+                        .map_err(err)?,
+                );
+            }
+        }
+        let mut row_ids = Vec::with_capacity(p.rows.len());
+        {
+            let mut st = tx
+                .prepare_cached(
+                    "INSERT INTO results (fingerprint, status, severity, evidence_hash, \
+                     content_hash, remediation, body, first_seen, last_seen) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+                     ON CONFLICT (fingerprint, content_hash) DO UPDATE SET last_seen = excluded.last_seen \
+                     RETURNING id",
+                )
+                .map_err(err)?;
+            for row in &p.rows {
+                let id: i64 = st
+                    .query_row(
+                        params![
+                            row.fingerprint,
+                            row.status,
+                            row.severity,
+                            row.evidence_hash,
+                            row.content_hash,
+                            remediation_ids[row.remediation],
+                            row.body,
+                            scan,
+                        ],
+                        |r| r.get(0),
+                    )
+                    .map_err(err)?;
+                row_ids.push(id);
+            }
+        }
+        {
+            let mut st = tx
+                .prepare_cached(
+                    "INSERT INTO scan_results (scan_id, position, result_id) VALUES ($1, $2, $3)",
+                )
+                .map_err(err)?;
+            for (pos, &m) in p.members.iter().enumerate() {
+                st.execute(params![scan, pos as i64, row_ids[m]])
+                    .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(scan)
+    }
+
+    pub(crate) fn scans(&mut self) -> Result<Vec<ScanInfo>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(&format!("SELECT {SCAN_COLUMNS} FROM scans ORDER BY id"))
+            .map_err(self.err())?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(crate::scan_info(
+                    (
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ),
+                    (
+                        &r.get::<_, String>(8)?,
+                        &r.get::<_, String>(9)?,
+                        &r.get::<_, String>(10)?,
+                    ),
+                    [r.get(11)?, r.get(12)?, r.get(13)?, r.get(14)?, r.get(15)?],
+                ))
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+    }
+
+    pub(crate) fn report(&mut self, id: i64) -> Result<Report, StoreError> {
+        let header: Option<String> = self
+            .conn
+            .query_row(sql::HEADER, params![id], |r| r.get(0))
+            .optional()
+            .map_err(self.err())?;
+        let Some(header) = header else {
+            return Err(StoreError::NoScan {
+                store: self.name(),
+                scan: id,
+            });
+        };
+        let mut st = self
+            .conn
+            .prepare(sql::REPORT_FINDINGS)
+            .map_err(self.err())?;
+        let bodies = st
+            .query_map(params![id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(self.err())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.err())?;
+        let corrupt = |message| StoreError::Corrupt {
+            store: self.name(),
+            scan: id,
+            message,
+        };
+        let findings = bodies
+            .iter()
+            .map(|(b, r)| crate::finding_of(b, r))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(corrupt)?;
+        crate::report_of(&header, findings).map_err(corrupt)
+    }
+
+    pub(crate) fn keys(&mut self, scan: i64) -> Result<Vec<ResultKey>, StoreError> {
+        let mut st = self.conn.prepare_cached(sql::KEYS).map_err(self.err())?;
+        let rows = st
+            .query_map(params![scan], |r| {
+                Ok(ResultKey {
+                    id: r.get(0)?,
+                    fingerprint: r.get(1)?,
+                    status: r.get(2)?,
+                    severity: r.get(3)?,
+                    evidence_hash: r.get(4)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+    }
+
+    pub(crate) fn findings(
+        &mut self,
+        ids: &[i64],
+        scan: i64,
+    ) -> Result<HashMap<i64, Finding>, StoreError> {
+        let mut out = HashMap::with_capacity(ids.len());
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT r.body, d.body FROM results r JOIN remediations d ON d.id = r.remediation \
+                 WHERE r.id = $1",
+            )
+            .map_err(self.err())?;
+        for &id in ids {
+            let (body, remediation): (String, String) = st
+                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(|source| StoreError::Sqlite {
+                    store: format!("sqlite:{}", self.path.display()),
+                    source,
+                })?;
+            let f =
+                crate::finding_of(&body, &remediation).map_err(|message| StoreError::Corrupt {
+                    store: format!("sqlite:{}", self.path.display()),
+                    scan,
+                    message,
+                })?;
+            out.insert(id, f);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn counts(&mut self) -> Result<[i64; 3], StoreError> {
+        self.conn
+            .query_row(sql::COUNTS, [], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]))
+            .map_err(self.err())
+    }
+
+    pub(crate) fn delete(&mut self, scans: &[i64]) -> Result<(), StoreError> {
+        let name = self.name();
+        let err = |source| StoreError::Sqlite {
+            store: name.clone(),
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        {
+            let mut links = tx
+                .prepare("DELETE FROM scan_results WHERE scan_id = $1")
+                .map_err(err)?;
+            let mut st = tx.prepare("DELETE FROM scans WHERE id = $1").map_err(err)?;
+            for id in scans {
+                links.execute(params![id]).map_err(err)?;
+                st.execute(params![id]).map_err(err)?;
+            }
+        }
+        for q in sql::CLEANUP {
+            tx.execute(q, []).map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+}

@@ -1,0 +1,3 @@
+//! Test support: a throwaway PostgreSQL server.
+
+pub mod pg;
