@@ -843,3 +843,33 @@ impl<'a> LineIndex<'a> {
         contains(&self.text[prev_start..prev_end], needle)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_regions_are_decoded_only_near_a_keyword() {
+        let mut catalogue = Catalogue::builtin().expect("catalogue");
+        catalogue
+            .retain(&["github-personal-access-token".to_owned()])
+            .expect("rule");
+        let s = Scanner::new(catalogue).expect("scanner");
+        let worth = |text: &[u8]| s.worth_unescaping(text, &s.hits(text), 0..text.len());
+        // Escaped quotes with no keyword of the rules in reach: not worth a second scan.
+        assert!(!worth(br#"{"doc": "Say \"hi\" to the \"service\"."}"#));
+        // A keyword in the region (or within reach of it) is.
+        assert!(worth(br#"{"cfg": "{\"token\":\"ghp_x\"}"}"#));
+        // An escape that may decode to a letter of a keyword is, whatever the keywords.
+        assert!(worth(br#"{"cfg": "{\"token\":\"\u0067hp_x\"}"}"#));
+        let far = format!(
+            "ghp_{}\n{{\"doc\": \"\\\"hi\\\"\"}}",
+            " ".repeat(s.max_reach + 8)
+        );
+        assert!(!s.worth_unescaping(
+            far.as_bytes(),
+            &s.hits(far.as_bytes()),
+            far.len() - 16..far.len()
+        ));
+    }
+}
