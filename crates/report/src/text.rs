@@ -397,6 +397,37 @@ pub fn render_quiet(doc: &Document, w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// For a secret finding (evidence `secret`, from `rampart secrets`), what made it one on a line of
+/// its own: what the rule matched before the secret (`after`: the name it was assigned to, the
+/// flag that passed it), the secret as redacted, and where it was (`inside`: the decoded layer,
+/// the notebook cell and line). Returns the evidence keys shown, which are not repeated.
+fn write_secret_context(
+    w: &mut dyn Write,
+    p: &Paint,
+    f: &Finding,
+) -> io::Result<&'static [&'static str]> {
+    let text = |k: &str| f.evidence.get(k).and_then(serde_json::Value::as_str);
+    let (Some(secret), after, inside) = (text("secret"), text("after"), text("inside")) else {
+        return Ok(&[]);
+    };
+    if after.is_none() && inside.is_none() {
+        return Ok(&[]);
+    }
+    let found = match after {
+        Some(a) => format!("{a} {secret}"),
+        None => secret.to_owned(),
+    };
+    let place = inside.map(|i| format!(" ({i})")).unwrap_or_default();
+    writeln!(
+        w,
+        "      {} {}{}",
+        p.wrap("2", "found as:"),
+        clean(&found),
+        clean(&place)
+    )?;
+    Ok(&["after", "inside"])
+}
+
 fn write_finding(w: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
     let place = match (&f.location, &f.region) {
         (Some(l), _) => format!(
@@ -418,7 +449,12 @@ fn write_finding(w: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
         place
     )?;
     writeln!(w, "      {}", clean(&f.message))?;
-    for (k, v) in &f.evidence {
+    let shown = write_secret_context(w, p, f)?;
+    for (k, v) in f
+        .evidence
+        .iter()
+        .filter(|(k, _)| !shown.contains(&k.as_str()))
+    {
         let text = match v {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
@@ -442,4 +478,68 @@ fn write_finding(w: &mut dyn Write, p: &Paint, f: &Finding) -> io::Result<()> {
         clean(&f.remediation.text)
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rampart_model::{Location, Remediation};
+
+    fn secret_finding(evidence: &[(&str, &str)]) -> Finding {
+        Finding {
+            check: "generic-password".into(),
+            name: "generic-password".into(),
+            controls: vec!["SEC-1".into()],
+            severity: Severity::High,
+            status: Status::Fail,
+            resource: "deploy/k8s/secret.yaml".into(),
+            account: None,
+            region: None,
+            message: "Hard-coded password `Tr0u…`".into(),
+            evidence: evidence
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), serde_json::json!(v)))
+                .collect(),
+            location: Some(Location {
+                file: "deploy/k8s/secret.yaml".into(),
+                line: Some(8),
+                column: Some(13),
+            }),
+            remediation: Remediation::default().into(),
+            waiver_reason: None,
+        }
+    }
+
+    fn shown(f: &Finding) -> String {
+        let mut out = Vec::new();
+        write_finding(&mut out, &Paint { on: false }, f).expect("write");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn a_secret_finding_shows_what_made_it_one() {
+        let out = shown(&secret_finding(&[
+            ("rule", "generic-password"),
+            ("secret", "Tr0u…"),
+            ("after", "password:"),
+            ("inside", "base64-decoded value"),
+        ]));
+        assert!(
+            out.contains("\n      found as: password: Tr0u… (base64-decoded value)\n"),
+            "{out}"
+        );
+        // Shown once, on that line.
+        assert!(!out.contains("after:") && !out.contains("inside:"), "{out}");
+        assert!(out.contains("      secret: Tr0u…\n"), "{out}");
+
+        let nb = shown(&secret_finding(&[
+            ("secret", "Tr0u…"),
+            ("inside", "cell 2, line 3"),
+        ]));
+        assert!(nb.contains("found as: Tr0u… (cell 2, line 3)"), "{nb}");
+
+        // A finding found by its shape alone gets no such line; other findings neither.
+        assert!(!shown(&secret_finding(&[("secret", "ghp_…")])).contains("found as"));
+        assert!(!shown(&secret_finding(&[("after", "x =")])).contains("found as"));
+    }
 }

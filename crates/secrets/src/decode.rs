@@ -27,8 +27,10 @@ pub struct View {
 
 #[derive(Debug)]
 enum Map {
-    /// The original offset of each byte of the view (one more entry: the end).
-    PerByte(Vec<usize>),
+    /// Stretches where the view and the original advance together: (view offset, original
+    /// offset) of each stretch's first byte, ascending; a byte an escape decoded to is a stretch
+    /// of its own, mapped to the escape's backslash. The last entry maps the view's end.
+    Stretches(Vec<(usize, usize)>),
     /// Decoded tokens: (range in the view, range of the token in the original), ascending.
     /// Only offsets inside a decoded token are mapped; the rest was scanned already.
     Tokens(Vec<(Range<usize>, Range<usize>)>),
@@ -40,7 +42,11 @@ impl View {
     #[must_use]
     pub fn original(&self, at: usize) -> Option<usize> {
         match &self.map {
-            Map::PerByte(m) => m.get(at).copied(),
+            Map::Stretches(m) => {
+                let i = m.partition_point(|(v, _)| *v <= at).checked_sub(1)?;
+                let (v, o) = m[i];
+                Some(o + (at - v))
+            }
             Map::Tokens(t) => {
                 let i = t.partition_point(|(v, _)| v.end <= at);
                 t.get(i)
@@ -55,73 +61,97 @@ impl View {
     #[must_use]
     pub fn is_decoded(&self, at: usize) -> bool {
         match &self.map {
-            Map::PerByte(_) => true,
+            Map::Stretches(_) => true,
             Map::Tokens(_) => self.original(at).is_some(),
         }
     }
 }
 
 /// The lines of the text that hold escaped quotes (a notebook: the whole text, whose cells are
-/// escaped strings), with their JSON string escapes undone; `None` when there are none. Each
-/// line chosen is followed by a newline in the view; the other lines are left out (the scan of the
-/// original covers them).
+/// escaped strings), with their JSON string escapes undone; `None` when there are none, or when
+/// `worth` declines every region. Only the regions `worth` accepts (given the byte range of a
+/// line, or of the whole notebook) are decoded: a region where no rule can be set off (no keyword
+/// near it) would only cost its scan. Each line chosen is followed by a newline in the view; the
+/// other lines are left out (the scan of the original covers them).
 #[must_use]
-pub fn unescaped(text: &[u8], notebook: bool) -> Option<View> {
+pub fn unescaped(
+    text: &[u8],
+    notebook: bool,
+    worth: &dyn Fn(Range<usize>) -> bool,
+) -> Option<View> {
     let finder = memchr::memmem::Finder::new(b"\\\"");
+    let mut out = Vec::new();
+    let mut map = Vec::new();
     if notebook {
         // Nothing escaped, nothing to undo.
         memchr::memmem::find(text, b"\\")?;
-        let mut out = Vec::with_capacity(text.len());
-        let mut map = Vec::with_capacity(text.len() + 1);
+        if !worth(0..text.len()) {
+            return None;
+        }
+        out.reserve(text.len());
         unescape_into(text, 0, text.len(), &mut out, &mut map);
-        map.push(text.len());
-        return Some(View {
-            text: out,
-            kind: "unescaped string",
-            map: Map::PerByte(map),
-        });
-    }
-    let mut at = finder.find(text)?;
-    let mut out = Vec::new();
-    let mut map = Vec::new();
-    loop {
-        let start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |p| p + 1);
-        let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |p| at + p);
-        unescape_into(text, start, end, &mut out, &mut map);
-        out.push(b'\n');
-        map.push(end);
-        if end >= text.len() {
-            break;
+    } else {
+        let mut at = finder.find(text)?;
+        loop {
+            let start = memchr::memrchr(b'\n', &text[..at]).map_or(0, |p| p + 1);
+            let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |p| at + p);
+            if worth(start..end) {
+                unescape_into(text, start, end, &mut out, &mut map);
+                map.push((out.len(), end));
+                out.push(b'\n');
+            }
+            if end >= text.len() {
+                break;
+            }
+            match finder.find(&text[end..]) {
+                Some(p) => at = end + p,
+                None => break,
+            }
         }
-        match finder.find(&text[end..]) {
-            Some(p) => at = end + p,
-            None => break,
+        if out.is_empty() {
+            return None;
         }
     }
-    map.push(text.len());
+    map.push((out.len(), text.len()));
     Some(View {
         text: out,
         kind: "unescaped string",
-        map: Map::PerByte(map),
+        map: Map::Stretches(map),
     })
 }
 
-/// Appends `text[start..end]` with its escapes undone to `out`, and the original offset of each
-/// byte written to `map`.
-fn unescape_into(text: &[u8], start: usize, end: usize, out: &mut Vec<u8>, map: &mut Vec<usize>) {
+/// The bytes that follow a backslash in the escapes undone (`\\u00XX` aside).
+pub const ESCAPED_BYTES: &[u8] = b"\"\\/'ntr";
+
+/// What the escape `\\e` decodes to, for `e` in [`ESCAPED_BYTES`] (any other byte: itself).
+#[must_use]
+pub fn escaped_byte(e: u8) -> u8 {
+    match e {
+        b'n' => b'\n',
+        b't' => b'\t',
+        b'r' => b'\r',
+        other => other,
+    }
+}
+
+/// Appends `text[start..end]` with its escapes undone to `out`, and the stretches of the mapping
+/// back to the original to `map` (see [`Map::Stretches`]).
+fn unescape_into(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    out: &mut Vec<u8>,
+    map: &mut Vec<(usize, usize)>,
+) {
     let text = &text[..end];
     let mut i = start;
+    // Whether the byte at `i` continues the current stretch.
+    let mut in_stretch = false;
     while i < text.len() {
         let b = text[i];
         if b == b'\\' && i + 1 < text.len() {
             let decoded = match text[i + 1] {
-                b'"' => Some((b'"', 2)),
-                b'\\' => Some((b'\\', 2)),
-                b'/' => Some((b'/', 2)),
-                b'\'' => Some((b'\'', 2)),
-                b'n' => Some((b'\n', 2)),
-                b't' => Some((b'\t', 2)),
-                b'r' => Some((b'\r', 2)),
+                e if ESCAPED_BYTES.contains(&e) => Some((escaped_byte(e), 2)),
                 b'u' => text
                     .get(i + 2..i + 6)
                     .and_then(|h| std::str::from_utf8(h).ok())
@@ -135,15 +165,21 @@ fn unescape_into(text: &[u8], start: usize, end: usize, out: &mut Vec<u8>, map: 
                 _ => None,
             };
             if let Some((c, len)) = decoded {
+                map.push((out.len(), i));
                 out.push(c);
-                map.push(i);
                 i += len;
+                in_stretch = false;
                 continue;
             }
         }
-        out.push(b);
-        map.push(i);
-        i += 1;
+        // Copy the run up to the next backslash in one go.
+        let run = memchr::memchr(b'\\', &text[i + 1..]).map_or(text.len(), |p| i + 1 + p);
+        if !in_stretch {
+            map.push((out.len(), i));
+            in_stretch = true;
+        }
+        out.extend_from_slice(&text[i..run]);
+        i = run;
     }
 }
 
@@ -195,9 +231,11 @@ fn base64_signs(text: &[u8]) -> (bool, bool) {
     (false, pem)
 }
 
-/// The text with base64 tokens that decode to printable text replaced by that text: every token
-/// when the text shows it keeps values in base64 ([`BASE64_SIGNS`]), else only the tokens that
-/// decode to a PEM block. `None` when there is nothing to decode.
+/// The lines of the text that hold base64 tokens decoding to printable text, those tokens
+/// replaced by that text (the rest of the text is not in the view: its scan would repeat the
+/// original's): every token when the text shows it keeps values in base64 ([`BASE64_SIGNS`]), else
+/// only the tokens that decode to a PEM block. Each line is followed by a newline. `None` when
+/// there is nothing to decode.
 #[must_use]
 pub fn base64_decoded(text: &[u8]) -> Option<View> {
     let (every, any_pem) = base64_signs(text);
@@ -208,6 +246,8 @@ pub fn base64_decoded(text: &[u8]) -> Option<View> {
     let mut out: Vec<u8> = Vec::new();
     let mut tokens = Vec::new();
     let mut copied = 0;
+    // The end of the line of the last token decoded (its rest is still to be copied).
+    let mut line_end: Option<usize> = None;
     let mut i = 0;
     while i < text.len() {
         if !every {
@@ -238,8 +278,16 @@ pub fn base64_decoded(text: &[u8]) -> Option<View> {
         let Some(decoded) = decode_printable(&text[start..end]) else {
             continue;
         };
-        if out.is_empty() {
-            out.reserve(text.len() + 64);
+        let line_start = memchr::memrchr(b'\n', &text[..start]).map_or(0, |p| p + 1);
+        match line_end {
+            // A token further on the same line.
+            Some(e) if line_start <= e => {}
+            Some(e) => {
+                out.extend_from_slice(&text[copied..e]);
+                out.push(b'\n');
+                copied = line_start;
+            }
+            None => copied = line_start,
         }
         out.extend_from_slice(&text[copied..start]);
         let quoted = start > 0 && matches!(text[start - 1], b'"' | b'\'');
@@ -254,11 +302,11 @@ pub fn base64_decoded(text: &[u8]) -> Option<View> {
             out.push(b'"');
         }
         copied = end;
+        line_end = Some(memchr::memchr(b'\n', &text[end..]).map_or(text.len(), |p| end + p));
     }
-    if tokens.is_empty() {
-        return None;
-    }
-    out.extend_from_slice(&text[copied..]);
+    let e = line_end?;
+    out.extend_from_slice(&text[copied..e]);
+    out.push(b'\n');
     Some(View {
         text: out,
         kind: "base64-decoded value",
@@ -333,11 +381,26 @@ mod tests {
     #[test]
     fn escapes_are_undone_and_mapped_back() {
         let text = br#"{"cfg": "{\"awsSecretKey\":\"abc\"}"}"#;
-        let v = unescaped(text, false).expect("view");
+        let v = unescaped(text, false, &|_| true).expect("view");
         assert_eq!(v.text, b"{\"cfg\": \"{\"awsSecretKey\":\"abc\"}\"}\n");
         let at = memchr::memmem::find(&v.text, b"abc").expect("abc");
         assert_eq!(v.original(at), memchr::memmem::find(text, b"abc"));
-        assert!(unescaped(b"plain \"text\"", false).is_none());
+        assert!(unescaped(b"plain \"text\"", false, &|_| true).is_none());
+        // Regions declined are left out; a view of none is no view.
+        assert!(unescaped(text, false, &|_| false).is_none());
+        // Stretches map every byte: before, at and after an escape.
+        let text = br#"a
+{\"k\":1}
+b \"x\u0041y\" c
+"#;
+        let v = unescaped(text, false, &|_| true).expect("view");
+        assert_eq!(v.text, b"{\"k\":1}\nb \"xAy\" c\n");
+        let want = [
+            2, 3, 5, 6, 8, 9, 10, 11, 12, 13, 14, 16, 17, 23, 24, 26, 27, 28, 29,
+        ];
+        for (at, o) in want.iter().enumerate() {
+            assert_eq!(v.original(at), Some(*o), "view offset {at}");
+        }
     }
 
     #[test]
@@ -345,9 +408,18 @@ mod tests {
         // "Tr0ub4dor&3x" and "-----BEGIN" in base64.
         let text = b"kind: Secret\ndata:\n  password: VHIwdWI0ZG9yJjN4\n  other: 3q2+7w==\n";
         let v = base64_decoded(text).expect("view");
+        // Only the line that holds a decoded value is in the view.
         assert_eq!(
             String::from_utf8_lossy(&v.text),
-            "kind: Secret\ndata:\n  password: \"Tr0ub4dor&3x\"\n  other: 3q2+7w==\n"
+            "  password: \"Tr0ub4dor&3x\"\n"
+        );
+        let two = base64_decoded(
+            b"kind: Secret\na: VHIwdWI0ZG9yJjN4 VHIwdWI0ZG9yJjN4\nb: 1\nc: VHIwdWI0ZG9yJjN4",
+        )
+        .expect("view");
+        assert_eq!(
+            String::from_utf8_lossy(&two.text),
+            "a: \"Tr0ub4dor&3x\" \"Tr0ub4dor&3x\"\nc: \"Tr0ub4dor&3x\"\n"
         );
         // Without a sign of base64 values, only an encoded PEM block is decoded.
         assert!(base64_decoded(b"  password: VHIwdWI0ZG9yJjN4\n").is_none());

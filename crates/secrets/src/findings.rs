@@ -43,6 +43,9 @@ pub fn to_finding(place: Place<'_>, m: &Match) -> Finding {
     if let Some(p) = &m.paired_with {
         evidence.insert("paired_with".into(), json!(p));
     }
+    if let Some(l) = &m.lead {
+        evidence.insert("after".into(), json!(l));
+    }
     if let Some(c) = &m.context {
         evidence.insert("inside".into(), json!(c));
     }

@@ -50,7 +50,16 @@ pub struct Match {
     /// content (`base64-decoded value`, `unescaped string`) and, in a notebook, the cell and its
     /// line (`cell 3, line 2`).
     pub context: Option<String>,
+    /// What the rule matched before the secret on its line, which is what made the value a
+    /// finding for a context rule: the name it was assigned to (`DB_PASSWORD =`), the command and
+    /// flag that passed it (`curl -fsSL -u deploy:`), a URL's scheme and user. Never the secret;
+    /// at most [`LEAD_LIMIT`] characters, nearest the secret. `None` when the rule matched the
+    /// secret alone.
+    pub lead: Option<String>,
 }
+
+/// The longest [`Match::lead`] kept, in characters.
+pub const LEAD_LIMIT: usize = 48;
 
 /// A compiled scanner: the catalogue plus its keyword automaton.
 #[derive(Debug)]
@@ -65,6 +74,11 @@ pub struct Scanner {
     rule_keywords: Vec<Vec<usize>>,
     /// Run every selected rule over the whole text (for testing the windows).
     whole_texts: bool,
+    /// The longest reach of any rule: how far from an escaped region a keyword may set off a rule
+    /// that matches in it.
+    max_reach: usize,
+    /// The bytes that escapes decode to (`"`, `/`, newline…) and that some keyword holds.
+    escape_bytes: Vec<u8>,
     /// How many rule searches ran in windows rather than over the whole text (for testing that
     /// the windowed path is taken).
     windowed: AtomicUsize,
@@ -83,6 +97,8 @@ const LINE_LIMIT: usize = 4096;
 struct Candidate {
     /// Rule index, or `rules.len() + pair index` for a pair.
     rule: usize,
+    /// Where the rule's match starts (at or before the secret).
+    from: usize,
     secret: Range<usize>,
     partner: Option<Range<usize>>,
     priority: u8,
@@ -131,7 +147,20 @@ impl Scanner {
                 rule_keywords[r].push(k);
             }
         }
+        let max_reach = catalogue
+            .rules
+            .iter()
+            .map(|r| r.spec.reach.unwrap_or(crate::catalogue::DEFAULT_REACH))
+            .max()
+            .unwrap_or(crate::catalogue::DEFAULT_REACH);
+        let escape_bytes = decode::ESCAPED_BYTES
+            .iter()
+            .map(|&e| decode::escaped_byte(e))
+            .filter(|b| words.iter().any(|w| w.as_bytes().contains(b)))
+            .collect();
         Ok(Scanner {
+            max_reach,
+            escape_bytes,
             catalogue,
             keywords,
             selects,
@@ -229,7 +258,7 @@ impl Scanner {
     /// starts inside one of the rule's windows; the search runs in the windows themselves, or
     /// over the whole text when they cover most of it (and always in the reference mode the
     /// windows are tested against).
-    fn secrets_of(&self, i: usize, text: &[u8], hits: &Hits) -> Vec<Range<usize>> {
+    fn secrets_of(&self, i: usize, text: &[u8], hits: &Hits) -> Vec<(usize, Range<usize>)> {
         let rule = &self.catalogue.rules[i];
         let windows = self.windows(i, text, hits);
         let covered: usize = windows.iter().map(ExactSizeIterator::len).sum();
@@ -268,7 +297,7 @@ impl Scanner {
                     && self.accepts(i, secret.as_bytes())
                     && (rule.spec.code || !names_a_file(text, secret.range()))
                 {
-                    out.push(secret.range());
+                    out.push((whole.start(), secret.range()));
                 }
             }
         }
@@ -305,12 +334,17 @@ impl Scanner {
         notebook: bool,
         depth: usize,
     ) -> Vec<Match> {
-        let mut found = self.scan_with(text, extension, false);
+        let hits = self.hits(text);
+        let mut found = self.finish(
+            text,
+            self.candidates_in(text, &hits, extension, false, false),
+        );
         if depth >= 2 {
             return found;
         }
+        let worth = |region: Range<usize>| self.worth_unescaping(text, &hits, region);
         let views = [
-            decode::unescaped(text, notebook && depth == 0),
+            decode::unescaped(text, notebook && depth == 0, &worth),
             decode::base64_decoded(text),
         ];
         let mut extra = Vec::new();
@@ -388,7 +422,37 @@ impl Scanner {
         strong_only: bool,
         skip_code: bool,
     ) -> Vec<Candidate> {
-        let hits = self.hits(text);
+        self.candidates_in(text, &self.hits(text), extension, strong_only, skip_code)
+    }
+
+    /// Whether an escaped region of `text` is worth decoding and scanning again: a rule can only
+    /// match in the decoded view near one of its keywords, so the region must have a keyword
+    /// within the catalogue's longest reach of it (keywords do not hold the quotes, backslashes and
+    /// blanks that the escapes of a region decode to; a `\u00XX` escape, which may decode to a
+    /// letter of a keyword, or an escape decoding to a byte some keyword holds, makes the region
+    /// worth it regardless).
+    fn worth_unescaping(&self, text: &[u8], hits: &Hits, region: Range<usize>) -> bool {
+        let lo = region.start.saturating_sub(self.max_reach);
+        let hi = region.end.saturating_add(self.max_reach);
+        let near = hits.at.iter().any(|list| {
+            let i = list.partition_point(|&at| at < lo);
+            list.get(i).is_some_and(|&at| at < hi)
+        });
+        near || memchr::memchr_iter(b'\\', &text[region.clone()]).any(|p| {
+            let next = text.get(region.start + p + 1).copied();
+            next == Some(b'u')
+                || next.is_some_and(|n| self.escape_bytes.contains(&decode::escaped_byte(n)))
+        })
+    }
+
+    fn candidates_in(
+        &self,
+        text: &[u8],
+        hits: &Hits,
+        extension: Option<&str>,
+        strong_only: bool,
+        skip_code: bool,
+    ) -> Vec<Candidate> {
         if hits.at.iter().all(Vec::is_empty) {
             return Vec::new();
         }
@@ -415,14 +479,17 @@ impl Scanner {
                 continue;
             }
             let priority = if rule.spec.generic { 1 } else { 2 };
-            candidates.extend(self.secrets_of(i, text, &hits).into_iter().map(|secret| {
-                Candidate {
-                    rule: i,
-                    secret,
-                    partner: None,
-                    priority,
-                }
-            }));
+            candidates.extend(
+                self.secrets_of(i, text, hits)
+                    .into_iter()
+                    .map(|(from, secret)| Candidate {
+                        rule: i,
+                        from,
+                        secret,
+                        partner: None,
+                        priority,
+                    }),
+            );
         }
         self.pair(&mut candidates);
         candidates.retain(|c| c.rule >= rules.len() || !rules[c.rule].spec.hidden);
@@ -470,24 +537,25 @@ impl Scanner {
                 .filter(|c| c.rule == pair.first)
                 .map(|c| c.secret.clone())
                 .collect();
-            let mut seconds: Vec<Range<usize>> = candidates
+            let mut seconds: Vec<(usize, Range<usize>)> = candidates
                 .iter()
                 .filter(|c| c.rule == pair.second)
-                .map(|c| c.secret.clone())
+                .map(|c| (c.from, c.secret.clone()))
                 .collect();
-            seconds.sort_by_key(|r| r.start);
+            seconds.sort_by_key(|(_, r)| r.start);
             seconds.dedup();
             let mut made = Vec::new();
             for first in firsts {
                 let nearest = seconds
                     .iter()
-                    .filter(|s| {
+                    .filter(|(_, s)| {
                         s.start.abs_diff(first.start) <= pair.spec.window && !overlaps(s, &first)
                     })
-                    .min_by_key(|s| s.start.abs_diff(first.start));
-                if let Some(second) = nearest {
+                    .min_by_key(|(_, s)| s.start.abs_diff(first.start));
+                if let Some((from, second)) = nearest {
                     made.push(Candidate {
                         rule: n + pi,
+                        from: *from,
                         secret: second.clone(),
                         partner: Some(first.clone()),
                         priority: 3,
@@ -551,6 +619,11 @@ impl Scanner {
                 redacted: redact(value),
                 fingerprint: fingerprint(value),
                 entropy: (entropy(value) * 100.0).round() / 100.0,
+                lead: if code {
+                    None
+                } else {
+                    lead(text, line_start, c.from, c.secret.start)
+                },
                 paired_with: c.partner.map(|p| redact(&text[p])),
                 snippet,
                 context: None,
@@ -579,6 +652,37 @@ fn relocate(text: &[u8], view: &View, mut m: Match) -> Option<Match> {
         None => view.kind.to_owned(),
     });
     Some(m)
+}
+
+/// What a rule matched before the secret, on the secret's line: from the start of the name the
+/// match began in (a rule keyed on `password` starts inside `DB_PASSWORD`) to the secret, without
+/// the blanks around it and the quote that opens the secret; its last [`LEAD_LIMIT`] characters.
+fn lead(text: &[u8], line_start: usize, from: usize, secret: usize) -> Option<String> {
+    let mut start = from.max(line_start).min(secret);
+    while start > line_start
+        && (text[start - 1].is_ascii_alphanumeric()
+            || matches!(text[start - 1], b'_' | b'.' | b'-'))
+    {
+        start -= 1;
+    }
+    let raw = String::from_utf8_lossy(&text[start..secret]);
+    let s = raw.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ';' | ','));
+    let s = s.trim_end();
+    let s = s.strip_suffix(['"', '\'', '`']).unwrap_or(s).trim_end();
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let n = s.chars().count();
+    if n == 0 {
+        return None;
+    }
+    Some(if n > LEAD_LIMIT {
+        let tail: String = s.chars().skip(n - (LEAD_LIMIT - 1)).collect();
+        format!("…{tail}")
+    } else {
+        s
+    })
 }
 
 /// Whether the secret is part of a file name: the token it belongs to (letters, digits, `-`, `_`
@@ -737,5 +841,35 @@ impl<'a> LineIndex<'a> {
         let prev_end = line_start - 1;
         let prev_start = memchr::memrchr(b'\n', &self.text[..prev_end]).map_or(0, |p| p + 1);
         contains(&self.text[prev_start..prev_end], needle)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_regions_are_decoded_only_near_a_keyword() {
+        let mut catalogue = Catalogue::builtin().expect("catalogue");
+        catalogue
+            .retain(&["github-personal-access-token".to_owned()])
+            .expect("rule");
+        let s = Scanner::new(catalogue).expect("scanner");
+        let worth = |text: &[u8]| s.worth_unescaping(text, &s.hits(text), 0..text.len());
+        // Escaped quotes with no keyword of the rules in reach: not worth a second scan.
+        assert!(!worth(br#"{"doc": "Say \"hi\" to the \"service\"."}"#));
+        // A keyword in the region (or within reach of it) is.
+        assert!(worth(br#"{"cfg": "{\"token\":\"ghp_x\"}"}"#));
+        // An escape that may decode to a letter of a keyword is, whatever the keywords.
+        assert!(worth(br#"{"cfg": "{\"token\":\"\u0067hp_x\"}"}"#));
+        let far = format!(
+            "ghp_{}\n{{\"doc\": \"\\\"hi\\\"\"}}",
+            " ".repeat(s.max_reach + 8)
+        );
+        assert!(!s.worth_unescaping(
+            far.as_bytes(),
+            &s.hits(far.as_bytes()),
+            far.len() - 16..far.len()
+        ));
     }
 }

@@ -301,6 +301,56 @@ fn secrets_in_the_files_they_live_in_are_found_with_their_place() {
     for s in &t.secrets {
         assert!(!shown.contains(s.as_str()), "a secret leaked whole: {s}");
     }
+    // What made each value a finding: the name it was assigned to, the command and flag that
+    // passed it, what the decoded value was assigned to; never the secret.
+    let lead_of = |file: &str, rule: &str| -> Option<String> {
+        result
+            .matches
+            .iter()
+            .find(|m| m.path.ends_with(file) && m.found.rule == rule)
+            .unwrap_or_else(|| panic!("{file}: no {rule}"))
+            .found
+            .lead
+            .clone()
+    };
+    assert_eq!(
+        lead_of(".env", "generic-password").as_deref(),
+        Some("DB_PASSWORD=")
+    );
+    assert_eq!(
+        lead_of("Dockerfile", "curl-user-password").as_deref(),
+        Some("curl -fsSL -u deploy:")
+    );
+    assert_eq!(
+        lead_of("deploy/k8s/secret.yaml", "generic-password").as_deref(),
+        Some("password:")
+    );
+    assert_eq!(
+        lead_of("notebooks/explore.ipynb", "generic-password").as_deref(),
+        Some("password=")
+    );
+    assert_eq!(
+        lead_of("notebooks/explore.ipynb", "environment-variable-assignment").as_deref(),
+        Some("os.environ[\"PAYMENTS_KEY\"] =")
+    );
+    assert_eq!(
+        lead_of("deploy/k8s/secret.yaml", "private-key"),
+        None,
+        "a key block is found by its own shape"
+    );
+    for m in &result.matches {
+        let lead = m.found.lead.as_deref().unwrap_or_default();
+        assert!(
+            lead.chars().count() <= rampart_secrets::scanner::LEAD_LIMIT,
+            "{lead}"
+        );
+    }
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.contains("\"after\":\"DB_PASSWORD=\"")),
+        "{findings:#?}"
+    );
     // The context is reported with the finding.
     assert!(
         findings
