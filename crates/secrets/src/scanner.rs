@@ -422,6 +422,11 @@ impl Scanner {
         strong_only: bool,
         skip_code: bool,
     ) -> Vec<Candidate> {
+        // Most texts given here (a report's names, messages and evidence, one string at a time)
+        // hold no keyword at all: say so before building the per-keyword table.
+        if self.keywords.find(text).is_none() {
+            return Vec::new();
+        }
         self.candidates_in(text, &self.hits(text), extension, strong_only, skip_code)
     }
 
