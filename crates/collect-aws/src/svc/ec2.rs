@@ -299,7 +299,7 @@ async fn nat_gateways(ctx: &Ctx, c: &Client) -> Vec<NatGateway> {
         .await;
     list.unwrap_or_default()
         .iter()
-        .filter(|n| !n.state().is_some_and(|s| s.as_str() == "deleted"))
+        .filter(|n| n.state().is_none_or(|s| s.as_str() != "deleted"))
         .map(|n| {
             let id = n.nat_gateway_id().unwrap_or_default();
             NatGateway {

@@ -70,8 +70,11 @@ pub fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, &str)], bo
     let _ = stream.write_all(out.as_bytes());
 }
 
+/// What answers each request.
+pub type Handler = Arc<dyn Fn(&Request, &mut TcpStream) + Send + Sync>;
+
 /// Serves `handle` on a free loopback port (for the life of the test process); returns the port.
-pub fn serve(handle: Arc<dyn Fn(&Request, &mut TcpStream) + Send + Sync>) -> u16 {
+pub fn serve(handle: Handler) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     std::thread::spawn(move || {
