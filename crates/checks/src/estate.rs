@@ -18,6 +18,9 @@ pub struct Estate<'a> {
     arns: Vec<String>,
     probes: Vec<(NodeKind, String)>,
     probe_policy: String,
+    scps: Vec<Vec<(String, Policy)>>,
+    rcps: Vec<Vec<(String, Policy)>>,
+    org_unknown: Option<String>,
 }
 
 impl<'a> Estate<'a> {
@@ -63,8 +66,12 @@ impl<'a> Estate<'a> {
                 format!("arn:aws:iam::{}:group/rampart-any-group", account.id),
             ),
         ];
+        let (scps, rcps, org_unknown) = org_levels(account);
         Estate {
             account,
+            scps,
+            rcps,
+            org_unknown,
             principals,
             groups,
             trusts,
@@ -72,6 +79,25 @@ impl<'a> Estate<'a> {
             probes,
             probe_policy: format!("arn:aws:iam::{}:policy/rampart-any-policy", account.id),
         }
+    }
+
+    /// The SCP levels over the account's principals, root first, as the engine takes them.
+    #[must_use]
+    pub fn scp_levels(&self) -> Vec<Vec<Named<'_>>> {
+        named_levels(&self.scps)
+    }
+
+    /// The RCP levels over the account's resources, root first.
+    #[must_use]
+    pub fn rcp_levels(&self) -> Vec<Vec<Named<'_>>> {
+        named_levels(&self.rcps)
+    }
+
+    /// Why the organization's SCPs and RCPs are not applied, when they are not known (not read,
+    /// or a document that does not parse): decisions are then made without them.
+    #[must_use]
+    pub fn org_unknown(&self) -> Option<&str> {
+        self.org_unknown.as_deref()
     }
 
     /// How many nodes are real principals (users, roles, then groups); stand-ins follow.
@@ -185,7 +211,56 @@ impl<'a> Estate<'a> {
                 });
             }
         }
-        Graph::new(nodes)
+        let mut graph = Graph::new(nodes);
+        graph.scps = self.scp_levels();
+        graph.rcps = self.rcp_levels();
+        graph
+    }
+}
+
+fn named_levels(levels: &[Vec<(String, Policy)>]) -> Vec<Vec<Named<'_>>> {
+    levels
+        .iter()
+        .map(|l| {
+            l.iter()
+                .map(|(name, policy)| Named { name, policy })
+                .collect()
+        })
+        .collect()
+}
+
+type Levels = Vec<Vec<(String, Policy)>>;
+
+/// The account's SCP and RCP levels, parsed, and why they are not known when they are not (the
+/// Inventory holds none for this account, or a document does not parse: then neither is
+/// applied, rather than a level missing its Allow or its Deny).
+fn org_levels(account: &Account) -> (Levels, Levels, Option<String>) {
+    let Some(org) = &account.org_policies else {
+        return (
+            Vec::new(),
+            Vec::new(),
+            Some("the Inventory does not hold the organization's SCPs and RCPs".into()),
+        );
+    };
+    let parse = |levels: Vec<Vec<&rampart_model::org::OrgPolicy>>, kind: PolicyKind, what: &str| {
+        let mut out = Vec::new();
+        for level in levels {
+            let mut parsed = Vec::new();
+            for p in level {
+                match rampart_policy::parse_value(&p.document, kind).policy {
+                    Some(policy) => parsed.push((format!("{what} `{}`", p.name), policy)),
+                    None => return Err(format!("{what} `{}` ({}) does not parse", p.name, p.id)),
+                }
+            }
+            out.push(parsed);
+        }
+        Ok(out)
+    };
+    let scps = parse(org.scp_levels(), PolicyKind::Scp, "SCP");
+    let rcps = parse(org.rcp_levels(), PolicyKind::Resource, "RCP");
+    match (scps, rcps) {
+        (Ok(s), Ok(r)) => (s, r, None),
+        (Err(e), _) | (_, Err(e)) => (Vec::new(), Vec::new(), Some(e)),
     }
 }
 
@@ -217,4 +292,83 @@ fn group_policies(account: &rampart_model::Account) -> Vec<Vec<(String, Policy)>
             v
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// A user who may write its own inline policy (self-escalation), under the organization
+    /// policies `org` (`None`: not read).
+    fn account(org: Option<serde_json::Value>) -> Account {
+        let mut a = json!({
+            "id": "222222222222",
+            "iam": {"users": [{
+                "meta": {"arn": "arn:aws:iam::222222222222:user/u", "name": "u", "origin": {}},
+                "console_password": false,
+                "inline_policies": [{"name": "own", "origin": {}, "document": {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]
+                }}]
+            }]}
+        });
+        if let Some(org) = org {
+            a["org_policies"] = org;
+        }
+        serde_json::from_value(a).expect("account")
+    }
+
+    fn org(management: bool) -> serde_json::Value {
+        let full = json!({"id": "p-FullAWSAccess", "name": "FullAWSAccess", "aws_managed": true,
+            "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}});
+        let deny = json!({"id": "p-1", "name": "no-iam-writes",
+            "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:Put*", "Resource": "*"}]}});
+        json!({"organization": "o-1", "management_account": management, "scps_enabled": true,
+        "levels": [
+            {"id": "r-1", "kind": "root", "scps": [full]},
+            {"id": "ou-1", "kind": "organizational_unit", "scps": [full, deny]},
+            {"id": "222222222222", "kind": "account", "scps": [full]}
+        ]})
+    }
+
+    fn escalates(a: &Account) -> bool {
+        let estate = Estate::new(a);
+        let graph = estate.graph(None);
+        let edges = |i: usize| graph.edges(i);
+        graph.escalation(0, &edges).is_some()
+    }
+
+    #[test]
+    fn an_scp_deny_removes_the_escalation_path() {
+        assert!(
+            escalates(&account(None)),
+            "without SCPs, PutUserPolicy escalates"
+        );
+        let denied = account(Some(org(false)));
+        assert!(!escalates(&denied), "the OU's SCP denies iam:Put*");
+        assert_eq!(Estate::new(&denied).scp_levels().len(), 3);
+        // SCPs do not apply to the management account.
+        assert!(escalates(&account(Some(org(true)))));
+    }
+
+    #[test]
+    fn unknown_or_unparseable_scps_are_said() {
+        assert!(Estate::new(&account(None)).org_unknown().is_some());
+        assert!(
+            Estate::new(&account(Some(org(false))))
+                .org_unknown()
+                .is_none()
+        );
+        let mut bad = org(false);
+        bad["levels"][1]["scps"][1]["document"] = json!("{not a policy");
+        let e = Estate::new(&account(Some(bad)))
+            .org_unknown()
+            .map(str::to_owned);
+        assert!(
+            e.as_deref().is_some_and(|e| e.contains("no-iam-writes")),
+            "{e:?}"
+        );
+    }
 }

@@ -293,10 +293,144 @@ impl Ctx {
         X: FnMut(O) -> (Vec<I>, Option<String>),
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
+        self.list_in(data, None, service, op, send, split).await
+    }
+
+    /// [`Ctx::list`] for a listing under one resource (a topic's subscriptions, a user's keys):
+    /// the gap names the resource.
+    pub(crate) async fn list_for<O, E, I, F, Fut, X>(
+        &self,
+        data: &str,
+        resource: &str,
+        service: &'static str,
+        op: &'static str,
+        send: F,
+        split: X,
+    ) -> Option<Vec<I>>
+    where
+        F: FnMut(Option<String>) -> Fut,
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        X: FnMut(O) -> (Vec<I>, Option<String>),
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.list_in(data, Some(resource), service, op, send, split)
+            .await
+    }
+
+    async fn list_in<O, E, I, F, Fut, X>(
+        &self,
+        data: &str,
+        resource: Option<&str>,
+        service: &'static str,
+        op: &'static str,
+        send: F,
+        split: X,
+    ) -> Option<Vec<I>>
+    where
+        F: FnMut(Option<String>) -> Fut,
+        Fut: Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+        X: FnMut(O) -> (Vec<I>, Option<String>),
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
         match self.paged(service, op, send, split).await {
             Ok(items) => Some(items),
             Err(e) => {
-                self.gap(data, service, op, &e);
+                self.push_gap(data, service, op, resource, &e);
+                None
+            }
+        }
+    }
+
+    /// [`Ctx::call`] for a single read that a data set depends on: when it fails, a gap on
+    /// `data` names the call, and the answer is `None`.
+    pub(crate) async fn get<T, E, F>(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        fut: F,
+    ) -> Option<T>
+    where
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.read(data, service, op, None, &[], fut).await.flatten()
+    }
+
+    /// [`Ctx::get`] for one resource's data: the gap names the resource.
+    pub(crate) async fn get_for<T, E, F>(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        resource: &str,
+        fut: F,
+    ) -> Option<T>
+    where
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.read(data, service, op, Some(resource), &[], fut)
+            .await
+            .flatten()
+    }
+
+    /// [`Ctx::get_for`] for one resource's setting that AWS reports as an error code when it is
+    /// not set (`NoSuchBucketPolicy`, `ResourceNotFoundException`…): those codes are an answer,
+    /// `Some(None)`; any other failure is a gap on `data` for `resource`, and `None`.
+    pub(crate) async fn get_setting<T, E, F>(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        resource: &str,
+        absent: &[&str],
+        fut: F,
+    ) -> Option<Option<T>>
+    where
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.read(data, service, op, Some(resource), absent, fut)
+            .await
+    }
+
+    /// [`Ctx::get_setting`] for an account-level setting (no resource).
+    pub(crate) async fn get_account_setting<T, E, F>(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        absent: &[&str],
+        fut: F,
+    ) -> Option<Option<T>>
+    where
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.read(data, service, op, None, absent, fut).await
+    }
+
+    /// The one place a failed read becomes a gap: `Some(Some(answer))`, `Some(None)` for an
+    /// error code in `absent`, `None` after recording the gap.
+    async fn read<T, E, F>(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        resource: Option<&str>,
+        absent: &[&str],
+        fut: F,
+    ) -> Option<Option<T>>
+    where
+        F: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        match self.call(service, op, fut).await {
+            Ok(v) => Some(Some(v)),
+            Err(e) if e.is(absent) => Some(None),
+            Err(e) => {
+                self.push_gap(data, service, op, resource, &e);
                 None
             }
         }
@@ -305,18 +439,6 @@ impl Ctx {
     /// Records that `data` could not be read in this scope.
     pub(crate) fn gap(&self, data: &str, service: &'static str, op: &'static str, err: &CallError) {
         self.push_gap(data, service, op, None, err);
-    }
-
-    /// Records that `data` could not be read for one resource.
-    pub(crate) fn gap_for(
-        &self,
-        data: &str,
-        service: &'static str,
-        op: &'static str,
-        resource: &str,
-        err: &CallError,
-    ) {
-        self.push_gap(data, service, op, Some(resource), err);
     }
 
     fn push_gap(

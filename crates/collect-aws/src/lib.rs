@@ -224,6 +224,11 @@ pub async fn collect(opts: &Options, progress: Arc<dyn Progress>) -> Result<Coll
         members.retain(|a| *a != caller_account);
     }
 
+    // The organization's SCPs, RCPs and OU tree, read once with the caller's credentials while
+    // the accounts are read.
+    let org_ctx = Ctx::new(Arc::clone(&shared), &caller_account, &partition);
+    let org_read = tokio::spawn(svc::org::policies(org_ctx, config.clone()));
+
     let regions =
         resolve_regions(&shared, &config, &caller_account, &partition, &opts.regions).await?;
     let main = collect_account(
@@ -282,6 +287,22 @@ pub async fn collect(opts: &Options, progress: Arc<dyn Progress>) -> Result<Coll
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => {}
         }
+    }
+    let org_read = match org_read.await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => svc::org::OrgRead::Failed(
+            "DescribeOrganization",
+            ctx::CallError {
+                code: "Cancelled".into(),
+                message: e.to_string(),
+            },
+        ),
+    };
+    for account in &mut inventory.accounts {
+        let ctx = Ctx::new(Arc::clone(&shared), &account.id, &account.partition);
+        org_read.apply(account, &ctx);
+        inventory.gaps.extend(ctx.take_gaps());
     }
     let endpoint = opts
         .endpoint_url
@@ -463,7 +484,7 @@ async fn resolve_regions(
 fn unreadable_account(account: &str, operation: &str, reason: &str) -> Inventory {
     let mut inv = Inventory::default();
     inv.accounts.push(Account::new(account));
-    let mut roots = vec!["iam", "s3", "s3control"];
+    let mut roots = vec!["iam", "s3", "s3control", data::ORGANIZATIONS_TAG_POLICY];
     roots.extend_from_slice(REGIONAL_DATA);
     for root in roots {
         inv.gaps.push(
@@ -481,6 +502,7 @@ enum Part {
     Iam(Box<rampart_model::iam::Iam>, Vec<String>),
     S3(Vec<rampart_model::storage::Bucket>),
     S3Account(Option<rampart_model::storage::PublicAccessBlock>),
+    TagPolicy(Option<serde_json::Value>),
 }
 
 macro_rules! spawn_regional {
@@ -555,6 +577,19 @@ async fn collect_account(
             }
             continue;
         }
+        // EFS, ElastiCache and OpenSearch (encryption at rest, STORE-001) have no client in this
+        // build: a gap says so, so that their checks are reported not assessed rather than
+        // silently empty. Terraform, CloudFormation and snapshots carry them.
+        rctx.push(
+            Gap::new(
+                data::AT_REST_STORES,
+                "elasticfilesystem:DescribeFileSystems",
+                "the live collector does not read EFS file systems, ElastiCache groups or OpenSearch domains yet",
+            )
+            .in_account(&account_id)
+            .in_region(&plan.name)
+            .with_code("NotCollected"),
+        );
         let rcfg = config
             .to_builder()
             .region(Region::new(plan.name.clone()))
@@ -588,18 +623,17 @@ async fn collect_account(
         spawn_regional!(set, rctx, rcfg, "elb-classic", svc::compute::elb_classic);
     }
 
-    // The account's effective Organizations tag policy (TAG-003, GOV-1) is not read by this
-    // version of the collector: a gap says so, so that the check is reported not assessed
-    // rather than skipped. A snapshot can carry the policy (`tag_policy`).
-    ctx.push(
-        Gap::new(
-            rampart_model::data::ORGANIZATIONS_TAG_POLICY,
-            "organizations:DescribeEffectivePolicy",
-            "the live collector does not read tag policies yet",
-        )
-        .in_account(&account_id)
-        .with_code("NotCollected"),
-    );
+    {
+        // The account's effective Organizations tag policy (TAG-003, GOV-1), read with the
+        // account's own credentials (any account of an organization may read its own).
+        let (c, cfg, progress) = (ctx.clone(), config.clone(), Arc::clone(&shared.progress));
+        progress.add(1);
+        set.spawn(async move {
+            let policy = svc::org::tag_policy(c.clone(), cfg).await;
+            progress.done(&format!("{}/global/organizations", c.account));
+            Part::TagPolicy(policy)
+        });
+    }
 
     let mut account = Account::new(&account_id);
     account.partition = partition;
@@ -613,6 +647,7 @@ async fn collect_account(
             }
             Ok(Part::S3(buckets)) => account.buckets = buckets,
             Ok(Part::S3Account(pab)) => account.s3_public_access_block = pab,
+            Ok(Part::TagPolicy(p)) => account.tag_policy = p,
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => {}
         }

@@ -6,75 +6,17 @@
 //! each protocol's own error format (query XML, EC2 XML, JSON, REST-XML for S3, REST-JSON).
 //! Builds the `rampart` binary it runs (see `tests/common`).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::Command;
+use std::sync::Arc;
 
 use serde_json::Value;
 
 mod common;
 use common::rampart_bin;
-
-struct Request {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Request {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let path = parts.next()?.to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        reader.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_owned(), v.trim().to_owned()));
-        }
-    }
-    let len: usize = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    reader.read_exact(&mut body).ok()?;
-    Some(Request {
-        method,
-        path,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    })
-}
-
-fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, &str)], body: &str) {
-    let mut out = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
-    for (k, v) in headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    out.push_str(body);
-    let _ = stream.write_all(out.as_bytes());
-}
+#[path = "common/fake_http.rs"]
+mod fake_http;
+use fake_http::{Request, respond};
 
 fn handle(req: &Request, stream: &mut TcpStream) {
     let form = format!(
@@ -159,20 +101,7 @@ fn handle(req: &Request, stream: &mut TcpStream) {
 }
 
 fn serve() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || {
-                let mut writer = stream.try_clone().expect("clone");
-                let mut reader = BufReader::new(stream);
-                while let Some(req) = read_request(&mut reader) {
-                    handle(&req, &mut writer);
-                }
-            });
-        }
-    });
-    port
+    fake_http::serve(Arc::new(handle))
 }
 
 #[test]
@@ -237,6 +166,8 @@ fn denied_reads_are_gaps_and_nothing_passes() {
         "cloudtrail",
         "rds",
         "lambda",
+        "organizations.policies",
+        "organizations.tag_policy",
     ] {
         assert!(denied(data), "{data}: an access-denied gap: {gaps:#?}");
     }

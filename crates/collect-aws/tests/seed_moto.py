@@ -480,6 +480,30 @@ status = org.create_account(Email="member@example.com", AccountName="member")["C
 member = status.get("AccountId") or org.describe_create_account_status(CreateAccountRequestId=status["Id"])[
     "CreateAccountStatus"
 ]["AccountId"]
+# The member sits in an OU under a service control policy; SCPs and RCPs are enabled on the root
+# (moto, like AWS, attaches FullAWSAccess / RCPFullAWSAccess to every new OU and account).
+root_id = org.list_roots()["Roots"][0]["Id"]
+org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
+org.enable_policy_type(RootId=root_id, PolicyType="RESOURCE_CONTROL_POLICY")
+ou_id = org.create_organizational_unit(ParentId=root_id, Name="workloads")["OrganizationalUnit"]["Id"]
+org.move_account(AccountId=member, SourceParentId=root_id, DestinationParentId=ou_id)
+scp_id = org.create_policy(
+    Name="deny-iam-users",
+    Description="no IAM users or access keys in workload accounts",
+    Type="SERVICE_CONTROL_POLICY",
+    Content=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "NoIamUsers", "Effect": "Deny", "Action": ["iam:CreateUser", "iam:CreateAccessKey"], "Resource": "*"}
+            ],
+        }
+    ),
+)["Policy"]["PolicySummary"]["Id"]
+org.attach_policy(PolicyId=scp_id, TargetId=ou_id)
+manifest["org_root"] = root_id
+manifest["org_ou"] = ou_id
+manifest["org_scp"] = scp_id
 creds = client("sts").assume_role(
     RoleArn=f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole", RoleSessionName="seed"
 )["Credentials"]

@@ -18,6 +18,8 @@ pub const IAM_ALIASES: &str = "iam.aliases";
 pub const IAM_USERS: &str = "iam.users";
 /// MFA devices of users.
 pub const IAM_MFA: &str = "iam.users.mfa";
+/// The account's virtual MFA devices (whether the root user's MFA is a hardware device).
+pub const IAM_ROOT_MFA_DEVICE: &str = "iam.root.mfa_device";
 /// Access keys of users, with their last use.
 pub const IAM_ACCESS_KEYS: &str = "iam.users.access_keys";
 /// IAM groups.
@@ -87,6 +89,8 @@ pub const DYNAMODB: &str = "dynamodb";
 pub const REDSHIFT: &str = "redshift";
 /// The account's effective Organizations tag policy.
 pub const ORGANIZATIONS_TAG_POLICY: &str = "organizations.tag_policy";
+/// The Organizations SCPs and RCPs that apply to the account, and the OU path they are attached on.
+pub const ORGANIZATIONS_POLICIES: &str = "organizations.policies";
 /// EFS file systems, ElastiCache groups, OpenSearch domains (encryption at rest).
 pub const AT_REST_STORES: &str = "stores.at_rest";
 /// KMS keys.

@@ -291,6 +291,10 @@ pub struct Account {
     /// `organizations.tag_policy` says so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_policy: Option<serde_json::Value>,
+    /// The Organizations SCPs and RCPs that reach this account, level by level from the root.
+    /// `None` when they were not read (IaC, or a gap on `organizations.policies` says why).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_policies: Option<crate::org::OrgPolicies>,
 }
 
 fn default_partition() -> String {
@@ -328,6 +332,9 @@ impl Account {
         }
         if self.tag_policy.is_none() {
             self.tag_policy = other.tag_policy;
+        }
+        if self.org_policies.is_none() {
+            self.org_policies = other.org_policies;
         }
         self.buckets.extend(other.buckets);
         self.s3_access_points.extend(other.s3_access_points);

@@ -21,6 +21,7 @@ pub mod iam;
 pub mod inventory;
 pub mod logging;
 pub mod network;
+pub mod org;
 pub mod runtimes;
 pub mod security;
 pub mod snapshot;

@@ -398,15 +398,6 @@ pub struct Escalation {
     pub path: Vec<Hop>,
 }
 
-/// A principal's side of a request: its policies and boundary.
-fn set_of<'a>(n: &Node<'a>) -> PolicySet<'a> {
-    PolicySet {
-        identity: n.policies.clone(),
-        boundary: n.boundary.clone(),
-        ..PolicySet::default()
-    }
-}
-
 /// The caller ARN for a node (a group acts through a member, named after the group).
 fn caller_arn(n: &Node<'_>) -> String {
     match n.kind {
@@ -434,6 +425,11 @@ pub struct Graph<'a> {
     pub nodes: Vec<Node<'a>>,
     /// The context every hop is decided in (what a caller controls: MFA, TLS, the time).
     pub context: RequestContext,
+    /// The organization's SCP levels over the account's principals, root first (empty: none
+    /// applies, or they are not known).
+    pub scps: Vec<Vec<Named<'a>>>,
+    /// The organization's RCP levels over the account's resources, root first.
+    pub rcps: Vec<Vec<Named<'a>>>,
     admin: Vec<bool>,
     by_policy: HashMap<&'a str, Vec<usize>>,
     members: HashMap<usize, Vec<usize>>,
@@ -457,9 +453,24 @@ impl<'a> Graph<'a> {
         Graph {
             nodes,
             context: RequestContext::new(),
+            scps: Vec::new(),
+            rcps: Vec::new(),
             admin,
             by_policy,
             members,
+        }
+    }
+
+    /// A principal's side of a request (its policies and boundary) under the organization's
+    /// SCPs and RCPs.
+    #[must_use]
+    pub fn set_of(&self, n: &Node<'a>) -> PolicySet<'a> {
+        PolicySet {
+            identity: n.policies.clone(),
+            boundary: n.boundary.clone(),
+            scps: self.scps.clone(),
+            rcps: self.rcps.clone(),
+            ..PolicySet::default()
         }
     }
 
@@ -487,7 +498,7 @@ impl<'a> Graph<'a> {
         let mut statements = Vec::new();
         for action in method.actions {
             let mut ctx = self.context.clone();
-            let mut set = set_of(src);
+            let mut set = self.set_of(src);
             // IAM and STS actions act on the target itself; the others (run an instance, start
             // a build…) on a resource of their service: `*`, or any resource a grant names.
             let on_target = action.starts_with("iam:") || action.starts_with("sts:");

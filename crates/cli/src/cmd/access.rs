@@ -14,7 +14,7 @@ use clap::{Args, Subcommand};
 use rampart_checks::estate::Estate;
 use rampart_model::Account;
 use rampart_policy::escalate::{Graph, Hop};
-use rampart_policy::eval::{Decider, Decision, Named, PolicySet, Request, RequestContext};
+use rampart_policy::eval::{Decider, Decision, Named, Request, RequestContext};
 use rampart_policy::{Policy, PolicyKind, analysis, catalogue};
 use serde_json::{Value, json};
 
@@ -106,14 +106,33 @@ fn resource_policy(account: &Account, action: &str, resource: &str) -> Option<Po
 fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
     let inventory = crate::inputs::load(&args.inputs)?.inventory;
     let mut rows: Vec<Value> = Vec::new();
+    let mut notes: Vec<Value> = Vec::new();
     let mut text = String::new();
+    // The RCPs of the resource's account, when it is another account of the input.
+    let named_account = rampart_policy::eval::account_of(&args.resource).filter(|a| a.len() == 12);
+    let resource_estate = named_account
+        .and_then(|id| inventory.accounts.iter().find(|a| a.id == id))
+        .map(Estate::new);
     for account in &inventory.accounts {
         let estate = Estate::new(account);
         let graph = estate.graph(None);
         let resource_policy = resource_policy(account, &args.action, &args.resource);
-        let resource_account = rampart_policy::eval::account_of(&args.resource)
-            .filter(|a| a.len() == 12)
-            .unwrap_or(&account.id);
+        let resource_account = named_account.unwrap_or(&account.id);
+        let rcps = if resource_account == account.id {
+            estate.rcp_levels()
+        } else {
+            resource_estate
+                .as_ref()
+                .map(Estate::rcp_levels)
+                .unwrap_or_default()
+        };
+        if let Some(why) = estate.org_unknown() {
+            notes.push(json!({"account": account.id, "decided_without_scps_and_rcps": why}));
+            text.push_str(&format!(
+                "account {}: decided without SCPs and RCPs: {why}\n",
+                account.id
+            ));
+        }
         let ctx = RequestContext::new();
         let real = estate.real_nodes();
         // Direct decisions, node by node.
@@ -123,12 +142,9 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
                 if !estate.missing(i).is_empty() {
                     return None;
                 }
-                let mut set = PolicySet {
-                    identity: n.policies.clone(),
-                    boundary: n.boundary.clone(),
-                    cross_account: resource_account != n.account,
-                    ..PolicySet::default()
-                };
+                let mut set = graph.set_of(n);
+                set.cross_account = resource_account != n.account;
+                set.rcps.clone_from(&rcps);
                 if let Some(p) = &resource_policy {
                     set.resource.push(Named {
                         name: "resource policy",
@@ -201,7 +217,7 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
         }
     }
     if args.format == "json" {
-        let doc = json!({"action": args.action, "resource": args.resource, "principals": rows});
+        let doc = json!({"action": args.action, "resource": args.resource, "principals": rows, "notes": notes});
         crate::output::write_stdout(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
     } else {
         if rows.is_empty() {

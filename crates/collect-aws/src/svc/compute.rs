@@ -41,28 +41,27 @@ pub(crate) async fn lambda(ctx: Ctx, config: SdkConfig) -> Region {
                     str::to_owned,
                 );
                 let (policy, tag_out) = tokio::join!(
-                    ctx.call(
+                    // No resource policy: `ResourceNotFoundException`, an answer.
+                    ctx.get_setting(
+                        data::LAMBDA,
                         LAMBDA,
                         "GetPolicy",
+                        &arn,
+                        &["ResourceNotFoundException"],
                         c.get_policy().function_name(&name).send()
                     ),
-                    ctx.call(LAMBDA, "ListTags", c.list_tags().resource(&arn).send()),
+                    ctx.get_for(
+                        data::LAMBDA,
+                        LAMBDA,
+                        "ListTags",
+                        &arn,
+                        c.list_tags().resource(&arn).send()
+                    ),
                 );
-                let policy = match policy {
-                    Ok(o) => o.policy().map(policy_doc),
-                    Err(e) if e.is(&["ResourceNotFoundException"]) => None,
-                    Err(e) => {
-                        ctx.gap_for(data::LAMBDA, LAMBDA, "GetPolicy", &arn, &e);
-                        None
-                    }
-                };
-                let tags = match tag_out {
-                    Ok(o) => o.tags.unwrap_or_default().into_iter().collect(),
-                    Err(e) => {
-                        ctx.gap_for(data::LAMBDA, LAMBDA, "ListTags", &arn, &e);
-                        Default::default()
-                    }
-                };
+                let policy = policy.flatten().and_then(|o| o.policy().map(policy_doc));
+                let tags = tag_out
+                    .map(|o| o.tags.unwrap_or_default().into_iter().collect())
+                    .unwrap_or_default();
                 LambdaFunction {
                     meta: Meta {
                         arn,
@@ -120,23 +119,18 @@ pub(crate) async fn ecs(ctx: Ctx, config: SdkConfig) -> Region {
         .map(arns, move |arn: String| {
             let (ctx, c) = (ctx2.clone(), c.clone());
             async move {
-                let out = match ctx
-                    .call(
+                let out = ctx
+                    .get_for(
+                        data::ECS,
                         ECS,
                         "DescribeTaskDefinition",
+                        &arn,
                         c.describe_task_definition()
                             .task_definition(&arn)
                             .include(TaskDefinitionField::Tags)
                             .send(),
                     )
-                    .await
-                {
-                    Ok(o) => o,
-                    Err(e) => {
-                        ctx.gap_for(data::ECS, ECS, "DescribeTaskDefinition", &arn, &e);
-                        return None;
-                    }
-                };
+                    .await?;
                 let td = out.task_definition()?;
                 Some(EcsTaskDefinition {
                     meta: Meta {
@@ -207,7 +201,9 @@ pub(crate) async fn elb(ctx: Ctx, config: SdkConfig) -> Region {
             async move {
                 let arn = lb.load_balancer_arn().unwrap_or_default().to_owned();
                 let (listeners, attrs, tag_out) = tokio::join!(
-                    ctx.paged(
+                    ctx.list_for(
+                        data::ELB,
+                        &arn,
                         ELB,
                         "DescribeListeners",
                         |m| c
@@ -217,16 +213,20 @@ pub(crate) async fn elb(ctx: Ctx, config: SdkConfig) -> Region {
                             .send(),
                         |o| (o.listeners.unwrap_or_default(), o.next_marker)
                     ),
-                    ctx.call(
+                    ctx.get_for(
+                        data::ELB_ATTRIBUTES,
                         ELB,
                         "DescribeLoadBalancerAttributes",
+                        &arn,
                         c.describe_load_balancer_attributes()
                             .load_balancer_arn(&arn)
                             .send()
                     ),
-                    ctx.call(
+                    ctx.get_for(
+                        data::ELB,
                         ELB,
                         "DescribeTags",
+                        &arn,
                         c.describe_tags().resource_arns(&arn).send()
                     ),
                 );
@@ -250,45 +250,30 @@ pub(crate) async fn elb(ctx: Ctx, config: SdkConfig) -> Region {
                     access_logs: None,
                     listeners: Vec::new(),
                 };
-                match listeners {
-                    Ok(list) => {
-                        out.listeners = list
+                if let Some(list) = listeners {
+                    out.listeners = list
+                        .iter()
+                        .map(|l| Listener {
+                            port: l.port().and_then(|p| u16::try_from(p).ok()).unwrap_or(0),
+                            protocol: l
+                                .protocol()
+                                .map(|p| p.as_str().to_owned())
+                                .unwrap_or_default(),
+                        })
+                        .collect();
+                }
+                if let Some(o) = attrs {
+                    out.access_logs = Some(o.attributes().iter().any(|a| {
+                        a.key() == Some("access_logs.s3.enabled") && a.value() == Some("true")
+                    }));
+                }
+                if let Some(o) = tag_out {
+                    out.meta.tags = tags(
+                        o.tag_descriptions()
                             .iter()
-                            .map(|l| Listener {
-                                port: l.port().and_then(|p| u16::try_from(p).ok()).unwrap_or(0),
-                                protocol: l
-                                    .protocol()
-                                    .map(|p| p.as_str().to_owned())
-                                    .unwrap_or_default(),
-                            })
-                            .collect();
-                    }
-                    Err(e) => ctx.gap_for(data::ELB, ELB, "DescribeListeners", &arn, &e),
-                }
-                match attrs {
-                    Ok(o) => {
-                        out.access_logs = Some(o.attributes().iter().any(|a| {
-                            a.key() == Some("access_logs.s3.enabled") && a.value() == Some("true")
-                        }));
-                    }
-                    Err(e) => ctx.gap_for(
-                        data::ELB_ATTRIBUTES,
-                        ELB,
-                        "DescribeLoadBalancerAttributes",
-                        &arn,
-                        &e,
-                    ),
-                }
-                match tag_out {
-                    Ok(o) => {
-                        out.meta.tags = tags(
-                            o.tag_descriptions()
-                                .iter()
-                                .flat_map(|d| d.tags().iter())
-                                .map(|t| (t.key(), t.value())),
-                        );
-                    }
-                    Err(e) => ctx.gap_for(data::ELB, ELB, "DescribeTags", &arn, &e),
+                            .flat_map(|d| d.tags().iter())
+                            .map(|t| (t.key(), t.value())),
+                    );
                 }
                 out
             }
@@ -328,16 +313,20 @@ pub(crate) async fn elb_classic(ctx: Ctx, config: SdkConfig) -> Region {
                 let name = lb.load_balancer_name().unwrap_or_default().to_owned();
                 let arn = ctx.arn("elasticloadbalancing", &format!("loadbalancer/{name}"));
                 let (attrs, tag_out) = tokio::join!(
-                    ctx.call(
+                    ctx.get_for(
+                        data::ELB_ATTRIBUTES,
                         CLASSIC,
                         "DescribeLoadBalancerAttributes",
+                        &arn,
                         c.describe_load_balancer_attributes()
                             .load_balancer_name(&name)
                             .send()
                     ),
-                    ctx.call(
+                    ctx.get_for(
+                        data::ELB,
                         CLASSIC,
                         "DescribeTags",
+                        &arn,
                         c.describe_tags().load_balancer_names(&name).send()
                     ),
                 );
@@ -359,32 +348,20 @@ pub(crate) async fn elb_classic(ctx: Ctx, config: SdkConfig) -> Region {
                         })
                         .collect(),
                 };
-                match attrs {
-                    Ok(o) => {
-                        out.access_logs = Some(
-                            o.load_balancer_attributes()
-                                .and_then(|a| a.access_log())
-                                .is_some_and(|l| l.enabled()),
-                        );
-                    }
-                    Err(e) => ctx.gap_for(
-                        data::ELB_ATTRIBUTES,
-                        CLASSIC,
-                        "DescribeLoadBalancerAttributes",
-                        &arn,
-                        &e,
-                    ),
+                if let Some(o) = attrs {
+                    out.access_logs = Some(
+                        o.load_balancer_attributes()
+                            .and_then(|a| a.access_log())
+                            .is_some_and(|l| l.enabled()),
+                    );
                 }
-                match tag_out {
-                    Ok(o) => {
-                        out.meta.tags = tags(
-                            o.tag_descriptions()
-                                .iter()
-                                .flat_map(|d| d.tags().iter())
-                                .map(|t| (Some(t.key()), t.value())),
-                        );
-                    }
-                    Err(e) => ctx.gap_for(data::ELB, CLASSIC, "DescribeTags", &arn, &e),
+                if let Some(o) = tag_out {
+                    out.meta.tags = tags(
+                        o.tag_descriptions()
+                            .iter()
+                            .flat_map(|d| d.tags().iter())
+                            .map(|t| (Some(t.key()), t.value())),
+                    );
                 }
                 out
             }

@@ -25,94 +25,89 @@ pub(crate) async fn rds(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_rds, ctx, &config);
     let mut region = Region::new(ctx.region_name());
     let (instances, clusters) = tokio::join!(
-        ctx.paged(
+        ctx.list(
+            data::RDS,
             RDS,
             "DescribeDBInstances",
             |m| c.describe_db_instances().set_marker(m).send(),
             |o| (o.db_instances.unwrap_or_default(), o.marker)
         ),
-        ctx.paged(
+        ctx.list(
+            data::RDS,
             RDS,
             "DescribeDBClusters",
             |m| c.describe_db_clusters().set_marker(m).send(),
             |o| (o.db_clusters.unwrap_or_default(), o.marker)
         ),
     );
-    match instances {
-        Ok(list) => {
-            for d in list {
-                let id = d.db_instance_identifier().unwrap_or_default();
-                region.db_instances.push(DbInstance {
-                    meta: Meta {
-                        arn: d
-                            .db_instance_arn()
-                            .map_or_else(|| ctx.arn("rds", &format!("db:{id}")), str::to_owned),
-                        name: id.to_owned(),
-                        tags: tags(d.tag_list().iter().map(|t| (t.key(), t.value()))),
-                        origin: origin(RDS, "DescribeDBInstances"),
-                    },
-                    id: id.to_owned(),
-                    engine: d.engine().unwrap_or_default().to_owned(),
-                    storage_encrypted: d.storage_encrypted().unwrap_or(false),
-                    kms_key_id: d.kms_key_id().map(str::to_owned),
-                    publicly_accessible: d.publicly_accessible().unwrap_or(false),
-                    vpc_id: d
-                        .db_subnet_group()
-                        .and_then(|g| g.vpc_id())
-                        .map(str::to_owned),
-                    subnet_ids: d
-                        .db_subnet_group()
-                        .map(|g| {
-                            g.subnets()
-                                .iter()
-                                .filter_map(|s| s.subnet_identifier().map(str::to_owned))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    security_groups: d
-                        .vpc_security_groups()
-                        .iter()
-                        .filter_map(|g| g.vpc_security_group_id().map(str::to_owned))
-                        .collect(),
-                    port: port(d.endpoint().and_then(|e| e.port()).or(d.db_instance_port())),
-                    cluster_id: d.db_cluster_identifier().map(str::to_owned),
-                    backup_retention_days: u32_of(d.backup_retention_period().unwrap_or(0)),
-                    deletion_protection: d.deletion_protection().unwrap_or(false),
-                });
-            }
+    if let Some(list) = instances {
+        for d in list {
+            let id = d.db_instance_identifier().unwrap_or_default();
+            region.db_instances.push(DbInstance {
+                meta: Meta {
+                    arn: d
+                        .db_instance_arn()
+                        .map_or_else(|| ctx.arn("rds", &format!("db:{id}")), str::to_owned),
+                    name: id.to_owned(),
+                    tags: tags(d.tag_list().iter().map(|t| (t.key(), t.value()))),
+                    origin: origin(RDS, "DescribeDBInstances"),
+                },
+                id: id.to_owned(),
+                engine: d.engine().unwrap_or_default().to_owned(),
+                storage_encrypted: d.storage_encrypted().unwrap_or(false),
+                kms_key_id: d.kms_key_id().map(str::to_owned),
+                publicly_accessible: d.publicly_accessible().unwrap_or(false),
+                vpc_id: d
+                    .db_subnet_group()
+                    .and_then(|g| g.vpc_id())
+                    .map(str::to_owned),
+                subnet_ids: d
+                    .db_subnet_group()
+                    .map(|g| {
+                        g.subnets()
+                            .iter()
+                            .filter_map(|s| s.subnet_identifier().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                security_groups: d
+                    .vpc_security_groups()
+                    .iter()
+                    .filter_map(|g| g.vpc_security_group_id().map(str::to_owned))
+                    .collect(),
+                port: port(d.endpoint().and_then(|e| e.port()).or(d.db_instance_port())),
+                cluster_id: d.db_cluster_identifier().map(str::to_owned),
+                backup_retention_days: u32_of(d.backup_retention_period().unwrap_or(0)),
+                deletion_protection: d.deletion_protection().unwrap_or(false),
+            });
         }
-        Err(e) => ctx.gap(data::RDS, RDS, "DescribeDBInstances", &e),
     }
-    match clusters {
-        Ok(list) => {
-            for d in list {
-                let id = d.db_cluster_identifier().unwrap_or_default();
-                region.db_clusters.push(DbCluster {
-                    meta: Meta {
-                        arn: d.db_cluster_arn().map_or_else(
-                            || ctx.arn("rds", &format!("cluster:{id}")),
-                            str::to_owned,
-                        ),
-                        name: id.to_owned(),
-                        tags: tags(d.tag_list().iter().map(|t| (t.key(), t.value()))),
-                        origin: origin(RDS, "DescribeDBClusters"),
-                    },
-                    id: id.to_owned(),
-                    engine: d.engine().unwrap_or_default().to_owned(),
-                    storage_encrypted: d.storage_encrypted().unwrap_or(false),
-                    kms_key_id: d.kms_key_id().map(str::to_owned),
-                    security_groups: d
-                        .vpc_security_groups()
-                        .iter()
-                        .filter_map(|g| g.vpc_security_group_id().map(str::to_owned))
-                        .collect(),
-                    port: port(d.port()),
-                    backup_retention_days: u32_of(d.backup_retention_period().unwrap_or(0)),
-                    deletion_protection: d.deletion_protection().unwrap_or(false),
-                });
-            }
+    if let Some(list) = clusters {
+        for d in list {
+            let id = d.db_cluster_identifier().unwrap_or_default();
+            region.db_clusters.push(DbCluster {
+                meta: Meta {
+                    arn: d
+                        .db_cluster_arn()
+                        .map_or_else(|| ctx.arn("rds", &format!("cluster:{id}")), str::to_owned),
+                    name: id.to_owned(),
+                    tags: tags(d.tag_list().iter().map(|t| (t.key(), t.value()))),
+                    origin: origin(RDS, "DescribeDBClusters"),
+                },
+                id: id.to_owned(),
+                engine: d.engine().unwrap_or_default().to_owned(),
+                storage_encrypted: d.storage_encrypted().unwrap_or(false),
+                kms_key_id: d.kms_key_id().map(str::to_owned),
+                security_groups: d
+                    .vpc_security_groups()
+                    .iter()
+                    .filter_map(|g| g.vpc_security_group_id().map(str::to_owned))
+                    .collect(),
+                port: port(d.port()),
+                backup_retention_days: u32_of(d.backup_retention_period().unwrap_or(0)),
+                deletion_protection: d.deletion_protection().unwrap_or(false),
+            });
         }
-        Err(e) => ctx.gap(data::RDS, RDS, "DescribeDBClusters", &e),
     }
     region
 }
@@ -145,20 +140,16 @@ pub(crate) async fn dynamodb(ctx: Ctx, config: SdkConfig) -> Region {
             let (ctx, c, kms) = (ctx2.clone(), c.clone(), kms.clone());
             async move {
                 let arn_guess = ctx.arn("dynamodb", &format!("table/{name}"));
-                let t = match ctx
-                    .call(
+                let t = ctx
+                    .get_for(
+                        data::DYNAMODB,
                         DDB,
                         "DescribeTable",
+                        &arn_guess,
                         c.describe_table().table_name(&name).send(),
                     )
-                    .await
-                {
-                    Ok(o) => o.table?,
-                    Err(e) => {
-                        ctx.gap_for(data::DYNAMODB, DDB, "DescribeTable", &arn_guess, &e);
-                        return None;
-                    }
-                };
+                    .await?
+                    .table?;
                 let arn = t.table_arn().unwrap_or(&arn_guess).to_owned();
                 let sse = t.sse_description();
                 let enabled_kms = sse.is_some_and(|s| {
@@ -169,36 +160,40 @@ pub(crate) async fn dynamodb(ctx: Ctx, config: SdkConfig) -> Region {
                 let kms_key_arn = sse.and_then(|s| s.kms_master_key_arn()).map(str::to_owned);
                 let key_kind = match (&kms_key_arn, enabled_kms) {
                     (Some(key), true) => {
-                        match ctx
-                            .call(KMS, "DescribeKey", kms.describe_key().key_id(key).send())
-                            .await
+                        let described = ctx
+                            .get_for(
+                                data::DYNAMODB,
+                                KMS,
+                                "DescribeKey",
+                                &arn,
+                                kms.describe_key().key_id(key).send(),
+                            )
+                            .await;
+                        if described
+                            .as_ref()
+                            .and_then(|o| o.key_metadata())
+                            .and_then(|m| m.key_manager())
+                            .is_some_and(|m| m.as_str() == "AWS")
                         {
-                            Ok(o) => {
-                                if o.key_metadata()
-                                    .and_then(|m| m.key_manager())
-                                    .is_some_and(|m| m.as_str() == "AWS")
-                                {
-                                    TableKeyKind::AwsManaged
-                                } else {
-                                    TableKeyKind::CustomerManaged
-                                }
-                            }
-                            Err(e) => {
-                                ctx.gap_for(data::DYNAMODB, KMS, "DescribeKey", &arn, &e);
-                                TableKeyKind::CustomerManaged
-                            }
+                            TableKeyKind::AwsManaged
+                        } else {
+                            TableKeyKind::CustomerManaged
                         }
                     }
                     (None, true) => TableKeyKind::AwsManaged,
                     _ => TableKeyKind::AwsOwned,
                 };
                 let (pitr, tag_list) = tokio::join!(
-                    ctx.call(
+                    ctx.get_for(
+                        data::DYNAMODB,
                         DDB,
                         "DescribeContinuousBackups",
+                        &arn,
                         c.describe_continuous_backups().table_name(&name).send()
                     ),
-                    ctx.paged(
+                    ctx.list_for(
+                        data::DYNAMODB,
+                        &arn,
                         DDB,
                         "ListTagsOfResource",
                         |t| c
@@ -209,25 +204,15 @@ pub(crate) async fn dynamodb(ctx: Ctx, config: SdkConfig) -> Region {
                         |o| (o.tags.unwrap_or_default(), o.next_token)
                     ),
                 );
-                let point_in_time_recovery = match pitr {
-                    Ok(o) => Some(
-                        o.continuous_backups_description()
-                            .and_then(|d| d.point_in_time_recovery_description())
-                            .and_then(|p| p.point_in_time_recovery_status())
-                            .is_some_and(|s| s.as_str() == "ENABLED"),
-                    ),
-                    Err(e) => {
-                        ctx.gap_for(data::DYNAMODB, DDB, "DescribeContinuousBackups", &arn, &e);
-                        None
-                    }
-                };
-                let tags = match tag_list {
-                    Ok(list) => tags(list.iter().map(|t| (Some(t.key()), Some(t.value())))),
-                    Err(e) => {
-                        ctx.gap_for(data::DYNAMODB, DDB, "ListTagsOfResource", &arn, &e);
-                        Default::default()
-                    }
-                };
+                let point_in_time_recovery = pitr.map(|o| {
+                    o.continuous_backups_description()
+                        .and_then(|d| d.point_in_time_recovery_description())
+                        .and_then(|p| p.point_in_time_recovery_status())
+                        .is_some_and(|s| s.as_str() == "ENABLED")
+                });
+                let tags = tag_list
+                    .map(|list| tags(list.iter().map(|t| (Some(t.key()), Some(t.value())))))
+                    .unwrap_or_default();
                 Some(DynamoTable {
                     meta: Meta {
                         arn: arn.clone(),
@@ -251,8 +236,9 @@ pub(crate) async fn dynamodb(ctx: Ctx, config: SdkConfig) -> Region {
 pub(crate) async fn redshift(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_redshift, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    match ctx
-        .paged(
+    if let Some(list) = ctx
+        .list(
+            data::REDSHIFT,
             REDSHIFT,
             "DescribeClusters",
             |m| c.describe_clusters().set_marker(m).send(),
@@ -260,31 +246,28 @@ pub(crate) async fn redshift(ctx: Ctx, config: SdkConfig) -> Region {
         )
         .await
     {
-        Ok(list) => {
-            for cl in list {
-                let id = cl.cluster_identifier().unwrap_or_default();
-                region.redshift_clusters.push(RedshiftCluster {
-                    meta: Meta {
-                        arn: ctx.arn("redshift", &format!("cluster:{id}")),
-                        name: id.to_owned(),
-                        tags: tags(cl.tags().iter().map(|t| (t.key(), t.value()))),
-                        origin: origin(REDSHIFT, "DescribeClusters"),
-                    },
-                    id: id.to_owned(),
-                    encrypted: cl.encrypted().unwrap_or(false),
-                    kms_key_id: cl.kms_key_id().map(str::to_owned),
-                    publicly_accessible: cl.publicly_accessible().unwrap_or(false),
-                    vpc_id: cl.vpc_id().map(str::to_owned),
-                    security_groups: cl
-                        .vpc_security_groups()
-                        .iter()
-                        .filter_map(|g| g.vpc_security_group_id().map(str::to_owned))
-                        .collect(),
-                    port: port(cl.endpoint().and_then(|e| e.port())),
-                });
-            }
+        for cl in list {
+            let id = cl.cluster_identifier().unwrap_or_default();
+            region.redshift_clusters.push(RedshiftCluster {
+                meta: Meta {
+                    arn: ctx.arn("redshift", &format!("cluster:{id}")),
+                    name: id.to_owned(),
+                    tags: tags(cl.tags().iter().map(|t| (t.key(), t.value()))),
+                    origin: origin(REDSHIFT, "DescribeClusters"),
+                },
+                id: id.to_owned(),
+                encrypted: cl.encrypted().unwrap_or(false),
+                kms_key_id: cl.kms_key_id().map(str::to_owned),
+                publicly_accessible: cl.publicly_accessible().unwrap_or(false),
+                vpc_id: cl.vpc_id().map(str::to_owned),
+                security_groups: cl
+                    .vpc_security_groups()
+                    .iter()
+                    .filter_map(|g| g.vpc_security_group_id().map(str::to_owned))
+                    .collect(),
+                port: port(cl.endpoint().and_then(|e| e.port())),
+            });
         }
-        Err(e) => ctx.gap(data::REDSHIFT, REDSHIFT, "DescribeClusters", &e),
     }
     region
 }
@@ -294,13 +277,15 @@ pub(crate) async fn backup(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_backup, ctx, &config);
     let mut region = Region::new(ctx.region_name());
     let (vaults, plans) = tokio::join!(
-        ctx.paged(
+        ctx.list(
+            data::BACKUP_VAULTS,
             BACKUP,
             "ListBackupVaults",
             |t| c.list_backup_vaults().set_next_token(t).send(),
             |o| (o.backup_vault_list.unwrap_or_default(), o.next_token)
         ),
-        ctx.paged(
+        ctx.list(
+            data::BACKUP_PLANS,
             BACKUP,
             "ListBackupPlans",
             |t| c.list_backup_plans().set_next_token(t).send(),
@@ -308,83 +293,69 @@ pub(crate) async fn backup(ctx: Ctx, config: SdkConfig) -> Region {
         ),
     );
     let now = Timestamp::now();
-    match vaults {
-        Ok(list) => {
-            let (ctx2, c2) = (ctx.clone(), c.clone());
-            region.backup_vaults = ctx
-                .map(list, move |v| {
-                    let (ctx, c) = (ctx2.clone(), c2.clone());
-                    async move {
-                        let name = v.backup_vault_name().unwrap_or_default().to_owned();
-                        let arn = v.backup_vault_arn().unwrap_or_default().to_owned();
-                        let (policy, tag_map) = tokio::join!(
-                            ctx.call(
-                                BACKUP,
-                                "GetBackupVaultAccessPolicy",
-                                c.get_backup_vault_access_policy()
-                                    .backup_vault_name(&name)
-                                    .send()
-                            ),
-                            ctx.call(BACKUP, "ListTags", c.list_tags().resource_arn(&arn).send()),
-                        );
-                        let access_policy = match policy {
-                            Ok(o) => o.policy().map(policy_doc),
-                            Err(e) if e.is(&["ResourceNotFoundException"]) => None,
-                            Err(e) => {
-                                ctx.gap_for(
-                                    data::BACKUP_VAULT_POLICY,
-                                    BACKUP,
-                                    "GetBackupVaultAccessPolicy",
-                                    &arn,
-                                    &e,
-                                );
-                                None
-                            }
-                        };
-                        let tags = match tag_map {
-                            Ok(o) => o.tags.unwrap_or_default().into_iter().collect(),
-                            Err(e) => {
-                                ctx.gap_for(data::BACKUP_VAULT_TAGS, BACKUP, "ListTags", &arn, &e);
-                                Default::default()
-                            }
-                        };
-                        let locked = v.locked().unwrap_or(false);
-                        BackupVault {
-                            meta: Meta {
-                                arn,
-                                name,
-                                tags,
-                                origin: origin(BACKUP, "ListBackupVaults"),
-                            },
-                            encryption_key_arn: v.encryption_key_arn().map(str::to_owned),
-                            locked,
-                            lock_compliance_mode: locked
-                                && ts(v.lock_date()).is_some_and(|d| d <= now),
-                            lock_min_retention_days: v
-                                .min_retention_days()
-                                .and_then(|d| u32::try_from(d).ok()),
-                            access_policy,
-                        }
+    if let Some(list) = vaults {
+        let (ctx2, c2) = (ctx.clone(), c.clone());
+        region.backup_vaults = ctx
+            .map(list, move |v| {
+                let (ctx, c) = (ctx2.clone(), c2.clone());
+                async move {
+                    let name = v.backup_vault_name().unwrap_or_default().to_owned();
+                    let arn = v.backup_vault_arn().unwrap_or_default().to_owned();
+                    let (policy, tag_map) = tokio::join!(
+                        // No access policy: `ResourceNotFoundException`, an answer.
+                        ctx.get_setting(
+                            data::BACKUP_VAULT_POLICY,
+                            BACKUP,
+                            "GetBackupVaultAccessPolicy",
+                            &arn,
+                            &["ResourceNotFoundException"],
+                            c.get_backup_vault_access_policy()
+                                .backup_vault_name(&name)
+                                .send()
+                        ),
+                        ctx.get_for(
+                            data::BACKUP_VAULT_TAGS,
+                            BACKUP,
+                            "ListTags",
+                            &arn,
+                            c.list_tags().resource_arn(&arn).send()
+                        ),
+                    );
+                    let access_policy = policy.flatten().and_then(|o| o.policy().map(policy_doc));
+                    let tags = tag_map
+                        .map(|o| o.tags.unwrap_or_default().into_iter().collect())
+                        .unwrap_or_default();
+                    let locked = v.locked().unwrap_or(false);
+                    BackupVault {
+                        meta: Meta {
+                            arn,
+                            name,
+                            tags,
+                            origin: origin(BACKUP, "ListBackupVaults"),
+                        },
+                        encryption_key_arn: v.encryption_key_arn().map(str::to_owned),
+                        locked,
+                        lock_compliance_mode: locked && ts(v.lock_date()).is_some_and(|d| d <= now),
+                        lock_min_retention_days: v
+                            .min_retention_days()
+                            .and_then(|d| u32::try_from(d).ok()),
+                        access_policy,
                     }
-                })
-                .await;
-        }
-        Err(e) => ctx.gap(data::BACKUP_VAULTS, BACKUP, "ListBackupVaults", &e),
+                }
+            })
+            .await;
     }
-    match plans {
-        Ok(list) => {
-            let (ctx2, c2) = (ctx.clone(), c.clone());
-            region.backup_plans = ctx
-                .map(list, move |p| {
-                    let (ctx, c) = (ctx2.clone(), c2.clone());
-                    async move { plan(&ctx, &c, p).await }
-                })
-                .await
-                .into_iter()
-                .flatten()
-                .collect();
-        }
-        Err(e) => ctx.gap(data::BACKUP_PLANS, BACKUP, "ListBackupPlans", &e),
+    if let Some(list) = plans {
+        let (ctx2, c2) = (ctx.clone(), c.clone());
+        region.backup_plans = ctx
+            .map(list, move |p| {
+                let (ctx, c) = (ctx2.clone(), c2.clone());
+                async move { plan(&ctx, &c, p).await }
+            })
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
     }
     region
 }
@@ -397,12 +368,16 @@ async fn plan(
     let id = p.backup_plan_id()?.to_owned();
     let arn = p.backup_plan_arn().unwrap_or_default().to_owned();
     let (detail, selections, tag_map) = tokio::join!(
-        ctx.call(
+        ctx.get_for(
+            data::BACKUP_PLANS,
             BACKUP,
             "GetBackupPlan",
+            &arn,
             c.get_backup_plan().backup_plan_id(&id).send()
         ),
-        ctx.paged(
+        ctx.list_for(
+            data::BACKUP_PLANS,
+            &arn,
             BACKUP,
             "ListBackupSelections",
             |t| c
@@ -412,83 +387,67 @@ async fn plan(
                 .send(),
             |o| (o.backup_selections_list.unwrap_or_default(), o.next_token)
         ),
-        ctx.call(BACKUP, "ListTags", c.list_tags().resource_arn(&arn).send()),
+        ctx.get_for(
+            data::BACKUP_PLANS,
+            BACKUP,
+            "ListTags",
+            &arn,
+            c.list_tags().resource_arn(&arn).send()
+        ),
     );
-    let rules = match detail {
-        Ok(o) => o
-            .backup_plan()
-            .map(|bp| {
-                bp.rules()
-                    .iter()
-                    .map(|r| BackupRule {
-                        name: r.rule_name().to_owned(),
-                        target_vault: r.target_backup_vault_name().to_owned(),
-                        schedule: r.schedule_expression().map(str::to_owned),
-                        delete_after_days: r
-                            .lifecycle()
-                            .and_then(|l| l.delete_after_days())
-                            .and_then(|d| u32::try_from(d).ok()),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        Err(e) => {
-            ctx.gap_for(data::BACKUP_PLANS, BACKUP, "GetBackupPlan", &arn, &e);
-            return None;
-        }
-    };
+    let rules = detail?
+        .backup_plan()
+        .map(|bp| {
+            bp.rules()
+                .iter()
+                .map(|r| BackupRule {
+                    name: r.rule_name().to_owned(),
+                    target_vault: r.target_backup_vault_name().to_owned(),
+                    schedule: r.schedule_expression().map(str::to_owned),
+                    delete_after_days: r
+                        .lifecycle()
+                        .and_then(|l| l.delete_after_days())
+                        .and_then(|d| u32::try_from(d).ok()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut sels = Vec::new();
-    match selections {
-        Ok(list) => {
-            for s in list {
-                let Some(sid) = s.selection_id() else {
-                    continue;
-                };
-                match ctx
-                    .call(
-                        BACKUP,
-                        "GetBackupSelection",
-                        c.get_backup_selection()
-                            .backup_plan_id(&id)
-                            .selection_id(sid)
-                            .send(),
-                    )
-                    .await
-                {
-                    Ok(o) => {
-                        if let Some(sel) = o.backup_selection() {
-                            sels.push(BackupSelection {
-                                name: sel.selection_name().to_owned(),
-                                resources: sel.resources().to_vec(),
-                                not_resources: sel.not_resources().to_vec(),
-                                tags: sel
-                                    .list_of_tags()
-                                    .iter()
-                                    .map(|t| {
-                                        (
-                                            t.condition_key().to_owned(),
-                                            t.condition_value().to_owned(),
-                                        )
-                                    })
-                                    .collect(),
-                            });
-                        }
-                    }
-                    Err(e) => {
-                        ctx.gap_for(data::BACKUP_PLANS, BACKUP, "GetBackupSelection", &arn, &e)
-                    }
-                }
-            }
+    for s in selections.unwrap_or_default() {
+        let Some(sid) = s.selection_id() else {
+            continue;
+        };
+        let Some(o) = ctx
+            .get_for(
+                data::BACKUP_PLANS,
+                BACKUP,
+                "GetBackupSelection",
+                &arn,
+                c.get_backup_selection()
+                    .backup_plan_id(&id)
+                    .selection_id(sid)
+                    .send(),
+            )
+            .await
+        else {
+            continue;
+        };
+        if let Some(sel) = o.backup_selection() {
+            sels.push(BackupSelection {
+                name: sel.selection_name().to_owned(),
+                resources: sel.resources().to_vec(),
+                not_resources: sel.not_resources().to_vec(),
+                tags: sel
+                    .list_of_tags()
+                    .iter()
+                    .map(|t| (t.condition_key().to_owned(), t.condition_value().to_owned()))
+                    .collect(),
+            });
         }
-        Err(e) => ctx.gap_for(data::BACKUP_PLANS, BACKUP, "ListBackupSelections", &arn, &e),
     }
-    let tags = match tag_map {
-        Ok(o) => o.tags.unwrap_or_default().into_iter().collect(),
-        Err(e) => {
-            ctx.gap_for(data::BACKUP_PLANS, BACKUP, "ListTags", &arn, &e);
-            Default::default()
-        }
-    };
+    let tags = tag_map
+        .map(|o| o.tags.unwrap_or_default().into_iter().collect())
+        .unwrap_or_default();
     Some(BackupPlan {
         meta: Meta {
             arn,

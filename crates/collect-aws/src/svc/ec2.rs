@@ -55,14 +55,19 @@ pub(crate) async fn regions(
     Ok(list)
 }
 
-/// Reads the EC2/VPC data of one region.
+type Client = aws_sdk_ec2::Client;
+
+/// Reads the EC2/VPC data of one region: every resource type is listed concurrently, each by its
+/// own function; a listing that fails is a gap on its data set (through [`Ctx::list`]).
 pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_ec2, ctx, &config);
+    let ctx = &ctx;
+    let c = &c;
     let mut region = Region::new(ctx.region_name());
     let (
         vpcs,
         subnets,
-        routes,
+        route_tables,
         igws,
         eigws,
         nats,
@@ -73,539 +78,590 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
         instances,
         enis,
         volumes,
-        ebs,
+        (ebs_default, ebs_key),
     ) = tokio::join!(
-        ctx.paged(
+        vpcs(ctx, c),
+        subnets(ctx, c),
+        route_tables(ctx, c),
+        internet_gateways(ctx, c),
+        egress_only_gateways(ctx, c),
+        nat_gateways(ctx, c),
+        vpc_endpoints(ctx, c),
+        flow_logs(ctx, c),
+        security_groups(ctx, c),
+        network_acls(ctx, c),
+        instances(ctx, c),
+        network_interfaces(ctx, c),
+        volumes(ctx, c),
+        ebs_defaults(ctx, c),
+    );
+    region.vpcs = vpcs;
+    region.subnets = subnets;
+    region.route_tables = route_tables;
+    region.internet_gateways = igws;
+    region.internet_gateways.extend(eigws);
+    region.nat_gateways = nats;
+    region.vpc_endpoints = endpoints;
+    region.flow_logs = flows;
+    region.security_groups = sgs;
+    region.network_acls = nacls;
+    region.instances = instances;
+    region.network_interfaces = enis;
+    region.volumes = volumes;
+    region.ebs_encryption_by_default = ebs_default;
+    region.ebs_default_kms_key = ebs_key;
+    region
+}
+
+async fn vpcs(ctx: &Ctx, c: &Client) -> Vec<Vpc> {
+    let list = ctx
+        .list(
+            data::EC2_VPC,
             EC2,
             "DescribeVpcs",
             |t| c.describe_vpcs().set_next_token(t).send(),
-            |o| (o.vpcs.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
+            |o| (o.vpcs.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|v| {
+            let id = v.vpc_id().unwrap_or_default();
+            let mut cidr_blocks: Vec<String> = v
+                .cidr_block_association_set()
+                .iter()
+                .filter_map(|a| a.cidr_block().map(str::to_owned))
+                .collect();
+            if cidr_blocks.is_empty() {
+                cidr_blocks.extend(v.cidr_block().map(str::to_owned));
+            }
+            Vpc {
+                meta: meta(ctx, "vpc", id, v.tags(), "DescribeVpcs"),
+                id: id.to_owned(),
+                cidr_blocks,
+                ipv6_cidr_blocks: v
+                    .ipv6_cidr_block_association_set()
+                    .iter()
+                    .filter_map(|a| a.ipv6_cidr_block().map(str::to_owned))
+                    .collect(),
+                is_default: v.is_default().unwrap_or(false),
+            }
+        })
+        .collect()
+}
+
+async fn subnets(ctx: &Ctx, c: &Client) -> Vec<Subnet> {
+    let list = ctx
+        .list(
+            data::EC2_VPC,
             EC2,
             "DescribeSubnets",
             |t| c.describe_subnets().set_next_token(t).send(),
-            |o| (o.subnets.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
+            |o| (o.subnets.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|s| {
+            let id = s.subnet_id().unwrap_or_default();
+            Subnet {
+                meta: meta(ctx, "subnet", id, s.tags(), "DescribeSubnets"),
+                id: id.to_owned(),
+                vpc_id: s.vpc_id().unwrap_or_default().to_owned(),
+                cidr: s.cidr_block().map(str::to_owned),
+                ipv6_cidr: s
+                    .ipv6_cidr_block_association_set()
+                    .iter()
+                    .find_map(|a| a.ipv6_cidr_block().map(str::to_owned)),
+                availability_zone: s.availability_zone().map(str::to_owned),
+                map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+            }
+        })
+        .collect()
+}
+
+async fn route_tables(ctx: &Ctx, c: &Client) -> Vec<RouteTable> {
+    let list = ctx
+        .list(
+            data::EC2_ROUTE_TABLES,
             EC2,
             "DescribeRouteTables",
             |t| c.describe_route_tables().set_next_token(t).send(),
-            |o| (o.route_tables.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
+            |o| (o.route_tables.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|t| {
+            let id = t.route_table_id().unwrap_or_default();
+            RouteTable {
+                meta: meta(ctx, "route-table", id, t.tags(), "DescribeRouteTables"),
+                id: id.to_owned(),
+                vpc_id: t.vpc_id().unwrap_or_default().to_owned(),
+                main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+                subnet_ids: t
+                    .associations()
+                    .iter()
+                    .filter_map(|a| a.subnet_id().map(str::to_owned))
+                    .collect(),
+                routes: t.routes().iter().map(route).collect(),
+            }
+        })
+        .collect()
+}
+
+async fn internet_gateways(ctx: &Ctx, c: &Client) -> Vec<InternetGateway> {
+    let list = ctx
+        .list(
+            data::EC2_VPC,
             EC2,
             "DescribeInternetGateways",
             |t| c.describe_internet_gateways().set_next_token(t).send(),
-            |o| (o.internet_gateways.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
+            |o| (o.internet_gateways.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|g| {
+            let id = g.internet_gateway_id().unwrap_or_default();
+            InternetGateway {
+                meta: meta(
+                    ctx,
+                    "internet-gateway",
+                    id,
+                    g.tags(),
+                    "DescribeInternetGateways",
+                ),
+                id: id.to_owned(),
+                vpc_ids: g
+                    .attachments()
+                    .iter()
+                    .filter_map(|a| a.vpc_id().map(str::to_owned))
+                    .collect(),
+                egress_only: false,
+            }
+        })
+        .collect()
+}
+
+async fn egress_only_gateways(ctx: &Ctx, c: &Client) -> Vec<InternetGateway> {
+    let list = ctx
+        .list(
+            data::EC2_VPC,
             EC2,
             "DescribeEgressOnlyInternetGateways",
-            |t| c
-                .describe_egress_only_internet_gateways()
-                .set_next_token(t)
-                .send(),
-            |o| (
-                o.egress_only_internet_gateways.unwrap_or_default(),
-                o.next_token
-            )
-        ),
-        ctx.paged(
+            |t| {
+                c.describe_egress_only_internet_gateways()
+                    .set_next_token(t)
+                    .send()
+            },
+            |o| {
+                (
+                    o.egress_only_internet_gateways.unwrap_or_default(),
+                    o.next_token,
+                )
+            },
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|g| {
+            let id = g.egress_only_internet_gateway_id().unwrap_or_default();
+            InternetGateway {
+                meta: meta(
+                    ctx,
+                    "egress-only-internet-gateway",
+                    id,
+                    g.tags(),
+                    "DescribeEgressOnlyInternetGateways",
+                ),
+                id: id.to_owned(),
+                vpc_ids: g
+                    .attachments()
+                    .iter()
+                    .filter_map(|a| a.vpc_id().map(str::to_owned))
+                    .collect(),
+                egress_only: true,
+            }
+        })
+        .collect()
+}
+
+async fn nat_gateways(ctx: &Ctx, c: &Client) -> Vec<NatGateway> {
+    let list = ctx
+        .list(
+            data::EC2_VPC,
             EC2,
             "DescribeNatGateways",
             |t| c.describe_nat_gateways().set_next_token(t).send(),
-            |o| (o.nat_gateways.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
+            |o| (o.nat_gateways.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .filter(|n| n.state().is_none_or(|s| s.as_str() != "deleted"))
+        .map(|n| {
+            let id = n.nat_gateway_id().unwrap_or_default();
+            NatGateway {
+                meta: meta(ctx, "natgateway", id, n.tags(), "DescribeNatGateways"),
+                id: id.to_owned(),
+                vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
+                subnet_id: n.subnet_id().unwrap_or_default().to_owned(),
+                public: n
+                    .connectivity_type()
+                    .is_none_or(|c| c.as_str() != "private"),
+            }
+        })
+        .collect()
+}
+
+async fn vpc_endpoints(ctx: &Ctx, c: &Client) -> Vec<VpcEndpoint> {
+    let list = ctx
+        .list(
+            data::EC2_VPC,
             EC2,
             "DescribeVpcEndpoints",
             |t| c.describe_vpc_endpoints().set_next_token(t).send(),
-            |o| (o.vpc_endpoints.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
+            |o| (o.vpc_endpoints.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|v| {
+            let id = v.vpc_endpoint_id().unwrap_or_default();
+            VpcEndpoint {
+                meta: meta(ctx, "vpc-endpoint", id, v.tags(), "DescribeVpcEndpoints"),
+                id: id.to_owned(),
+                vpc_id: v.vpc_id().unwrap_or_default().to_owned(),
+                service_name: v.service_name().unwrap_or_default().to_owned(),
+                endpoint_type: v
+                    .vpc_endpoint_type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+                policy: v.policy_document().map(policy_doc),
+                route_table_ids: v.route_table_ids().to_vec(),
+                subnet_ids: v.subnet_ids().to_vec(),
+            }
+        })
+        .collect()
+}
+
+async fn flow_logs(ctx: &Ctx, c: &Client) -> Vec<FlowLog> {
+    let list = ctx
+        .list(
+            data::EC2_FLOW_LOGS,
             EC2,
             "DescribeFlowLogs",
             |t| c.describe_flow_logs().set_next_token(t).send(),
-            |o| (o.flow_logs.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
+            |o| (o.flow_logs.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|f| {
+            let id = f.flow_log_id().unwrap_or_default();
+            FlowLog {
+                meta: meta(ctx, "vpc-flow-log", id, f.tags(), "DescribeFlowLogs"),
+                id: id.to_owned(),
+                resource_id: f.resource_id().unwrap_or_default().to_owned(),
+                traffic_type: f
+                    .traffic_type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_else(|| "ALL".into()),
+                destination_type: f.log_destination_type().map(|t| t.as_str().to_owned()),
+                active: f.flow_log_status().is_none_or(|s| s == "ACTIVE")
+                    && f.deliver_logs_status().is_none_or(|s| s != "FAILED"),
+            }
+        })
+        .collect()
+}
+
+async fn security_groups(ctx: &Ctx, c: &Client) -> Vec<SecurityGroup> {
+    let list = ctx
+        .list(
+            data::EC2_SECURITY_GROUPS,
             EC2,
             "DescribeSecurityGroups",
             |t| c.describe_security_groups().set_next_token(t).send(),
-            |o| (o.security_groups.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
+            |o| (o.security_groups.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|g| {
+            let id = g.group_id().unwrap_or_default();
+            SecurityGroup {
+                meta: meta(
+                    ctx,
+                    "security-group",
+                    id,
+                    g.tags(),
+                    "DescribeSecurityGroups",
+                ),
+                id: id.to_owned(),
+                group_name: g.group_name().unwrap_or_default().to_owned(),
+                description: g.description().unwrap_or_default().to_owned(),
+                vpc_id: g.vpc_id().map(str::to_owned),
+                ingress: g
+                    .ip_permissions()
+                    .iter()
+                    .flat_map(|p| sg_rules(p, &ctx.account))
+                    .collect(),
+                egress: g
+                    .ip_permissions_egress()
+                    .iter()
+                    .flat_map(|p| sg_rules(p, &ctx.account))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+async fn network_acls(ctx: &Ctx, c: &Client) -> Vec<NetworkAcl> {
+    let list = ctx
+        .list(
+            data::EC2_NETWORK_ACLS,
             EC2,
             "DescribeNetworkAcls",
             |t| c.describe_network_acls().set_next_token(t).send(),
-            |o| (o.network_acls.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
+            |o| (o.network_acls.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|n| {
+            let id = n.network_acl_id().unwrap_or_default();
+            NetworkAcl {
+                meta: meta(ctx, "network-acl", id, n.tags(), "DescribeNetworkAcls"),
+                id: id.to_owned(),
+                vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
+                is_default: n.is_default().unwrap_or(false),
+                subnet_ids: n
+                    .associations()
+                    .iter()
+                    .filter_map(|a| a.subnet_id().map(str::to_owned))
+                    .collect(),
+                entries: n.entries().iter().map(nacl_entry).collect(),
+            }
+        })
+        .collect()
+}
+
+fn nacl_entry(e: &aws_sdk_ec2::types::NetworkAclEntry) -> NaclEntry {
+    NaclEntry {
+        rule_number: e.rule_number().unwrap_or(32767),
+        egress: e.egress().unwrap_or(false),
+        protocol: e.protocol().unwrap_or("-1").to_owned(),
+        action: if e.rule_action().is_some_and(|a| a.as_str() == "allow") {
+            RuleAction::Allow
+        } else {
+            RuleAction::Deny
+        },
+        cidr: e.cidr_block().map(str::to_owned),
+        ipv6_cidr: e.ipv6_cidr_block().map(str::to_owned),
+        from_port: e.port_range().and_then(|p| p.from()),
+        to_port: e.port_range().and_then(|p| p.to()),
+        origin: None,
+    }
+}
+
+async fn instances(ctx: &Ctx, c: &Client) -> Vec<Instance> {
+    let list = ctx
+        .list(
+            data::EC2_INSTANCES,
             EC2,
             "DescribeInstances",
             |t| c.describe_instances().set_next_token(t).send(),
-            |o| (
-                o.reservations
-                    .unwrap_or_default()
-                    .into_iter()
-                    .flat_map(|r| r.instances.unwrap_or_default())
+            |o| {
+                (
+                    o.reservations
+                        .unwrap_or_default()
+                        .into_iter()
+                        .flat_map(|r| r.instances.unwrap_or_default())
+                        .collect(),
+                    o.next_token,
+                )
+            },
+        )
+        .await
+        .unwrap_or_default();
+    let ids: Vec<String> = list
+        .iter()
+        .filter_map(|i| i.instance_id().map(str::to_owned))
+        .collect();
+    let user_data = ctx
+        .map(ids, |id| {
+            let (c, ctx) = (c.clone(), ctx.clone());
+            async move { user_data(&ctx, &c, &id).await }
+        })
+        .await;
+    list.iter()
+        .zip(user_data)
+        .map(|(i, ud)| {
+            let id = i.instance_id().unwrap_or_default();
+            Instance {
+                meta: meta(ctx, "instance", id, i.tags(), "DescribeInstances"),
+                id: id.to_owned(),
+                state: i
+                    .state()
+                    .and_then(|s| s.name())
+                    .map(|n| n.as_str().to_owned())
+                    .unwrap_or_default(),
+                vpc_id: i.vpc_id().map(str::to_owned),
+                subnet_id: i.subnet_id().map(str::to_owned),
+                public_ip: i.public_ip_address().map(str::to_owned),
+                instance_profile: i
+                    .iam_instance_profile()
+                    .and_then(|p| p.arn())
+                    .map(str::to_owned),
+                security_groups: i
+                    .security_groups()
+                    .iter()
+                    .filter_map(|g| g.group_id().map(str::to_owned))
                     .collect(),
-                o.next_token
-            )
-        ),
-        ctx.paged(
-            EC2,
-            "DescribeNetworkInterfaces",
-            |t| c.describe_network_interfaces().set_next_token(t).send(),
-            |o| (o.network_interfaces.unwrap_or_default(), o.next_token)
-        ),
-        ctx.paged(
-            EC2,
-            "DescribeVolumes",
-            |t| c.describe_volumes().set_next_token(t).send(),
-            |o| (o.volumes.unwrap_or_default(), o.next_token)
-        ),
-        async {
-            let enabled = ctx
-                .call(
-                    EC2,
-                    "GetEbsEncryptionByDefault",
-                    c.get_ebs_encryption_by_default().send(),
-                )
-                .await;
-            let key = ctx
-                .call(
-                    EC2,
-                    "GetEbsDefaultKmsKeyId",
-                    c.get_ebs_default_kms_key_id().send(),
-                )
-                .await;
-            (enabled, key)
-        },
-    );
+                network_interfaces: i
+                    .network_interfaces()
+                    .iter()
+                    .filter_map(|n| n.network_interface_id().map(str::to_owned))
+                    .collect(),
+                user_data: ud,
+                imdsv2_required: i
+                    .metadata_options()
+                    .and_then(|m| m.http_tokens())
+                    .map(|t| t.as_str() == "required"),
+            }
+        })
+        .collect()
+}
 
-    match vpcs {
-        Ok(list) => {
-            for v in list {
-                let id = v.vpc_id().unwrap_or_default();
-                region.vpcs.push(Vpc {
-                    meta: meta(&ctx, "vpc", id, v.tags(), "DescribeVpcs"),
-                    id: id.to_owned(),
-                    cidr_blocks: {
-                        let mut c: Vec<String> = v
-                            .cidr_block_association_set()
-                            .iter()
-                            .filter_map(|a| a.cidr_block().map(str::to_owned))
-                            .collect();
-                        if c.is_empty() {
-                            c.extend(v.cidr_block().map(str::to_owned));
-                        }
-                        c
-                    },
-                    ipv6_cidr_blocks: v
-                        .ipv6_cidr_block_association_set()
-                        .iter()
-                        .filter_map(|a| a.ipv6_cidr_block().map(str::to_owned))
-                        .collect(),
-                    is_default: v.is_default().unwrap_or(false),
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeVpcs", &e),
-    }
-    match subnets {
-        Ok(list) => {
-            for s in list {
-                let id = s.subnet_id().unwrap_or_default();
-                region.subnets.push(Subnet {
-                    meta: meta(&ctx, "subnet", id, s.tags(), "DescribeSubnets"),
-                    id: id.to_owned(),
-                    vpc_id: s.vpc_id().unwrap_or_default().to_owned(),
-                    cidr: s.cidr_block().map(str::to_owned),
-                    ipv6_cidr: s
-                        .ipv6_cidr_block_association_set()
-                        .iter()
-                        .find_map(|a| a.ipv6_cidr_block().map(str::to_owned)),
-                    availability_zone: s.availability_zone().map(str::to_owned),
-                    map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeSubnets", &e),
-    }
-    match routes {
-        Ok(list) => {
-            for t in list {
-                let id = t.route_table_id().unwrap_or_default();
-                region.route_tables.push(RouteTable {
-                    meta: meta(&ctx, "route-table", id, t.tags(), "DescribeRouteTables"),
-                    id: id.to_owned(),
-                    vpc_id: t.vpc_id().unwrap_or_default().to_owned(),
-                    main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
-                    subnet_ids: t
-                        .associations()
-                        .iter()
-                        .filter_map(|a| a.subnet_id().map(str::to_owned))
-                        .collect(),
-                    routes: t.routes().iter().map(route).collect(),
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_ROUTE_TABLES, EC2, "DescribeRouteTables", &e),
-    }
-    match igws {
-        Ok(list) => {
-            for g in list {
-                let id = g.internet_gateway_id().unwrap_or_default();
-                region.internet_gateways.push(InternetGateway {
-                    meta: meta(
-                        &ctx,
-                        "internet-gateway",
-                        id,
-                        g.tags(),
-                        "DescribeInternetGateways",
-                    ),
-                    id: id.to_owned(),
-                    vpc_ids: g
-                        .attachments()
-                        .iter()
-                        .filter_map(|a| a.vpc_id().map(str::to_owned))
-                        .collect(),
-                    egress_only: false,
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeInternetGateways", &e),
-    }
-    match eigws {
-        Ok(list) => {
-            for g in list {
-                let id = g.egress_only_internet_gateway_id().unwrap_or_default();
-                region.internet_gateways.push(InternetGateway {
-                    meta: meta(
-                        &ctx,
-                        "egress-only-internet-gateway",
-                        id,
-                        g.tags(),
-                        "DescribeEgressOnlyInternetGateways",
-                    ),
-                    id: id.to_owned(),
-                    vpc_ids: g
-                        .attachments()
-                        .iter()
-                        .filter_map(|a| a.vpc_id().map(str::to_owned))
-                        .collect(),
-                    egress_only: true,
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeEgressOnlyInternetGateways", &e),
-    }
-    match nats {
-        Ok(list) => {
-            for n in list {
-                let id = n.nat_gateway_id().unwrap_or_default();
-                if n.state().is_some_and(|s| s.as_str() == "deleted") {
-                    continue;
-                }
-                region.nat_gateways.push(NatGateway {
-                    meta: meta(&ctx, "natgateway", id, n.tags(), "DescribeNatGateways"),
-                    id: id.to_owned(),
-                    vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
-                    subnet_id: n.subnet_id().unwrap_or_default().to_owned(),
-                    public: n
-                        .connectivity_type()
-                        .is_none_or(|c| c.as_str() != "private"),
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeNatGateways", &e),
-    }
-    match endpoints {
-        Ok(list) => {
-            for v in list {
-                let id = v.vpc_endpoint_id().unwrap_or_default();
-                region.vpc_endpoints.push(VpcEndpoint {
-                    meta: meta(&ctx, "vpc-endpoint", id, v.tags(), "DescribeVpcEndpoints"),
-                    id: id.to_owned(),
-                    vpc_id: v.vpc_id().unwrap_or_default().to_owned(),
-                    service_name: v.service_name().unwrap_or_default().to_owned(),
-                    endpoint_type: v
-                        .vpc_endpoint_type()
-                        .map(|t| t.as_str().to_owned())
-                        .unwrap_or_default(),
-                    policy: v.policy_document().map(policy_doc),
-                    route_table_ids: v.route_table_ids().to_vec(),
-                    subnet_ids: v.subnet_ids().to_vec(),
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_VPC, EC2, "DescribeVpcEndpoints", &e),
-    }
-    match flows {
-        Ok(list) => {
-            for f in list {
-                let id = f.flow_log_id().unwrap_or_default();
-                region.flow_logs.push(FlowLog {
-                    meta: meta(&ctx, "vpc-flow-log", id, f.tags(), "DescribeFlowLogs"),
-                    id: id.to_owned(),
-                    resource_id: f.resource_id().unwrap_or_default().to_owned(),
-                    traffic_type: f
-                        .traffic_type()
-                        .map(|t| t.as_str().to_owned())
-                        .unwrap_or_else(|| "ALL".into()),
-                    destination_type: f.log_destination_type().map(|t| t.as_str().to_owned()),
-                    active: f.flow_log_status().is_none_or(|s| s == "ACTIVE")
-                        && f.deliver_logs_status().is_none_or(|s| s != "FAILED"),
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_FLOW_LOGS, EC2, "DescribeFlowLogs", &e),
-    }
-    match sgs {
-        Ok(list) => {
-            for g in list {
-                let id = g.group_id().unwrap_or_default();
-                region.security_groups.push(SecurityGroup {
-                    meta: meta(
-                        &ctx,
-                        "security-group",
-                        id,
-                        g.tags(),
-                        "DescribeSecurityGroups",
-                    ),
-                    id: id.to_owned(),
-                    group_name: g.group_name().unwrap_or_default().to_owned(),
-                    description: g.description().unwrap_or_default().to_owned(),
-                    vpc_id: g.vpc_id().map(str::to_owned),
-                    ingress: g
-                        .ip_permissions()
-                        .iter()
-                        .flat_map(|p| sg_rules(p, &ctx.account))
-                        .collect(),
-                    egress: g
-                        .ip_permissions_egress()
-                        .iter()
-                        .flat_map(|p| sg_rules(p, &ctx.account))
-                        .collect(),
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_SECURITY_GROUPS, EC2, "DescribeSecurityGroups", &e),
-    }
-    match nacls {
-        Ok(list) => {
-            for n in list {
-                let id = n.network_acl_id().unwrap_or_default();
-                region.network_acls.push(NetworkAcl {
-                    meta: meta(&ctx, "network-acl", id, n.tags(), "DescribeNetworkAcls"),
-                    id: id.to_owned(),
-                    vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
-                    is_default: n.is_default().unwrap_or(false),
-                    subnet_ids: n
-                        .associations()
-                        .iter()
-                        .filter_map(|a| a.subnet_id().map(str::to_owned))
-                        .collect(),
-                    entries: n
-                        .entries()
-                        .iter()
-                        .map(|e| NaclEntry {
-                            rule_number: e.rule_number().unwrap_or(32767),
-                            egress: e.egress().unwrap_or(false),
-                            protocol: e.protocol().unwrap_or("-1").to_owned(),
-                            action: if e.rule_action().is_some_and(|a| a.as_str() == "allow") {
-                                RuleAction::Allow
-                            } else {
-                                RuleAction::Deny
-                            },
-                            cidr: e.cidr_block().map(str::to_owned),
-                            ipv6_cidr: e.ipv6_cidr_block().map(str::to_owned),
-                            from_port: e.port_range().and_then(|p| p.from()),
-                            to_port: e.port_range().and_then(|p| p.to()),
-                            origin: None,
-                        })
-                        .collect(),
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_NETWORK_ACLS, EC2, "DescribeNetworkAcls", &e),
-    }
-    match instances {
-        Ok(list) => {
-            let ids: Vec<String> = list
-                .iter()
-                .filter_map(|i| i.instance_id().map(str::to_owned))
-                .collect();
-            let user_data = {
-                let (c, ctx2) = (c.clone(), ctx.clone());
-                ctx.map(ids, move |id| {
-                    let (c, ctx) = (c.clone(), ctx2.clone());
-                    async move {
-                        let r = ctx
-                            .call(
-                                EC2,
-                                "DescribeInstanceAttribute",
-                                c.describe_instance_attribute()
-                                    .instance_id(&id)
-                                    .attribute(InstanceAttributeName::UserData)
-                                    .send(),
-                            )
-                            .await;
-                        match r {
-                            Ok(o) => Ok(o
-                                .user_data()
-                                .and_then(|v| v.value())
-                                .and_then(decode_user_data)),
-                            Err(e) => {
-                                let arn = ctx.arn("ec2", &format!("instance/{id}"));
-                                ctx.gap_for(
-                                    data::EC2_USER_DATA,
-                                    EC2,
-                                    "DescribeInstanceAttribute",
-                                    &arn,
-                                    &e,
-                                );
-                                Err(())
-                            }
-                        }
-                    }
-                })
-                .await
-            };
-            for (i, ud) in list.into_iter().zip(user_data) {
-                let id = i.instance_id().unwrap_or_default();
-                region.instances.push(Instance {
-                    meta: meta(&ctx, "instance", id, i.tags(), "DescribeInstances"),
-                    id: id.to_owned(),
-                    state: i
-                        .state()
-                        .and_then(|s| s.name())
-                        .map(|n| n.as_str().to_owned())
-                        .unwrap_or_default(),
-                    vpc_id: i.vpc_id().map(str::to_owned),
-                    subnet_id: i.subnet_id().map(str::to_owned),
-                    public_ip: i.public_ip_address().map(str::to_owned),
-                    instance_profile: i
-                        .iam_instance_profile()
-                        .and_then(|p| p.arn())
-                        .map(str::to_owned),
-                    security_groups: i
-                        .security_groups()
-                        .iter()
-                        .filter_map(|g| g.group_id().map(str::to_owned))
-                        .collect(),
-                    network_interfaces: i
-                        .network_interfaces()
-                        .iter()
-                        .filter_map(|n| n.network_interface_id().map(str::to_owned))
-                        .collect(),
-                    user_data: ud.ok().flatten(),
-                    imdsv2_required: i
-                        .metadata_options()
-                        .and_then(|m| m.http_tokens())
-                        .map(|t| t.as_str() == "required"),
-                });
-            }
-        }
-        Err(e) => ctx.gap(data::EC2_INSTANCES, EC2, "DescribeInstances", &e),
-    }
-    match enis {
-        Ok(list) => {
-            for n in list {
-                let id = n.network_interface_id().unwrap_or_default();
-                region.network_interfaces.push(NetworkInterface {
-                    meta: meta(
-                        &ctx,
-                        "network-interface",
-                        id,
-                        n.tag_set(),
-                        "DescribeNetworkInterfaces",
-                    ),
-                    id: id.to_owned(),
-                    subnet_id: n.subnet_id().unwrap_or_default().to_owned(),
-                    vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
-                    security_groups: n
-                        .groups()
-                        .iter()
-                        .filter_map(|g| g.group_id().map(str::to_owned))
-                        .collect(),
-                    public_ip: n
-                        .association()
-                        .and_then(|a| a.public_ip())
-                        .map(str::to_owned),
-                    ipv6_addresses: n
-                        .ipv6_addresses()
-                        .iter()
-                        .filter_map(|a| a.ipv6_address().map(str::to_owned))
-                        .collect(),
-                    private_ips: n
-                        .private_ip_addresses()
-                        .iter()
-                        .filter_map(|a| a.private_ip_address().map(str::to_owned))
-                        .collect(),
-                    instance_id: n
-                        .attachment()
-                        .and_then(|a| a.instance_id())
-                        .map(str::to_owned),
-                    interface_type: n
-                        .interface_type()
-                        .map(|t| t.as_str().to_owned())
-                        .unwrap_or_default(),
-                    description: n.description().unwrap_or_default().to_owned(),
-                });
-            }
-        }
-        Err(e) => ctx.gap(
+/// An instance's user data, decoded; a failed read is a gap on the instance.
+async fn user_data(ctx: &Ctx, c: &Client, id: &str) -> Option<String> {
+    let arn = ctx.arn("ec2", &format!("instance/{id}"));
+    ctx.get_for(
+        data::EC2_USER_DATA,
+        EC2,
+        "DescribeInstanceAttribute",
+        &arn,
+        c.describe_instance_attribute()
+            .instance_id(id)
+            .attribute(InstanceAttributeName::UserData)
+            .send(),
+    )
+    .await?
+    .user_data()
+    .and_then(|v| v.value())
+    .and_then(decode_user_data)
+}
+
+async fn network_interfaces(ctx: &Ctx, c: &Client) -> Vec<NetworkInterface> {
+    let list = ctx
+        .list(
             data::EC2_NETWORK_INTERFACES,
             EC2,
             "DescribeNetworkInterfaces",
-            &e,
-        ),
-    }
-    match volumes {
-        Ok(list) => {
-            for v in list {
-                let id = v.volume_id().unwrap_or_default();
-                region.volumes.push(Volume {
-                    meta: meta(&ctx, "volume", id, v.tags(), "DescribeVolumes"),
-                    id: id.to_owned(),
-                    encrypted: v.encrypted().unwrap_or(false),
-                    kms_key_id: v.kms_key_id().map(str::to_owned),
-                    size_gib: u32_of(v.size().unwrap_or(0)),
-                    attached_to: v
-                        .attachments()
-                        .iter()
-                        .filter_map(|a| a.instance_id().map(str::to_owned))
-                        .collect(),
-                });
+            |t| c.describe_network_interfaces().set_next_token(t).send(),
+            |o| (o.network_interfaces.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|n| {
+            let id = n.network_interface_id().unwrap_or_default();
+            NetworkInterface {
+                meta: meta(
+                    ctx,
+                    "network-interface",
+                    id,
+                    n.tag_set(),
+                    "DescribeNetworkInterfaces",
+                ),
+                id: id.to_owned(),
+                subnet_id: n.subnet_id().unwrap_or_default().to_owned(),
+                vpc_id: n.vpc_id().unwrap_or_default().to_owned(),
+                security_groups: n
+                    .groups()
+                    .iter()
+                    .filter_map(|g| g.group_id().map(str::to_owned))
+                    .collect(),
+                public_ip: n
+                    .association()
+                    .and_then(|a| a.public_ip())
+                    .map(str::to_owned),
+                ipv6_addresses: n
+                    .ipv6_addresses()
+                    .iter()
+                    .filter_map(|a| a.ipv6_address().map(str::to_owned))
+                    .collect(),
+                private_ips: n
+                    .private_ip_addresses()
+                    .iter()
+                    .filter_map(|a| a.private_ip_address().map(str::to_owned))
+                    .collect(),
+                instance_id: n
+                    .attachment()
+                    .and_then(|a| a.instance_id())
+                    .map(str::to_owned),
+                interface_type: n
+                    .interface_type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+                description: n.description().unwrap_or_default().to_owned(),
             }
-        }
-        Err(e) => ctx.gap(data::EC2_VOLUMES, EC2, "DescribeVolumes", &e),
-    }
-    let (enabled, key) = ebs;
-    match enabled {
-        Ok(o) => {
-            region.ebs_encryption_by_default = Some(o.ebs_encryption_by_default().unwrap_or(false))
-        }
-        Err(e) => ctx.gap(
+        })
+        .collect()
+}
+
+async fn volumes(ctx: &Ctx, c: &Client) -> Vec<Volume> {
+    let list = ctx
+        .list(
+            data::EC2_VOLUMES,
+            EC2,
+            "DescribeVolumes",
+            |t| c.describe_volumes().set_next_token(t).send(),
+            |o| (o.volumes.unwrap_or_default(), o.next_token),
+        )
+        .await;
+    list.unwrap_or_default()
+        .iter()
+        .map(|v| {
+            let id = v.volume_id().unwrap_or_default();
+            Volume {
+                meta: meta(ctx, "volume", id, v.tags(), "DescribeVolumes"),
+                id: id.to_owned(),
+                encrypted: v.encrypted().unwrap_or(false),
+                kms_key_id: v.kms_key_id().map(str::to_owned),
+                size_gib: u32_of(v.size().unwrap_or(0)),
+                attached_to: v
+                    .attachments()
+                    .iter()
+                    .filter_map(|a| a.instance_id().map(str::to_owned))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// EBS encryption by default, and its default key: two data sets, so that not knowing the key
+/// does not hide whether encryption by default is on.
+async fn ebs_defaults(ctx: &Ctx, c: &Client) -> (Option<bool>, Option<String>) {
+    let (enabled, key) = tokio::join!(
+        ctx.get(
             data::EC2_EBS_DEFAULT_ENCRYPTION,
             EC2,
             "GetEbsEncryptionByDefault",
-            &e,
+            c.get_ebs_encryption_by_default().send(),
         ),
-    }
-    match key {
-        Ok(o) => region.ebs_default_kms_key = o.kms_key_id().map(str::to_owned),
-        Err(e) => ctx.gap(
+        ctx.get(
             data::EC2_EBS_DEFAULT_KMS_KEY,
             EC2,
             "GetEbsDefaultKmsKeyId",
-            &e,
+            c.get_ebs_default_kms_key_id().send(),
         ),
-    }
-    region
+    );
+    (
+        enabled.map(|o| o.ebs_encryption_by_default().unwrap_or(false)),
+        key.and_then(|o| o.kms_key_id().map(str::to_owned)),
+    )
 }
 
 fn decode_user_data(b64: &str) -> Option<String> {

@@ -55,7 +55,8 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> (Iam, Vec<String>) {
                 (vec![digest(&o)], next)
             }
         ),
-        ctx.paged(
+        ctx.list(
+            data::IAM_USERS,
             IAM,
             "ListUsers",
             |m| c.list_users().set_marker(m).send(),
@@ -68,12 +69,16 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> (Iam, Vec<String>) {
                 (o.users, next)
             }
         ),
-        ctx.call(
+        // No password policy (`NoSuchEntity`): the account uses AWS's defaults, an answer.
+        ctx.get_account_setting(
+            data::IAM_PASSWORD_POLICY,
             IAM,
             "GetAccountPasswordPolicy",
+            &["NoSuchEntity"],
             c.get_account_password_policy().send()
         ),
-        ctx.paged(
+        ctx.list(
+            data::IAM_ALIASES,
             IAM,
             "ListAccountAliases",
             |m| c.list_account_aliases().set_marker(m).send(),
@@ -87,7 +92,8 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> (Iam, Vec<String>) {
             }
         ),
         root_user(&ctx, &c),
-        ctx.paged(
+        ctx.list(
+            data::IAM_INSTANCE_PROFILES,
             IAM,
             "ListInstanceProfiles",
             |m| c.list_instance_profiles().set_marker(m).send(),
@@ -103,60 +109,41 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> (Iam, Vec<String>) {
     );
 
     iam.root = root;
-    match policy {
-        Ok(o) => {
-            iam.password_policy = o.password_policy().map(|p| PasswordPolicy {
-                meta: Meta::new(
-                    format!(
-                        "arn:{}:iam::{}:account-password-policy",
-                        ctx.partition, ctx.account
-                    ),
-                    "password-policy",
-                    origin(IAM, "GetAccountPasswordPolicy"),
+    if let Some(Some(o)) = policy {
+        iam.password_policy = o.password_policy().map(|p| PasswordPolicy {
+            meta: Meta::new(
+                format!(
+                    "arn:{}:iam::{}:account-password-policy",
+                    ctx.partition, ctx.account
                 ),
-                minimum_length: u32_of(p.minimum_password_length().unwrap_or(6)),
-                require_symbols: p.require_symbols(),
-                require_numbers: p.require_numbers(),
-                require_uppercase: p.require_uppercase_characters(),
-                require_lowercase: p.require_lowercase_characters(),
-                allow_users_to_change: p.allow_users_to_change_password(),
-                max_age_days: p.max_password_age().filter(|d| *d > 0).map(u32_of),
-                reuse_prevention: p.password_reuse_prevention().filter(|d| *d > 0).map(u32_of),
-                hard_expiry: p.hard_expiry().unwrap_or(false),
-            });
-        }
-        // No password policy: the account uses AWS's defaults; `None` with no gap says so.
-        Err(e) if e.is(&["NoSuchEntity"]) => {}
-        Err(e) => ctx.gap(
-            data::IAM_PASSWORD_POLICY,
-            IAM,
-            "GetAccountPasswordPolicy",
-            &e,
-        ),
+                "password-policy",
+                origin(IAM, "GetAccountPasswordPolicy"),
+            ),
+            minimum_length: u32_of(p.minimum_password_length().unwrap_or(6)),
+            require_symbols: p.require_symbols(),
+            require_numbers: p.require_numbers(),
+            require_uppercase: p.require_uppercase_characters(),
+            require_lowercase: p.require_lowercase_characters(),
+            allow_users_to_change: p.allow_users_to_change_password(),
+            max_age_days: p.max_password_age().filter(|d| *d > 0).map(u32_of),
+            reuse_prevention: p.password_reuse_prevention().filter(|d| *d > 0).map(u32_of),
+            hard_expiry: p.hard_expiry().unwrap_or(false),
+        });
     }
-    let aliases = match aliases {
-        Ok(a) => a,
-        Err(e) => {
-            ctx.gap(data::IAM_ALIASES, IAM, "ListAccountAliases", &e);
-            Vec::new()
-        }
-    };
-    match profiles {
-        Ok(list) => {
-            iam.instance_profiles = list
-                .iter()
-                .map(|p| InstanceProfile {
-                    meta: Meta {
-                        arn: p.arn().to_owned(),
-                        name: p.instance_profile_name().to_owned(),
-                        tags: tags(p.tags().iter().map(|t| (Some(t.key()), Some(t.value())))),
-                        origin: origin(IAM, "ListInstanceProfiles"),
-                    },
-                    roles: p.roles().iter().map(|r| r.arn().to_owned()).collect(),
-                })
-                .collect();
-        }
-        Err(e) => ctx.gap(data::IAM_INSTANCE_PROFILES, IAM, "ListInstanceProfiles", &e),
+    let aliases = aliases.unwrap_or_default();
+    if let Some(list) = profiles {
+        iam.instance_profiles = list
+            .iter()
+            .map(|p| InstanceProfile {
+                meta: Meta {
+                    arn: p.arn().to_owned(),
+                    name: p.instance_profile_name().to_owned(),
+                    tags: tags(p.tags().iter().map(|t| (Some(t.key()), Some(t.value())))),
+                    origin: origin(IAM, "ListInstanceProfiles"),
+                },
+                roles: p.roles().iter().map(|r| r.arn().to_owned()).collect(),
+            })
+            .collect();
     }
 
     let pages = match details {
@@ -173,16 +160,11 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> (Iam, Vec<String>) {
             return (iam, aliases);
         }
     };
-    let password_last_used: BTreeMap<String, Timestamp> = match list_users {
-        Ok(users) => users
-            .iter()
-            .filter_map(|u| Some((u.arn().to_owned(), ts(u.password_last_used())?)))
-            .collect(),
-        Err(e) => {
-            ctx.gap(data::IAM_USERS, IAM, "ListUsers", &e);
-            BTreeMap::new()
-        }
-    };
+    let password_last_used: BTreeMap<String, Timestamp> = list_users
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|u| Some((u.arn().to_owned(), ts(u.password_last_used())?)))
+        .collect();
 
     let mut users = Vec::new();
     for d in pages {
@@ -266,38 +248,33 @@ fn inline(list: &[PolicyDetail]) -> Vec<InlinePolicy> {
 }
 
 async fn managed_policy(ctx: &Ctx, c: &Client, arn: &str) -> Option<ManagedPolicy> {
-    let p = match ctx
-        .call(IAM, "GetPolicy", c.get_policy().policy_arn(arn).send())
-        .await
-    {
-        Ok(o) => o.policy?.clone(),
-        Err(e) => {
-            ctx.gap_for(data::IAM_POLICIES, IAM, "GetPolicy", arn, &e);
-            return None;
-        }
-    };
+    let p = ctx
+        .get_for(
+            data::IAM_POLICIES,
+            IAM,
+            "GetPolicy",
+            arn,
+            c.get_policy().policy_arn(arn).send(),
+        )
+        .await?
+        .policy?;
     let version = p.default_version_id().unwrap_or("v1").to_owned();
-    let document = match ctx
-        .call(
+    let document = ctx
+        .get_for(
+            data::IAM_POLICIES,
             IAM,
             "GetPolicyVersion",
+            arn,
             c.get_policy_version()
                 .policy_arn(arn)
                 .version_id(&version)
                 .send(),
         )
-        .await
-    {
-        Ok(o) => o
-            .policy_version()
-            .and_then(|v| v.document())
-            .map(policy_doc)
-            .unwrap_or(serde_json::Value::Null),
-        Err(e) => {
-            ctx.gap_for(data::IAM_POLICIES, IAM, "GetPolicyVersion", arn, &e);
-            return None;
-        }
-    };
+        .await?
+        .policy_version()
+        .and_then(|v| v.document())
+        .map(policy_doc)
+        .unwrap_or(serde_json::Value::Null);
     Some(ManagedPolicy {
         meta: Meta::new(
             arn,
@@ -319,12 +296,18 @@ async fn user_credentials(
     arn: &str,
 ) -> (bool, Vec<MfaDevice>, Vec<AccessKey>) {
     let (login, mfa, keys) = tokio::join!(
-        ctx.call(
+        // No console password: `NoSuchEntity`, an answer.
+        ctx.get_setting(
+            data::IAM_USERS,
             IAM,
             "GetLoginProfile",
+            arn,
+            &["NoSuchEntity"],
             c.get_login_profile().user_name(name).send()
         ),
-        ctx.paged(
+        ctx.list_for(
+            data::IAM_MFA,
+            arn,
             IAM,
             "ListMFADevices",
             |m| c.list_mfa_devices().user_name(name).set_marker(m).send(),
@@ -337,7 +320,9 @@ async fn user_credentials(
                 (o.mfa_devices, next)
             }
         ),
-        ctx.paged(
+        ctx.list_for(
+            data::IAM_ACCESS_KEYS,
+            arn,
             IAM,
             "ListAccessKeys",
             |m| c.list_access_keys().user_name(name).set_marker(m).send(),
@@ -351,65 +336,43 @@ async fn user_credentials(
             }
         ),
     );
-    let console = match login {
-        Ok(_) => true,
-        Err(e) if e.is(&["NoSuchEntity"]) => false,
-        Err(e) => {
-            ctx.gap_for(data::IAM_USERS, IAM, "GetLoginProfile", arn, &e);
-            false
-        }
-    };
-    let mfa = match mfa {
-        Ok(list) => list
-            .iter()
-            .map(|d| MfaDevice {
-                serial: d.serial_number().to_owned(),
-                is_virtual: d.serial_number().contains(":mfa/"),
-                enabled_at: ts(Some(d.enable_date())),
-            })
-            .collect(),
-        Err(e) => {
-            ctx.gap_for(data::IAM_MFA, IAM, "ListMFADevices", arn, &e);
-            Vec::new()
-        }
-    };
+    let console = login.is_some_and(|l| l.is_some());
+    let mfa = mfa
+        .unwrap_or_default()
+        .iter()
+        .map(|d| MfaDevice {
+            serial: d.serial_number().to_owned(),
+            is_virtual: d.serial_number().contains(":mfa/"),
+            enabled_at: ts(Some(d.enable_date())),
+        })
+        .collect();
     let mut keys_out = Vec::new();
-    match keys {
-        Ok(list) => {
-            for k in list {
-                let id = k.access_key_id().unwrap_or_default().to_owned();
-                let mut key = AccessKey {
-                    id: id.clone(),
-                    active: k.status().is_some_and(|s| *s == StatusType::Active),
-                    created: ts(k.create_date()),
-                    last_used: None,
-                    last_used_service: None,
-                };
-                match ctx
-                    .call(
-                        IAM,
-                        "GetAccessKeyLastUsed",
-                        c.get_access_key_last_used().access_key_id(&id).send(),
-                    )
-                    .await
-                {
-                    Ok(o) => {
-                        if let Some(u) = o.access_key_last_used() {
-                            key.last_used = ts(u.last_used_date());
-                            let svc = u.service_name();
-                            if key.last_used.is_some() && !svc.is_empty() && svc != "N/A" {
-                                key.last_used_service = Some(svc.to_owned());
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        ctx.gap_for(data::IAM_ACCESS_KEYS, IAM, "GetAccessKeyLastUsed", arn, &e)
-                    }
-                }
-                keys_out.push(key);
+    for k in keys.unwrap_or_default() {
+        let id = k.access_key_id().unwrap_or_default().to_owned();
+        let mut key = AccessKey {
+            id: id.clone(),
+            active: k.status().is_some_and(|s| *s == StatusType::Active),
+            created: ts(k.create_date()),
+            last_used: None,
+            last_used_service: None,
+        };
+        let used = ctx
+            .get_for(
+                data::IAM_ACCESS_KEYS,
+                IAM,
+                "GetAccessKeyLastUsed",
+                arn,
+                c.get_access_key_last_used().access_key_id(&id).send(),
+            )
+            .await;
+        if let Some(u) = used.as_ref().and_then(|o| o.access_key_last_used()) {
+            key.last_used = ts(u.last_used_date());
+            let svc = u.service_name();
+            if key.last_used.is_some() && !svc.is_empty() && svc != "N/A" {
+                key.last_used_service = Some(svc.to_owned());
             }
         }
-        Err(e) => ctx.gap_for(data::IAM_ACCESS_KEYS, IAM, "ListAccessKeys", arn, &e),
+        keys_out.push(key);
     }
     (console, mfa, keys_out)
 }
@@ -420,8 +383,14 @@ async fn root_user(ctx: &Ctx, c: &Client) -> Option<RootUser> {
     let root_arn = format!("arn:{}:iam::{}:root", ctx.partition, ctx.account);
     let (report, summary, virtual_mfa) = tokio::join!(
         credential_report(ctx, c),
-        ctx.call(IAM, "GetAccountSummary", c.get_account_summary().send()),
-        ctx.paged(
+        ctx.get(
+            data::IAM_ROOT_CREDENTIALS,
+            IAM,
+            "GetAccountSummary",
+            c.get_account_summary().send()
+        ),
+        ctx.list(
+            data::IAM_ROOT_MFA_DEVICE,
             IAM,
             "ListVirtualMFADevices",
             |m| c.list_virtual_mfa_devices().set_marker(m).send(),
@@ -435,20 +404,13 @@ async fn root_user(ctx: &Ctx, c: &Client) -> Option<RootUser> {
             }
         ),
     );
-    let root_has_virtual = match &virtual_mfa {
-        Ok(list) => Some(list.iter().any(|d| {
+    let root_has_virtual = virtual_mfa.map(|list| {
+        list.iter().any(|d| {
             d.user().is_some_and(|u| u.arn().ends_with(":root"))
                 || d.serial_number().ends_with(":mfa/root-account-mfa-device")
-        })),
-        Err(_) => None,
-    };
-    let summary_map = match summary {
-        Ok(o) => Some(o.summary_map.unwrap_or_default()),
-        Err(e) => {
-            ctx.gap(data::IAM_ROOT_CREDENTIALS, IAM, "GetAccountSummary", &e);
-            None
-        }
-    };
+        })
+    });
+    let summary_map = summary.map(|o| o.summary_map.unwrap_or_default());
     let row = match report {
         Ok(rows) => rows
             .into_iter()

@@ -39,20 +39,18 @@ pub(crate) fn keep_trail(home: Option<&str>, here: &str, scanned: &[String]) -> 
 pub(crate) async fn cloudtrail(ctx: Ctx, config: SdkConfig, scanned: Arc<[String]>) -> Region {
     let c = client!(aws_sdk_cloudtrail, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    let list = match ctx
-        .call(
+    let Some(described) = ctx
+        .get(
+            data::CLOUDTRAIL,
             TRAIL,
             "DescribeTrails",
             c.describe_trails().include_shadow_trails(true).send(),
         )
         .await
-    {
-        Ok(o) => o.trail_list.unwrap_or_default(),
-        Err(e) => {
-            ctx.gap(data::CLOUDTRAIL, TRAIL, "DescribeTrails", &e);
-            return region;
-        }
+    else {
+        return region;
     };
+    let list = described.trail_list.unwrap_or_default();
     let here = ctx.region_name().to_owned();
     let list: Vec<_> = list
         .into_iter()
@@ -69,19 +67,25 @@ pub(crate) async fn cloudtrail(ctx: Ctx, config: SdkConfig, scanned: Arc<[String
                     str::to_owned,
                 );
                 let (status, selectors, tag_out) = tokio::join!(
-                    ctx.call(
+                    ctx.get_for(
+                        data::CLOUDTRAIL_STATUS,
                         TRAIL,
                         "GetTrailStatus",
+                        &arn,
                         c.get_trail_status().name(&arn).send()
                     ),
-                    ctx.call(
+                    ctx.get_for(
+                        data::CLOUDTRAIL_SELECTORS,
                         TRAIL,
                         "GetEventSelectors",
+                        &arn,
                         c.get_event_selectors().trail_name(&arn).send()
                     ),
-                    ctx.call(
+                    ctx.get_for(
+                        data::CLOUDTRAIL,
                         TRAIL,
                         "ListTags",
+                        &arn,
                         c.list_tags().resource_id_list(&arn).send()
                     ),
                 );
@@ -101,73 +105,56 @@ pub(crate) async fn cloudtrail(ctx: Ctx, config: SdkConfig, scanned: Arc<[String
                     event_selectors: Vec::new(),
                     advanced_event_selectors: Vec::new(),
                 };
-                match status {
-                    Ok(s) => trail.is_logging = Some(s.is_logging().unwrap_or(false)),
-                    Err(e) => {
-                        ctx.gap_for(data::CLOUDTRAIL_STATUS, TRAIL, "GetTrailStatus", &arn, &e)
-                    }
-                }
-                match selectors {
-                    Ok(s) => {
-                        trail.event_selectors = s
-                            .event_selectors()
-                            .iter()
-                            .map(|e| EventSelector {
-                                read_write_type: e
-                                    .read_write_type()
-                                    .map_or_else(|| "All".to_owned(), |r| r.as_str().to_owned()),
-                                include_management_events: e
-                                    .include_management_events()
-                                    .unwrap_or(true),
-                                data_resources: e
-                                    .data_resources()
-                                    .iter()
-                                    .map(|d| {
-                                        (
-                                            d.r#type().unwrap_or_default().to_owned(),
-                                            d.values().to_vec(),
-                                        )
-                                    })
-                                    .collect(),
-                            })
-                            .collect();
-                        trail.advanced_event_selectors = s
-                            .advanced_event_selectors()
-                            .iter()
-                            .map(|a| AdvancedEventSelector {
-                                name: a.name().unwrap_or_default().to_owned(),
-                                field_selectors: a
-                                    .field_selectors()
-                                    .iter()
-                                    .map(|f| FieldSelector {
-                                        field: f.field().to_owned(),
-                                        equals: f.equals().to_vec(),
-                                        starts_with: f.starts_with().to_vec(),
-                                        not_equals: f.not_equals().to_vec(),
-                                        not_starts_with: f.not_starts_with().to_vec(),
-                                    })
-                                    .collect(),
-                            })
-                            .collect();
-                    }
-                    Err(e) => ctx.gap_for(
-                        data::CLOUDTRAIL_SELECTORS,
-                        TRAIL,
-                        "GetEventSelectors",
-                        &arn,
-                        &e,
-                    ),
-                }
-                match tag_out {
-                    Ok(o) => {
-                        trail.meta.tags = tags(
-                            o.resource_tag_list()
+                trail.is_logging = status.map(|s| s.is_logging().unwrap_or(false));
+                if let Some(s) = selectors {
+                    trail.event_selectors = s
+                        .event_selectors()
+                        .iter()
+                        .map(|e| EventSelector {
+                            read_write_type: e
+                                .read_write_type()
+                                .map_or_else(|| "All".to_owned(), |r| r.as_str().to_owned()),
+                            include_management_events: e
+                                .include_management_events()
+                                .unwrap_or(true),
+                            data_resources: e
+                                .data_resources()
                                 .iter()
-                                .flat_map(|r| r.tags_list().iter())
-                                .map(|t| (Some(t.key()), t.value())),
-                        );
-                    }
-                    Err(e) => ctx.gap_for(data::CLOUDTRAIL, TRAIL, "ListTags", &arn, &e),
+                                .map(|d| {
+                                    (
+                                        d.r#type().unwrap_or_default().to_owned(),
+                                        d.values().to_vec(),
+                                    )
+                                })
+                                .collect(),
+                        })
+                        .collect();
+                    trail.advanced_event_selectors = s
+                        .advanced_event_selectors()
+                        .iter()
+                        .map(|a| AdvancedEventSelector {
+                            name: a.name().unwrap_or_default().to_owned(),
+                            field_selectors: a
+                                .field_selectors()
+                                .iter()
+                                .map(|f| FieldSelector {
+                                    field: f.field().to_owned(),
+                                    equals: f.equals().to_vec(),
+                                    starts_with: f.starts_with().to_vec(),
+                                    not_equals: f.not_equals().to_vec(),
+                                    not_starts_with: f.not_starts_with().to_vec(),
+                                })
+                                .collect(),
+                        })
+                        .collect();
+                }
+                if let Some(o) = tag_out {
+                    trail.meta.tags = tags(
+                        o.resource_tag_list()
+                            .iter()
+                            .flat_map(|r| r.tags_list().iter())
+                            .map(|t| (Some(t.key()), t.value())),
+                    );
                 }
                 trail
             }
@@ -181,59 +168,55 @@ pub(crate) async fn logs(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_cloudwatchlogs, ctx, &config);
     let mut region = Region::new(ctx.region_name());
     let (groups, filters) = tokio::join!(
-        ctx.paged(
+        ctx.list(
+            data::LOGS_GROUPS,
             LOGS,
             "DescribeLogGroups",
             |t| c.describe_log_groups().set_next_token(t).send(),
             |o| (o.log_groups.unwrap_or_default(), o.next_token)
         ),
-        ctx.paged(
+        ctx.list(
+            data::LOGS_METRIC_FILTERS,
             LOGS,
             "DescribeMetricFilters",
             |t| c.describe_metric_filters().set_next_token(t).send(),
             |o| (o.metric_filters.unwrap_or_default(), o.next_token)
         ),
     );
-    match groups {
-        Ok(list) => {
-            for g in list {
-                let name = g.log_group_name().unwrap_or_default();
-                let arn = g
-                    .log_group_arn()
-                    .map(str::to_owned)
-                    .or_else(|| g.arn().map(|a| a.trim_end_matches(":*").to_owned()))
-                    .unwrap_or_else(|| ctx.arn("logs", &format!("log-group:{name}")));
-                region.log_groups.push(LogGroup {
-                    meta: Meta::new(arn, name, origin(LOGS, "DescribeLogGroups")),
-                    retention_days: g.retention_in_days().map(u32_of),
-                    kms_key_id: g.kms_key_id().map(str::to_owned),
-                });
-            }
+    if let Some(list) = groups {
+        for g in list {
+            let name = g.log_group_name().unwrap_or_default();
+            let arn = g
+                .log_group_arn()
+                .map(str::to_owned)
+                .or_else(|| g.arn().map(|a| a.trim_end_matches(":*").to_owned()))
+                .unwrap_or_else(|| ctx.arn("logs", &format!("log-group:{name}")));
+            region.log_groups.push(LogGroup {
+                meta: Meta::new(arn, name, origin(LOGS, "DescribeLogGroups")),
+                retention_days: g.retention_in_days().map(u32_of),
+                kms_key_id: g.kms_key_id().map(str::to_owned),
+            });
         }
-        Err(e) => ctx.gap(data::LOGS_GROUPS, LOGS, "DescribeLogGroups", &e),
     }
-    match filters {
-        Ok(list) => {
-            for f in list {
-                let name = f.filter_name().unwrap_or_default();
-                let group = f.log_group_name().unwrap_or_default();
-                region.metric_filters.push(MetricFilter {
-                    meta: Meta::new(
-                        ctx.arn("logs", &format!("log-group:{group}:metric-filter:{name}")),
-                        name,
-                        origin(LOGS, "DescribeMetricFilters"),
-                    ),
-                    log_group: group.to_owned(),
-                    pattern: f.filter_pattern().unwrap_or_default().to_owned(),
-                    metrics: f
-                        .metric_transformations()
-                        .iter()
-                        .map(|m| (m.metric_namespace().to_owned(), m.metric_name().to_owned()))
-                        .collect(),
-                });
-            }
+    if let Some(list) = filters {
+        for f in list {
+            let name = f.filter_name().unwrap_or_default();
+            let group = f.log_group_name().unwrap_or_default();
+            region.metric_filters.push(MetricFilter {
+                meta: Meta::new(
+                    ctx.arn("logs", &format!("log-group:{group}:metric-filter:{name}")),
+                    name,
+                    origin(LOGS, "DescribeMetricFilters"),
+                ),
+                log_group: group.to_owned(),
+                pattern: f.filter_pattern().unwrap_or_default().to_owned(),
+                metrics: f
+                    .metric_transformations()
+                    .iter()
+                    .map(|m| (m.metric_namespace().to_owned(), m.metric_name().to_owned()))
+                    .collect(),
+            });
         }
-        Err(e) => ctx.gap(data::LOGS_METRIC_FILTERS, LOGS, "DescribeMetricFilters", &e),
     }
     region
 }
@@ -242,8 +225,9 @@ pub(crate) async fn logs(ctx: Ctx, config: SdkConfig) -> Region {
 pub(crate) async fn alarms(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_cloudwatch, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    match ctx
-        .paged(
+    if let Some(list) = ctx
+        .list(
+            data::CLOUDWATCH_ALARMS,
             CW,
             "DescribeAlarms",
             |t| c.describe_alarms().set_next_token(t).send(),
@@ -251,26 +235,23 @@ pub(crate) async fn alarms(ctx: Ctx, config: SdkConfig) -> Region {
         )
         .await
     {
-        Ok(list) => {
-            for a in list {
-                let name = a.alarm_name().unwrap_or_default();
-                region.alarms.push(Alarm {
-                    meta: Meta::new(
-                        a.alarm_arn().map_or_else(
-                            || ctx.arn("cloudwatch", &format!("alarm:{name}")),
-                            str::to_owned,
-                        ),
-                        name,
-                        origin(CW, "DescribeAlarms"),
+        for a in list {
+            let name = a.alarm_name().unwrap_or_default();
+            region.alarms.push(Alarm {
+                meta: Meta::new(
+                    a.alarm_arn().map_or_else(
+                        || ctx.arn("cloudwatch", &format!("alarm:{name}")),
+                        str::to_owned,
                     ),
-                    namespace: a.namespace().unwrap_or_default().to_owned(),
-                    metric_name: a.metric_name().unwrap_or_default().to_owned(),
-                    actions_enabled: a.actions_enabled().unwrap_or(true),
-                    alarm_actions: a.alarm_actions().to_vec(),
-                });
-            }
+                    name,
+                    origin(CW, "DescribeAlarms"),
+                ),
+                namespace: a.namespace().unwrap_or_default().to_owned(),
+                metric_name: a.metric_name().unwrap_or_default().to_owned(),
+                actions_enabled: a.actions_enabled().unwrap_or(true),
+                alarm_actions: a.alarm_actions().to_vec(),
+            });
         }
-        Err(e) => ctx.gap(data::CLOUDWATCH_ALARMS, CW, "DescribeAlarms", &e),
     }
     region
 }
@@ -302,12 +283,16 @@ pub(crate) async fn sns(ctx: Ctx, config: SdkConfig) -> Region {
             async move {
                 let name = arn.rsplit(':').next().unwrap_or_default().to_owned();
                 let (attrs, subs, tag_out) = tokio::join!(
-                    ctx.call(
+                    ctx.get_for(
+                        data::SNS,
                         SNS,
                         "GetTopicAttributes",
+                        &arn,
                         c.get_topic_attributes().topic_arn(&arn).send()
                     ),
-                    ctx.paged(
+                    ctx.list_for(
+                        data::SNS,
+                        &arn,
                         SNS,
                         "ListSubscriptionsByTopic",
                         |t| c
@@ -317,9 +302,11 @@ pub(crate) async fn sns(ctx: Ctx, config: SdkConfig) -> Region {
                             .send(),
                         |o| (o.subscriptions.unwrap_or_default(), o.next_token)
                     ),
-                    ctx.call(
+                    ctx.get_for(
+                        data::SNS,
                         SNS,
                         "ListTagsForResource",
+                        &arn,
                         c.list_tags_for_resource().resource_arn(&arn).send()
                     ),
                 );
@@ -329,36 +316,24 @@ pub(crate) async fn sns(ctx: Ctx, config: SdkConfig) -> Region {
                     policy: None,
                     subscriptions: Vec::new(),
                 };
-                match attrs {
-                    Ok(o) => {
-                        let a = o.attributes.unwrap_or_default();
-                        topic.kms_key_id =
-                            a.get("KmsMasterKeyId").filter(|k| !k.is_empty()).cloned();
-                        topic.policy = a.get("Policy").map(|p| policy_doc(p));
-                    }
-                    Err(e) => ctx.gap_for(data::SNS, SNS, "GetTopicAttributes", &arn, &e),
+                if let Some(o) = attrs {
+                    let a = o.attributes.unwrap_or_default();
+                    topic.kms_key_id = a.get("KmsMasterKeyId").filter(|k| !k.is_empty()).cloned();
+                    topic.policy = a.get("Policy").map(|p| policy_doc(p));
                 }
-                match subs {
-                    Ok(list) => {
-                        topic.subscriptions = list
-                            .iter()
-                            .map(|s| Subscription {
-                                protocol: s.protocol().unwrap_or_default().to_owned(),
-                                endpoint: s.endpoint().unwrap_or_default().to_owned(),
-                                confirmed: s
-                                    .subscription_arn()
-                                    .is_some_and(|a| a.starts_with("arn:")),
-                            })
-                            .collect();
-                    }
-                    Err(e) => ctx.gap_for(data::SNS, SNS, "ListSubscriptionsByTopic", &arn, &e),
+                if let Some(list) = subs {
+                    topic.subscriptions = list
+                        .iter()
+                        .map(|s| Subscription {
+                            protocol: s.protocol().unwrap_or_default().to_owned(),
+                            endpoint: s.endpoint().unwrap_or_default().to_owned(),
+                            confirmed: s.subscription_arn().is_some_and(|a| a.starts_with("arn:")),
+                        })
+                        .collect();
                 }
-                match tag_out {
-                    Ok(o) => {
-                        topic.meta.tags =
-                            tags(o.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
-                    }
-                    Err(e) => ctx.gap_for(data::SNS, SNS, "ListTagsForResource", &arn, &e),
+                if let Some(o) = tag_out {
+                    topic.meta.tags =
+                        tags(o.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
                 }
                 topic
             }

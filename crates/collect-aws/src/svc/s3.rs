@@ -29,20 +29,17 @@ fn s3_client(ctx: &Ctx, config: &SdkConfig, region: Option<&str>) -> aws_sdk_s3:
 /// Reads every bucket.
 pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Vec<Bucket> {
     let c = s3_client(&ctx, &config, None);
-    let listed = ctx
-        .paged(
+    let Some(buckets) = ctx
+        .list(
+            data::S3_BUCKETS,
             S3,
             "ListBuckets",
             |t| c.list_buckets().set_continuation_token(t).send(),
             |o| (o.buckets.unwrap_or_default(), o.continuation_token),
         )
-        .await;
-    let buckets = match listed {
-        Ok(b) => b,
-        Err(e) => {
-            ctx.gap(data::S3_BUCKETS, S3, "ListBuckets", &e);
-            return Vec::new();
-        }
+        .await
+    else {
+        return Vec::new();
     };
     let items: Vec<(String, Option<String>)> = buckets
         .iter()
@@ -71,25 +68,22 @@ async fn bucket(
         Some(r) if !r.is_empty() => r,
         _ => {
             let c = s3_client(ctx, config, None);
-            match ctx
-                .call(
+            // A bucket deleted since it was listed (`NoSuchBucket`) is skipped.
+            let located = ctx
+                .get_setting(
+                    data::S3_BUCKETS,
                     S3,
                     "GetBucketLocation",
+                    &arn,
+                    &["NoSuchBucket"],
                     c.get_bucket_location().bucket(&name).send(),
                 )
-                .await
-            {
-                Ok(o) => match o.location_constraint().map(|l| l.as_str().to_owned()) {
-                    None => "us-east-1".to_owned(),
-                    Some(l) if l.is_empty() => "us-east-1".to_owned(),
-                    Some(l) if l == "EU" => "eu-west-1".to_owned(),
-                    Some(l) => l,
-                },
-                Err(e) if e.is(&["NoSuchBucket"]) => return None,
-                Err(e) => {
-                    ctx.gap_for(data::S3_BUCKETS, S3, "GetBucketLocation", &arn, &e);
-                    return None;
-                }
+                .await??;
+            match located.location_constraint().map(|l| l.as_str().to_owned()) {
+                None => "us-east-1".to_owned(),
+                Some(l) if l.is_empty() => "us-east-1".to_owned(),
+                Some(l) if l == "EU" => "eu-west-1".to_owned(),
+                Some(l) => l,
             }
         }
     };
@@ -108,226 +102,195 @@ async fn bucket(
         object_lock: None,
     };
     let (enc, ver, pab, pol, acl, lc, log, lock, tag) = tokio::join!(
-        ctx.call(
-            S3,
-            "GetBucketEncryption",
-            c.get_bucket_encryption().bucket(&name).send()
-        ),
-        ctx.call(
-            S3,
-            "GetBucketVersioning",
-            c.get_bucket_versioning().bucket(&name).send()
-        ),
-        ctx.call(
-            S3,
-            "GetPublicAccessBlock",
-            c.get_public_access_block().bucket(&name).send()
-        ),
-        ctx.call(
-            S3,
-            "GetBucketPolicy",
-            c.get_bucket_policy().bucket(&name).send()
-        ),
-        ctx.call(S3, "GetBucketAcl", c.get_bucket_acl().bucket(&name).send()),
-        ctx.call(
-            S3,
-            "GetBucketLifecycleConfiguration",
-            c.get_bucket_lifecycle_configuration().bucket(&name).send()
-        ),
-        ctx.call(
-            S3,
-            "GetBucketLogging",
-            c.get_bucket_logging().bucket(&name).send()
-        ),
-        ctx.call(
-            S3,
-            "GetObjectLockConfiguration",
-            c.get_object_lock_configuration().bucket(&name).send()
-        ),
-        ctx.call(
-            S3,
-            "GetBucketTagging",
-            c.get_bucket_tagging().bucket(&name).send()
-        ),
-    );
-    match enc {
-        Ok(o) => {
-            b.encryption = o.server_side_encryption_configuration().and_then(|cfg| {
-                let rule = cfg.rules().first()?;
-                let default = rule.apply_server_side_encryption_by_default()?;
-                Some(BucketEncryption {
-                    algorithm: default.sse_algorithm().as_str().to_owned(),
-                    kms_key_id: default.kms_master_key_id().map(str::to_owned),
-                    bucket_key_enabled: rule.bucket_key_enabled().unwrap_or(false),
-                })
-            });
-        }
-        Err(e) if e.is(&["ServerSideEncryptionConfigurationNotFoundError"]) => {}
-        Err(e) => ctx.gap_for(
+        ctx.get_setting(
             data::S3_BUCKET_ENCRYPTION,
             S3,
             "GetBucketEncryption",
             &arn,
-            &e,
+            &["ServerSideEncryptionConfigurationNotFoundError"],
+            c.get_bucket_encryption().bucket(&name).send()
         ),
-    }
-    match ver {
-        Ok(o) => {
-            b.versioning = match o.status().map(|s| s.as_str()) {
-                Some("Enabled") => VersioningStatus::Enabled,
-                Some("Suspended") => VersioningStatus::Suspended,
-                _ => VersioningStatus::Disabled,
-            };
-            b.mfa_delete = o.mfa_delete().is_some_and(|m| m.as_str() == "Enabled");
-        }
-        Err(e) => ctx.gap_for(
+        ctx.get_for(
             data::S3_BUCKET_VERSIONING,
             S3,
             "GetBucketVersioning",
             &arn,
-            &e,
+            c.get_bucket_versioning().bucket(&name).send()
         ),
-    }
-    match pab {
-        Ok(o) => {
-            b.public_access_block =
-                o.public_access_block_configuration()
-                    .map(|p| PublicAccessBlock {
-                        block_public_acls: p.block_public_acls().unwrap_or(false),
-                        ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
-                        block_public_policy: p.block_public_policy().unwrap_or(false),
-                        restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
-                    });
-        }
-        Err(e) if e.is(&["NoSuchPublicAccessBlockConfiguration"]) => {}
-        Err(e) => ctx.gap_for(
+        ctx.get_setting(
             data::S3_BUCKET_PUBLIC_ACCESS_BLOCK,
             S3,
             "GetPublicAccessBlock",
             &arn,
-            &e,
+            &["NoSuchPublicAccessBlockConfiguration"],
+            c.get_public_access_block().bucket(&name).send()
         ),
-    }
-    match pol {
-        Ok(o) => b.policy = o.policy().map(policy_doc),
-        Err(e) if e.is(&["NoSuchBucketPolicy"]) => {}
-        Err(e) => ctx.gap_for(data::S3_BUCKET_POLICY, S3, "GetBucketPolicy", &arn, &e),
-    }
-    match acl {
-        Ok(o) => {
-            b.acl = o
-                .grants()
-                .iter()
-                .filter_map(|g| {
-                    let grantee = g.grantee()?;
-                    let who = grantee
-                        .uri()
-                        .or(grantee.id())
-                        .or(grantee.email_address())
-                        .unwrap_or_default();
-                    Some(Grant {
-                        grantee_type: grantee.r#type().as_str().to_owned(),
-                        grantee: who.to_owned(),
-                        permission: g
-                            .permission()
-                            .map(|p| p.as_str().to_owned())
-                            .unwrap_or_default(),
-                    })
-                })
-                .collect();
-        }
-        Err(e) => ctx.gap_for(data::S3_BUCKET_ACL, S3, "GetBucketAcl", &arn, &e),
-    }
-    match lc {
-        Ok(o) => {
-            b.lifecycle_rules = o
-                .rules()
-                .iter()
-                .map(|r| LifecycleRule {
-                    id: r.id().unwrap_or_default().to_owned(),
-                    enabled: r.status().as_str() == "Enabled",
-                    transitions: r
-                        .transitions()
-                        .iter()
-                        .map(|t| {
-                            (
-                                u32_of(t.days().unwrap_or(0)),
-                                t.storage_class()
-                                    .map(|s| s.as_str().to_owned())
-                                    .unwrap_or_default(),
-                            )
-                        })
-                        .collect(),
-                    expiration_days: r.expiration().and_then(|e| e.days()).map(u32_of),
-                    noncurrent_transitions: r
-                        .noncurrent_version_transitions()
-                        .iter()
-                        .map(|t| {
-                            (
-                                u32_of(t.noncurrent_days().unwrap_or(0)),
-                                t.storage_class()
-                                    .map(|s| s.as_str().to_owned())
-                                    .unwrap_or_default(),
-                            )
-                        })
-                        .collect(),
-                    noncurrent_expiration_days: r
-                        .noncurrent_version_expiration()
-                        .and_then(|e| e.noncurrent_days())
-                        .map(u32_of),
-                })
-                .collect();
-        }
-        Err(e) if e.is(&["NoSuchLifecycleConfiguration"]) => {}
-        Err(e) => ctx.gap_for(
+        ctx.get_setting(
+            data::S3_BUCKET_POLICY,
+            S3,
+            "GetBucketPolicy",
+            &arn,
+            &["NoSuchBucketPolicy"],
+            c.get_bucket_policy().bucket(&name).send()
+        ),
+        ctx.get_for(
+            data::S3_BUCKET_ACL,
+            S3,
+            "GetBucketAcl",
+            &arn,
+            c.get_bucket_acl().bucket(&name).send()
+        ),
+        ctx.get_setting(
             data::S3_BUCKET_LIFECYCLE,
             S3,
             "GetBucketLifecycleConfiguration",
             &arn,
-            &e,
+            &["NoSuchLifecycleConfiguration"],
+            c.get_bucket_lifecycle_configuration().bucket(&name).send()
         ),
-    }
-    match log {
-        Ok(o) => {
-            b.logging = o.logging_enabled().map(|l| BucketLogging {
-                target_bucket: l.target_bucket().to_owned(),
-                target_prefix: l.target_prefix().to_owned(),
-            });
-        }
-        Err(e) => ctx.gap_for(data::S3_BUCKET_LOGGING, S3, "GetBucketLogging", &arn, &e),
-    }
-    match lock {
-        Ok(o) => {
-            b.object_lock = o.object_lock_configuration().map(|l| {
-                let retention = l.rule().and_then(|r| r.default_retention());
-                ObjectLock {
-                    enabled: l
-                        .object_lock_enabled()
-                        .is_some_and(|e| e.as_str() == "Enabled"),
-                    mode: retention
-                        .and_then(|r| r.mode())
-                        .map(|m| m.as_str().to_owned()),
-                    days: retention.and_then(|r| {
-                        r.days()
-                            .map(u32_of)
-                            .or_else(|| r.years().map(|y| u32_of(y) * 365))
-                    }),
-                }
-            });
-        }
-        Err(e) if e.is(&["ObjectLockConfigurationNotFoundError"]) => {}
-        Err(e) => ctx.gap_for(
+        ctx.get_for(
+            data::S3_BUCKET_LOGGING,
+            S3,
+            "GetBucketLogging",
+            &arn,
+            c.get_bucket_logging().bucket(&name).send()
+        ),
+        ctx.get_setting(
             data::S3_BUCKET_OBJECT_LOCK,
             S3,
             "GetObjectLockConfiguration",
             &arn,
-            &e,
+            &["ObjectLockConfigurationNotFoundError"],
+            c.get_object_lock_configuration().bucket(&name).send()
         ),
+        ctx.get_setting(
+            data::S3_BUCKET_TAGS,
+            S3,
+            "GetBucketTagging",
+            &arn,
+            &["NoSuchTagSet", "NoSuchTagSetError"],
+            c.get_bucket_tagging().bucket(&name).send()
+        ),
+    );
+    if let Some(Some(o)) = enc {
+        b.encryption = o.server_side_encryption_configuration().and_then(|cfg| {
+            let rule = cfg.rules().first()?;
+            let default = rule.apply_server_side_encryption_by_default()?;
+            Some(BucketEncryption {
+                algorithm: default.sse_algorithm().as_str().to_owned(),
+                kms_key_id: default.kms_master_key_id().map(str::to_owned),
+                bucket_key_enabled: rule.bucket_key_enabled().unwrap_or(false),
+            })
+        });
     }
-    match tag {
-        Ok(o) => b.meta.tags = tags(o.tag_set().iter().map(|t| (Some(t.key()), Some(t.value())))),
-        Err(e) if e.is(&["NoSuchTagSet", "NoSuchTagSetError"]) => {}
-        Err(e) => ctx.gap_for(data::S3_BUCKET_TAGS, S3, "GetBucketTagging", &arn, &e),
+    if let Some(o) = ver {
+        b.versioning = match o.status().map(|s| s.as_str()) {
+            Some("Enabled") => VersioningStatus::Enabled,
+            Some("Suspended") => VersioningStatus::Suspended,
+            _ => VersioningStatus::Disabled,
+        };
+        b.mfa_delete = o.mfa_delete().is_some_and(|m| m.as_str() == "Enabled");
+    }
+    if let Some(Some(o)) = pab {
+        b.public_access_block = o
+            .public_access_block_configuration()
+            .map(|p| PublicAccessBlock {
+                block_public_acls: p.block_public_acls().unwrap_or(false),
+                ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
+                block_public_policy: p.block_public_policy().unwrap_or(false),
+                restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
+            });
+    }
+    if let Some(Some(o)) = pol {
+        b.policy = o.policy().map(policy_doc);
+    }
+    if let Some(o) = acl {
+        b.acl = o
+            .grants()
+            .iter()
+            .filter_map(|g| {
+                let grantee = g.grantee()?;
+                let who = grantee
+                    .uri()
+                    .or(grantee.id())
+                    .or(grantee.email_address())
+                    .unwrap_or_default();
+                Some(Grant {
+                    grantee_type: grantee.r#type().as_str().to_owned(),
+                    grantee: who.to_owned(),
+                    permission: g
+                        .permission()
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_default(),
+                })
+            })
+            .collect();
+    }
+    if let Some(Some(o)) = lc {
+        b.lifecycle_rules = o
+            .rules()
+            .iter()
+            .map(|r| LifecycleRule {
+                id: r.id().unwrap_or_default().to_owned(),
+                enabled: r.status().as_str() == "Enabled",
+                transitions: r
+                    .transitions()
+                    .iter()
+                    .map(|t| {
+                        (
+                            u32_of(t.days().unwrap_or(0)),
+                            t.storage_class()
+                                .map(|s| s.as_str().to_owned())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+                expiration_days: r.expiration().and_then(|e| e.days()).map(u32_of),
+                noncurrent_transitions: r
+                    .noncurrent_version_transitions()
+                    .iter()
+                    .map(|t| {
+                        (
+                            u32_of(t.noncurrent_days().unwrap_or(0)),
+                            t.storage_class()
+                                .map(|s| s.as_str().to_owned())
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+                noncurrent_expiration_days: r
+                    .noncurrent_version_expiration()
+                    .and_then(|e| e.noncurrent_days())
+                    .map(u32_of),
+            })
+            .collect();
+    }
+    if let Some(o) = log {
+        b.logging = o.logging_enabled().map(|l| BucketLogging {
+            target_bucket: l.target_bucket().to_owned(),
+            target_prefix: l.target_prefix().to_owned(),
+        });
+    }
+    if let Some(Some(o)) = lock {
+        b.object_lock = o.object_lock_configuration().map(|l| {
+            let retention = l.rule().and_then(|r| r.default_retention());
+            ObjectLock {
+                enabled: l
+                    .object_lock_enabled()
+                    .is_some_and(|e| e.as_str() == "Enabled"),
+                mode: retention
+                    .and_then(|r| r.mode())
+                    .map(|m| m.as_str().to_owned()),
+                days: retention.and_then(|r| {
+                    r.days()
+                        .map(u32_of)
+                        .or_else(|| r.years().map(|y| u32_of(y) * 365))
+                }),
+            }
+        });
+    }
+    if let Some(Some(o)) = tag {
+        b.meta.tags = tags(o.tag_set().iter().map(|t| (Some(t.key()), Some(t.value()))));
     }
     Some(b)
 }
@@ -368,31 +331,21 @@ pub(crate) async fn account_public_access_block(
         b = b.endpoint_resolver(FixedEndpoint(url.to_owned()));
     }
     let c = aws_sdk_s3control::Client::from_conf(b.build());
-    match ctx
-        .call(
-            S3_CONTROL,
-            "GetPublicAccessBlock",
-            c.get_public_access_block().account_id(&*ctx.account).send(),
-        )
-        .await
-    {
-        Ok(o) => o
-            .public_access_block_configuration()
-            .map(|p| PublicAccessBlock {
-                block_public_acls: p.block_public_acls().unwrap_or(false),
-                ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
-                block_public_policy: p.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
-            }),
-        Err(e) if e.is(&["NoSuchPublicAccessBlockConfiguration"]) => None,
-        Err(e) => {
-            ctx.gap(
-                data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
-                S3_CONTROL,
-                "GetPublicAccessBlock",
-                &e,
-            );
-            None
-        }
-    }
+    // Not configured (`NoSuchPublicAccessBlockConfiguration`): an answer, `None` without a gap.
+    ctx.get_account_setting(
+        data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
+        S3_CONTROL,
+        "GetPublicAccessBlock",
+        &["NoSuchPublicAccessBlockConfiguration"],
+        c.get_public_access_block().account_id(&*ctx.account).send(),
+    )
+    .await
+    .flatten()?
+    .public_access_block_configuration()
+    .map(|p| PublicAccessBlock {
+        block_public_acls: p.block_public_acls().unwrap_or(false),
+        ignore_public_acls: p.ignore_public_acls().unwrap_or(false),
+        block_public_policy: p.block_public_policy().unwrap_or(false),
+        restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
+    })
 }

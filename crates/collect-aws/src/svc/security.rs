@@ -18,7 +18,8 @@ pub(crate) async fn kms(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_kms, ctx, &config);
     let mut region = Region::new(ctx.region_name());
     let (keys, aliases) = tokio::join!(
-        ctx.paged(
+        ctx.list(
+            data::KMS_KEYS,
             KMS,
             "ListKeys",
             |m| c.list_keys().set_marker(m).send(),
@@ -27,7 +28,8 @@ pub(crate) async fn kms(ctx: Ctx, config: SdkConfig) -> Region {
                 (o.keys.unwrap_or_default(), next)
             }
         ),
-        ctx.paged(
+        ctx.list(
+            data::KMS_KEYS,
             KMS,
             "ListAliases",
             |m| c.list_aliases().set_marker(m).send(),
@@ -37,26 +39,19 @@ pub(crate) async fn kms(ctx: Ctx, config: SdkConfig) -> Region {
             }
         ),
     );
-    let keys = match keys {
-        Ok(k) => k,
-        Err(e) => {
-            ctx.gap(data::KMS_KEYS, KMS, "ListKeys", &e);
-            return region;
-        }
+    let Some(keys) = keys else {
+        return region;
     };
     let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    match aliases {
-        Ok(list) => {
-            for a in list {
-                if let (Some(name), Some(target)) = (a.alias_name(), a.target_key_id()) {
-                    by_key
-                        .entry(target.to_owned())
-                        .or_default()
-                        .push(name.to_owned());
-                }
+    if let Some(list) = aliases {
+        for a in list {
+            if let (Some(name), Some(target)) = (a.alias_name(), a.target_key_id()) {
+                by_key
+                    .entry(target.to_owned())
+                    .or_default()
+                    .push(name.to_owned());
             }
         }
-        Err(e) => ctx.gap(data::KMS_KEYS, KMS, "ListAliases", &e),
     }
     let ctx2 = ctx.clone();
     let items: Vec<(String, Vec<String>)> = keys
@@ -70,22 +65,16 @@ pub(crate) async fn kms(ctx: Ctx, config: SdkConfig) -> Region {
         .map(items, move |(id, aliases)| {
             let (ctx, c) = (ctx2.clone(), c.clone());
             async move {
-                let md = match ctx
-                    .call(KMS, "DescribeKey", c.describe_key().key_id(&id).send())
-                    .await
-                {
-                    Ok(o) => o.key_metadata?,
-                    Err(e) => {
-                        ctx.gap_for(
-                            data::KMS_KEYS,
-                            KMS,
-                            "DescribeKey",
-                            &ctx.arn("kms", &format!("key/{id}")),
-                            &e,
-                        );
-                        return None;
-                    }
-                };
+                let md = ctx
+                    .get_for(
+                        data::KMS_KEYS,
+                        KMS,
+                        "DescribeKey",
+                        &ctx.arn("kms", &format!("key/{id}")),
+                        c.describe_key().key_id(&id).send(),
+                    )
+                    .await?
+                    .key_metadata?;
                 let arn = md
                     .arn()
                     .map_or_else(|| ctx.arn("kms", &format!("key/{id}")), str::to_owned);
@@ -119,25 +108,30 @@ pub(crate) async fn kms(ctx: Ctx, config: SdkConfig) -> Region {
                 }
                 let (rotation, policy, tag_list) = tokio::join!(
                     async {
+                        // Automatic rotation exists for symmetric keys only.
                         if key.spec == "SYMMETRIC_DEFAULT" {
-                            Some(
-                                ctx.call(
-                                    KMS,
-                                    "GetKeyRotationStatus",
-                                    c.get_key_rotation_status().key_id(&id).send(),
-                                )
-                                .await,
+                            ctx.get_for(
+                                data::KMS_ROTATION,
+                                KMS,
+                                "GetKeyRotationStatus",
+                                &arn,
+                                c.get_key_rotation_status().key_id(&id).send(),
                             )
+                            .await
                         } else {
                             None
                         }
                     },
-                    ctx.call(
+                    ctx.get_for(
+                        data::KMS_POLICIES,
                         KMS,
                         "GetKeyPolicy",
+                        &arn,
                         c.get_key_policy().key_id(&id).policy_name("default").send()
                     ),
-                    ctx.paged(
+                    ctx.list_for(
+                        data::KMS_KEYS,
+                        &arn,
                         KMS,
                         "ListResourceTags",
                         |m| c.list_resource_tags().key_id(&id).set_marker(m).send(),
@@ -147,25 +141,17 @@ pub(crate) async fn kms(ctx: Ctx, config: SdkConfig) -> Region {
                         }
                     ),
                 );
-                match rotation {
-                    Some(Ok(o)) => key.rotation_enabled = Some(o.key_rotation_enabled()),
-                    Some(Err(e)) => {
-                        ctx.gap_for(data::KMS_ROTATION, KMS, "GetKeyRotationStatus", &arn, &e)
-                    }
-                    None => {}
+                if let Some(o) = rotation {
+                    key.rotation_enabled = Some(o.key_rotation_enabled());
                 }
-                match policy {
-                    Ok(o) => key.policy = o.policy().map(policy_doc),
-                    Err(e) => ctx.gap_for(data::KMS_POLICIES, KMS, "GetKeyPolicy", &arn, &e),
+                if let Some(o) = policy {
+                    key.policy = o.policy().map(policy_doc);
                 }
-                match tag_list {
-                    Ok(list) => {
-                        key.meta.tags = tags(
-                            list.iter()
-                                .map(|t| (Some(t.tag_key()), Some(t.tag_value()))),
-                        )
-                    }
-                    Err(e) => ctx.gap_for(data::KMS_KEYS, KMS, "ListResourceTags", &arn, &e),
+                if let Some(list) = tag_list {
+                    key.meta.tags = tags(
+                        list.iter()
+                            .map(|t| (Some(t.tag_key()), Some(t.tag_value()))),
+                    );
                 }
                 Some(key)
             }
@@ -181,8 +167,9 @@ pub(crate) async fn kms(ctx: Ctx, config: SdkConfig) -> Region {
 pub(crate) async fn secrets(ctx: Ctx, config: SdkConfig) -> Region {
     let c = client!(aws_sdk_secretsmanager, ctx, &config);
     let mut region = Region::new(ctx.region_name());
-    match ctx
-        .paged(
+    if let Some(list) = ctx
+        .list(
+            data::SECRETS_MANAGER,
             SECRETS,
             "ListSecrets",
             |t| c.list_secrets().set_next_token(t).send(),
@@ -190,32 +177,29 @@ pub(crate) async fn secrets(ctx: Ctx, config: SdkConfig) -> Region {
         )
         .await
     {
-        Ok(list) => {
-            for s in list {
-                let name = s.name().unwrap_or_default();
-                region.secrets.push(Secret {
-                    meta: Meta {
-                        arn: s.arn().map_or_else(
-                            || ctx.arn("secretsmanager", &format!("secret:{name}")),
-                            str::to_owned,
-                        ),
-                        name: name.to_owned(),
-                        tags: tags(s.tags().iter().map(|t| (t.key(), t.value()))),
-                        origin: origin(SECRETS, "ListSecrets"),
-                    },
-                    kms_key_id: s.kms_key_id().map(str::to_owned),
-                    rotation_enabled: s.rotation_enabled().unwrap_or(false),
-                    rotation_days: s
-                        .rotation_rules()
-                        .and_then(|r| r.automatically_after_days())
-                        .map(u32_of),
-                    last_rotated: ts(s.last_rotated_date()),
-                    last_changed: ts(s.last_changed_date()),
-                    created: ts(s.created_date()),
-                });
-            }
+        for s in list {
+            let name = s.name().unwrap_or_default();
+            region.secrets.push(Secret {
+                meta: Meta {
+                    arn: s.arn().map_or_else(
+                        || ctx.arn("secretsmanager", &format!("secret:{name}")),
+                        str::to_owned,
+                    ),
+                    name: name.to_owned(),
+                    tags: tags(s.tags().iter().map(|t| (t.key(), t.value()))),
+                    origin: origin(SECRETS, "ListSecrets"),
+                },
+                kms_key_id: s.kms_key_id().map(str::to_owned),
+                rotation_enabled: s.rotation_enabled().unwrap_or(false),
+                rotation_days: s
+                    .rotation_rules()
+                    .and_then(|r| r.automatically_after_days())
+                    .map(u32_of),
+                last_rotated: ts(s.last_rotated_date()),
+                last_changed: ts(s.last_changed_date()),
+                created: ts(s.created_date()),
+            });
         }
-        Err(e) => ctx.gap(data::SECRETS_MANAGER, SECRETS, "ListSecrets", &e),
     }
     region
 }
@@ -243,8 +227,9 @@ pub(crate) async fn ssm(ctx: Ctx, config: SdkConfig) -> Region {
         .collect();
     let mut values: BTreeMap<String, String> = BTreeMap::new();
     for chunk in plain.chunks(10) {
-        match ctx
-            .call(
+        let Some(o) = ctx
+            .get(
+                data::SSM_PARAMETERS,
                 SSM,
                 "GetParameters",
                 c.get_parameters()
@@ -253,15 +238,13 @@ pub(crate) async fn ssm(ctx: Ctx, config: SdkConfig) -> Region {
                     .send(),
             )
             .await
-        {
-            Ok(o) => {
-                for p in o.parameters() {
-                    if let (Some(n), Some(v)) = (p.name(), p.value()) {
-                        values.insert(n.to_owned(), v.to_owned());
-                    }
-                }
+        else {
+            continue;
+        };
+        for p in o.parameters() {
+            if let (Some(n), Some(v)) = (p.name(), p.value()) {
+                values.insert(n.to_owned(), v.to_owned());
             }
-            Err(e) => ctx.gap(data::SSM_PARAMETERS, SSM, "GetParameters", &e),
         }
     }
     for p in params {
