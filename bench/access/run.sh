@@ -26,8 +26,16 @@ echo "== estate: $P principals, $POL policies, $(du -h "$WORK/estate.json" | cut
 measure() {
   local name="$1"; shift
   for _ in $(seq "$RUNS"); do
-    t=$( { /usr/bin/time -f "%e %U %S %M" "${PIN[@]}" "$@" > "$WORK/out" 2>/dev/null; } 2>&1 | tail -1 || true)
-    echo "$t" | awk -v n="$name" '{printf "   %s: wall %.2fs cpu %.2fs max RSS %d MB\n", n, $1, $2 + $3, $4 / 1024}'
+    # time writes its figures to a file: the command's own stderr goes to a log (it used to be
+    # discarded together with time's output, and every run read as 0 s).
+    local rc=0
+    /usr/bin/time -o "$WORK/time" -f "%e %U %S %M" "${PIN[@]}" "$@" > "$WORK/out" 2>"$WORK/err" || rc=$?
+    # Exit 1 means findings (scan); anything else is a failed run, never a figure.
+    if [ "$rc" -gt 1 ] || { [ ! -s "$WORK/out" ] && [ ! -s "$WORK/scan.json" ]; }; then
+      echo "   $name: FAILED (exit $rc): $(tail -3 "$WORK/err")" >&2
+      exit 1
+    fi
+    tail -1 "$WORK/time" | awk -v n="$name" '{printf "   %s: wall %.2fs cpu %.2fs max RSS %d MB\n", n, $1, $2 + $3, $4 / 1024}'
   done
 }
 measure "who-can s3:GetObject" "$RAMPART" access who-can --action s3:GetObject --resource arn:aws:s3:::b-1/k "$WORK/estate.json"
