@@ -413,15 +413,16 @@ pub fn write_answer(
     serde_json::to_writer(out, &a)
 }
 
+/// What [`decide_all`] hands each request's answer to: its position (0-based), its `id`, and
+/// its decision or why it could not be read.
+pub type OnAnswer<'f> = dyn FnMut(usize, &Value, Result<Evaluation, String>) + 'f;
+
 /// Reads a batch (an array of requests, or `{"policies", "requests"}`) one request at a time,
 /// decides each, and hands `(position, id, result)` to `each`. Returns the number of requests.
 ///
 /// # Errors
 /// Text that is not a batch: not JSON (with its line and column), or the wrong shape.
-pub fn decide_all(
-    text: &[u8],
-    each: &mut dyn FnMut(usize, &Value, Result<Evaluation, String>),
-) -> serde_json::Result<usize> {
+pub fn decide_all(text: &[u8], each: &mut OnAnswer<'_>) -> serde_json::Result<usize> {
     let mut run = Run {
         cache: Cache::new(),
         each,
@@ -435,7 +436,7 @@ pub fn decide_all(
 
 struct Run<'f> {
     cache: Cache,
-    each: &'f mut dyn FnMut(usize, &Value, Result<Evaluation, String>),
+    each: &'f mut OnAnswer<'f>,
     count: usize,
 }
 

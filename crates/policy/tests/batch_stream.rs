@@ -29,7 +29,10 @@ fn requests(identity: &dyn Fn() -> Value) -> Vec<Value> {
         .collect()
 }
 
-fn run(text: &str) -> Vec<(usize, Value, Result<Decision, String>, Vec<String>)> {
+/// One answer as seen: position, id, decision (or why unread), names of the deciding policies.
+type Seen = (usize, Value, Result<Decision, String>, Vec<String>);
+
+fn run(text: &str) -> Vec<Seen> {
     let mut got = Vec::new();
     let n = decide_all(text.as_bytes(), &mut |i, id, r| {
         let names = r
@@ -52,7 +55,7 @@ fn array_and_shared_forms_decide_alike_and_shared_policies_keep_their_names() {
     });
     let a = run(&inline.to_string());
     let b = run(&shared.to_string());
-    let decisions = |v: &[(usize, Value, Result<Decision, String>, Vec<String>)]| {
+    let decisions = |v: &[Seen]| {
         v.iter()
             .map(|(i, id, d, _)| (*i, id.clone(), d.clone()))
             .collect::<Vec<_>>()
