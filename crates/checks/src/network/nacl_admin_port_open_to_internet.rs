@@ -1,10 +1,11 @@
 //! VPC-003 `nacl-admin-port-open-to-internet`: a network ACL lets SSH/RDP (or everything) in from
 //! anywhere, once rule order is taken into account.
 
+use rampart_network::Family;
 use rampart_network::NaclPolicy;
 use rampart_network::addr::{intersect, public_space};
 use rampart_network::nacl::Direction;
-use rampart_network::space::proto;
+use rampart_network::space::{Space, covered_by, proto};
 
 use crate::prelude::*;
 
@@ -69,6 +70,40 @@ impl Check for NaclAdminPortOpenToInternet {
                     .filter(|p| space.port.0 <= **p && **p <= space.port.1)
                 {
                     if !hits.contains(&(*rule, *p)) {
+                        hits.push((*rule, *p));
+                    }
+                }
+            }
+            // Several narrower entries can add up to every public address (0.0.0.0/1 and
+            // 128.0.0.0/1): what the ACL lets in is the union of its effective allows, as for a
+            // security group (EC2-003), so that union is judged too.
+            for family in Family::ALL {
+                for p in admin {
+                    if hits.iter().any(|(_, q)| q == p) {
+                        continue;
+                    }
+                    let want = |addr| Space {
+                        family,
+                        addr,
+                        proto: (proto::TCP, proto::TCP),
+                        port: (*p, *p),
+                    };
+                    let allowed: Vec<&(Space, i32)> = policy
+                        .inbound
+                        .allowed_in(family)
+                        .filter(|(s, _)| {
+                            public_space(family)
+                                .iter()
+                                .any(|a| s.intersect(&want(*a)).is_some())
+                        })
+                        .collect();
+                    let everyone = !allowed.is_empty()
+                        && public_space(family)
+                            .iter()
+                            .all(|a| covered_by(&want(*a), allowed.iter().map(|(s, _)| s)));
+                    if let Some((_, rule)) =
+                        allowed.iter().filter(|_| everyone).min_by_key(|(_, n)| *n)
+                    {
                         hits.push((*rule, *p));
                     }
                 }
