@@ -2,7 +2,7 @@
 //! tie access to the VPC endpoint.
 
 use crate::prelude::*;
-use crate::s3::facts::{condition_keys, log_destinations, public_reasons, statements};
+use crate::s3::facts::{log_destinations, public_reasons, statements};
 
 /// For a bucket only the backend should use, the policy can say "only through our VPC endpoint";
 /// then a leaked credential used from elsewhere gets nothing.
@@ -66,10 +66,23 @@ impl Check for PrivateBucketWithoutVpcEndpointCondition {
                     );
                     continue;
                 }
+                // Only a Deny of requests whose endpoint or VPC is not the expected one restricts
+                // the bucket (S3 User Guide, "Controlling access from VPC endpoints with bucket
+                // policies": `Deny` with `StringNotEquals aws:SourceVpce`). An Allow conditioned
+                // on the endpoint denies nobody: principals of the account keep what their own
+                // IAM policies grant from anywhere.
                 let keys: Vec<String> = bucket
                     .policy
                     .as_ref()
-                    .map(|p| statements(p).into_iter().flat_map(condition_keys).collect())
+                    .map(|p| {
+                        statements(p)
+                            .into_iter()
+                            .filter(|s| {
+                                s.get("Effect").and_then(serde_json::Value::as_str) == Some("Deny")
+                            })
+                            .flat_map(negated_condition_keys)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let vpce: Vec<&String> = keys
                     .iter()
@@ -79,7 +92,7 @@ impl Check for PrivateBucketWithoutVpcEndpointCondition {
                     let why = if bucket.policy.is_none() {
                         "has no bucket policy"
                     } else {
-                        "has a policy with no aws:SourceVpce or aws:SourceVpc condition"
+                        "has a policy that denies nothing outside an aws:SourceVpce or aws:SourceVpc"
                     };
                     out.fail(
                         at,
@@ -88,7 +101,7 @@ impl Check for PrivateBucketWithoutVpcEndpointCondition {
                             bucket.meta.name
                         ),
                     )
-                    .with("policy_condition_keys", json!(keys));
+                    .with("deny_condition_keys", json!(keys));
                 } else {
                     out.pass(
                         at,
@@ -101,4 +114,24 @@ impl Check for PrivateBucketWithoutVpcEndpointCondition {
             }
         }
     }
+}
+
+/// The keys a statement's condition tests with a negated string operator (`StringNotEquals`,
+/// `StringNotLike`, their `IfExists` forms, set-qualified or not), lower-cased: in a Deny, the
+/// requests they leave out are the only ones allowed through.
+fn negated_condition_keys(statement: &serde_json::Map<String, serde_json::Value>) -> Vec<String> {
+    statement
+        .get("Condition")
+        .and_then(serde_json::Value::as_object)
+        .map(|ops| {
+            ops.iter()
+                .filter(|(op, _)| {
+                    let base = op.rsplit(':').next().unwrap_or(op).to_ascii_lowercase();
+                    base.starts_with("stringnot")
+                })
+                .filter_map(|(_, m)| m.as_object())
+                .flat_map(|m| m.keys().map(|k| k.to_ascii_lowercase()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
