@@ -310,6 +310,20 @@ fn apply_gaps(ctx: &Context<'_>, sink: &mut Sink, gaps: &[&Gap], needs: &'static
                 // the resource stands: the gap changes nothing.
                 continue;
             }
+            if let Some(r) = &gap.resource
+                && let Some(f) = sink.findings.iter_mut().find(|f| {
+                    f.status == Status::NotAssessed
+                        && &f.resource == r
+                        && f.account.as_deref() == Some(account)
+                })
+            {
+                // The check already said it could not judge this resource (a KMS key whose
+                // rotation status is unknown): one result, carrying the failed call too.
+                f.evidence
+                    .entry("gap".to_owned())
+                    .or_insert_with(|| serde_json::to_value(gap).unwrap_or_default());
+                continue;
+            }
             let resource = gap.resource.clone().unwrap_or_else(|| match &gap.region {
                 Some(r) => format!("{account}/{r}/{}", gap.data),
                 None => format!("{account}/{}", gap.data),
