@@ -101,13 +101,18 @@ fn advanced_coverage(selector: &AdvancedEventSelector, target: Target<'_>) -> Co
     {
         return Coverage::default();
     }
-    // Any other field that narrows to listed values (eventName, userIdentity.arn…) records
-    // only part of the events.
+    // Any other field that narrows to listed values (eventName, userIdentity.arn…) or leaves
+    // some out (`NotEquals: ["GetObject"]`) records only part of the events: every field
+    // selector of an advanced selector must match for an event to be logged (CloudTrail API
+    // Reference, "AdvancedFieldSelector").
     let narrowed = selector.field_selectors.iter().any(|f| {
         !matches!(
             f.field.as_str(),
             "eventCategory" | "resources.type" | "resources.ARN" | "readOnly"
-        ) && (!f.equals.is_empty() || !f.starts_with.is_empty())
+        ) && (!f.equals.is_empty()
+            || !f.starts_with.is_empty()
+            || !f.not_equals.is_empty()
+            || !f.not_starts_with.is_empty())
     });
     if narrowed {
         return Coverage::default();
