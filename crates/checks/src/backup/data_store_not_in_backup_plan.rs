@@ -167,6 +167,16 @@ impl Check for DataStoreNotInBackupPlan {
                 let at = At::meta(&account.id, Some(store.region), store.meta);
                 let name = &store.meta.name;
                 match (by.is_empty(), store.unsupported) {
+                    // "Selected by no plan" with the Region's plans unread is a guess (a plan
+                    // protects only resources of its own Region): the runner reports the gap.
+                    (true, _)
+                        if crate::root::unseen(
+                            ctx,
+                            data::BACKUP_PLANS,
+                            &account.id,
+                            Some(store.region),
+                            &store.meta.arn,
+                        ) => {}
                     (true, _) => {
                         // Not selected: the store's versioning plays no part.
                         out.fail_resting_on(
