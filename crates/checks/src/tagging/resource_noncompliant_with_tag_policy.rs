@@ -75,9 +75,12 @@ pub(crate) fn policy_keys(doc: &Value) -> Vec<PolicyKey> {
     };
     tags.iter()
         .map(|(name, def)| {
+            // Without a `tag_key`, the capitalization required is lowercase (Organizations
+            // User Guide, "Tag policy syntax and examples": "If case treatment isn't defined,
+            // lowercase is the default case treatment for tag keys").
             let key = assigned(def.get("tag_key"))
                 .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_else(|| name.clone());
+                .unwrap_or_else(|| name.to_lowercase());
             let values = match assigned(def.get("tag_value")) {
                 Some(Value::Array(list)) => list
                     .iter()
