@@ -16,7 +16,9 @@
 //!      gap on a bucket's versioning does not withhold the bucket's public-access failure;
 //!    - every `Unreadable` or `UnknownBeforeApply` gap touching what the check needs becomes a
 //!      `not_assessed` result naming the failed call, unless the gap is on a part of the data
-//!      the check does not name and a failure of the check on that very resource stands;
+//!      the check does not name and a failure of the check on that very resource stands; a gap
+//!      on one resource the check already reported `not_assessed` joins that result (its
+//!      evidence gains the gap) instead of adding a second one;
 //!    - `OutsideInput` gaps (account data an IaC input does not declare) give no result per
 //!      check: they are listed once in [`RunOutput::gaps`] and summed up in one warning;
 //!    - a failure quoting a value IaC knows only after apply ([`UNKNOWN_MARK`]) is withheld;
