@@ -1,8 +1,7 @@
 //! BACKUP-002 `vault-without-customer-managed-key`: recovery points are encrypted with a key the
 //! account does not control.
 
-use rampart_model::security::{KeyManager, KmsKey};
-
+use crate::kms::keys::{KeyIndex, Resolved};
 use crate::prelude::*;
 
 /// A backup vault encrypted with the AWS managed key (or a key not known to be customer managed).
@@ -36,70 +35,64 @@ static META: CheckMeta = CheckMeta {
     manual: false,
 };
 
-fn find_key<'a>(account: &'a Account, arn: &str) -> Option<&'a KmsKey> {
-    account
-        .regions
-        .iter()
-        .flat_map(|r| r.kms_keys.iter())
-        .find(|k| {
-            k.meta.arn == arn
-                || k.meta.cloud_arn() == arn
-                || k.id == arn
-                || k.aliases.iter().any(|a| arn.ends_with(a.as_str()))
-        })
-}
-
 impl Check for VaultWithoutCustomerManagedKey {
     fn meta(&self) -> &'static CheckMeta {
         &META
     }
 
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
-        for (account, region, vault) in ctx.each(|r| &r.backup_vaults) {
-            let at = At::meta(&account.id, Some(&region.name), &vault.meta);
-            let name = &vault.meta.name;
-            let Some(key_arn) = vault.encryption_key_arn.as_deref() else {
-                out.fail(
-                    at,
-                    format!("backup vault `{name}` uses the default AWS managed key"),
-                )
-                .with("encryption_key_arn", json!(null));
-                continue;
-            };
-            match find_key(account, key_arn) {
-                Some(k) if k.manager == KeyManager::Customer => {
-                    out.pass(
+        for account in ctx.accounts() {
+            let keys = KeyIndex::new(account);
+            for (region, vault) in account
+                .regions
+                .iter()
+                .flat_map(|r| r.backup_vaults.iter().map(move |v| (r, v)))
+            {
+                let at = At::meta(&account.id, Some(&region.name), &vault.meta);
+                let name = &vault.meta.name;
+                let Some(key_arn) = vault.encryption_key_arn.as_deref() else {
+                    out.fail(
+                        at,
+                        format!("backup vault `{name}` uses the default AWS managed key"),
+                    )
+                    .with("encryption_key_arn", json!(null));
+                    continue;
+                };
+                match keys.resolve(key_arn) {
+                    Resolved::Customer(k) => {
+                        out.pass(
+                            at,
+                            format!(
+                                "backup vault `{name}` is encrypted with customer managed key `{}`",
+                                k.meta.name
+                            ),
+                        );
+                    }
+                    Resolved::OtherAccount => {
+                        out.pass(
                         at,
                         format!(
-                            "backup vault `{name}` is encrypted with customer managed key `{}`",
-                            k.meta.name
+                            "backup vault `{name}` is encrypted with key `{key_arn}` of another \
+                             account, which only a customer managed key can be"
                         ),
                     );
-                }
-                Some(k) => {
-                    out.fail(
-                        at,
-                        format!(
-                            "backup vault `{name}` is encrypted with AWS managed key `{}`",
-                            k.meta.name
-                        ),
-                    )
-                    .with("encryption_key_arn", json!(key_arn));
-                }
-                None if key_arn.ends_with("alias/aws/backup") => {
-                    out.fail(
-                        at,
-                        format!(
-                            "backup vault `{name}` is encrypted with the AWS managed key aws/backup"
-                        ),
-                    )
-                    .with("encryption_key_arn", json!(key_arn));
-                }
-                None => {
-                    out.not_assessed(
+                    }
+                    Resolved::AwsManaged(k) => {
+                        let shown = k.map_or("aws/backup", |k| k.meta.name.as_str());
+                        out.fail(
+                            at,
+                            format!(
+                                "backup vault `{name}` is encrypted with AWS managed key `{shown}`"
+                            ),
+                        )
+                        .with("encryption_key_arn", json!(key_arn));
+                    }
+                    Resolved::Unknown => {
+                        out.not_assessed(
                         at,
                         format!("the key `{key_arn}` of backup vault `{name}` is not in the Inventory: who manages it is unknown"),
                     );
+                    }
                 }
             }
         }

@@ -14,6 +14,12 @@ pub(crate) enum Resolved<'a> {
     /// An AWS managed key: found in the Inventory, or named by an `alias/aws/…` alias, which
     /// only AWS can create.
     AwsManaged(Option<&'a KmsKey>),
+    /// A key ARN of another account, not in the Inventory: customer managed, since an AWS
+    /// managed key can be used only in its own account (its key policy, which nobody can
+    /// change, allows only callers of that account — KMS Developer Guide, "AWS managed keys";
+    /// Secrets Manager User Guide: "you can't use the AWS managed key … for cross-account
+    /// access").
+    OtherAccount,
     /// Not in the Inventory: who manages it cannot be told.
     Unknown,
 }
@@ -23,6 +29,9 @@ pub(crate) enum Resolved<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct KeyIndex<'a> {
     by_ref: HashMap<&'a str, &'a KmsKey>,
+    /// The account the keys belong to (and the stores resolving them), when it is a real one:
+    /// an IaC input's pseudo-account says nothing about whose key a literal ARN names.
+    account: Option<&'a str>,
 }
 
 impl<'a> KeyIndex<'a> {
@@ -37,7 +46,10 @@ impl<'a> KeyIndex<'a> {
                 by_ref.entry(alias.as_str()).or_insert(key);
             }
         }
-        KeyIndex { by_ref }
+        KeyIndex {
+            by_ref,
+            account: crate::root::is_aws_account(account).then_some(account.id.as_str()),
+        }
     }
 
     /// Resolves `reference`: a key id, a key ARN, an alias name or an alias ARN.
@@ -59,6 +71,13 @@ impl<'a> KeyIndex<'a> {
             Some(k) if k.manager == KeyManager::Customer && !reserved(k) => Resolved::Customer(k),
             Some(k) => Resolved::AwsManaged(Some(k)),
             None if alias.is_some_and(is_aws_alias) => Resolved::AwsManaged(None),
+            None if self
+                .account
+                .zip(key_arn_account(reference))
+                .is_some_and(|(own, theirs)| own != theirs) =>
+            {
+                Resolved::OtherAccount
+            }
             None => Resolved::Unknown,
         }
     }
@@ -67,6 +86,23 @@ impl<'a> KeyIndex<'a> {
 /// Whether `alias` (`alias/…`) is in the namespace AWS reserves for its managed keys.
 pub(crate) fn is_aws_alias(alias: &str) -> bool {
     alias.starts_with("alias/aws/")
+}
+
+/// The account of a key ARN (`arn:aws:kms:region:account:key/id`), when `reference` is one.
+fn key_arn_account(reference: &str) -> Option<&str> {
+    let mut parts = reference.strip_prefix("arn:")?.splitn(5, ':');
+    let (_, service, _, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    (service == "kms"
+        && resource.starts_with("key/")
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit()))
+    .then_some(account)
 }
 
 /// `alias/name` from `alias/name` or `arn:aws:kms:region:account:alias/name`.
@@ -134,6 +170,24 @@ mod tests {
             Resolved::Customer(_)
         ));
         assert!(matches!(resolve("alias/other"), Resolved::Unknown));
+        // A key of another account is customer managed; one of this account not in the
+        // inventory, or an alias of another account (customer or reserved), is what it says.
+        assert!(matches!(
+            resolve("arn:aws:kms:us-east-1:999988887777:key/kx"),
+            Resolved::OtherAccount
+        ));
+        assert!(matches!(
+            resolve("arn:aws:kms:us-east-1:111122223333:key/kx"),
+            Resolved::Unknown
+        ));
+        assert!(matches!(
+            resolve("arn:aws:kms:us-east-1:999988887777:alias/aws/rds"),
+            Resolved::AwsManaged(_)
+        ));
+        assert!(matches!(
+            resolve("arn:aws:kms:us-east-1:999988887777:alias/shared"),
+            Resolved::Unknown
+        ));
     }
 
     #[test]

@@ -157,6 +157,17 @@ fn judge(
             )
             .with("kms_key", json!(key.meta.arn));
         }
+        Resolved::OtherAccount => {
+            out.pass(
+                at,
+                format!(
+                    "{} `{name}` is encrypted with key `{reference}` of another account, which only \
+                     a customer managed key can be",
+                    store.kind
+                ),
+            )
+            .with("kms_key", json!(reference));
+        }
         Resolved::AwsManaged(key) => {
             let shown = key.map_or(reference, |k| {
                 k.aliases

@@ -124,7 +124,7 @@ fn judge_kms(
             .with("algorithm", json!(e.algorithm))
             .with("kms_key", json!(key));
         }
-        Resolved::Customer(_) => {
+        Resolved::Customer(_) | Resolved::OtherAccount => {
             out.pass(
                 at,
                 format!(
