@@ -15,10 +15,20 @@ use crate::policy::{
 use crate::wildcard;
 
 /// The request context: condition keys and their values. Keys are case-insensitive.
+///
+/// A request carries a handful of keys, so they are kept in a list and found by comparing
+/// without regard to ASCII case (no lower-cased copy of the key is made per lookup); a context
+/// with many keys gets an index by lower-cased key as well.
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {
-    values: HashMap<String, Vec<String>>,
+    /// Lower-cased key, values; in order of first insertion.
+    values: Vec<(String, Vec<String>)>,
+    /// Lower-cased key -> position in `values`, once there are more than [`INDEXED`] keys.
+    index: Option<HashMap<String, usize>>,
 }
+
+/// Keys beyond which a context is indexed rather than scanned.
+const INDEXED: usize = 16;
 
 impl RequestContext {
     /// An empty context.
@@ -27,28 +37,57 @@ impl RequestContext {
         RequestContext::default()
     }
 
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) if key.bytes().any(|b| b.is_ascii_uppercase()) => {
+                index.get(&key.to_ascii_lowercase()).copied()
+            }
+            Some(index) => index.get(key).copied(),
+            None => self
+                .values
+                .iter()
+                .position(|(k, _)| k.eq_ignore_ascii_case(key)),
+        }
+    }
+
+    fn entry(&mut self, key: &str) -> &mut Vec<String> {
+        let i = match self.position(key) {
+            Some(i) => i,
+            None => {
+                let lower = key.to_ascii_lowercase();
+                if let Some(index) = &mut self.index {
+                    index.insert(lower.clone(), self.values.len());
+                } else if self.values.len() >= INDEXED {
+                    let mut index: HashMap<String, usize> = self
+                        .values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, _))| (k.clone(), i))
+                        .collect();
+                    index.insert(lower.clone(), self.values.len());
+                    self.index = Some(index);
+                }
+                self.values.push((lower, Vec::new()));
+                self.values.len() - 1
+            }
+        };
+        &mut self.values[i].1
+    }
+
     /// Adds a value to a key (a key given twice becomes multi-valued).
     pub fn insert(&mut self, key: &str, value: impl Into<String>) {
-        self.values
-            .entry(key.to_ascii_lowercase())
-            .or_default()
-            .push(value.into());
+        self.entry(key).push(value.into());
     }
 
     /// Makes a key present with no value (an empty list in the request).
     pub fn insert_empty(&mut self, key: &str) {
-        self.values.entry(key.to_ascii_lowercase()).or_default();
+        self.entry(key);
     }
 
     /// The values of a key.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&[String]> {
-        let v = if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.values.get(&key.to_ascii_lowercase())
-        } else {
-            self.values.get(key)
-        };
-        v.map(Vec::as_slice)
+        self.position(key).map(|i| self.values[i].1.as_slice())
     }
 }
 
@@ -546,7 +585,7 @@ const ALIAS_WRITES: &[&str] = &["kms:createalias", "kms:deletealias", "kms:updat
 /// A fact of the service that forbids a request whatever the policies say.
 #[must_use]
 pub fn service_fact(action: &str, resource: &str) -> Option<&'static str> {
-    let action = action.to_ascii_lowercase();
+    let listed = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(action));
     let res_of = |service: &str| -> Option<&str> {
         let rest = resource.strip_prefix("arn:")?;
         let (_, rest) = rest.split_once(':')?;
@@ -564,12 +603,12 @@ pub fn service_fact(action: &str, resource: &str) -> Option<&'static str> {
             res
         })
     };
-    if POLICY_WRITES.contains(&action.as_str()) && res_of("iam") == Some("aws-managed-policy") {
+    if listed(POLICY_WRITES) && res_of("iam") == Some("aws-managed-policy") {
         return Some(
             "AWS managed policies (arn:aws:iam::aws:policy/…) cannot be changed by anyone",
         );
     }
-    if ROLE_WRITES.contains(&action.as_str())
+    if listed(ROLE_WRITES)
         && let Some(res) = res_of("iam")
     {
         if res.starts_with("role/aws-service-role/") {
@@ -583,12 +622,38 @@ pub fn service_fact(action: &str, resource: &str) -> Option<&'static str> {
             );
         }
     }
-    if ALIAS_WRITES.contains(&action.as_str())
-        && res_of("kms").is_some_and(|r| r.starts_with("alias/aws/"))
-    {
+    if listed(ALIAS_WRITES) && res_of("kms").is_some_and(|r| r.starts_with("alias/aws/")) {
         return Some("KMS aliases beginning with alias/aws/ are reserved for AWS managed keys");
     }
     None
+}
+
+/// The services whose requests resource control policies apply to, by action prefix. AWS
+/// Organizations User Guide, "Resource control policies (RCPs)", section "List of AWS services
+/// that support RCPs" (docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
+/// Amazon S3, AWS STS, AWS KMS, Amazon SQS and AWS Secrets Manager at launch (November 2024);
+/// Amazon ECR and Amazon OpenSearch Serverless (`aoss`) added in June 2025; Amazon Cognito and
+/// Amazon CloudWatch Logs in January 2026; Amazon DynamoDB in February 2026. An RCP has no
+/// effect on a request to any other service, whatever it says.
+pub const RCP_SERVICES: &[&str] = &[
+    "s3",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "ecr",
+    "aoss",
+    "cognito-idp",
+    "cognito-identity",
+    "logs",
+    "dynamodb",
+];
+
+/// Whether resource control policies apply to requests for `action` (see [`RCP_SERVICES`]).
+#[must_use]
+pub fn rcps_cover(action: &str) -> bool {
+    let service = action.split_once(':').map_or(action, |(s, _)| s);
+    RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
 }
 
 /// Whether the resource policy of this request must allow for anything to be allowed: a KMS
@@ -614,33 +679,49 @@ fn resource_policy_required(set: &PolicySet<'_>, req: &Request<'_>) -> bool {
                 .is_some_and(|r| r.starts_with("key/")))
 }
 
+/// The keys AWS sets from the caller that `ctx` does not give (`aws:PrincipalArn`,
+/// `aws:PrincipalAccount`, `aws:username`, `aws:PrincipalServiceName`).
+fn derived_keys(ctx: &RequestContext, caller: &Caller<'_>) -> Vec<(&'static str, String)> {
+    let mut add: Vec<(&str, String)> = Vec::new();
+    if ctx.get("aws:principalarn").is_none()
+        && let Some(arn) = caller.principal_arn()
+    {
+        add.push(("aws:principalarn", arn));
+    }
+    if let Some(a) = caller.account
+        && caller.is_iam()
+        && ctx.get("aws:principalaccount").is_none()
+    {
+        add.push(("aws:principalaccount", a.to_owned()));
+    }
+    if caller.kind == CallerKind::User
+        && ctx.get("aws:username").is_none()
+        && let Some(name) = caller.arn.rsplit('/').next()
+    {
+        add.push(("aws:username", name.to_owned()));
+    }
+    if caller.kind == CallerKind::Service && ctx.get("aws:principalservicename").is_none() {
+        add.push(("aws:principalservicename", caller.arn.to_owned()));
+    }
+    add
+}
+
+/// Adds to `ctx` the keys AWS sets from the caller (`principal` as in [`Request`]) that it does
+/// not give, as [`evaluate`] would: a caller that owns its context saves `evaluate` a copy.
+pub fn add_caller_keys(ctx: &mut RequestContext, principal: Option<&str>) {
+    let caller = Caller::parse(principal);
+    for (k, v) in derived_keys(ctx, &caller) {
+        ctx.insert(k, v);
+    }
+}
+
 /// The context with the keys AWS sets from the caller when the request does not give them.
 fn derived_context<'c>(
     req: &Request<'c>,
     caller: &Caller<'_>,
     owned: &'c mut Option<RequestContext>,
 ) -> &'c RequestContext {
-    let mut add: Vec<(&str, String)> = Vec::new();
-    if let Some(arn) = caller.principal_arn()
-        && req.context.get("aws:PrincipalArn").is_none()
-    {
-        add.push(("aws:principalarn", arn));
-    }
-    if let Some(a) = caller.account
-        && caller.is_iam()
-        && req.context.get("aws:PrincipalAccount").is_none()
-    {
-        add.push(("aws:principalaccount", a.to_owned()));
-    }
-    if caller.kind == CallerKind::User
-        && req.context.get("aws:username").is_none()
-        && let Some(name) = caller.arn.rsplit('/').next()
-    {
-        add.push(("aws:username", name.to_owned()));
-    }
-    if caller.kind == CallerKind::Service && req.context.get("aws:PrincipalServiceName").is_none() {
-        add.push(("aws:principalservicename", caller.arn.to_owned()));
-    }
+    let add = derived_keys(req.context, caller);
     if add.is_empty() {
         return req.context;
     }
@@ -666,7 +747,7 @@ fn dedup_types(d: &[(Decider, Via)]) -> Vec<PolicyType> {
 ///    what no policy can allow.
 /// 2. A Deny that applies in any policy type wins.
 /// 3. Every RCP level (of the resource's account, unless it is the management account or the
-///    caller a service-linked role), every SCP level (of the caller's account, same
+///    caller a service-linked role, and only for the services of [`RCP_SERVICES`]), every SCP level (of the caller's account, same
 ///    exceptions) and the VPC endpoint policy must allow.
 /// 4. Same account: a resource-policy grant naming the caller (user, session, `*`, service)
 ///    allows on its own; one naming the caller's role is limited by the boundary and session
@@ -703,7 +784,8 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
     };
     let iam = caller.is_iam();
     let scps_apply = iam && !set.principal_in_management_account && !caller.service_linked;
-    let rcps_apply = !set.resource_in_management_account && !caller.service_linked;
+    let rcps_apply =
+        !set.resource_in_management_account && !caller.service_linked && rcps_cover(req.action);
     let empty: Vec<Vec<Named<'_>>> = Vec::new();
     let scps = if scps_apply { &set.scps } else { &empty };
     let rcps = if rcps_apply { &set.rcps } else { &empty };
@@ -1055,8 +1137,14 @@ pub fn condition_holds(c: &Condition, ctx: &RequestContext, vars: bool) -> bool 
             .iter()
             .any(|v| v.eq_ignore_ascii_case("true") == absent);
     }
-    let values: Vec<String> = if vars && matches!(op.base.value_type(), "String" | "ARN") {
-        c.values
+    // The policy's values, with variables substituted (a copy only when there are any).
+    let substituted: Vec<String>;
+    let values: &[String] = if vars
+        && matches!(op.base.value_type(), "String" | "ARN")
+        && c.values.iter().any(|v| v.contains("${"))
+    {
+        substituted = c
+            .values
             .iter()
             .filter_map(|v| {
                 if v.contains("${") {
@@ -1065,9 +1153,10 @@ pub fn condition_holds(c: &Condition, ctx: &RequestContext, vars: bool) -> bool 
                     Some(v.clone())
                 }
             })
-            .collect()
+            .collect();
+        &substituted
     } else {
-        c.values.clone()
+        &c.values
     };
     let negated = op.base.is_negated();
     let single = |rv: &str| {
@@ -1096,7 +1185,11 @@ fn positive_test(base: OperatorBase, pv: &str, rv: &str) -> bool {
     match base {
         O::StringEquals | O::StringNotEquals => pv == rv,
         O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => {
-            pv.to_lowercase() == rv.to_lowercase()
+            if pv.is_ascii() && rv.is_ascii() {
+                pv.eq_ignore_ascii_case(rv)
+            } else {
+                pv.to_lowercase() == rv.to_lowercase()
+            }
         }
         O::StringLike | O::StringNotLike => wildcard::matches(pv, rv, false),
         O::NumericEquals | O::NumericNotEquals => num(pv, rv, |a, b| (a - b).abs() < f64::EPSILON),
