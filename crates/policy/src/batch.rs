@@ -1137,3 +1137,54 @@ pub fn answer(id: &Value, result: &Result<Evaluation, String>) -> Value {
         Err(msg) => json!({"id": id, "error": msg}),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(text: &str) -> Fields<'_> {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    /// Well-formed requests of every shape are decided without a tree; only mistakes and the
+    /// rare shapes the text reader leaves to the tree (floats, keys given twice) go there.
+    #[test]
+    fn well_formed_requests_take_the_text_reader() {
+        let mut cache = Cache::new();
+        let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        let mut shared = serde_json::Map::new();
+        shared.insert(
+            "p".into(),
+            serde_json::from_str(doc).unwrap_or_else(|e| panic!("{e}")),
+        );
+        cache.share(shared);
+        let fast = [
+            format!(r#"{{"id": 1, "action": "s3:GetObject", "identity": [{doc}]}}"#),
+            format!(
+                r#"{{"id": "a\"b", "principal": null, "action": "s3:Get\u004fbject", "resource": "arn:aws:s3:::b/k", "resource_policy": {doc}}}"#
+            ),
+            format!(
+                r#"{{"action": "s3:GetObject", "principal": "arn:aws:iam::111111111111:user/a", "context": {{"a": "x", "b": ["y", "z"], "c": [], "d": 5, "e": -2, "f": true}}, "identity": [{{"ref": "p"}}, {{"name": "n", "document": {doc}}}, {}], "boundary": [], "scps": [[{doc}], {doc}], "rcps": [], "endpoint": null, "resource_account": "111111111111", "other": [1, {{}}]}}"#,
+                serde_json::Value::String(doc.to_owned())
+            ),
+        ];
+        for text in &fast {
+            assert!(decide_fields(&fields(text), &mut cache).is_some(), "{text}");
+        }
+        let slow = [
+            r#"[1]"#.to_owned(),
+            r#"{"identity": []}"#.to_owned(),
+            r#"{"action": 1}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "principal": 3}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "resource_account": "12"}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "context": {"a": 1.5}}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "context": {"a": "x", "a": "y"}}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "identity": [{"ref": "missing"}]}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "identity": 4}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "scps": [null]}"#.to_owned(),
+        ];
+        for text in &slow {
+            assert!(decide_fields(&fields(text), &mut cache).is_none(), "{text}");
+        }
+    }
+}
