@@ -39,12 +39,16 @@ pub struct Cache {
     /// string, `{"ref"}` or `{"name", "document"}`), for each kind they were read as: the
     /// policy and the name it gives itself. The same text always reads the same way, so a
     /// policy written again is one lookup.
-    raw: Vec<(PolicyKind, FxHashMap<Box<str>, (usize, Option<u32>)>)>,
+    raw: Vec<(PolicyKind, ByText)>,
     /// Names policies are reported by (given or positional), each written once.
     names: Vec<String>,
     name_ids: FxHashMap<String, u32>,
     positional: FxHashMap<(Slot, usize), u32>,
 }
+
+/// Policies of one kind by the JSON text they are written as: the index of the policy and the
+/// id of the name it gives itself (`{"ref"}`, `{"name", "document"}`), if any.
+type ByText = FxHashMap<Box<str>, (usize, Option<u32>)>;
 
 /// Where a policy of a request goes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -194,7 +198,7 @@ impl Cache {
         id
     }
 
-    fn raw_map(&mut self, kind: PolicyKind) -> &mut FxHashMap<Box<str>, (usize, Option<u32>)> {
+    fn raw_map(&mut self, kind: PolicyKind) -> &mut ByText {
         let at = match self.raw.iter().position(|(k, _)| *k == kind) {
             Some(at) => at,
             None => {
