@@ -506,6 +506,19 @@ struct Matcher<'r, 'c> {
 }
 
 impl Matcher<'_, '_> {
+    /// How statement `s` of a policy reaches the caller, if it applies to the request.
+    fn applies(&self, s: &Statement, ptype: PolicyType, vars: bool) -> Option<Via> {
+        if !action_matches(s, self.req.action) {
+            return None;
+        }
+        let via = statement_names(s, ptype, &self.caller, self.has_boundary)?;
+        (resource_matches(s, self.req.resource, vars, self.ctx)
+            && s.conditions
+                .iter()
+                .all(|c| condition_holds(c, self.ctx, vars)))
+        .then_some(via)
+    }
+
     /// The statements of `policies` of `effect` that apply, with how each reached the caller.
     fn matching(
         &self,
@@ -517,17 +530,10 @@ impl Matcher<'_, '_> {
         for n in policies {
             let vars = n.policy.variables_enabled();
             for s in &n.policy.statements {
-                if s.effect != effect || !action_matches(s, self.req.action) {
+                if s.effect != effect {
                     continue;
                 }
-                let Some(via) = statement_names(s, ptype, &self.caller, self.has_boundary) else {
-                    continue;
-                };
-                if resource_matches(s, self.req.resource, vars, self.ctx)
-                    && s.conditions
-                        .iter()
-                        .all(|c| condition_holds(c, self.ctx, vars))
-                {
+                if let Some(via) = self.applies(s, ptype, vars) {
                     out.push((
                         Decider {
                             policy: n.name.to_owned(),
@@ -548,6 +554,18 @@ impl Matcher<'_, '_> {
         let mut v = Vec::new();
         self.matching(policies, ptype, Effect::Allow, &mut v);
         v
+    }
+
+    /// Whether some Allow of `policies` applies (a guardrail or limit that must allow: which
+    /// statements do is not reported).
+    fn allows_any(&self, policies: &[Named<'_>], ptype: PolicyType) -> bool {
+        policies.iter().any(|n| {
+            let vars = n.policy.variables_enabled();
+            n.policy
+                .statements
+                .iter()
+                .any(|s| s.effect == Effect::Allow && self.applies(s, ptype, vars).is_some())
+        })
     }
 }
 
@@ -837,7 +855,7 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
     let mut blocked = Vec::new();
     let mut reasons = Vec::new();
     for (i, level) in rcps.iter().enumerate() {
-        if m.allows(level, PolicyType::Rcp).is_empty() {
+        if !m.allows_any(level, PolicyType::Rcp) {
             reasons.push(format!(
                 "no resource control policy at level {} allows it",
                 i + 1
@@ -848,7 +866,7 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
         }
     }
     for (i, level) in scps.iter().enumerate() {
-        if m.allows(level, PolicyType::Scp).is_empty() {
+        if !m.allows_any(level, PolicyType::Scp) {
             reasons.push(format!(
                 "no service control policy at level {} allows it",
                 i + 1
@@ -859,7 +877,7 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
         }
     }
     if let Some(e) = &set.endpoint
-        && m.allows(e, PolicyType::Endpoint).is_empty()
+        && !m.allows_any(e, PolicyType::Endpoint)
     {
         reasons.push("the VPC endpoint policy does not allow it".into());
         blocked.push(PolicyType::Endpoint);
@@ -880,12 +898,12 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
         || set
             .boundary
             .as_ref()
-            .is_none_or(|b| !m.allows(b, PolicyType::Boundary).is_empty());
+            .is_none_or(|b| m.allows_any(b, PolicyType::Boundary));
     let session_ok = root
         || set
             .session
             .as_ref()
-            .is_none_or(|s| !m.allows(s, PolicyType::Session).is_empty());
+            .is_none_or(|s| m.allows_any(s, PolicyType::Session));
     let required = resource_policy_required(set, req);
     let cross = set.cross_account && iam;
     let mut grant: Vec<PolicyType> = Vec::new(); // the policy types whose allows decide
