@@ -240,11 +240,11 @@ impl Cache {
     fn evaluate(&self, p: &mut Prepared<'_>) -> Evaluation {
         add_caller_keys(&mut p.ctx, p.principal);
         let mut set = PolicySet {
-            boundary: p.boundary.then(Vec::new),
-            session: p.session.then(Vec::new),
-            endpoint: p.endpoint.then(Vec::new),
-            scps: vec![Vec::new(); p.scps],
-            rcps: vec![Vec::new(); p.rcps],
+            boundary: p.shape.boundary.then(Vec::new),
+            session: p.shape.session.then(Vec::new),
+            endpoint: p.shape.endpoint.then(Vec::new),
+            scps: vec![Vec::new(); p.shape.scps],
+            rcps: vec![Vec::new(); p.shape.rcps],
             ..PolicySet::default()
         };
         for &(slot, name, i) in &p.slots {
@@ -291,11 +291,7 @@ struct Prepared<'r> {
     ctx: RequestContext,
     /// Each policy: where it goes, the id of its name, its index in the cache.
     slots: Vec<(Slot, u32, usize)>,
-    boundary: bool,
-    session: bool,
-    endpoint: bool,
-    scps: usize,
-    rcps: usize,
+    shape: Shape,
 }
 
 fn opt_str<'a>(req: &'a Value, key: &str) -> Result<Option<&'a str>, String> {
@@ -403,52 +399,20 @@ fn prepare<'r>(req: &'r Value, cache: &mut Cache) -> Result<Prepared<'r>, String
 
     // Read every policy into the cache; a policy's position names it unless it has a name.
     let mut slots: Vec<(Slot, u32, usize)> = Vec::new();
-    let mut push = |slot: Slot, i: usize, v: &Value, kind: PolicyKind| -> Result<(), String> {
-        let (index, given) = cache.read(v, kind, &|| position_name(slot, i))?;
-        let name = match given {
-            Some(n) => cache.intern(&n),
-            None => cache.positional(slot, i),
-        };
-        slots.push((slot, name, index));
-        Ok(())
-    };
-    for (i, p) in policy_list(req.get("identity"), "identity")?
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-    {
-        push(Slot::Identity, i, p, PolicyKind::Identity)?;
-    }
-    if let Some(ps) = policy_list(req.get("resource_policy"), "resource_policy")? {
-        let kind = resource_kind(action);
-        for (i, p) in ps.into_iter().enumerate() {
-            push(Slot::Resource, i, p, kind)?;
-        }
-    }
-    let boundary = policy_list(req.get("boundary"), "boundary")?;
-    for (i, p) in boundary.iter().flatten().enumerate() {
-        push(Slot::Boundary, i, p, PolicyKind::Boundary)?;
-    }
-    let session = policy_list(req.get("session"), "session")?;
-    for (i, p) in session.iter().flatten().enumerate() {
-        push(Slot::Session, i, p, PolicyKind::Session)?;
-    }
-    let scps = levels(req.get("scps"), "scps")?;
-    for (l, level) in scps.iter().enumerate() {
-        for (i, p) in level.iter().enumerate() {
-            push(Slot::Scp(l), i, p, PolicyKind::Scp)?;
-        }
-    }
-    let rcps = levels(req.get("rcps"), "rcps")?;
-    for (l, level) in rcps.iter().enumerate() {
-        for (i, p) in level.iter().enumerate() {
-            push(Slot::Rcp(l), i, p, PolicyKind::Resource)?;
-        }
-    }
-    let endpoint = policy_list(req.get("endpoint"), "endpoint")?;
-    for (i, p) in endpoint.iter().flatten().enumerate() {
-        push(Slot::Endpoint, i, p, PolicyKind::Resource)?;
-    }
+    let shape = read_policies(
+        action,
+        |key| policy_list(req.get(key), key),
+        |key| levels(req.get(key), key),
+        |slot, i, v: &Value, kind| {
+            let (index, given) = cache.read(v, kind, &|| position_name(slot, i))?;
+            let name = match given {
+                Some(n) => cache.intern(&n),
+                None => cache.positional(slot, i),
+            };
+            slots.push((slot, name, index));
+            Ok(())
+        },
+    )?;
     Ok(Prepared {
         action,
         resource,
@@ -457,6 +421,67 @@ fn prepare<'r>(req: &'r Value, cache: &mut Cache) -> Result<Prepared<'r>, String
         management,
         ctx,
         slots,
+        shape,
+    })
+}
+
+/// Which optional policy types a request gives, and how many levels of each guardrail.
+#[derive(Clone, Copy)]
+struct Shape {
+    boundary: bool,
+    session: bool,
+    endpoint: bool,
+    scps: usize,
+    rcps: usize,
+}
+
+/// Reads a request's policies in the order of the contract, field by field: `list` and
+/// `levels` give a field's policies (or why they cannot be read), `push` reads one policy into
+/// its slot. The first error stops the reading.
+fn read_policies<P: Copy, E>(
+    action: &str,
+    list: impl Fn(&'static str) -> Result<Option<Vec<P>>, E>,
+    levels: impl Fn(&'static str) -> Result<Vec<Vec<P>>, E>,
+    mut push: impl FnMut(Slot, usize, P, PolicyKind) -> Result<(), E>,
+) -> Result<Shape, E> {
+    for (i, p) in list("identity")?
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
+        push(Slot::Identity, i, p, PolicyKind::Identity)?;
+    }
+    if let Some(ps) = list("resource_policy")? {
+        let kind = resource_kind(action);
+        for (i, p) in ps.into_iter().enumerate() {
+            push(Slot::Resource, i, p, kind)?;
+        }
+    }
+    let boundary = list("boundary")?;
+    for (i, p) in boundary.iter().flatten().enumerate() {
+        push(Slot::Boundary, i, *p, PolicyKind::Boundary)?;
+    }
+    let session = list("session")?;
+    for (i, p) in session.iter().flatten().enumerate() {
+        push(Slot::Session, i, *p, PolicyKind::Session)?;
+    }
+    let scps = levels("scps")?;
+    for (l, level) in scps.iter().enumerate() {
+        for (i, p) in level.iter().enumerate() {
+            push(Slot::Scp(l), i, *p, PolicyKind::Scp)?;
+        }
+    }
+    let rcps = levels("rcps")?;
+    for (l, level) in rcps.iter().enumerate() {
+        for (i, p) in level.iter().enumerate() {
+            push(Slot::Rcp(l), i, *p, PolicyKind::Resource)?;
+        }
+    }
+    let endpoint = list("endpoint")?;
+    for (i, p) in endpoint.iter().flatten().enumerate() {
+        push(Slot::Endpoint, i, *p, PolicyKind::Resource)?;
+    }
+    Ok(Shape {
         boundary: boundary.is_some(),
         session: session.is_some(),
         endpoint: endpoint.is_some(),
@@ -527,6 +552,20 @@ impl<'a> Fields<'a> {
             ("rcps", self.rcps),
             ("endpoint", self.endpoint),
         ]
+    }
+
+    /// The JSON text of a policy field.
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        match key {
+            "identity" => self.identity,
+            "resource_policy" => self.resource_policy,
+            "boundary" => self.boundary,
+            "session" => self.session,
+            "scps" => self.scps,
+            "rcps" => self.rcps,
+            "endpoint" => self.endpoint,
+            _ => None,
+        }
     }
 
     fn slot(&mut self, key: &str) -> Option<&mut Option<&'a RawValue>> {
@@ -829,48 +868,17 @@ fn decide_fields(f: &Fields<'_>, cache: &mut Cache) -> Option<Evaluation> {
     let ctx = context_field(f.context)?;
 
     let mut slots: Vec<(Slot, u32, usize)> = Vec::new();
-    let mut push = |slot: Slot, i: usize, raw: &RawValue, kind: PolicyKind| -> Option<()> {
-        let (index, name) = cache.read_raw(raw.get(), kind, slot, i)?;
-        slots.push((slot, name, index));
-        Some(())
-    };
-    for (i, p) in list_field(f.identity)?
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-    {
-        push(Slot::Identity, i, p, PolicyKind::Identity)?;
-    }
-    if let Some(ps) = list_field(f.resource_policy)? {
-        let kind = resource_kind(&action);
-        for (i, p) in ps.into_iter().enumerate() {
-            push(Slot::Resource, i, p, kind)?;
-        }
-    }
-    let boundary = list_field(f.boundary)?;
-    for (i, p) in boundary.iter().flatten().enumerate() {
-        push(Slot::Boundary, i, p, PolicyKind::Boundary)?;
-    }
-    let session = list_field(f.session)?;
-    for (i, p) in session.iter().flatten().enumerate() {
-        push(Slot::Session, i, p, PolicyKind::Session)?;
-    }
-    let scps = levels_field(f.scps)?;
-    for (l, level) in scps.iter().enumerate() {
-        for (i, p) in level.iter().enumerate() {
-            push(Slot::Scp(l), i, p, PolicyKind::Scp)?;
-        }
-    }
-    let rcps = levels_field(f.rcps)?;
-    for (l, level) in rcps.iter().enumerate() {
-        for (i, p) in level.iter().enumerate() {
-            push(Slot::Rcp(l), i, p, PolicyKind::Resource)?;
-        }
-    }
-    let endpoint = list_field(f.endpoint)?;
-    for (i, p) in endpoint.iter().flatten().enumerate() {
-        push(Slot::Endpoint, i, p, PolicyKind::Resource)?;
-    }
+    let shape = read_policies(
+        &action,
+        |key| list_field(f.get(key)).ok_or(()),
+        |key| levels_field(f.get(key)).ok_or(()),
+        |slot, i, raw: &RawValue, kind| {
+            let (index, name) = cache.read_raw(raw.get(), kind, slot, i).ok_or(())?;
+            slots.push((slot, name, index));
+            Ok(())
+        },
+    )
+    .ok()?;
     let mut p = Prepared {
         action: &action,
         resource: resource.as_deref().unwrap_or("*"),
@@ -879,11 +887,7 @@ fn decide_fields(f: &Fields<'_>, cache: &mut Cache) -> Option<Evaluation> {
         management: management.as_deref(),
         ctx,
         slots,
-        boundary: boundary.is_some(),
-        session: session.is_some(),
-        endpoint: endpoint.is_some(),
-        scps: scps.len(),
-        rcps: rcps.len(),
+        shape,
     };
     Some(cache.evaluate(&mut p))
 }
