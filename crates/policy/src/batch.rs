@@ -980,12 +980,23 @@ pub type OnAnswer<'f> = dyn FnMut(usize, &Value, Result<Evaluation, String>) + '
 /// Text that is not a batch: not JSON (with its line and column), or the wrong shape (a shared
 /// policy name declared twice included).
 pub fn decide_all(text: &[u8], each: &mut OnAnswer<'_>) -> serde_json::Result<usize> {
+    // UTF-8 is checked once for the whole batch, so that strings and field texts are not
+    // checked again one by one; text that is not UTF-8 is read as bytes, which says where.
+    match std::str::from_utf8(text) {
+        Ok(s) => decide_from(serde_json::Deserializer::from_str(s), each),
+        Err(_) => decide_from(serde_json::Deserializer::from_slice(text), each),
+    }
+}
+
+fn decide_from<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    each: &mut OnAnswer<'_>,
+) -> serde_json::Result<usize> {
     let mut run = Run {
         cache: Cache::new(),
         each,
         count: 0,
     };
-    let mut de = serde_json::Deserializer::from_slice(text);
     de.deserialize_any(BatchVisitor { run: &mut run })?;
     de.end()?;
     Ok(run.count)

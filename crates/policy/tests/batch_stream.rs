@@ -497,3 +497,13 @@ fn a_shared_policy_declared_twice_is_refused_where_the_second_is() {
     assert!(e.to_string().contains("`policies` is given twice"), "{e}");
     assert_eq!(e.line(), 2, "{e}");
 }
+
+#[test]
+fn a_batch_that_is_not_utf8_is_refused_with_its_place() {
+    let e = decide_all(b"[\n{\"id\": \"a\xffb\"}\n]", &mut |_, _, _| {}).expect_err("not UTF-8");
+    assert_eq!(e.line(), 2, "{e}");
+    // The same batch in UTF-8 is read.
+    let n = decide_all("[\n{\"id\": \"a\u{e9}b\"}\n]".as_bytes(), &mut |_, _, _| {})
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(n, 1);
+}
