@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Decisions per second of `rampart policy eval --requests` on one core, for a batch of mixed
 # requests (bench/policy/gen_requests.py), release build. Best of RUNS runs (the machine may be
-# shared: the best run is the least disturbed one); wall time includes reading the batch and
+# shared: the best run is the least disturbed one, and CPU time is the fair figure when other
+# work runs; each run prints the load average); wall time includes reading the batch and
 # writing the JSON answers.
 #
 # The batch declares its policy pool once and requests name policies (`{"ref": NAME}`), as an
@@ -35,7 +36,7 @@ best=""
 for _ in $(seq "$RUNS"); do
   t=$( { /usr/bin/time -f "%e %U %S %M" "${PIN[@]}" "$RAMPART" policy eval --requests "$WORK/requests.json" --format json > "$WORK/out.json"; } 2>&1 | tail -1)
   wall=$(echo "$t" | awk '{print $1}')
-  echo "   run: wall ${wall}s cpu $(echo "$t" | awk '{print $2 + $3}')s max RSS $(echo "$t" | awk '{print int($4/1024)}') MB"
+  echo "   run: wall ${wall}s cpu $(echo "$t" | awk '{print $2 + $3}')s max RSS $(echo "$t" | awk '{print int($4/1024)}') MB (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   cpu=$(echo "$t" | awk '{print $2 + $3}')
   if [ -z "$best" ] || awk "BEGIN{exit !($wall < $best)}"; then best=$wall; fi
   if [ -z "${best_cpu:-}" ] || awk "BEGIN{exit !($cpu < $best_cpu)}"; then best_cpu=$cpu; fi

@@ -301,6 +301,40 @@ fn batch_contract_in_order_with_errors_reported() {
     );
 }
 
+/// A shared policy name declared twice under `policies` is not a silent choice of one of the
+/// two: the run stops with the file, line and column of the second, exit code 2.
+#[test]
+fn a_shared_policy_declared_twice_stops_the_batch_where_it_is() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let read = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]});
+    let deny = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]});
+    let text = format!(
+        "{{\"policies\": {{\n  \"p\": {read},\n  \"p\": {deny}\n}},\n\"requests\": [{{\"id\": 1, \"action\": \"s3:GetObject\", \"identity\": [{{\"ref\": \"p\"}}]}}]}}"
+    );
+    std::fs::write(d.join("twice.json"), text).expect("write");
+    let o = rampart(
+        d,
+        &[
+            "policy",
+            "eval",
+            "--requests",
+            "twice.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("twice.json:3:"), "{err}");
+    assert!(
+        err.contains("shared policy `p` is declared twice under `policies`"),
+        "{err}"
+    );
+    // Nothing was decided: the policies come before any request.
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("decision"));
+}
+
 #[test]
 fn unreadable_policy_file_is_located() {
     let tmp = tempfile::tempdir().expect("tmp");

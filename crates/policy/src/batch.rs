@@ -12,14 +12,19 @@
 //! with `{"ref": NAME}` (as an estate shares policies between principals): each is then written
 //! and read once. [`decide_all`] reads a batch request by request, never holding more than one.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::Serialize;
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use rustc_hash::FxHashMap;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use crate::eval::{ANONYMOUS, Evaluation, Named, PolicySet, Request, RequestContext, evaluate};
+use crate::eval::{
+    ANONYMOUS, Evaluation, Named, PolicySet, Request, RequestContext, add_caller_keys, evaluate,
+};
 use crate::policy::{Policy, PolicyKind, parse_value};
 
 /// Policies read so far, by their JSON text; and the batch's shared policies, by name.
@@ -30,10 +35,23 @@ pub struct Cache {
     shared: HashMap<String, Value>,
     /// Shared policies read so far: by name, the index for each kind it was read as.
     shared_read: HashMap<String, Vec<(PolicyKind, usize)>>,
+    /// Policies of a streamed batch by the JSON text they are written as (a document, a
+    /// string, `{"ref"}` or `{"name", "document"}`), for each kind they were read as: the
+    /// policy and the name it gives itself. The same text always reads the same way, so a
+    /// policy written again is one lookup.
+    raw: Vec<(PolicyKind, ByText)>,
+    /// Names policies are reported by (given or positional), each written once.
+    names: Vec<String>,
+    name_ids: FxHashMap<String, u32>,
+    positional: FxHashMap<(Slot, usize), u32>,
 }
 
+/// Policies of one kind by the JSON text they are written as: the index of the policy and the
+/// id of the name it gives itself (`{"ref"}`, `{"name", "document"}`), if any.
+type ByText = FxHashMap<Box<str>, (usize, Option<u32>)>;
+
 /// Where a policy of a request goes.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Slot {
     Identity,
     Resource,
@@ -42,6 +60,39 @@ enum Slot {
     Scp(usize),
     Rcp(usize),
     Endpoint,
+}
+
+/// The name of a policy that has none: its place in the request (`identity[0]`,
+/// `resource_policy`, `scps[1][0]`…).
+fn position_name(slot: Slot, i: usize) -> String {
+    let first_bare = |field: &str| {
+        if i == 0 {
+            field.to_owned()
+        } else {
+            format!("{field}[{i}]")
+        }
+    };
+    match slot {
+        Slot::Identity => format!("identity[{i}]"),
+        Slot::Resource => first_bare("resource_policy"),
+        Slot::Boundary => format!("boundary[{i}]"),
+        Slot::Session => first_bare("session"),
+        Slot::Scp(l) => format!("scps[{l}][{i}]"),
+        Slot::Rcp(l) => format!("rcps[{l}][{i}]"),
+        Slot::Endpoint => first_bare("endpoint"),
+    }
+}
+
+/// The kind a request's resource policy is read as: a trust policy for `sts:AssumeRole*`.
+fn resource_kind(action: &str) -> PolicyKind {
+    if action
+        .get(..14)
+        .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
+    {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource
+    }
 }
 
 impl Cache {
@@ -125,6 +176,122 @@ impl Cache {
         self.index.insert(key, i);
         Ok((i, None))
     }
+
+    /// The id of a name policies are reported by.
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.name_ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(name.to_owned());
+        self.name_ids.insert(name.to_owned(), id);
+        id
+    }
+
+    /// The id of the positional name of policy `i` of `slot`.
+    fn positional(&mut self, slot: Slot, i: usize) -> u32 {
+        if let Some(&id) = self.positional.get(&(slot, i)) {
+            return id;
+        }
+        let id = self.intern(&position_name(slot, i));
+        self.positional.insert((slot, i), id);
+        id
+    }
+
+    fn raw_map(&mut self, kind: PolicyKind) -> &mut ByText {
+        let at = match self.raw.iter().position(|(k, _)| *k == kind) {
+            Some(at) => at,
+            None => {
+                self.raw.push((kind, FxHashMap::default()));
+                self.raw.len() - 1
+            }
+        };
+        &mut self.raw[at].1
+    }
+
+    /// Reads policy `i` of `slot` from its JSON text, as [`Cache::read`] reads it from a tree
+    /// (which it does the first time a text is seen); `None` when it cannot be read, for the
+    /// request to be read again as a tree and the error told as that reading tells it.
+    fn read_raw(
+        &mut self,
+        raw: &str,
+        kind: PolicyKind,
+        slot: Slot,
+        i: usize,
+    ) -> Option<(usize, u32)> {
+        let (index, given) = match self.raw_map(kind).get(raw) {
+            Some(&known) => known,
+            None => {
+                let tree: Value = serde_json::from_str(raw).ok()?;
+                let (index, given) = self.read(&tree, kind, &|| position_name(slot, i)).ok()?;
+                let given = given.map(|n| self.intern(&n));
+                self.raw_map(kind).insert(raw.into(), (index, given));
+                (index, given)
+            }
+        };
+        let name = match given {
+            Some(n) => n,
+            None => self.positional(slot, i),
+        };
+        Some((index, name))
+    }
+
+    /// Decides a request read into `p`.
+    fn evaluate(&self, p: &mut Prepared<'_>) -> Evaluation {
+        add_caller_keys(&mut p.ctx, p.principal);
+        let mut set = PolicySet {
+            boundary: p.shape.boundary.then(Vec::new),
+            session: p.shape.session.then(Vec::new),
+            endpoint: p.shape.endpoint.then(Vec::new),
+            scps: vec![Vec::new(); p.shape.scps],
+            rcps: vec![Vec::new(); p.shape.rcps],
+            ..PolicySet::default()
+        };
+        for &(slot, name, i) in &p.slots {
+            let n = Named {
+                name: &self.names[name as usize],
+                policy: &self.policies[i],
+            };
+            match slot {
+                Slot::Identity => set.identity.push(n),
+                Slot::Resource => set.resource.push(n),
+                Slot::Boundary => set.boundary.get_or_insert_with(Vec::new).push(n),
+                Slot::Session => set.session.get_or_insert_with(Vec::new).push(n),
+                Slot::Endpoint => set.endpoint.get_or_insert_with(Vec::new).push(n),
+                Slot::Scp(l) => set.scps[l].push(n),
+                Slot::Rcp(l) => set.rcps[l].push(n),
+            }
+        }
+        let principal_account = p.principal.and_then(account);
+        let resource_account = p.resource_account.or_else(|| account(p.resource));
+        set.cross_account =
+            matches!((principal_account, resource_account), (Some(a), Some(r)) if a != r);
+        set.principal_in_management_account = p.management.is_some()
+            && principal_account.is_some()
+            && principal_account == p.management;
+        set.resource_in_management_account =
+            p.management.is_some() && resource_account.or(principal_account) == p.management;
+        let request = Request {
+            action: p.action,
+            resource: p.resource,
+            principal: p.principal,
+            context: &p.ctx,
+        };
+        evaluate(&set, &request)
+    }
+}
+
+/// A request read, its policies in the cache: what [`Cache::evaluate`] decides.
+struct Prepared<'r> {
+    action: &'r str,
+    resource: &'r str,
+    principal: Option<&'r str>,
+    resource_account: Option<&'r str>,
+    management: Option<&'r str>,
+    ctx: RequestContext,
+    /// Each policy: where it goes, the id of its name, its index in the cache.
+    slots: Vec<(Slot, u32, usize)>,
+    shape: Shape,
 }
 
 fn opt_str<'a>(req: &'a Value, key: &str) -> Result<Option<&'a str>, String> {
@@ -169,11 +336,22 @@ fn account(arn: &str) -> Option<&str> {
     crate::eval::account_of(arn).filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Decides one request of a batch; `Err` when it cannot be read (the message says where).
+fn is_account_id(a: &str) -> bool {
+    a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Decides one request of a batch given as a JSON tree; `Err` when it cannot be read (the
+/// message says where). [`decide_all`] reads requests without building a tree and comes here
+/// for the ones it cannot read, so that their errors are told in one way.
 ///
 /// # Errors
 /// A missing or mistyped field, or a policy that cannot be read.
 pub fn decide(req: &Value, cache: &mut Cache) -> Result<Evaluation, String> {
+    let mut p = prepare(req, cache)?;
+    Ok(cache.evaluate(&mut p))
+}
+
+fn prepare<'r>(req: &'r Value, cache: &mut Cache) -> Result<Prepared<'r>, String> {
     if !req.is_object() {
         return Err("a request is a JSON object".into());
     }
@@ -187,7 +365,7 @@ pub fn decide(req: &Value, cache: &mut Cache) -> Result<Evaluation, String> {
     };
     let resource_account = opt_str(req, "resource_account")?;
     if let Some(a) = resource_account
-        && !(a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+        && !is_account_id(a)
     {
         return Err(format!("`resource_account` must be 12 digits, not `{a}`"));
     }
@@ -219,139 +397,508 @@ pub fn decide(req: &Value, cache: &mut Cache) -> Result<Evaluation, String> {
         Some(_) => return Err("`context` must be an object of key: value(s)".into()),
     }
 
-    // Read every policy first (into the cache), then borrow them for the decision.
-    // A policy's position names it unless it has a name: the name is written only when needed.
-    let mut slots: Vec<(Slot, String, usize)> = Vec::new();
-    let mut push = |slot: Slot,
-                    name: &dyn Fn() -> String,
-                    v: &Value,
-                    kind: PolicyKind|
-     -> Result<(), String> {
-        let (i, given) = cache.read(v, kind, name)?;
-        slots.push((slot, given.unwrap_or_else(name), i));
-        Ok(())
-    };
-    for (i, p) in policy_list(req.get("identity"), "identity")?
+    // Read every policy into the cache; a policy's position names it unless it has a name.
+    let mut slots: Vec<(Slot, u32, usize)> = Vec::new();
+    let shape = read_policies(
+        action,
+        |key| policy_list(req.get(key), key),
+        |key| levels(req.get(key), key),
+        |slot, i, v: &Value, kind| {
+            let (index, given) = cache.read(v, kind, &|| position_name(slot, i))?;
+            let name = match given {
+                Some(n) => cache.intern(&n),
+                None => cache.positional(slot, i),
+            };
+            slots.push((slot, name, index));
+            Ok(())
+        },
+    )?;
+    Ok(Prepared {
+        action,
+        resource,
+        principal,
+        resource_account,
+        management,
+        ctx,
+        slots,
+        shape,
+    })
+}
+
+/// Which optional policy types a request gives, and how many levels of each guardrail.
+#[derive(Clone, Copy)]
+struct Shape {
+    boundary: bool,
+    session: bool,
+    endpoint: bool,
+    scps: usize,
+    rcps: usize,
+}
+
+/// Reads a request's policies in the order of the contract, field by field: `list` and
+/// `levels` give a field's policies (or why they cannot be read), `push` reads one policy into
+/// its slot. The first error stops the reading.
+fn read_policies<P: Copy, E>(
+    action: &str,
+    list: impl Fn(&'static str) -> Result<Option<Vec<P>>, E>,
+    levels: impl Fn(&'static str) -> Result<Vec<Vec<P>>, E>,
+    mut push: impl FnMut(Slot, usize, P, PolicyKind) -> Result<(), E>,
+) -> Result<Shape, E> {
+    for (i, p) in list("identity")?
         .unwrap_or_default()
         .into_iter()
         .enumerate()
     {
-        push(
-            Slot::Identity,
-            &|| format!("identity[{i}]"),
-            p,
-            PolicyKind::Identity,
-        )?;
+        push(Slot::Identity, i, p, PolicyKind::Identity)?;
     }
-    if let Some(ps) = policy_list(req.get("resource_policy"), "resource_policy")? {
-        let kind = if action.to_ascii_lowercase().starts_with("sts:assumerole") {
-            PolicyKind::Trust
-        } else {
-            PolicyKind::Resource
-        };
+    if let Some(ps) = list("resource_policy")? {
+        let kind = resource_kind(action);
         for (i, p) in ps.into_iter().enumerate() {
-            let name = || {
-                if i == 0 {
-                    "resource_policy".to_owned()
-                } else {
-                    format!("resource_policy[{i}]")
-                }
-            };
-            push(Slot::Resource, &name, p, kind)?;
+            push(Slot::Resource, i, p, kind)?;
         }
     }
-    let boundary = policy_list(req.get("boundary"), "boundary")?;
+    let boundary = list("boundary")?;
     for (i, p) in boundary.iter().flatten().enumerate() {
-        push(
-            Slot::Boundary,
-            &|| format!("boundary[{i}]"),
-            p,
-            PolicyKind::Boundary,
-        )?;
+        push(Slot::Boundary, i, *p, PolicyKind::Boundary)?;
     }
-    let session = policy_list(req.get("session"), "session")?;
+    let session = list("session")?;
     for (i, p) in session.iter().flatten().enumerate() {
-        let name = || {
-            if i == 0 {
-                "session".to_owned()
-            } else {
-                format!("session[{i}]")
-            }
-        };
-        push(Slot::Session, &name, p, PolicyKind::Session)?;
+        push(Slot::Session, i, *p, PolicyKind::Session)?;
     }
-    let scps = levels(req.get("scps"), "scps")?;
+    let scps = levels("scps")?;
     for (l, level) in scps.iter().enumerate() {
         for (i, p) in level.iter().enumerate() {
-            push(
-                Slot::Scp(l),
-                &|| format!("scps[{l}][{i}]"),
-                p,
-                PolicyKind::Scp,
-            )?;
+            push(Slot::Scp(l), i, *p, PolicyKind::Scp)?;
         }
     }
-    let rcps = levels(req.get("rcps"), "rcps")?;
+    let rcps = levels("rcps")?;
     for (l, level) in rcps.iter().enumerate() {
         for (i, p) in level.iter().enumerate() {
-            push(
-                Slot::Rcp(l),
-                &|| format!("rcps[{l}][{i}]"),
-                p,
-                PolicyKind::Resource,
-            )?;
+            push(Slot::Rcp(l), i, *p, PolicyKind::Resource)?;
         }
     }
-    let endpoint = policy_list(req.get("endpoint"), "endpoint")?;
+    let endpoint = list("endpoint")?;
     for (i, p) in endpoint.iter().flatten().enumerate() {
-        let name = || {
-            if i == 0 {
-                "endpoint".to_owned()
-            } else {
-                format!("endpoint[{i}]")
+        push(Slot::Endpoint, i, *p, PolicyKind::Resource)?;
+    }
+    Ok(Shape {
+        boundary: boundary.is_some(),
+        session: session.is_some(),
+        endpoint: endpoint.is_some(),
+        scps: scps.len(),
+        rcps: rcps.len(),
+    })
+}
+
+/// A JSON string, borrowed from the batch when it holds no escape.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
             }
-        };
-        push(Slot::Endpoint, &name, p, PolicyKind::Resource)?;
+            fn visit_borrowed_str<E: serde::de::Error>(self, s: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(s.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// One request of a batch as written: the JSON text of each field it reads, without a tree.
+/// A field given twice keeps its last value, as a tree would.
+#[derive(Default)]
+struct Fields<'a> {
+    /// The request is a JSON object.
+    object: bool,
+    id: Option<&'a RawValue>,
+    action: Option<&'a RawValue>,
+    resource: Option<&'a RawValue>,
+    principal: Option<&'a RawValue>,
+    resource_account: Option<&'a RawValue>,
+    management_account: Option<&'a RawValue>,
+    context: Option<&'a RawValue>,
+    identity: Option<&'a RawValue>,
+    resource_policy: Option<&'a RawValue>,
+    boundary: Option<&'a RawValue>,
+    session: Option<&'a RawValue>,
+    scps: Option<&'a RawValue>,
+    rcps: Option<&'a RawValue>,
+    endpoint: Option<&'a RawValue>,
+}
+
+impl<'a> Fields<'a> {
+    fn each(&self) -> [(&'static str, Option<&'a RawValue>); 14] {
+        [
+            ("id", self.id),
+            ("action", self.action),
+            ("resource", self.resource),
+            ("principal", self.principal),
+            ("resource_account", self.resource_account),
+            ("management_account", self.management_account),
+            ("context", self.context),
+            ("identity", self.identity),
+            ("resource_policy", self.resource_policy),
+            ("boundary", self.boundary),
+            ("session", self.session),
+            ("scps", self.scps),
+            ("rcps", self.rcps),
+            ("endpoint", self.endpoint),
+        ]
     }
 
-    let mut set = PolicySet {
-        boundary: boundary.map(|_| Vec::new()),
-        session: session.map(|_| Vec::new()),
-        endpoint: endpoint.map(|_| Vec::new()),
-        scps: vec![Vec::new(); scps.len()],
-        rcps: vec![Vec::new(); rcps.len()],
-        ..PolicySet::default()
-    };
-    for (slot, name, i) in &slots {
-        let n = Named {
-            name,
-            policy: &cache.policies[*i],
-        };
-        match slot {
-            Slot::Identity => set.identity.push(n),
-            Slot::Resource => set.resource.push(n),
-            Slot::Boundary => set.boundary.get_or_insert_with(Vec::new).push(n),
-            Slot::Session => set.session.get_or_insert_with(Vec::new).push(n),
-            Slot::Endpoint => set.endpoint.get_or_insert_with(Vec::new).push(n),
-            Slot::Scp(l) => set.scps[*l].push(n),
-            Slot::Rcp(l) => set.rcps[*l].push(n),
+    /// The JSON text of a policy field.
+    fn get(&self, key: &str) -> Option<&'a RawValue> {
+        match key {
+            "identity" => self.identity,
+            "resource_policy" => self.resource_policy,
+            "boundary" => self.boundary,
+            "session" => self.session,
+            "scps" => self.scps,
+            "rcps" => self.rcps,
+            "endpoint" => self.endpoint,
+            _ => None,
         }
     }
-    let principal_account = principal.and_then(account);
-    let resource_account = resource_account.or_else(|| account(resource));
-    set.cross_account =
-        matches!((principal_account, resource_account), (Some(p), Some(r)) if p != r);
-    set.principal_in_management_account =
-        management.is_some() && principal_account.is_some() && principal_account == management;
-    set.resource_in_management_account =
-        management.is_some() && resource_account.or(principal_account) == management;
-    let request = Request {
-        action,
-        resource,
-        principal,
-        context: &ctx,
+
+    fn slot(&mut self, key: &str) -> Option<&mut Option<&'a RawValue>> {
+        Some(match key {
+            "id" => &mut self.id,
+            "action" => &mut self.action,
+            "resource" => &mut self.resource,
+            "principal" => &mut self.principal,
+            "resource_account" => &mut self.resource_account,
+            "management_account" => &mut self.management_account,
+            "context" => &mut self.context,
+            "identity" => &mut self.identity,
+            "resource_policy" => &mut self.resource_policy,
+            "boundary" => &mut self.boundary,
+            "session" => &mut self.session,
+            "scps" => &mut self.scps,
+            "rcps" => &mut self.rcps,
+            "endpoint" => &mut self.endpoint,
+            _ => return None,
+        })
+    }
+
+    /// The request as a tree of the fields [`decide`] reads (the slow reading, for requests
+    /// the fast one cannot read).
+    fn tree(&self) -> Result<Value, String> {
+        if !self.object {
+            return Ok(Value::Null);
+        }
+        let mut m = serde_json::Map::new();
+        for (key, raw) in self.each() {
+            if let Some(raw) = raw {
+                let v = serde_json::from_str(raw.get()).map_err(|e| format!("`{key}`: {e}"))?;
+                m.insert(key.to_owned(), v);
+            }
+        }
+        Ok(Value::Object(m))
+    }
+
+    fn id(&self) -> Value {
+        self.id
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or(Value::Null)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a request")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut f = Fields {
+                    object: true,
+                    ..Fields::default()
+                };
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    match f.slot(&key.0) {
+                        Some(slot) => *slot = Some(map.next_value()?),
+                        None => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(f)
+            }
+            // Anything else is not a request: its answer says so.
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Fields<'de>, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Fields::default())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Fields<'de>, E> {
+                Ok(Fields::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Fields<'de>, E> {
+                Ok(Fields::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Fields<'de>, E> {
+                Ok(Fields::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Fields<'de>, E> {
+                Ok(Fields::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Fields<'de>, E> {
+                Ok(Fields::default())
+            }
+            fn visit_unit<E>(self) -> Result<Fields<'de>, E> {
+                Ok(Fields::default())
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The first character of a field's JSON text.
+fn lead(raw: &RawValue) -> u8 {
+    raw.get().as_bytes().first().copied().unwrap_or(b' ')
+}
+
+/// A string field, `null` or absent: `None` when it is something else.
+fn text_field(raw: Option<&RawValue>) -> Option<Option<Cow<'_, str>>> {
+    match raw {
+        None => Some(None),
+        Some(r) if lead(r) == b'n' => Some(None),
+        Some(r) if lead(r) == b'"' => serde_json::from_str::<Text<'_>>(r.get())
+            .ok()
+            .map(|t| Some(t.0)),
+        Some(_) => None,
+    }
+}
+
+/// A list of policies (or one policy), `null` or absent: `None` when it is something else.
+fn list_field(raw: Option<&RawValue>) -> Option<Option<Vec<&RawValue>>> {
+    match raw {
+        None => Some(None),
+        Some(r) => match lead(r) {
+            b'n' => Some(None),
+            b'[' => serde_json::from_str(r.get()).ok().map(Some),
+            b'{' | b'"' => Some(Some(vec![r])),
+            _ => None,
+        },
+    }
+}
+
+/// Levels of policies: `None` when they are not.
+fn levels_field(raw: Option<&RawValue>) -> Option<Vec<Vec<&RawValue>>> {
+    match raw {
+        None => Some(Vec::new()),
+        Some(r) => match lead(r) {
+            b'n' => Some(Vec::new()),
+            b'[' => {
+                let levels: Vec<&RawValue> = serde_json::from_str(r.get()).ok()?;
+                levels
+                    .into_iter()
+                    .map(|level| match lead(level) {
+                        b'[' => serde_json::from_str(level.get()).ok(),
+                        b'{' | b'"' => Some(vec![level]),
+                        _ => None,
+                    })
+                    .collect()
+            }
+            _ => None,
+        },
+    }
+}
+
+/// A context value as a request gives it: one value, or a list.
+enum ContextValue<'a> {
+    One(Cow<'a, str>),
+    List(Vec<Cow<'a, str>>),
+}
+
+/// One scalar of a context value (as [`prepare`] reads it: a string, an integer, a boolean).
+struct Scalar<'a>(Cow<'a, str>);
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(s))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(s.to_owned()))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(if b { "true" } else { "false" }))
+    }
+    // Integers print as JSON numbers do; other numbers take the slow reading.
+    fn visit_u64<E>(self, n: u64) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(n.to_string()))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(n.to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor).map(Scalar)
+    }
+}
+
+impl<'de> Deserialize<'de> for ContextValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ContextValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<ContextValue<'de>, E> {
+                Ok(ContextValue::One(Cow::Borrowed(s)))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<ContextValue<'de>, E> {
+                ScalarVisitor.visit_str(s).map(ContextValue::One)
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<ContextValue<'de>, E> {
+                ScalarVisitor.visit_bool(b).map(ContextValue::One)
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<ContextValue<'de>, E> {
+                ScalarVisitor.visit_u64(n).map(ContextValue::One)
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<ContextValue<'de>, E> {
+                ScalarVisitor.visit_i64(n).map(ContextValue::One)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ContextValue<'de>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Scalar(s)) = seq.next_element()? {
+                    items.push(s);
+                }
+                Ok(ContextValue::List(items))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A request's context as written: keys in order, each once.
+struct ContextIn<'a>(Vec<(Cow<'a, str>, ContextValue<'a>)>);
+
+impl<'de> Deserialize<'de> for ContextIn<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ContextIn<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of key: value(s)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ContextIn<'de>, A::Error> {
+                let mut out: Vec<(Cow<'de, str>, ContextValue<'de>)> = Vec::new();
+                while let Some(Text(k)) = map.next_key()? {
+                    // A key given twice keeps its last value in a tree: the slow reading says so.
+                    if out.iter().any(|(seen, _)| *seen == k) {
+                        return Err(serde::de::Error::custom("a context key given twice"));
+                    }
+                    out.push((k, map.next_value()?));
+                }
+                Ok(ContextIn(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The context field: `None` when it cannot be read this way.
+fn context_field(raw: Option<&RawValue>) -> Option<RequestContext> {
+    let mut ctx = RequestContext::new();
+    let Some(raw) = raw else { return Some(ctx) };
+    match lead(raw) {
+        b'n' => return Some(ctx),
+        b'{' => {}
+        _ => return None,
+    }
+    let ContextIn(pairs) = serde_json::from_str(raw.get()).ok()?;
+    for (k, v) in pairs {
+        match v {
+            ContextValue::One(x) => ctx.insert(&k, x.into_owned()),
+            ContextValue::List(items) if items.is_empty() => ctx.insert_empty(&k),
+            ContextValue::List(items) => {
+                for x in items {
+                    ctx.insert(&k, x.into_owned());
+                }
+            }
+        }
+    }
+    Some(ctx)
+}
+
+/// Decides a request read as [`Fields`], without a tree: `None` when anything in it cannot be
+/// read that way (a mistyped field, a policy that does not parse…), for [`decide`] to read it
+/// and tell the error.
+fn decide_fields(f: &Fields<'_>, cache: &mut Cache) -> Option<Evaluation> {
+    if !f.object {
+        return None;
+    }
+    let action = text_field(f.action)??;
+    let resource = text_field(f.resource)?;
+    let principal = match f.principal {
+        None => None,
+        Some(r) if lead(r) == b'n' => Some(Cow::Borrowed(ANONYMOUS)),
+        Some(r) => Some(text_field(Some(r))??),
     };
-    Ok(evaluate(&set, &request))
+    let resource_account = text_field(f.resource_account)?;
+    if resource_account
+        .as_deref()
+        .is_some_and(|a| !is_account_id(a))
+    {
+        return None;
+    }
+    let management = text_field(f.management_account)?;
+    let ctx = context_field(f.context)?;
+
+    let mut slots: Vec<(Slot, u32, usize)> = Vec::new();
+    let shape = read_policies(
+        &action,
+        |key| list_field(f.get(key)).ok_or(()),
+        |key| levels_field(f.get(key)).ok_or(()),
+        |slot, i, raw: &RawValue, kind| {
+            let (index, name) = cache.read_raw(raw.get(), kind, slot, i).ok_or(())?;
+            slots.push((slot, name, index));
+            Ok(())
+        },
+    )
+    .ok()?;
+    let mut p = Prepared {
+        action: &action,
+        resource: resource.as_deref().unwrap_or("*"),
+        principal: principal.as_deref(),
+        resource_account: resource_account.as_deref(),
+        management: management.as_deref(),
+        ctx,
+        slots,
+        shape,
+    };
+    Some(cache.evaluate(&mut p))
+}
+
+/// Decides one request read as [`Fields`]: without a tree when it can, else as [`decide`]
+/// does (the answers are the same; the tree is built only for requests that need it).
+fn decide_streamed(f: &Fields<'_>, cache: &mut Cache) -> Result<Evaluation, String> {
+    if let Some(e) = decide_fields(f, cache) {
+        return Ok(e);
+    }
+    decide(&f.tree()?, cache)
 }
 
 /// One statement that decided a request, as answered.
@@ -364,6 +911,21 @@ struct DecidingOut<'a> {
     effect: crate::policy::Effect,
 }
 
+/// The deciding statements of an answer, written one by one.
+struct DecidingList<'a>(&'a [crate::eval::Decider]);
+
+impl Serialize for DecidingList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|d| DecidingOut {
+            policy: &d.policy,
+            policy_type: d.policy_type,
+            sid: d.sid.as_deref(),
+            index: d.statement,
+            effect: d.effect,
+        }))
+    }
+}
+
 /// One answer, as written (the same fields as [`answer`], without building a JSON tree).
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -372,7 +934,7 @@ enum AnswerOut<'a> {
         id: &'a Value,
         decision: crate::eval::Decision,
         blocked_by: &'a [crate::eval::PolicyType],
-        deciding: Vec<DecidingOut<'a>>,
+        deciding: DecidingList<'a>,
         reason: &'a str,
     },
     Unread {
@@ -395,17 +957,7 @@ pub fn write_answer(
             id,
             decision: e.decision,
             blocked_by: &e.blocked_by,
-            deciding: e
-                .deciding
-                .iter()
-                .map(|d| DecidingOut {
-                    policy: &d.policy,
-                    policy_type: d.policy_type,
-                    sid: d.sid.as_deref(),
-                    index: d.statement,
-                    effect: d.effect,
-                })
-                .collect(),
+            deciding: DecidingList(&e.deciding),
             reason: &e.reason,
         },
         Err(msg) => AnswerOut::Unread { id, error: msg },
@@ -420,15 +972,31 @@ pub type OnAnswer<'f> = dyn FnMut(usize, &Value, Result<Evaluation, String>) + '
 /// Reads a batch (an array of requests, or `{"policies", "requests"}`) one request at a time,
 /// decides each, and hands `(position, id, result)` to `each`. Returns the number of requests.
 ///
+/// Each request is read field by field from the text (strings borrowed, policies looked up by
+/// their text in the cache) with no JSON tree; one that cannot be read so is read again as a
+/// tree by [`decide`], which tells its error.
+///
 /// # Errors
-/// Text that is not a batch: not JSON (with its line and column), or the wrong shape.
+/// Text that is not a batch: not JSON (with its line and column), or the wrong shape (a shared
+/// policy name declared twice included).
 pub fn decide_all(text: &[u8], each: &mut OnAnswer<'_>) -> serde_json::Result<usize> {
+    // UTF-8 is checked once for the whole batch, so that strings and field texts are not
+    // checked again one by one; text that is not UTF-8 is read as bytes, which says where.
+    match std::str::from_utf8(text) {
+        Ok(s) => decide_from(serde_json::Deserializer::from_str(s), each),
+        Err(_) => decide_from(serde_json::Deserializer::from_slice(text), each),
+    }
+}
+
+fn decide_from<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    each: &mut OnAnswer<'_>,
+) -> serde_json::Result<usize> {
     let mut run = Run {
         cache: Cache::new(),
         each,
         count: 0,
     };
-    let mut de = serde_json::Deserializer::from_slice(text);
     de.deserialize_any(BatchVisitor { run: &mut run })?;
     de.end()?;
     Ok(run.count)
@@ -441,10 +1009,10 @@ struct Run<'f> {
 }
 
 impl Run<'_> {
-    fn one(&mut self, req: &Value) {
-        let id = req.get("id").unwrap_or(&Value::Null);
-        let result = decide(req, &mut self.cache);
-        (self.each)(self.count, id, result);
+    fn one(&mut self, req: &Fields<'_>) {
+        let id = req.id();
+        let result = decide_streamed(req, &mut self.cache);
+        (self.each)(self.count, &id, result);
         self.count += 1;
     }
 }
@@ -463,7 +1031,7 @@ impl<'de> Visitor<'de> for BatchVisitor<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(req) = seq.next_element::<Value>()? {
+        while let Some(req) = seq.next_element::<Fields<'de>>()? {
             self.run.one(&req);
         }
         Ok(())
@@ -471,6 +1039,7 @@ impl<'de> Visitor<'de> for BatchVisitor<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut requests = false;
+        let mut policies = false;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "policies" if requests => {
@@ -478,9 +1047,14 @@ impl<'de> Visitor<'de> for BatchVisitor<'_, '_> {
                         "`policies` must come before `requests`",
                     ));
                 }
+                "policies" if policies => {
+                    return Err(serde::de::Error::custom("`policies` is given twice"));
+                }
                 "policies" => {
-                    let shared: serde_json::Map<String, Value> = map.next_value()?;
-                    self.run.cache.share(shared);
+                    policies = true;
+                    map.next_value_seed(Shared {
+                        cache: &mut self.run.cache,
+                    })?;
                 }
                 "requests" => {
                     requests = true;
@@ -502,6 +1076,41 @@ impl<'de> Visitor<'de> for BatchVisitor<'_, '_> {
     }
 }
 
+/// The batch's `policies`: each name once (a name declared twice is an error, located where
+/// the second one is, rather than a silent choice of one of the two).
+struct Shared<'c> {
+    cache: &'c mut Cache,
+}
+
+impl<'de> DeserializeSeed<'de> for Shared<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Shared<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("`policies`: an object of NAME: policy")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut declared: serde_json::Map<String, Value> = serde_json::Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            if declared.contains_key(&name) {
+                return Err(serde::de::Error::custom(format!(
+                    "shared policy `{name}` is declared twice under `policies`"
+                )));
+            }
+            let doc: Value = map.next_value()?;
+            declared.insert(name, doc);
+        }
+        self.cache.share(declared);
+        Ok(())
+    }
+}
+
 struct Requests<'r, 'f> {
     run: &'r mut Run<'f>,
 }
@@ -517,7 +1126,7 @@ impl<'de> DeserializeSeed<'de> for Requests<'_, '_> {
                 f.write_str("`requests`: a JSON array of requests")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-                while let Some(req) = seq.next_element::<Value>()? {
+                while let Some(req) = seq.next_element::<Fields<'de>>()? {
                     self.0.one(&req);
                 }
                 Ok(())
@@ -545,5 +1154,56 @@ pub fn answer(id: &Value, result: &Result<Evaluation, String>) -> Value {
             "reason": e.reason,
         }),
         Err(msg) => json!({"id": id, "error": msg}),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(text: &str) -> Fields<'_> {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    /// Well-formed requests of every shape are decided without a tree; only mistakes and the
+    /// rare shapes the text reader leaves to the tree (floats, keys given twice) go there.
+    #[test]
+    fn well_formed_requests_take_the_text_reader() {
+        let mut cache = Cache::new();
+        let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+        let mut shared = serde_json::Map::new();
+        shared.insert(
+            "p".into(),
+            serde_json::from_str(doc).unwrap_or_else(|e| panic!("{e}")),
+        );
+        cache.share(shared);
+        let fast = [
+            format!(r#"{{"id": 1, "action": "s3:GetObject", "identity": [{doc}]}}"#),
+            format!(
+                r#"{{"id": "a\"b", "principal": null, "action": "s3:Get\u004fbject", "resource": "arn:aws:s3:::b/k", "resource_policy": {doc}}}"#
+            ),
+            format!(
+                r#"{{"action": "s3:GetObject", "principal": "arn:aws:iam::111111111111:user/a", "context": {{"a": "x", "b": ["y", "z"], "c": [], "d": 5, "e": -2, "f": true}}, "identity": [{{"ref": "p"}}, {{"name": "n", "document": {doc}}}, {}], "boundary": [], "scps": [[{doc}], {doc}], "rcps": [], "endpoint": null, "resource_account": "111111111111", "other": [1, {{}}]}}"#,
+                serde_json::Value::String(doc.to_owned())
+            ),
+        ];
+        for text in &fast {
+            assert!(decide_fields(&fields(text), &mut cache).is_some(), "{text}");
+        }
+        let slow = [
+            r#"[1]"#.to_owned(),
+            r#"{"identity": []}"#.to_owned(),
+            r#"{"action": 1}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "principal": 3}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "resource_account": "12"}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "context": {"a": 1.5}}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "context": {"a": "x", "a": "y"}}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "identity": [{"ref": "missing"}]}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "identity": 4}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "scps": [null]}"#.to_owned(),
+        ];
+        for text in &slow {
+            assert!(decide_fields(&fields(text), &mut cache).is_none(), "{text}");
+        }
     }
 }

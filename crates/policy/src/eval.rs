@@ -15,10 +15,20 @@ use crate::policy::{
 use crate::wildcard;
 
 /// The request context: condition keys and their values. Keys are case-insensitive.
+///
+/// A request carries a handful of keys, so they are kept in a list and found by comparing
+/// without regard to ASCII case (no lower-cased copy of the key is made per lookup); a context
+/// with many keys gets an index by lower-cased key as well.
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {
-    values: HashMap<String, Vec<String>>,
+    /// Lower-cased key, values; in order of first insertion.
+    values: Vec<(String, Vec<String>)>,
+    /// Lower-cased key -> position in `values`, once there are more than [`INDEXED`] keys.
+    index: Option<HashMap<String, usize>>,
 }
+
+/// Keys beyond which a context is indexed rather than scanned.
+const INDEXED: usize = 16;
 
 impl RequestContext {
     /// An empty context.
@@ -27,28 +37,57 @@ impl RequestContext {
         RequestContext::default()
     }
 
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) if key.bytes().any(|b| b.is_ascii_uppercase()) => {
+                index.get(&key.to_ascii_lowercase()).copied()
+            }
+            Some(index) => index.get(key).copied(),
+            None => self
+                .values
+                .iter()
+                .position(|(k, _)| k.eq_ignore_ascii_case(key)),
+        }
+    }
+
+    fn entry(&mut self, key: &str) -> &mut Vec<String> {
+        let i = match self.position(key) {
+            Some(i) => i,
+            None => {
+                let lower = key.to_ascii_lowercase();
+                if let Some(index) = &mut self.index {
+                    index.insert(lower.clone(), self.values.len());
+                } else if self.values.len() >= INDEXED {
+                    let mut index: HashMap<String, usize> = self
+                        .values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, _))| (k.clone(), i))
+                        .collect();
+                    index.insert(lower.clone(), self.values.len());
+                    self.index = Some(index);
+                }
+                self.values.push((lower, Vec::new()));
+                self.values.len() - 1
+            }
+        };
+        &mut self.values[i].1
+    }
+
     /// Adds a value to a key (a key given twice becomes multi-valued).
     pub fn insert(&mut self, key: &str, value: impl Into<String>) {
-        self.values
-            .entry(key.to_ascii_lowercase())
-            .or_default()
-            .push(value.into());
+        self.entry(key).push(value.into());
     }
 
     /// Makes a key present with no value (an empty list in the request).
     pub fn insert_empty(&mut self, key: &str) {
-        self.values.entry(key.to_ascii_lowercase()).or_default();
+        self.entry(key);
     }
 
     /// The values of a key.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&[String]> {
-        let v = if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.values.get(&key.to_ascii_lowercase())
-        } else {
-            self.values.get(key)
-        };
-        v.map(Vec::as_slice)
+        self.position(key).map(|i| self.values[i].1.as_slice())
     }
 }
 
@@ -467,6 +506,19 @@ struct Matcher<'r, 'c> {
 }
 
 impl Matcher<'_, '_> {
+    /// How statement `s` of a policy reaches the caller, if it applies to the request.
+    fn applies(&self, s: &Statement, ptype: PolicyType, vars: bool) -> Option<Via> {
+        if !action_matches(s, self.req.action) {
+            return None;
+        }
+        let via = statement_names(s, ptype, &self.caller, self.has_boundary)?;
+        (resource_matches(s, self.req.resource, vars, self.ctx)
+            && s.conditions
+                .iter()
+                .all(|c| condition_holds(c, self.ctx, vars)))
+        .then_some(via)
+    }
+
     /// The statements of `policies` of `effect` that apply, with how each reached the caller.
     fn matching(
         &self,
@@ -478,17 +530,10 @@ impl Matcher<'_, '_> {
         for n in policies {
             let vars = n.policy.variables_enabled();
             for s in &n.policy.statements {
-                if s.effect != effect || !action_matches(s, self.req.action) {
+                if s.effect != effect {
                     continue;
                 }
-                let Some(via) = statement_names(s, ptype, &self.caller, self.has_boundary) else {
-                    continue;
-                };
-                if resource_matches(s, self.req.resource, vars, self.ctx)
-                    && s.conditions
-                        .iter()
-                        .all(|c| condition_holds(c, self.ctx, vars))
-                {
+                if let Some(via) = self.applies(s, ptype, vars) {
                     out.push((
                         Decider {
                             policy: n.name.to_owned(),
@@ -509,6 +554,18 @@ impl Matcher<'_, '_> {
         let mut v = Vec::new();
         self.matching(policies, ptype, Effect::Allow, &mut v);
         v
+    }
+
+    /// Whether some Allow of `policies` applies (a guardrail or limit that must allow: which
+    /// statements do is not reported).
+    fn allows_any(&self, policies: &[Named<'_>], ptype: PolicyType) -> bool {
+        policies.iter().any(|n| {
+            let vars = n.policy.variables_enabled();
+            n.policy
+                .statements
+                .iter()
+                .any(|s| s.effect == Effect::Allow && self.applies(s, ptype, vars).is_some())
+        })
     }
 }
 
@@ -546,7 +603,7 @@ const ALIAS_WRITES: &[&str] = &["kms:createalias", "kms:deletealias", "kms:updat
 /// A fact of the service that forbids a request whatever the policies say.
 #[must_use]
 pub fn service_fact(action: &str, resource: &str) -> Option<&'static str> {
-    let action = action.to_ascii_lowercase();
+    let listed = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(action));
     let res_of = |service: &str| -> Option<&str> {
         let rest = resource.strip_prefix("arn:")?;
         let (_, rest) = rest.split_once(':')?;
@@ -564,12 +621,12 @@ pub fn service_fact(action: &str, resource: &str) -> Option<&'static str> {
             res
         })
     };
-    if POLICY_WRITES.contains(&action.as_str()) && res_of("iam") == Some("aws-managed-policy") {
+    if listed(POLICY_WRITES) && res_of("iam") == Some("aws-managed-policy") {
         return Some(
             "AWS managed policies (arn:aws:iam::aws:policy/…) cannot be changed by anyone",
         );
     }
-    if ROLE_WRITES.contains(&action.as_str())
+    if listed(ROLE_WRITES)
         && let Some(res) = res_of("iam")
     {
         if res.starts_with("role/aws-service-role/") {
@@ -583,12 +640,38 @@ pub fn service_fact(action: &str, resource: &str) -> Option<&'static str> {
             );
         }
     }
-    if ALIAS_WRITES.contains(&action.as_str())
-        && res_of("kms").is_some_and(|r| r.starts_with("alias/aws/"))
-    {
+    if listed(ALIAS_WRITES) && res_of("kms").is_some_and(|r| r.starts_with("alias/aws/")) {
         return Some("KMS aliases beginning with alias/aws/ are reserved for AWS managed keys");
     }
     None
+}
+
+/// The services whose requests resource control policies apply to, by action prefix. AWS
+/// Organizations User Guide, "Resource control policies (RCPs)", section "List of AWS services
+/// that support RCPs" (docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html):
+/// Amazon S3, AWS STS, AWS KMS, Amazon SQS and AWS Secrets Manager at launch (November 2024);
+/// Amazon ECR and Amazon OpenSearch Serverless (`aoss`) added in June 2025; Amazon Cognito and
+/// Amazon CloudWatch Logs in January 2026; Amazon DynamoDB in February 2026. An RCP has no
+/// effect on a request to any other service, whatever it says.
+pub const RCP_SERVICES: &[&str] = &[
+    "s3",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "ecr",
+    "aoss",
+    "cognito-idp",
+    "cognito-identity",
+    "logs",
+    "dynamodb",
+];
+
+/// Whether resource control policies apply to requests for `action` (see [`RCP_SERVICES`]).
+#[must_use]
+pub fn rcps_cover(action: &str) -> bool {
+    let service = action.split_once(':').map_or(action, |(s, _)| s);
+    RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
 }
 
 /// Whether the resource policy of this request must allow for anything to be allowed: a KMS
@@ -614,33 +697,49 @@ fn resource_policy_required(set: &PolicySet<'_>, req: &Request<'_>) -> bool {
                 .is_some_and(|r| r.starts_with("key/")))
 }
 
+/// The keys AWS sets from the caller that `ctx` does not give (`aws:PrincipalArn`,
+/// `aws:PrincipalAccount`, `aws:username`, `aws:PrincipalServiceName`).
+fn derived_keys(ctx: &RequestContext, caller: &Caller<'_>) -> Vec<(&'static str, String)> {
+    let mut add: Vec<(&str, String)> = Vec::new();
+    if ctx.get("aws:principalarn").is_none()
+        && let Some(arn) = caller.principal_arn()
+    {
+        add.push(("aws:principalarn", arn));
+    }
+    if let Some(a) = caller.account
+        && caller.is_iam()
+        && ctx.get("aws:principalaccount").is_none()
+    {
+        add.push(("aws:principalaccount", a.to_owned()));
+    }
+    if caller.kind == CallerKind::User
+        && ctx.get("aws:username").is_none()
+        && let Some(name) = caller.arn.rsplit('/').next()
+    {
+        add.push(("aws:username", name.to_owned()));
+    }
+    if caller.kind == CallerKind::Service && ctx.get("aws:principalservicename").is_none() {
+        add.push(("aws:principalservicename", caller.arn.to_owned()));
+    }
+    add
+}
+
+/// Adds to `ctx` the keys AWS sets from the caller (`principal` as in [`Request`]) that it does
+/// not give, as [`evaluate`] would: a caller that owns its context saves `evaluate` a copy.
+pub fn add_caller_keys(ctx: &mut RequestContext, principal: Option<&str>) {
+    let caller = Caller::parse(principal);
+    for (k, v) in derived_keys(ctx, &caller) {
+        ctx.insert(k, v);
+    }
+}
+
 /// The context with the keys AWS sets from the caller when the request does not give them.
 fn derived_context<'c>(
     req: &Request<'c>,
     caller: &Caller<'_>,
     owned: &'c mut Option<RequestContext>,
 ) -> &'c RequestContext {
-    let mut add: Vec<(&str, String)> = Vec::new();
-    if let Some(arn) = caller.principal_arn()
-        && req.context.get("aws:PrincipalArn").is_none()
-    {
-        add.push(("aws:principalarn", arn));
-    }
-    if let Some(a) = caller.account
-        && caller.is_iam()
-        && req.context.get("aws:PrincipalAccount").is_none()
-    {
-        add.push(("aws:principalaccount", a.to_owned()));
-    }
-    if caller.kind == CallerKind::User
-        && req.context.get("aws:username").is_none()
-        && let Some(name) = caller.arn.rsplit('/').next()
-    {
-        add.push(("aws:username", name.to_owned()));
-    }
-    if caller.kind == CallerKind::Service && req.context.get("aws:PrincipalServiceName").is_none() {
-        add.push(("aws:principalservicename", caller.arn.to_owned()));
-    }
+    let add = derived_keys(req.context, caller);
     if add.is_empty() {
         return req.context;
     }
@@ -666,7 +765,7 @@ fn dedup_types(d: &[(Decider, Via)]) -> Vec<PolicyType> {
 ///    what no policy can allow.
 /// 2. A Deny that applies in any policy type wins.
 /// 3. Every RCP level (of the resource's account, unless it is the management account or the
-///    caller a service-linked role), every SCP level (of the caller's account, same
+///    caller a service-linked role, and only for the services of [`RCP_SERVICES`]), every SCP level (of the caller's account, same
 ///    exceptions) and the VPC endpoint policy must allow.
 /// 4. Same account: a resource-policy grant naming the caller (user, session, `*`, service)
 ///    allows on its own; one naming the caller's role is limited by the boundary and session
@@ -703,7 +802,8 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
     };
     let iam = caller.is_iam();
     let scps_apply = iam && !set.principal_in_management_account && !caller.service_linked;
-    let rcps_apply = !set.resource_in_management_account && !caller.service_linked;
+    let rcps_apply =
+        !set.resource_in_management_account && !caller.service_linked && rcps_cover(req.action);
     let empty: Vec<Vec<Named<'_>>> = Vec::new();
     let scps = if scps_apply { &set.scps } else { &empty };
     let rcps = if rcps_apply { &set.rcps } else { &empty };
@@ -755,7 +855,7 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
     let mut blocked = Vec::new();
     let mut reasons = Vec::new();
     for (i, level) in rcps.iter().enumerate() {
-        if m.allows(level, PolicyType::Rcp).is_empty() {
+        if !m.allows_any(level, PolicyType::Rcp) {
             reasons.push(format!(
                 "no resource control policy at level {} allows it",
                 i + 1
@@ -766,7 +866,7 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
         }
     }
     for (i, level) in scps.iter().enumerate() {
-        if m.allows(level, PolicyType::Scp).is_empty() {
+        if !m.allows_any(level, PolicyType::Scp) {
             reasons.push(format!(
                 "no service control policy at level {} allows it",
                 i + 1
@@ -777,7 +877,7 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
         }
     }
     if let Some(e) = &set.endpoint
-        && m.allows(e, PolicyType::Endpoint).is_empty()
+        && !m.allows_any(e, PolicyType::Endpoint)
     {
         reasons.push("the VPC endpoint policy does not allow it".into());
         blocked.push(PolicyType::Endpoint);
@@ -798,12 +898,12 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
         || set
             .boundary
             .as_ref()
-            .is_none_or(|b| !m.allows(b, PolicyType::Boundary).is_empty());
+            .is_none_or(|b| m.allows_any(b, PolicyType::Boundary));
     let session_ok = root
         || set
             .session
             .as_ref()
-            .is_none_or(|s| !m.allows(s, PolicyType::Session).is_empty());
+            .is_none_or(|s| m.allows_any(s, PolicyType::Session));
     let required = resource_policy_required(set, req);
     let cross = set.cross_account && iam;
     let mut grant: Vec<PolicyType> = Vec::new(); // the policy types whose allows decide
@@ -1055,8 +1155,14 @@ pub fn condition_holds(c: &Condition, ctx: &RequestContext, vars: bool) -> bool 
             .iter()
             .any(|v| v.eq_ignore_ascii_case("true") == absent);
     }
-    let values: Vec<String> = if vars && matches!(op.base.value_type(), "String" | "ARN") {
-        c.values
+    // The policy's values, with variables substituted (a copy only when there are any).
+    let substituted: Vec<String>;
+    let values: &[String] = if vars
+        && matches!(op.base.value_type(), "String" | "ARN")
+        && c.values.iter().any(|v| v.contains("${"))
+    {
+        substituted = c
+            .values
             .iter()
             .filter_map(|v| {
                 if v.contains("${") {
@@ -1065,9 +1171,10 @@ pub fn condition_holds(c: &Condition, ctx: &RequestContext, vars: bool) -> bool 
                     Some(v.clone())
                 }
             })
-            .collect()
+            .collect();
+        &substituted
     } else {
-        c.values.clone()
+        &c.values
     };
     let negated = op.base.is_negated();
     let single = |rv: &str| {
@@ -1096,7 +1203,11 @@ fn positive_test(base: OperatorBase, pv: &str, rv: &str) -> bool {
     match base {
         O::StringEquals | O::StringNotEquals => pv == rv,
         O::StringEqualsIgnoreCase | O::StringNotEqualsIgnoreCase => {
-            pv.to_lowercase() == rv.to_lowercase()
+            if pv.is_ascii() && rv.is_ascii() {
+                pv.eq_ignore_ascii_case(rv)
+            } else {
+                pv.to_lowercase() == rv.to_lowercase()
+            }
         }
         O::StringLike | O::StringNotLike => wildcard::matches(pv, rv, false),
         O::NumericEquals | O::NumericNotEquals => num(pv, rv, |a, b| (a - b).abs() < f64::EPSILON),

@@ -515,6 +515,81 @@ fn organizations_scps_rcps_and_endpoints() {
     );
 }
 
+/// AWS Organizations User Guide, "Resource control policies (RCPs)", "List of AWS services that
+/// support RCPs": an RCP applies to requests to those services only (S3, STS, KMS, SQS, Secrets
+/// Manager, ECR, OpenSearch Serverless, Cognito, CloudWatch Logs, DynamoDB); a request to any
+/// other service is not limited by it, Deny or not.
+#[test]
+fn rcps_apply_only_to_the_services_that_support_them() {
+    let mut deny_all = grant("DenyAll", json!("*"), "*", "*");
+    deny_all["Statement"][0]["Effect"] = json!("Deny");
+    let only_sqs = grant("OnlySqs", json!("*"), "sqs:*", "*");
+    let identity = json!([allow("IdAll", "*", "*")]);
+    let call = |action: &str, resource: &str| {
+        json!({"principal": ALICE, "action": action, "resource": resource,
+               "resource_account": A, "identity": identity})
+    };
+    for (action, resource) in [
+        ("s3:GetObject", OBJ),
+        ("kms:Decrypt", KEY),
+        (
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:eu-west-1:111111111111:secret:s",
+        ),
+        (
+            "dynamodb:GetItem",
+            "arn:aws:dynamodb:eu-west-1:111111111111:table/t",
+        ),
+        (
+            "logs:PutLogEvents",
+            "arn:aws:logs:eu-west-1:111111111111:log-group:g",
+        ),
+        (
+            "ecr:BatchGetImage",
+            "arn:aws:ecr:eu-west-1:111111111111:repository/r",
+        ),
+    ] {
+        run(
+            &format!("rcp: a Deny applies to {action}"),
+            with(call(action, resource), "rcps", json!([[deny_all.clone()]])),
+            "explicit_deny",
+            &["rcp"],
+            &["DenyAll"],
+        );
+        run(
+            &format!("rcp: a level that does not allow {action} blocks it"),
+            with(call(action, resource), "rcps", json!([[only_sqs.clone()]])),
+            "implicit_deny",
+            &["rcp"],
+            &[],
+        );
+    }
+    for (action, resource) in [
+        ("ec2:DescribeInstances", "*"),
+        (
+            "lambda:InvokeFunction",
+            "arn:aws:lambda:eu-west-1:111111111111:function:f",
+        ),
+        ("sns:Publish", "arn:aws:sns:eu-west-1:111111111111:topic"),
+        ("iam:ListUsers", "*"),
+    ] {
+        run(
+            &format!("rcp: a Deny does not apply to {action}"),
+            with(call(action, resource), "rcps", json!([[deny_all.clone()]])),
+            "allow",
+            &[],
+            &["IdAll"],
+        );
+        run(
+            &format!("rcp: a level that allows nothing does not block {action}"),
+            with(call(action, resource), "rcps", json!([[only_sqs.clone()]])),
+            "allow",
+            &[],
+            &["IdAll"],
+        );
+    }
+}
+
 #[test]
 fn key_and_trust_policies_must_allow() {
     let decrypt = |p: &str| json!({"principal": p, "action": "kms:Decrypt", "resource": KEY});

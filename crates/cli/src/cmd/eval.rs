@@ -241,54 +241,55 @@ fn text(result: &Evaluation, texts: &HashMap<String, String>) -> String {
 }
 
 /// `--requests FILE`: every request decided, answers in the same order, read and written one
-/// request at a time; exit code 2 when any request could not be read (its answer then carries
-/// `error`).
+/// request at a time (answers go out through a buffer as they are decided); exit code 2 when
+/// any request could not be read (its answer then carries `error`).
 fn run_batch(path: &Path, format: &str) -> anyhow::Result<Outcome> {
+    use std::io::Write as _;
     let name = path.display().to_string();
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{name}`"))?;
     let json = format == "json";
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() / 8 + 64);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = Vec::new();
-    if json {
-        out.extend_from_slice(b"[\n");
-    }
+    let mut written: std::io::Result<()> = if json { out.write_all(b"[\n") } else { Ok(()) };
     let mut each =
         |i: usize, id: &Value, result: Result<rampart_policy::eval::Evaluation, String>| {
             if let Err(e) = &result {
                 failed.push(format!("{name}: request #{} (id {id}): {e}", i + 1));
             }
-            if json {
-                if i > 0 {
-                    out.extend_from_slice(b",\n");
-                }
-                // Writing into memory cannot fail.
-                let _ = batch::write_answer(&mut out, id, &result);
+            if written.is_err() {
+                return;
+            }
+            written = if json {
+                let sep = if i > 0 { &b",\n"[..] } else { &b""[..] };
+                out.write_all(sep).and_then(|()| {
+                    batch::write_answer(&mut out, id, &result).map_err(std::io::Error::from)
+                })
             } else {
-                let line = match &result {
-                    Err(e) => format!("{id}: ERROR: {e}\n"),
+                match &result {
+                    Err(e) => writeln!(out, "{id}: ERROR: {e}"),
                     Ok(e) => {
                         let blocked: Vec<&str> = e.blocked_by.iter().map(|t| t.as_str()).collect();
-                        format!(
-                            "{id}: {}{}\n",
-                            e.decision.as_str(),
-                            if blocked.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" (blocked by {})", blocked.join(", "))
-                            }
-                        )
+                        if blocked.is_empty() {
+                            writeln!(out, "{id}: {}", e.decision.as_str())
+                        } else {
+                            writeln!(
+                                out,
+                                "{id}: {} (blocked by {})",
+                                e.decision.as_str(),
+                                blocked.join(", ")
+                            )
+                        }
                     }
-                };
-                out.extend_from_slice(line.as_bytes());
-            }
+                }
+            };
         };
     let total = batch::decide_all(&bytes, &mut each)
         .map_err(|e| anyhow::anyhow!("{name}:{}:{}: not a batch: {e}", e.line(), e.column()))?;
-    if json {
-        out.extend_from_slice(b"\n]\n");
-    }
-    let out = String::from_utf8(out)?;
-    crate::output::write_stdout(&out)?;
+    written?;
+    // The closing bracket, and the blank line every command's output ends with.
+    out.write_all(if json { b"\n]\n\n" } else { b"\n" })?;
+    out.flush()?;
     if !failed.is_empty() {
         anyhow::bail!(
             "{} of {} requests could not be read:\n{}",
