@@ -20,12 +20,13 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use rampart_model::{Finding, Remediation, Report, Severity, Status};
+use rampart_model::{Evidence, Finding, Location, Remediation, Report, Severity, Status};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 mod postgres;
 mod sqlite;
+mod tls;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -99,6 +100,24 @@ pub enum StoreError {
         store: String,
         /// The cause.
         source: tokio_postgres::Error,
+    },
+    /// The TLS settings of a PostgreSQL address are wrong (`sslmode`, `sslrootcert`).
+    #[error("PostgreSQL store {store}: TLS: {message}")]
+    Tls {
+        /// Where.
+        store: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The PostgreSQL server's certificate was refused.
+    #[error("PostgreSQL store {store}: {source} ({hint})")]
+    Certificate {
+        /// Where.
+        store: String,
+        /// The cause.
+        source: tokio_postgres::Error,
+        /// What is checked and how to name the CA.
+        hint: String,
     },
     /// An I/O error (creating the store's directory, starting the client runtime).
     #[error("store {store}: {source}")]
@@ -180,20 +199,39 @@ impl fmt::Display for StoreUrl {
     }
 }
 
-/// A connection string with any password replaced by `***`: errors never print it.
+/// A connection string with any password replaced by `***` (in the user part or as a
+/// `password=` parameter): errors never print it.
 #[must_use]
 pub fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (url, query) = match url.split_once('?') {
+        Some((u, q)) => (u, Some(q)),
+        None => (url, None),
     };
-    let (auth, host) = match rest.rsplit_once('@') {
-        Some(pair) => pair,
-        None => return url.to_owned(),
-    };
-    match auth.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((auth, host)) => match auth.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => url.to_owned(),
+            },
+            None => url.to_owned(),
+        },
         None => url.to_owned(),
+    };
+    if let Some(query) = query {
+        let pairs: Vec<&str> = query
+            .split('&')
+            .map(|p| {
+                if p.starts_with("password=") {
+                    "password=***"
+                } else {
+                    p
+                }
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&pairs.join("&"));
     }
+    out
 }
 
 /// What a command tells the store about a scan, beside its report.
@@ -341,59 +379,67 @@ pub(crate) struct RowDiff {
     pub unchanged: usize,
 }
 
-/// Compares two scans' results by fingerprint (passes left out). Two results of one scan with
-/// the same fingerprint are paired in the order of their evidence hashes.
-pub(crate) fn diff_rows(old: Vec<ResultKey>, new: Vec<ResultKey>) -> RowDiff {
-    fn group(rows: Vec<ResultKey>) -> HashMap<String, Vec<ResultKey>> {
-        let mut map: HashMap<String, Vec<ResultKey>> = HashMap::with_capacity(rows.len());
-        for r in rows
-            .into_iter()
-            .filter(|r| r.status != Status::Pass.as_str())
-        {
-            map.entry(r.fingerprint.clone()).or_default().push(r);
-        }
-        for v in map.values_mut() {
-            v.sort_by(|a, b| a.evidence_hash.cmp(&b.evidence_hash));
-        }
-        map
-    }
-    let mut old = group(old);
-    let new = group(new);
+/// Compares two scans' results by fingerprint (passes left out): both sides sorted by
+/// (fingerprint, evidence hash), then merged. Two results of one scan with the same fingerprint
+/// are paired in the order of their evidence hashes.
+pub(crate) fn diff_rows(mut old: Vec<ResultKey>, mut new: Vec<ResultKey>) -> RowDiff {
+    let pass = Status::Pass.as_str();
+    old.retain(|r| r.status != pass);
+    new.retain(|r| r.status != pass);
+    let order = |a: &ResultKey, b: &ResultKey| {
+        (&a.fingerprint, &a.evidence_hash).cmp(&(&b.fingerprint, &b.evidence_hash))
+    };
+    old.sort_unstable_by(order);
+    new.sort_unstable_by(order);
     let mut out = RowDiff {
         new: Vec::new(),
         resolved: Vec::new(),
         changed: Vec::new(),
         unchanged: 0,
     };
-    for (fp, rows) in new {
-        let before = old.remove(&fp).unwrap_or_default();
-        let mut before = before.into_iter();
-        for after in rows {
-            match before.next() {
-                Some(b) => {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (old.get(i), new.get(j)) {
+            (None, None) => break,
+            (Some(b), None) => {
+                out.resolved.push(b.id);
+                i += 1;
+            }
+            (None, Some(a)) => {
+                out.new.push(a.id);
+                j += 1;
+            }
+            (Some(b), Some(a)) => match b.fingerprint.cmp(&a.fingerprint) {
+                std::cmp::Ordering::Less => {
+                    out.resolved.push(b.id);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.new.push(a.id);
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
                     let mut what = Vec::new();
-                    if b.status != after.status {
+                    if b.status != a.status {
                         what.push("status");
                     }
-                    if b.severity != after.severity {
+                    if b.severity != a.severity {
                         what.push("severity");
                     }
-                    if b.evidence_hash != after.evidence_hash {
+                    if b.evidence_hash != a.evidence_hash {
                         what.push("evidence");
                     }
                     if what.is_empty() {
                         out.unchanged += 1;
                     } else {
-                        out.changed.push((what, b.id, after.id));
+                        out.changed.push((what, b.id, a.id));
                     }
+                    i += 1;
+                    j += 1;
                 }
-                None => out.new.push(after.id),
-            }
+            },
         }
-        out.resolved.extend(before.map(|b| b.id));
     }
-    out.resolved
-        .extend(old.into_values().flat_map(|v| v.into_iter().map(|r| r.id)));
     out
 }
 
@@ -494,6 +540,94 @@ fn severity_index(s: Severity) -> usize {
 /// The severity names in the order of [`Prepared::failures`].
 pub(crate) const SEVERITY_COLUMNS: [&str; 5] = ["critical", "high", "medium", "low", "info"];
 
+/// A finding as a result row stores it: every field but the remediation, which is stored once
+/// per distinct text (`remediations`). The evidence is written last, so that its text — hashed
+/// for `evidence_hash` — is a slice of the body and the finding is serialised once.
+#[derive(Serialize)]
+struct StoredFinding<'a> {
+    check: &'a str,
+    name: &'a str,
+    controls: &'a [String],
+    severity: Severity,
+    status: Status,
+    resource: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver_reason: Option<&'a str>,
+}
+
+/// A stored body read back (the remediation comes from its own row).
+#[derive(Deserialize)]
+struct StoredBody {
+    check: String,
+    name: String,
+    controls: Vec<String>,
+    severity: Severity,
+    status: Status,
+    resource: String,
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    message: String,
+    #[serde(default)]
+    evidence: Evidence,
+    #[serde(default)]
+    location: Option<Location>,
+    #[serde(default)]
+    waiver_reason: Option<String>,
+}
+
+/// A finding's stored text: `(body, evidence)`, where `evidence` is the evidence's JSON, the end
+/// of `body` (`body = {…,"evidence":EVIDENCE}`).
+fn body_of(f: &Finding) -> Result<(String, std::ops::Range<usize>), String> {
+    // Every field named: a field added to `Finding` does not compile here until it is stored.
+    let Finding {
+        check,
+        name,
+        controls,
+        severity,
+        status,
+        resource,
+        account,
+        region,
+        message,
+        evidence,
+        location,
+        remediation: _,
+        waiver_reason,
+    } = f;
+    let head = StoredFinding {
+        check,
+        name,
+        controls,
+        severity: *severity,
+        status: *status,
+        resource,
+        account: account.as_deref(),
+        region: region.as_deref(),
+        message,
+        location: location.as_ref(),
+        waiver_reason: waiver_reason.as_deref(),
+    };
+    let mut body = serde_json::to_vec(&head).map_err(|e| e.to_string())?;
+    // `head` is an object with at least `check`: replace its closing brace.
+    body.pop();
+    body.extend_from_slice(b",\"evidence\":");
+    let from = body.len();
+    serde_json::to_writer(&mut body, evidence).map_err(|e| e.to_string())?;
+    let to = body.len();
+    body.push(b'}');
+    let body = String::from_utf8(body).map_err(|e| e.to_string())?;
+    Ok((body, from..to))
+}
+
 pub(crate) fn prepare(command: &str, meta: &ScanMeta, report: &Report) -> Result<Prepared, String> {
     let header = Header {
         report: Report {
@@ -513,7 +647,6 @@ pub(crate) fn prepare(command: &str, meta: &ScanMeta, report: &Report) -> Result
     let mut remediations: Vec<(String, String)> = Vec::new();
     let mut remediation_index: HashMap<*const Remediation, usize> = HashMap::new();
     let mut by_hash: HashMap<String, usize> = HashMap::new();
-    let mut keyed: HashMap<(String, String), usize> = HashMap::with_capacity(report.findings.len());
     let mut rows: Vec<Row> = Vec::with_capacity(report.findings.len());
     let mut members = Vec::with_capacity(report.findings.len());
     for f in &report.findings {
@@ -535,45 +668,40 @@ pub(crate) fn prepare(command: &str, meta: &ScanMeta, report: &Report) -> Result
                 i
             }
         };
-        let mut value = serde_json::to_value(f).map_err(|e| e.to_string())?;
-        if let Some(obj) = value.as_object_mut() {
-            obj.remove("remediation");
-        }
-        let body = value.to_string();
-        let fingerprint = f.fingerprint();
-        let content_hash = digest(body.as_bytes());
-        let key = (fingerprint, content_hash);
-        let index = match keyed.get(&key) {
-            Some(&i) => i,
-            None => {
-                let evidence = serde_json::to_string(&f.evidence).map_err(|e| e.to_string())?;
-                rows.push(Row {
-                    fingerprint: key.0.clone(),
-                    status: f.status.as_str(),
-                    severity: f.severity.as_str(),
-                    evidence_hash: digest(evidence.as_bytes()),
-                    content_hash: key.1.clone(),
-                    remediation,
-                    body,
-                });
-                keyed.insert(key, rows.len() - 1);
-                rows.len() - 1
-            }
-        };
-        members.push(index);
+        let (body, evidence) = body_of(f)?;
+        rows.push(Row {
+            fingerprint: f.fingerprint(),
+            status: f.status.as_str(),
+            severity: f.severity.as_str(),
+            evidence_hash: digest(&body.as_bytes()[evidence]),
+            content_hash: digest(body.as_bytes()),
+            remediation,
+            body,
+        });
+        members.push(rows.len() - 1);
     }
-    // Sort rows, keeping `members` pointing at them.
+    // Sort rows by key and keep one of each (identical results of one scan share a row), with
+    // `members` pointing at the rows kept.
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.sort_unstable_by(|&a, &b| {
         (&rows[a].fingerprint, &rows[a].content_hash)
             .cmp(&(&rows[b].fingerprint, &rows[b].content_hash))
     });
     let mut new_index = vec![0usize; rows.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
-    }
     let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
-    let rows: Vec<Row> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let mut rows: Vec<Row> = Vec::with_capacity(slots.len());
+    for &old in &order {
+        let Some(row) = slots[old].take() else {
+            continue;
+        };
+        let same = rows.last().is_some_and(|last: &Row| {
+            last.fingerprint == row.fingerprint && last.content_hash == row.content_hash
+        });
+        if !same {
+            rows.push(row);
+        }
+        new_index[old] = rows.len() - 1;
+    }
     for m in &mut members {
         *m = new_index[*m];
     }
@@ -590,15 +718,124 @@ pub(crate) fn prepare(command: &str, meta: &ScanMeta, report: &Report) -> Result
     })
 }
 
+/// Reads a stored remediation (once per distinct text: findings share it).
+pub(crate) fn remediation_of(text: &str) -> Result<std::sync::Arc<Remediation>, String> {
+    serde_json::from_str(text)
+        .map(std::sync::Arc::new)
+        .map_err(|e| e.to_string())
+}
+
 /// Rebuilds a finding from its stored body and remediation.
-pub(crate) fn finding_of(body: &str, remediation: &str) -> Result<Finding, String> {
-    let mut value: serde_json::Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
-    let remediation: serde_json::Value =
-        serde_json::from_str(remediation).map_err(|e| e.to_string())?;
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("remediation".into(), remediation);
+pub(crate) fn finding_of(
+    body: &str,
+    remediation: std::sync::Arc<Remediation>,
+) -> Result<Finding, String> {
+    let StoredBody {
+        check,
+        name,
+        controls,
+        severity,
+        status,
+        resource,
+        account,
+        region,
+        message,
+        evidence,
+        location,
+        waiver_reason,
+    } = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    Ok(Finding {
+        check,
+        name,
+        controls,
+        severity,
+        status,
+        resource,
+        account,
+        region,
+        message,
+        evidence,
+        location,
+        remediation,
+        waiver_reason,
+    })
+}
+
+/// Why a stored finding could not be read.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    Sqlite(rusqlite::Error),
+    Postgres(tokio_postgres::Error),
+    Corrupt { scan: i64, message: String },
+}
+
+impl From<rusqlite::Error> for ReadError {
+    fn from(e: rusqlite::Error) -> Self {
+        ReadError::Sqlite(e)
     }
-    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+impl From<rusqlite::types::FromSqlError> for ReadError {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        ReadError::Sqlite(e.into())
+    }
+}
+
+impl From<tokio_postgres::Error> for ReadError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        ReadError::Postgres(e)
+    }
+}
+
+impl ReadError {
+    pub(crate) fn into_store(self, store: &str) -> StoreError {
+        let store = store.to_owned();
+        match self {
+            ReadError::Sqlite(source) => StoreError::Sqlite { store, source },
+            ReadError::Postgres(source) => StoreError::Postgres { store, source },
+            ReadError::Corrupt { scan, message } => StoreError::Corrupt {
+                store,
+                scan,
+                message,
+            },
+        }
+    }
+}
+
+/// Reads stored findings, each distinct remediation parsed once and shared, as in the report
+/// that was stored.
+pub(crate) struct FindingReader {
+    scan: i64,
+    remediations: HashMap<i64, std::sync::Arc<Remediation>>,
+}
+
+impl FindingReader {
+    pub(crate) fn new(scan: i64) -> FindingReader {
+        FindingReader {
+            scan,
+            remediations: HashMap::new(),
+        }
+    }
+
+    /// The finding of `body`, with remediation `id` (its text from `text` the first time).
+    pub(crate) fn finding(
+        &mut self,
+        body: &str,
+        id: i64,
+        text: impl FnOnce() -> Result<String, ReadError>,
+    ) -> Result<Finding, ReadError> {
+        let scan = self.scan;
+        let corrupt = |message| ReadError::Corrupt { scan, message };
+        let remediation = match self.remediations.get(&id) {
+            Some(r) => r.clone(),
+            None => {
+                let r = remediation_of(&text()?).map_err(corrupt)?;
+                self.remediations.insert(id, r.clone());
+                r
+            }
+        };
+        finding_of(body, remediation).map_err(corrupt)
+    }
 }
 
 /// Rebuilds a report from its stored header and findings.
@@ -723,6 +960,29 @@ impl Store {
             Store::Sqlite(s) => s.report(id),
             Store::Postgres(s) => s.report(id),
         }
+    }
+
+    /// A stored scan's report without its findings (its inputs, settings, gaps and summary):
+    /// what a diff's output wraps around the results it lists, without reading them all.
+    ///
+    /// # Errors
+    /// No such scan; a database error; an unreadable row.
+    pub fn report_header(&mut self, id: i64) -> Result<Report, StoreError> {
+        let header = match self {
+            Store::Sqlite(s) => s.header(id)?,
+            Store::Postgres(s) => s.header(id)?,
+        };
+        let Some(header) = header else {
+            return Err(StoreError::NoScan {
+                store: self.name(),
+                scan: id,
+            });
+        };
+        report_of(&header, Vec::new()).map_err(|message| StoreError::Corrupt {
+            store: self.name(),
+            scan: id,
+            message,
+        })
     }
 
     /// The difference between scans `old` and `new`.
@@ -892,11 +1152,18 @@ pub(crate) mod sql {
         command, config_digest, input_kind, scope, inputs, accounts, regions, header, \
         fail_critical, fail_high, fail_medium, fail_low, fail_info) VALUES ($1, $2, $3, $4, $5, \
         $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
+    /// A scan's results as a diff compares them: keys only, passes left out (they are not
+    /// results of a diff), in no order (the diff sorts them).
     pub const KEYS: &str = "SELECT r.id, r.fingerprint, r.status, r.severity, r.evidence_hash \
-        FROM scan_results m JOIN results r ON r.id = m.result_id WHERE m.scan_id = $1";
-    pub const REPORT_FINDINGS: &str = "SELECT r.body, d.body FROM scan_results m \
+        FROM scan_results m JOIN results r ON r.id = m.result_id \
+        WHERE m.scan_id = $1 AND r.status <> 'pass'";
+    /// A scan's findings in report order: body, remediation id, remediation text.
+    pub const REPORT_FINDINGS: &str = "SELECT r.body, r.remediation, d.body FROM scan_results m \
         JOIN results r ON r.id = m.result_id JOIN remediations d ON d.id = r.remediation \
         WHERE m.scan_id = $1 ORDER BY m.position";
+    /// One result: body, remediation id, remediation text.
+    pub const FINDING_BY_ID: &str = "SELECT r.body, r.remediation, d.body FROM results r \
+        JOIN remediations d ON d.id = r.remediation WHERE r.id = $1";
     pub const HEADER: &str = "SELECT header FROM scans WHERE id = $1";
     pub const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM scans), (SELECT COUNT(*) FROM results), \
         (SELECT COUNT(*) FROM scan_results)";
@@ -945,6 +1212,10 @@ mod tests {
         assert_eq!(
             without_password("postgres://me:hunter2@db:5432/x"),
             "postgres://me:***@db:5432/x"
+        );
+        assert_eq!(
+            without_password("postgres://me@db/x?sslmode=require&password=hunter2"),
+            "postgres://me@db/x?sslmode=require&password=***"
         );
     }
 
