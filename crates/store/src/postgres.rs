@@ -12,7 +12,9 @@ use tokio_postgres::Client;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::Type;
 
-use crate::{MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql};
+use crate::{
+    Hex, MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql,
+};
 
 /// The advisory lock key taken while migrating (an arbitrary constant: "rampart" in ASCII).
 const MIGRATION_LOCK: i64 = 0x72_61_6d_70_61_72_74;
@@ -220,11 +222,11 @@ impl PgStore {
                 writer
                     .as_mut()
                     .write(&[
-                        &row.fingerprint,
+                        &row.fingerprint.as_str(),
                         &row.status,
                         &row.severity,
-                        &row.evidence_hash,
-                        &row.content_hash,
+                        &row.evidence_hash.as_str(),
+                        &row.content_hash.as_str(),
                         &remediation_ids[row.remediation],
                         &row.body,
                     ])
@@ -243,10 +245,21 @@ impl PgStore {
                 )
                 .await
                 .map_err(err)?;
-            let mut back: Vec<(&str, &str, i64)> = back
+            let mut back: Vec<(Hex<16>, Hex<32>, i64)> = back
                 .iter()
-                .map(|r| (r.get(1), r.get(2), r.get(0)))
-                .collect();
+                .map(|r| {
+                    Some((
+                        Hex::parse(r.try_get(1).ok()?)?,
+                        Hex::parse(r.try_get(2).ok()?)?,
+                        r.try_get(0).ok()?,
+                    ))
+                })
+                .collect::<Option<_>>()
+                .ok_or_else(|| StoreError::Corrupt {
+                    store: name.clone(),
+                    scan,
+                    message: "a result row's key is not as written".into(),
+                })?;
             // The rows' order: (fingerprint, content hash) as Rust compares the strings.
             back.sort_unstable();
             if back.len() != p.rows.len()
@@ -350,16 +363,19 @@ impl PgStore {
             .runtime
             .block_on(self.client.query(sql::KEYS, &[&scan]))
             .map_err(self.err())?;
-        Ok(rows
-            .iter()
-            .map(|r| ResultKey {
-                id: r.get(0),
-                fingerprint: r.get(1),
-                status: r.get(2),
-                severity: r.get(3),
-                evidence_hash: r.get(4),
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get(0).map_err(self.err())?;
+                let text = |i: usize| r.try_get::<_, &str>(i).map_err(self.err());
+                ResultKey::parse(id, text(1)?, text(2)?, text(3)?, text(4)?).ok_or_else(|| {
+                    StoreError::Corrupt {
+                        store: self.name(),
+                        scan,
+                        message: format!("result {id}: a key is not as rampart writes it"),
+                    }
+                })
             })
-            .collect())
+            .collect()
     }
 
     pub(crate) fn findings(

@@ -7,7 +7,9 @@ use std::time::Duration;
 use rampart_model::{Finding, Report};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql};
+use crate::{
+    Hex, MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql,
+};
 
 /// Result rows a statement: 7 parameters each and the scan, within SQLite's 32,766.
 const RESULT_ROWS: usize = 1_000;
@@ -212,11 +214,23 @@ impl SqliteStore {
                 values.push(&remediation_ids[row.remediation]);
                 values.push(&row.body);
             }
-            let mut back: Vec<(String, String, i64)> = st
-                .query_map(values.as_slice(), |r| Ok((r.get(1)?, r.get(2)?, r.get(0)?)))
-                .map_err(err)?
-                .collect::<Result<_, _>>()
-                .map_err(err)?;
+            let mut back: Vec<(Hex<16>, Hex<32>, i64)> = Vec::with_capacity(chunk.len());
+            let mut rows = st.query(values.as_slice()).map_err(err)?;
+            while let Some(r) = rows.next().map_err(err)? {
+                let key = (|| {
+                    Some((
+                        Hex::parse(r.get_ref(1).ok()?.as_str().ok()?)?,
+                        Hex::parse(r.get_ref(2).ok()?.as_str().ok()?)?,
+                        r.get::<_, i64>(0).ok()?,
+                    ))
+                })();
+                back.push(key.ok_or_else(|| StoreError::Corrupt {
+                    store: name.clone(),
+                    scan,
+                    message: "a result row's key is not as written".into(),
+                })?);
+            }
+            drop(rows);
             back.sort_unstable();
             if back.len() != chunk.len()
                 || back
@@ -320,19 +334,29 @@ impl SqliteStore {
     }
 
     pub(crate) fn keys(&mut self, scan: i64) -> Result<Vec<ResultKey>, StoreError> {
-        let mut st = self.conn.prepare_cached(sql::KEYS).map_err(self.err())?;
-        let rows = st
-            .query_map(params![scan], |r| {
-                Ok(ResultKey {
-                    id: r.get(0)?,
-                    fingerprint: r.get(1)?,
-                    status: r.get(2)?,
-                    severity: r.get(3)?,
-                    evidence_hash: r.get(4)?,
-                })
-            })
-            .map_err(self.err())?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+        let name = self.name();
+        let err = |source| StoreError::Sqlite {
+            store: name.clone(),
+            source,
+        };
+        let mut st = self.conn.prepare_cached(sql::KEYS).map_err(err)?;
+        let mut rows = st.query(params![scan]).map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(err)? {
+            let text = |i: usize| -> Result<&str, StoreError> {
+                r.get_ref(i)
+                    .and_then(|v| v.as_str().map_err(rusqlite::Error::from))
+                    .map_err(err)
+            };
+            let id: i64 = r.get(0).map_err(err)?;
+            let key = ResultKey::parse(id, text(1)?, text(2)?, text(3)?, text(4)?);
+            out.push(key.ok_or_else(|| StoreError::Corrupt {
+                store: name.clone(),
+                scan,
+                message: format!("result {id}: a key is not as rampart writes it"),
+            })?);
+        }
+        Ok(out)
     }
 
     pub(crate) fn findings(
