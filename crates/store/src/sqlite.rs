@@ -199,10 +199,15 @@ impl SqliteStore {
         // Results: many rows a statement (`?1` is the scan), in their sorted order. RETURNING
         // gives rows in no promised order: each comes back with its key, matched to the chunk.
         let mut row_ids = Vec::with_capacity(p.rows.len());
+        // The statement's text, for a full chunk, made once (it is a cache key).
+        let full = insert_results(RESULT_ROWS);
         for chunk in p.rows.chunks(RESULT_ROWS) {
-            let mut st = tx
-                .prepare_cached(&insert_results(chunk.len()))
-                .map_err(err)?;
+            let text = if chunk.len() == RESULT_ROWS {
+                std::borrow::Cow::Borrowed(full.as_str())
+            } else {
+                std::borrow::Cow::Owned(insert_results(chunk.len()))
+            };
+            let mut st = tx.prepare_cached(&text).map_err(err)?;
             let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(1 + 7 * chunk.len());
             values.push(&scan);
             for row in chunk {
