@@ -1,8 +1,9 @@
 //! The PostgreSQL backend (`tokio-postgres`), driven from a current-thread runtime of its own.
 //!
-//! A scan is written in one transaction; results go in batches (`UNNEST` of arrays), sorted by
-//! (fingerprint, content hash), so that two scans written at once take their row locks in the
-//! same order: the second waits for the first's rows and links to them, and nothing is lost.
+//! A scan is written in one transaction; results are copied in binary (`COPY … FROM STDIN
+//! BINARY`) into a temporary table and upserted from it sorted by (fingerprint, content hash), so
+//! that two scans written at once take their row locks in the same order: the second waits for
+//! the first's rows and links to them, and nothing is lost. Links are copied in binary too.
 //! Migrations run under a transaction-scoped advisory lock, so two first opens do not race.
 
 use std::collections::HashMap;
