@@ -518,3 +518,47 @@ fn secrets_are_stored_redacted_as_printed() {
     let h: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(h["scans"][0]["command"], "secrets");
 }
+
+/// A shared store over TLS: `sslmode=verify-full` with the server's CA named records the scan;
+/// without it, the certificate is refused with a message saying what to do, exit 2, and the
+/// report is still written.
+#[test]
+fn postgres_over_tls_verify_full() {
+    let server = pg::Pg::start_tls();
+    let base = server.database("tls");
+    let ca = server.ca_cert();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r.json");
+    let example = example();
+    let scan = |store: &str| {
+        let _ = std::fs::remove_file(&out);
+        run(&[
+            "scan",
+            example.to_str().expect("utf8"),
+            &format!("--store={store}"),
+            "-f",
+            "json",
+            "-o",
+            out.to_str().expect("utf8"),
+        ])
+    };
+    let (code, _, err) = scan(&format!(
+        "{base}?sslmode=verify-full&sslrootcert={}",
+        ca.display()
+    ));
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = scan(&format!("{base}?sslmode=verify-full"));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the scan was not recorded"), "{err}");
+    assert!(err.contains("sslrootcert=PATH"), "{err}");
+    assert!(out.exists(), "the report is still written");
+    let (code, list, err) = run(&[
+        "history",
+        &format!("--store={base}?sslmode=require"),
+        "-f",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let h: Value = serde_json::from_str(&list).expect("json");
+    assert_eq!(h["scans"].as_array().map(Vec::len), Some(1));
+}

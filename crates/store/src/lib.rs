@@ -20,12 +20,13 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use rampart_model::{Finding, Remediation, Report, Severity, Status};
+use rampart_model::{Evidence, Finding, Location, Remediation, Report, Severity, Status};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 mod postgres;
 mod sqlite;
+mod tls;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -99,6 +100,24 @@ pub enum StoreError {
         store: String,
         /// The cause.
         source: tokio_postgres::Error,
+    },
+    /// The TLS settings of a PostgreSQL address are wrong (`sslmode`, `sslrootcert`).
+    #[error("PostgreSQL store {store}: TLS: {message}")]
+    Tls {
+        /// Where.
+        store: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The PostgreSQL server's certificate was refused.
+    #[error("PostgreSQL store {store}: {source} ({hint})")]
+    Certificate {
+        /// Where.
+        store: String,
+        /// The cause.
+        source: tokio_postgres::Error,
+        /// What is checked and how to name the CA.
+        hint: String,
     },
     /// An I/O error (creating the store's directory, starting the client runtime).
     #[error("store {store}: {source}")]
@@ -180,20 +199,39 @@ impl fmt::Display for StoreUrl {
     }
 }
 
-/// A connection string with any password replaced by `***`: errors never print it.
+/// A connection string with any password replaced by `***` (in the user part or as a
+/// `password=` parameter): errors never print it.
 #[must_use]
 pub fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (url, query) = match url.split_once('?') {
+        Some((u, q)) => (u, Some(q)),
+        None => (url, None),
     };
-    let (auth, host) = match rest.rsplit_once('@') {
-        Some(pair) => pair,
-        None => return url.to_owned(),
-    };
-    match auth.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+    let mut out = match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((auth, host)) => match auth.split_once(':') {
+                Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+                None => url.to_owned(),
+            },
+            None => url.to_owned(),
+        },
         None => url.to_owned(),
+    };
+    if let Some(query) = query {
+        let pairs: Vec<&str> = query
+            .split('&')
+            .map(|p| {
+                if p.starts_with("password=") {
+                    "password=***"
+                } else {
+                    p
+                }
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&pairs.join("&"));
     }
+    out
 }
 
 /// What a command tells the store about a scan, beside its report.
@@ -295,13 +333,41 @@ pub struct ResultKey {
     /// The row.
     pub id: i64,
     /// The finding's fingerprint.
-    pub fingerprint: String,
+    pub fingerprint: Hex<16>,
     /// Its status.
-    pub status: String,
+    pub status: Status,
     /// Its severity.
-    pub severity: String,
+    pub severity: Severity,
     /// The hash of its evidence.
-    pub evidence_hash: String,
+    pub evidence_hash: Hex<32>,
+}
+
+/// Every status, as stored.
+const STATUSES: [Status; 5] = [
+    Status::Fail,
+    Status::Pass,
+    Status::NotAssessed,
+    Status::Manual,
+    Status::Waived,
+];
+
+impl ResultKey {
+    /// A key from its stored columns; `None` when one is not as rampart writes it.
+    pub(crate) fn parse(
+        id: i64,
+        fingerprint: &str,
+        status: &str,
+        severity: &str,
+        evidence_hash: &str,
+    ) -> Option<ResultKey> {
+        Some(ResultKey {
+            id,
+            fingerprint: Hex::parse(fingerprint)?,
+            status: STATUSES.into_iter().find(|s| s.as_str() == status)?,
+            severity: severity.parse().ok()?,
+            evidence_hash: Hex::parse(evidence_hash)?,
+        })
+    }
 }
 
 /// A result found in both scans with another status, severity or evidence.
@@ -341,59 +407,66 @@ pub(crate) struct RowDiff {
     pub unchanged: usize,
 }
 
-/// Compares two scans' results by fingerprint (passes left out). Two results of one scan with
-/// the same fingerprint are paired in the order of their evidence hashes.
-pub(crate) fn diff_rows(old: Vec<ResultKey>, new: Vec<ResultKey>) -> RowDiff {
-    fn group(rows: Vec<ResultKey>) -> HashMap<String, Vec<ResultKey>> {
-        let mut map: HashMap<String, Vec<ResultKey>> = HashMap::with_capacity(rows.len());
-        for r in rows
-            .into_iter()
-            .filter(|r| r.status != Status::Pass.as_str())
-        {
-            map.entry(r.fingerprint.clone()).or_default().push(r);
-        }
-        for v in map.values_mut() {
-            v.sort_by(|a, b| a.evidence_hash.cmp(&b.evidence_hash));
-        }
-        map
-    }
-    let mut old = group(old);
-    let new = group(new);
+/// Compares two scans' results by fingerprint (passes left out): both sides sorted by
+/// (fingerprint, evidence hash), then merged. Two results of one scan with the same fingerprint
+/// are paired in the order of their evidence hashes.
+pub(crate) fn diff_rows(mut old: Vec<ResultKey>, mut new: Vec<ResultKey>) -> RowDiff {
+    old.retain(|r| r.status != Status::Pass);
+    new.retain(|r| r.status != Status::Pass);
+    let order = |a: &ResultKey, b: &ResultKey| {
+        (&a.fingerprint, &a.evidence_hash).cmp(&(&b.fingerprint, &b.evidence_hash))
+    };
+    old.sort_unstable_by(order);
+    new.sort_unstable_by(order);
     let mut out = RowDiff {
         new: Vec::new(),
         resolved: Vec::new(),
         changed: Vec::new(),
         unchanged: 0,
     };
-    for (fp, rows) in new {
-        let before = old.remove(&fp).unwrap_or_default();
-        let mut before = before.into_iter();
-        for after in rows {
-            match before.next() {
-                Some(b) => {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (old.get(i), new.get(j)) {
+            (None, None) => break,
+            (Some(b), None) => {
+                out.resolved.push(b.id);
+                i += 1;
+            }
+            (None, Some(a)) => {
+                out.new.push(a.id);
+                j += 1;
+            }
+            (Some(b), Some(a)) => match b.fingerprint.cmp(&a.fingerprint) {
+                std::cmp::Ordering::Less => {
+                    out.resolved.push(b.id);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.new.push(a.id);
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
                     let mut what = Vec::new();
-                    if b.status != after.status {
+                    if b.status != a.status {
                         what.push("status");
                     }
-                    if b.severity != after.severity {
+                    if b.severity != a.severity {
                         what.push("severity");
                     }
-                    if b.evidence_hash != after.evidence_hash {
+                    if b.evidence_hash != a.evidence_hash {
                         what.push("evidence");
                     }
                     if what.is_empty() {
                         out.unchanged += 1;
                     } else {
-                        out.changed.push((what, b.id, after.id));
+                        out.changed.push((what, b.id, a.id));
                     }
+                    i += 1;
+                    j += 1;
                 }
-                None => out.new.push(after.id),
-            }
+            },
         }
-        out.resolved.extend(before.map(|b| b.id));
     }
-    out.resolved
-        .extend(old.into_values().flat_map(|v| v.into_iter().map(|r| r.id)));
     out
 }
 
@@ -420,11 +493,11 @@ pub(crate) struct Prepared {
 
 /// One distinct result.
 pub(crate) struct Row {
-    pub fingerprint: String,
+    pub fingerprint: Hex<16>,
     pub status: &'static str,
     pub severity: &'static str,
-    pub evidence_hash: String,
-    pub content_hash: String,
+    pub evidence_hash: Hex<32>,
+    pub content_hash: Hex<32>,
     /// Index in `Prepared::remediations`.
     pub remediation: usize,
     pub body: String,
@@ -440,16 +513,63 @@ struct Header {
 /// Hex SHA-256 of `bytes`, cut to 128 bits (32 hex digits).
 #[must_use]
 pub fn digest_hex(bytes: &[u8]) -> String {
-    digest(bytes)
+    digest(bytes).as_str().to_owned()
 }
 
-fn digest(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(32);
-    for b in &d[..16] {
-        s.push_str(&format!("{b:02x}"));
+/// `N` lowercase hex digits, kept inline: a scan has 100,000 of each key and none needs the heap.
+/// They order as their text does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hex<const N: usize>([u8; N]);
+
+impl<const N: usize> Hex<N> {
+    /// The digits.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
-    s
+
+    /// `text` if it is `N` hex digits (as stored), else `None`.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Hex<N>> {
+        let bytes: [u8; N] = text.as_bytes().try_into().ok()?;
+        bytes
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then(|| Hex(bytes.map(|b| b.to_ascii_lowercase())))
+    }
+
+    fn of(bytes: &[u8]) -> Hex<N> {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b'0'; N];
+        for (i, b) in bytes.iter().take(N / 2).enumerate() {
+            out[2 * i] = DIGITS[usize::from(b >> 4)];
+            out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
+        }
+        Hex(out)
+    }
+}
+
+impl<const N: usize> fmt::Display for Hex<N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<const N: usize> rusqlite::ToSql for Hex<N> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0),
+        ))
+    }
+}
+
+/// SHA-256 of `bytes`, its first 128 bits in hex: the content and evidence hashes of a result.
+/// Collision resistance matters here (a result whose hash collided with another's would be
+/// stored as that one), so a cryptographic hash; with the CPU's SHA instructions it costs a few
+/// milliseconds for a 100,000-result scan.
+fn digest(bytes: &[u8]) -> Hex<32> {
+    Hex::of(&Sha256::digest(bytes))
 }
 
 /// The scope of a scan: the command, the inputs' kinds and the accounts and regions read; for
@@ -478,7 +598,7 @@ pub fn scope_of(command: &str, report: &Report, accounts: &[String], regions: &[
         key.push('\n');
         key.push_str(&sorted(&sources));
     }
-    digest(key.as_bytes())[..16].to_owned()
+    digest(key.as_bytes()).as_str()[..16].to_owned()
 }
 
 fn severity_index(s: Severity) -> usize {
@@ -493,6 +613,94 @@ fn severity_index(s: Severity) -> usize {
 
 /// The severity names in the order of [`Prepared::failures`].
 pub(crate) const SEVERITY_COLUMNS: [&str; 5] = ["critical", "high", "medium", "low", "info"];
+
+/// A finding as a result row stores it: every field but the remediation, which is stored once
+/// per distinct text (`remediations`). The evidence is written last, so that its text — hashed
+/// for `evidence_hash` — is a slice of the body and the finding is serialised once.
+#[derive(Serialize)]
+struct StoredFinding<'a> {
+    check: &'a str,
+    name: &'a str,
+    controls: &'a [String],
+    severity: Severity,
+    status: Status,
+    resource: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver_reason: Option<&'a str>,
+}
+
+/// A stored body read back (the remediation comes from its own row).
+#[derive(Deserialize)]
+struct StoredBody {
+    check: String,
+    name: String,
+    controls: Vec<String>,
+    severity: Severity,
+    status: Status,
+    resource: String,
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    message: String,
+    #[serde(default)]
+    evidence: Evidence,
+    #[serde(default)]
+    location: Option<Location>,
+    #[serde(default)]
+    waiver_reason: Option<String>,
+}
+
+/// A finding's stored text: `(body, evidence)`, where `evidence` is the evidence's JSON, the end
+/// of `body` (`body = {…,"evidence":EVIDENCE}`).
+fn body_of(f: &Finding) -> Result<(String, std::ops::Range<usize>), String> {
+    // Every field named: a field added to `Finding` does not compile here until it is stored.
+    let Finding {
+        check,
+        name,
+        controls,
+        severity,
+        status,
+        resource,
+        account,
+        region,
+        message,
+        evidence,
+        location,
+        remediation: _,
+        waiver_reason,
+    } = f;
+    let head = StoredFinding {
+        check,
+        name,
+        controls,
+        severity: *severity,
+        status: *status,
+        resource,
+        account: account.as_deref(),
+        region: region.as_deref(),
+        message,
+        location: location.as_ref(),
+        waiver_reason: waiver_reason.as_deref(),
+    };
+    let mut body = serde_json::to_vec(&head).map_err(|e| e.to_string())?;
+    // `head` is an object with at least `check`: replace its closing brace.
+    body.pop();
+    body.extend_from_slice(b",\"evidence\":");
+    let from = body.len();
+    serde_json::to_writer(&mut body, evidence).map_err(|e| e.to_string())?;
+    let to = body.len();
+    body.push(b'}');
+    let body = String::from_utf8(body).map_err(|e| e.to_string())?;
+    Ok((body, from..to))
+}
 
 pub(crate) fn prepare(command: &str, meta: &ScanMeta, report: &Report) -> Result<Prepared, String> {
     let header = Header {
@@ -513,7 +721,6 @@ pub(crate) fn prepare(command: &str, meta: &ScanMeta, report: &Report) -> Result
     let mut remediations: Vec<(String, String)> = Vec::new();
     let mut remediation_index: HashMap<*const Remediation, usize> = HashMap::new();
     let mut by_hash: HashMap<String, usize> = HashMap::new();
-    let mut keyed: HashMap<(String, String), usize> = HashMap::with_capacity(report.findings.len());
     let mut rows: Vec<Row> = Vec::with_capacity(report.findings.len());
     let mut members = Vec::with_capacity(report.findings.len());
     for f in &report.findings {
@@ -526,7 +733,7 @@ pub(crate) fn prepare(command: &str, meta: &ScanMeta, report: &Report) -> Result
             Some(&i) => i,
             None => {
                 let body = serde_json::to_string(&*f.remediation).map_err(|e| e.to_string())?;
-                let hash = digest(body.as_bytes());
+                let hash = digest(body.as_bytes()).as_str().to_owned();
                 let i = *by_hash.entry(hash.clone()).or_insert_with(|| {
                     remediations.push((hash, body));
                     remediations.len() - 1
@@ -535,45 +742,43 @@ pub(crate) fn prepare(command: &str, meta: &ScanMeta, report: &Report) -> Result
                 i
             }
         };
-        let mut value = serde_json::to_value(f).map_err(|e| e.to_string())?;
-        if let Some(obj) = value.as_object_mut() {
-            obj.remove("remediation");
-        }
-        let body = value.to_string();
+        let (body, evidence) = body_of(f)?;
         let fingerprint = f.fingerprint();
-        let content_hash = digest(body.as_bytes());
-        let key = (fingerprint, content_hash);
-        let index = match keyed.get(&key) {
-            Some(&i) => i,
-            None => {
-                let evidence = serde_json::to_string(&f.evidence).map_err(|e| e.to_string())?;
-                rows.push(Row {
-                    fingerprint: key.0.clone(),
-                    status: f.status.as_str(),
-                    severity: f.severity.as_str(),
-                    evidence_hash: digest(evidence.as_bytes()),
-                    content_hash: key.1.clone(),
-                    remediation,
-                    body,
-                });
-                keyed.insert(key, rows.len() - 1);
-                rows.len() - 1
-            }
-        };
-        members.push(index);
+        let fingerprint = Hex::parse(&fingerprint)
+            .ok_or_else(|| format!("fingerprint `{fingerprint}` is not 16 hex digits"))?;
+        rows.push(Row {
+            fingerprint,
+            status: f.status.as_str(),
+            severity: f.severity.as_str(),
+            evidence_hash: digest(&body.as_bytes()[evidence]),
+            content_hash: digest(body.as_bytes()),
+            remediation,
+            body,
+        });
+        members.push(rows.len() - 1);
     }
-    // Sort rows, keeping `members` pointing at them.
+    // Sort rows by key and keep one of each (identical results of one scan share a row), with
+    // `members` pointing at the rows kept.
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.sort_unstable_by(|&a, &b| {
         (&rows[a].fingerprint, &rows[a].content_hash)
             .cmp(&(&rows[b].fingerprint, &rows[b].content_hash))
     });
     let mut new_index = vec![0usize; rows.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new;
-    }
     let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
-    let rows: Vec<Row> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    let mut rows: Vec<Row> = Vec::with_capacity(slots.len());
+    for &old in &order {
+        let Some(row) = slots[old].take() else {
+            continue;
+        };
+        let same = rows.last().is_some_and(|last: &Row| {
+            last.fingerprint == row.fingerprint && last.content_hash == row.content_hash
+        });
+        if !same {
+            rows.push(row);
+        }
+        new_index[old] = rows.len() - 1;
+    }
     for m in &mut members {
         *m = new_index[*m];
     }
@@ -590,15 +795,124 @@ pub(crate) fn prepare(command: &str, meta: &ScanMeta, report: &Report) -> Result
     })
 }
 
+/// Reads a stored remediation (once per distinct text: findings share it).
+pub(crate) fn remediation_of(text: &str) -> Result<std::sync::Arc<Remediation>, String> {
+    serde_json::from_str(text)
+        .map(std::sync::Arc::new)
+        .map_err(|e| e.to_string())
+}
+
 /// Rebuilds a finding from its stored body and remediation.
-pub(crate) fn finding_of(body: &str, remediation: &str) -> Result<Finding, String> {
-    let mut value: serde_json::Value = serde_json::from_str(body).map_err(|e| e.to_string())?;
-    let remediation: serde_json::Value =
-        serde_json::from_str(remediation).map_err(|e| e.to_string())?;
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("remediation".into(), remediation);
+pub(crate) fn finding_of(
+    body: &str,
+    remediation: std::sync::Arc<Remediation>,
+) -> Result<Finding, String> {
+    let StoredBody {
+        check,
+        name,
+        controls,
+        severity,
+        status,
+        resource,
+        account,
+        region,
+        message,
+        evidence,
+        location,
+        waiver_reason,
+    } = serde_json::from_str(body).map_err(|e| e.to_string())?;
+    Ok(Finding {
+        check,
+        name,
+        controls,
+        severity,
+        status,
+        resource,
+        account,
+        region,
+        message,
+        evidence,
+        location,
+        remediation,
+        waiver_reason,
+    })
+}
+
+/// Why a stored finding could not be read.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    Sqlite(rusqlite::Error),
+    Postgres(tokio_postgres::Error),
+    Corrupt { scan: i64, message: String },
+}
+
+impl From<rusqlite::Error> for ReadError {
+    fn from(e: rusqlite::Error) -> Self {
+        ReadError::Sqlite(e)
     }
-    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
+impl From<rusqlite::types::FromSqlError> for ReadError {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        ReadError::Sqlite(e.into())
+    }
+}
+
+impl From<tokio_postgres::Error> for ReadError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        ReadError::Postgres(e)
+    }
+}
+
+impl ReadError {
+    pub(crate) fn into_store(self, store: &str) -> StoreError {
+        let store = store.to_owned();
+        match self {
+            ReadError::Sqlite(source) => StoreError::Sqlite { store, source },
+            ReadError::Postgres(source) => StoreError::Postgres { store, source },
+            ReadError::Corrupt { scan, message } => StoreError::Corrupt {
+                store,
+                scan,
+                message,
+            },
+        }
+    }
+}
+
+/// Reads stored findings, each distinct remediation parsed once and shared, as in the report
+/// that was stored.
+pub(crate) struct FindingReader {
+    scan: i64,
+    remediations: HashMap<i64, std::sync::Arc<Remediation>>,
+}
+
+impl FindingReader {
+    pub(crate) fn new(scan: i64) -> FindingReader {
+        FindingReader {
+            scan,
+            remediations: HashMap::new(),
+        }
+    }
+
+    /// The finding of `body`, with remediation `id` (its text from `text` the first time).
+    pub(crate) fn finding(
+        &mut self,
+        body: &str,
+        id: i64,
+        text: impl FnOnce() -> Result<String, ReadError>,
+    ) -> Result<Finding, ReadError> {
+        let scan = self.scan;
+        let corrupt = |message| ReadError::Corrupt { scan, message };
+        let remediation = match self.remediations.get(&id) {
+            Some(r) => r.clone(),
+            None => {
+                let r = remediation_of(&text()?).map_err(corrupt)?;
+                self.remediations.insert(id, r.clone());
+                r
+            }
+        };
+        finding_of(body, remediation).map_err(corrupt)
+    }
 }
 
 /// Rebuilds a report from its stored header and findings.
@@ -723,6 +1037,29 @@ impl Store {
             Store::Sqlite(s) => s.report(id),
             Store::Postgres(s) => s.report(id),
         }
+    }
+
+    /// A stored scan's report without its findings (its inputs, settings, gaps and summary):
+    /// what a diff's output wraps around the results it lists, without reading them all.
+    ///
+    /// # Errors
+    /// No such scan; a database error; an unreadable row.
+    pub fn report_header(&mut self, id: i64) -> Result<Report, StoreError> {
+        let header = match self {
+            Store::Sqlite(s) => s.header(id)?,
+            Store::Postgres(s) => s.header(id)?,
+        };
+        let Some(header) = header else {
+            return Err(StoreError::NoScan {
+                store: self.name(),
+                scan: id,
+            });
+        };
+        report_of(&header, Vec::new()).map_err(|message| StoreError::Corrupt {
+            store: self.name(),
+            scan: id,
+            message,
+        })
     }
 
     /// The difference between scans `old` and `new`.
@@ -892,11 +1229,18 @@ pub(crate) mod sql {
         command, config_digest, input_kind, scope, inputs, accounts, regions, header, \
         fail_critical, fail_high, fail_medium, fail_low, fail_info) VALUES ($1, $2, $3, $4, $5, \
         $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id";
+    /// A scan's results as a diff compares them: keys only, passes left out (they are not
+    /// results of a diff), in no order (the diff sorts them).
     pub const KEYS: &str = "SELECT r.id, r.fingerprint, r.status, r.severity, r.evidence_hash \
-        FROM scan_results m JOIN results r ON r.id = m.result_id WHERE m.scan_id = $1";
-    pub const REPORT_FINDINGS: &str = "SELECT r.body, d.body FROM scan_results m \
+        FROM scan_results m JOIN results r ON r.id = m.result_id \
+        WHERE m.scan_id = $1 AND r.status <> 'pass'";
+    /// A scan's findings in report order: body, remediation id, remediation text.
+    pub const REPORT_FINDINGS: &str = "SELECT r.body, r.remediation, d.body FROM scan_results m \
         JOIN results r ON r.id = m.result_id JOIN remediations d ON d.id = r.remediation \
         WHERE m.scan_id = $1 ORDER BY m.position";
+    /// One result: body, remediation id, remediation text.
+    pub const FINDING_BY_ID: &str = "SELECT r.body, r.remediation, d.body FROM results r \
+        JOIN remediations d ON d.id = r.remediation WHERE r.id = $1";
     pub const HEADER: &str = "SELECT header FROM scans WHERE id = $1";
     pub const COUNTS: &str = "SELECT (SELECT COUNT(*) FROM scans), (SELECT COUNT(*) FROM results), \
         (SELECT COUNT(*) FROM scan_results)";
@@ -918,13 +1262,8 @@ mod tests {
     use super::*;
 
     fn key(id: i64, fp: &str, status: &str, ev: &str) -> ResultKey {
-        ResultKey {
-            id,
-            fingerprint: fp.into(),
-            status: status.into(),
-            severity: "high".into(),
-            evidence_hash: ev.into(),
-        }
+        ResultKey::parse(id, &fp.repeat(16), status, "high", &ev.repeat(32))
+            .unwrap_or_else(|| panic!("key {fp} {status} {ev}"))
     }
 
     #[test]
@@ -945,6 +1284,10 @@ mod tests {
         assert_eq!(
             without_password("postgres://me:hunter2@db:5432/x"),
             "postgres://me:***@db:5432/x"
+        );
+        assert_eq!(
+            without_password("postgres://me@db/x?sslmode=require&password=hunter2"),
+            "postgres://me@db/x?sslmode=require&password=***"
         );
     }
 

@@ -1,19 +1,21 @@
 //! The PostgreSQL backend (`tokio-postgres`), driven from a current-thread runtime of its own.
 //!
-//! A scan is written in one transaction; results go in batches (`UNNEST` of arrays), sorted by
-//! (fingerprint, content hash), so that two scans written at once take their row locks in the
-//! same order: the second waits for the first's rows and links to them, and nothing is lost.
+//! A scan is written in one transaction; results are copied in binary (`COPY … FROM STDIN
+//! BINARY`) into a temporary table and upserted from it sorted by (fingerprint, content hash), so
+//! that two scans written at once take their row locks in the same order: the second waits for
+//! the first's rows and links to them, and nothing is lost. Links are copied in binary too.
 //! Migrations run under a transaction-scoped advisory lock, so two first opens do not race.
 
 use std::collections::HashMap;
 
 use rampart_model::{Finding, Report};
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::Client;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::Type;
 
-use crate::{MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql};
-
-/// Rows written per statement.
-const BATCH: usize = 5_000;
+use crate::{
+    Hex, MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql,
+};
 
 /// The advisory lock key taken while migrating (an arbitrary constant: "rampart" in ASCII).
 const MIGRATION_LOCK: i64 = 0x72_61_6d_70_61_72_74;
@@ -43,13 +45,16 @@ impl PgStore {
             store: name.clone(),
             source,
         };
+        let settings = crate::tls::settings(url).map_err(|message| StoreError::Tls {
+            store: name.clone(),
+            message,
+        })?;
+        let mut config: tokio_postgres::Config = settings.url.parse().map_err(err)?;
+        config.ssl_mode(crate::tls::ssl_mode(settings.mode));
+        let tls = crate::tls::connector(&name, &settings)?;
         let (client, connection) = runtime
             .block_on(async {
-                tokio::time::timeout(
-                    std::time::Duration::from_secs(15),
-                    tokio_postgres::connect(url, NoTls),
-                )
-                .await
+                tokio::time::timeout(std::time::Duration::from_secs(15), config.connect(tls)).await
             })
             .map_err(|_| StoreError::Io {
                 store: name.clone(),
@@ -58,7 +63,17 @@ impl PgStore {
                     "no answer from the server in 15 s",
                 ),
             })?
-            .map_err(err)?;
+            .map_err(|source| {
+                if crate::tls::is_certificate_error(&source) {
+                    StoreError::Certificate {
+                        store: name.clone(),
+                        source,
+                        hint: crate::tls::hint(&settings),
+                    }
+                } else {
+                    err(source)
+                }
+            })?;
         runtime.spawn(async move {
             // The connection ends with an error only when the client is dropped mid-query or
             // the server goes away; each query then reports it.
@@ -179,63 +194,105 @@ impl PgStore {
                 let (hash, body) = &p.remediations[i];
                 remediation_ids[i] = tx.query_one(&st, &[hash, body]).await.map_err(err)?.get(0);
             }
-            // Results in batches, in their sorted order.
-            let st = tx
-                .prepare(
-                    "INSERT INTO results (fingerprint, status, severity, evidence_hash, \
-                     content_hash, remediation, body, first_seen, last_seen) \
-                     SELECT f, s, v, e, c, r, b, $8, $8 FROM UNNEST($1::TEXT[], $2::TEXT[], \
-                     $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[], $7::TEXT[]) \
-                     WITH ORDINALITY AS t (f, s, v, e, c, r, b, n) ORDER BY n \
-                     ON CONFLICT (fingerprint, content_hash) DO UPDATE SET last_seen = EXCLUDED.last_seen \
-                     RETURNING id, fingerprint, content_hash",
-                )
+            // Results: copied in binary into a temporary table, then upserted in their sorted
+            // order in one statement. RETURNING gives rows in no promised order: each comes
+            // back with its key and is matched to the sorted rows.
+            tx.batch_execute(
+                "CREATE TEMPORARY TABLE rampart_incoming (f TEXT, s TEXT, v TEXT, e TEXT, \
+                 c TEXT, r BIGINT, b TEXT) ON COMMIT DROP",
+            )
+            .await
+            .map_err(err)?;
+            let sink = tx
+                .copy_in("COPY rampart_incoming (f, s, v, e, c, r, b) FROM STDIN BINARY")
                 .await
                 .map_err(err)?;
-            let mut row_ids = vec![0i64; p.rows.len()];
-            let mut index: HashMap<(&str, &str), usize> = HashMap::with_capacity(p.rows.len());
-            for (i, r) in p.rows.iter().enumerate() {
-                index.insert((r.fingerprint.as_str(), r.content_hash.as_str()), i);
-            }
-            for chunk in p.rows.chunks(BATCH) {
-                let fp: Vec<&str> = chunk.iter().map(|r| r.fingerprint.as_str()).collect();
-                let st_: Vec<&str> = chunk.iter().map(|r| r.status).collect();
-                let sev: Vec<&str> = chunk.iter().map(|r| r.severity).collect();
-                let ev: Vec<&str> = chunk.iter().map(|r| r.evidence_hash.as_str()).collect();
-                let ch: Vec<&str> = chunk.iter().map(|r| r.content_hash.as_str()).collect();
-                let rem: Vec<i64> = chunk.iter().map(|r| remediation_ids[r.remediation]).collect();
-                let body: Vec<&str> = chunk.iter().map(|r| r.body.as_str()).collect();
-                let rows = tx
-                    .query(&st, &[&fp, &st_, &sev, &ev, &ch, &rem, &body, &scan])
+            let mut writer = std::pin::pin!(BinaryCopyInWriter::new(
+                sink,
+                &[
+                    Type::TEXT,
+                    Type::TEXT,
+                    Type::TEXT,
+                    Type::TEXT,
+                    Type::TEXT,
+                    Type::INT8,
+                    Type::TEXT
+                ],
+            ));
+            for row in &p.rows {
+                writer
+                    .as_mut()
+                    .write(&[
+                        &row.fingerprint.as_str(),
+                        &row.status,
+                        &row.severity,
+                        &row.evidence_hash.as_str(),
+                        &row.content_hash.as_str(),
+                        &remediation_ids[row.remediation],
+                        &row.body,
+                    ])
                     .await
                     .map_err(err)?;
-                for row in rows {
-                    let id: i64 = row.get(0);
-                    let f: &str = row.get(1);
-                    let c: &str = row.get(2);
-                    if let Some(&i) = index.get(&(f, c)) {
-                        row_ids[i] = id;
-                    }
-                }
             }
-            let st = tx
-                .prepare(
-                    "INSERT INTO scan_results (scan_id, position, result_id) \
-                     SELECT $1, p, r FROM UNNEST($2::BIGINT[], $3::BIGINT[]) AS t (p, r)",
+            writer.as_mut().finish().await.map_err(err)?;
+            let back = tx
+                .query(
+                    "INSERT INTO results (fingerprint, status, severity, evidence_hash, \
+                     content_hash, remediation, body, first_seen, last_seen) \
+                     SELECT f, s, v, e, c, r, b, $1, $1 FROM rampart_incoming ORDER BY f, c \
+                     ON CONFLICT (fingerprint, content_hash) DO UPDATE SET last_seen = EXCLUDED.last_seen \
+                     RETURNING id, fingerprint, content_hash",
+                    &[&scan],
                 )
                 .await
                 .map_err(err)?;
-            let members: Vec<(i64, i64)> = p
-                .members
+            let mut back: Vec<(Hex<16>, Hex<32>, i64)> = back
                 .iter()
-                .enumerate()
-                .map(|(pos, &m)| (pos as i64, row_ids[m]))
-                .collect();
-            for chunk in members.chunks(BATCH * 4) {
-                let pos: Vec<i64> = chunk.iter().map(|m| m.0).collect();
-                let ids: Vec<i64> = chunk.iter().map(|m| m.1).collect();
-                tx.execute(&st, &[&scan, &pos, &ids]).await.map_err(err)?;
+                .map(|r| {
+                    Some((
+                        Hex::parse(r.try_get(1).ok()?)?,
+                        Hex::parse(r.try_get(2).ok()?)?,
+                        r.try_get(0).ok()?,
+                    ))
+                })
+                .collect::<Option<_>>()
+                .ok_or_else(|| StoreError::Corrupt {
+                    store: name.clone(),
+                    scan,
+                    message: "a result row's key is not as written".into(),
+                })?;
+            // The rows' order: (fingerprint, content hash) as Rust compares the strings.
+            back.sort_unstable();
+            if back.len() != p.rows.len()
+                || back
+                    .iter()
+                    .zip(&p.rows)
+                    .any(|(b, r)| b.0 != r.fingerprint || b.1 != r.content_hash)
+            {
+                return Err(StoreError::Corrupt {
+                    store: name.clone(),
+                    scan,
+                    message: "the rows written are not the rows sent".into(),
+                });
             }
+            let row_ids: Vec<i64> = back.iter().map(|b| b.2).collect();
+            // Links, in report order, copied in binary.
+            let sink = tx
+                .copy_in("COPY scan_results (scan_id, position, result_id) FROM STDIN BINARY")
+                .await
+                .map_err(err)?;
+            let mut writer = std::pin::pin!(BinaryCopyInWriter::new(
+                sink,
+                &[Type::INT8, Type::INT8, Type::INT8],
+            ));
+            for (pos, &m) in p.members.iter().enumerate() {
+                writer
+                    .as_mut()
+                    .write(&[&scan, &(pos as i64), &row_ids[m]])
+                    .await
+                    .map_err(err)?;
+            }
+            writer.as_mut().finish().await.map_err(err)?;
             tx.commit().await.map_err(err)?;
             Ok(scan)
         })
@@ -270,33 +327,36 @@ impl PgStore {
             .collect())
     }
 
-    pub(crate) fn report(&mut self, id: i64) -> Result<Report, StoreError> {
-        let header = self
+    pub(crate) fn header(&mut self, id: i64) -> Result<Option<String>, StoreError> {
+        let row = self
             .runtime
             .block_on(self.client.query_opt(sql::HEADER, &[&id]))
             .map_err(self.err())?;
-        let Some(header) = header else {
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    pub(crate) fn report(&mut self, id: i64) -> Result<Report, StoreError> {
+        let Some(header) = self.header(id)? else {
             return Err(StoreError::NoScan {
                 store: self.name(),
                 scan: id,
             });
         };
-        let header: String = header.get(0);
         let rows = self
             .runtime
             .block_on(self.client.query(sql::REPORT_FINDINGS, &[&id]))
             .map_err(self.err())?;
-        let corrupt = |message| StoreError::Corrupt {
+        let mut reader = crate::FindingReader::new(id);
+        let findings = rows
+            .iter()
+            .map(|r| read_finding(&mut reader, r))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.into_store(&self.name))?;
+        crate::report_of(&header, findings).map_err(|message| StoreError::Corrupt {
             store: self.name(),
             scan: id,
             message,
-        };
-        let findings = rows
-            .iter()
-            .map(|r| crate::finding_of(r.get(0), r.get(1)))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(corrupt)?;
-        crate::report_of(&header, findings).map_err(corrupt)
+        })
     }
 
     pub(crate) fn keys(&mut self, scan: i64) -> Result<Vec<ResultKey>, StoreError> {
@@ -304,16 +364,19 @@ impl PgStore {
             .runtime
             .block_on(self.client.query(sql::KEYS, &[&scan]))
             .map_err(self.err())?;
-        Ok(rows
-            .iter()
-            .map(|r| ResultKey {
-                id: r.get(0),
-                fingerprint: r.get(1),
-                status: r.get(2),
-                severity: r.get(3),
-                evidence_hash: r.get(4),
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get(0).map_err(self.err())?;
+                let text = |i: usize| r.try_get::<_, &str>(i).map_err(self.err());
+                ResultKey::parse(id, text(1)?, text(2)?, text(3)?, text(4)?).ok_or_else(|| {
+                    StoreError::Corrupt {
+                        store: self.name(),
+                        scan,
+                        message: format!("result {id}: a key is not as rampart writes it"),
+                    }
+                })
             })
-            .collect())
+            .collect()
     }
 
     pub(crate) fn findings(
@@ -324,20 +387,16 @@ impl PgStore {
         let rows = self
             .runtime
             .block_on(self.client.query(
-                "SELECT r.id, r.body, d.body FROM results r \
+                "SELECT r.body, r.remediation, d.body, r.id FROM results r \
                  JOIN remediations d ON d.id = r.remediation WHERE r.id = ANY($1)",
                 &[&ids],
             ))
             .map_err(self.err())?;
+        let mut reader = crate::FindingReader::new(scan);
         let mut out = HashMap::with_capacity(rows.len());
         for r in &rows {
-            let f =
-                crate::finding_of(r.get(1), r.get(2)).map_err(|message| StoreError::Corrupt {
-                    store: self.name(),
-                    scan,
-                    message,
-                })?;
-            out.insert(r.get::<_, i64>(0), f);
+            let f = read_finding(&mut reader, r).map_err(|e| e.into_store(&self.name))?;
+            out.insert(r.get::<_, i64>(3), f);
         }
         Ok(out)
     }
@@ -374,4 +433,14 @@ impl PgStore {
             tx.commit().await.map_err(err)
         })
     }
+}
+
+/// A finding from columns 0 (body), 1 (remediation id) and 2 (remediation text).
+fn read_finding(
+    reader: &mut crate::FindingReader,
+    r: &tokio_postgres::Row,
+) -> Result<Finding, crate::ReadError> {
+    let body: &str = r.try_get(0)?;
+    let remediation: i64 = r.try_get(1)?;
+    reader.finding(body, remediation, || Ok(r.try_get::<_, String>(2)?))
 }

@@ -7,7 +7,56 @@ use std::time::Duration;
 use rampart_model::{Finding, Report};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql};
+use crate::{
+    Hex, MIGRATIONS, Prepared, ResultKey, SCAN_COLUMNS, ScanInfo, ScanMeta, StoreError, sql,
+};
+
+/// Result rows a statement: 7 parameters each and the scan, within SQLite's 32,766.
+const RESULT_ROWS: usize = 1_000;
+/// Link rows a statement: 2 parameters each and the scan.
+const LINK_ROWS: usize = 5_000;
+
+/// `INSERT INTO results` of `n` rows (`?1` the scan, then 7 parameters a row).
+fn insert_results(n: usize) -> String {
+    let mut q = String::from(
+        "INSERT INTO results (fingerprint, status, severity, evidence_hash, content_hash, \
+         remediation, body, first_seen, last_seen) VALUES ",
+    );
+    for i in 0..n {
+        let b = 2 + 7 * i;
+        if i > 0 {
+            q.push(',');
+        }
+        q.push_str(&format!(
+            "(?{},?{},?{},?{},?{},?{},?{},?1,?1)",
+            b,
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6
+        ));
+    }
+    q.push_str(
+        " ON CONFLICT (fingerprint, content_hash) DO UPDATE SET last_seen = excluded.last_seen \
+         RETURNING id, fingerprint, content_hash",
+    );
+    q
+}
+
+/// `INSERT INTO scan_results` of `n` links (`?1` the scan, then position and result).
+fn insert_links(n: usize) -> String {
+    let mut q = String::from("INSERT INTO scan_results (scan_id, position, result_id) VALUES ");
+    for i in 0..n {
+        let b = 2 + 2 * i;
+        if i > 0 {
+            q.push(',');
+        }
+        q.push_str(&format!("(?1,?{},?{})", b, b + 1));
+    }
+    q
+}
 
 /// A SQLite store.
 pub struct SqliteStore {
@@ -147,46 +196,72 @@ impl SqliteStore {
                 );
             }
         }
+        // Results: many rows a statement (`?1` is the scan), in their sorted order. RETURNING
+        // gives rows in no promised order: each comes back with its key, matched to the chunk.
         let mut row_ids = Vec::with_capacity(p.rows.len());
-        {
-            let mut st = tx
-                .prepare_cached(
-                    "INSERT INTO results (fingerprint, status, severity, evidence_hash, \
-                     content_hash, remediation, body, first_seen, last_seen) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-                     ON CONFLICT (fingerprint, content_hash) DO UPDATE SET last_seen = excluded.last_seen \
-                     RETURNING id",
-                )
-                .map_err(err)?;
-            for row in &p.rows {
-                let id: i64 = st
-                    .query_row(
-                        params![
-                            row.fingerprint,
-                            row.status,
-                            row.severity,
-                            row.evidence_hash,
-                            row.content_hash,
-                            remediation_ids[row.remediation],
-                            row.body,
-                            scan,
-                        ],
-                        |r| r.get(0),
-                    )
-                    .map_err(err)?;
-                row_ids.push(id);
+        // The statement's text, for a full chunk, made once (it is a cache key).
+        let full = insert_results(RESULT_ROWS);
+        for chunk in p.rows.chunks(RESULT_ROWS) {
+            let text = if chunk.len() == RESULT_ROWS {
+                std::borrow::Cow::Borrowed(full.as_str())
+            } else {
+                std::borrow::Cow::Owned(insert_results(chunk.len()))
+            };
+            let mut st = tx.prepare_cached(&text).map_err(err)?;
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(1 + 7 * chunk.len());
+            values.push(&scan);
+            for row in chunk {
+                values.push(&row.fingerprint);
+                values.push(&row.status);
+                values.push(&row.severity);
+                values.push(&row.evidence_hash);
+                values.push(&row.content_hash);
+                values.push(&remediation_ids[row.remediation]);
+                values.push(&row.body);
             }
+            let mut back: Vec<(Hex<16>, Hex<32>, i64)> = Vec::with_capacity(chunk.len());
+            let mut rows = st.query(values.as_slice()).map_err(err)?;
+            while let Some(r) = rows.next().map_err(err)? {
+                let key = (|| {
+                    Some((
+                        Hex::parse(r.get_ref(1).ok()?.as_str().ok()?)?,
+                        Hex::parse(r.get_ref(2).ok()?.as_str().ok()?)?,
+                        r.get::<_, i64>(0).ok()?,
+                    ))
+                })();
+                back.push(key.ok_or_else(|| StoreError::Corrupt {
+                    store: name.clone(),
+                    scan,
+                    message: "a result row's key is not as written".into(),
+                })?);
+            }
+            drop(rows);
+            back.sort_unstable();
+            if back.len() != chunk.len()
+                || back
+                    .iter()
+                    .zip(chunk)
+                    .any(|(b, r)| b.0 != r.fingerprint || b.1 != r.content_hash)
+            {
+                return Err(StoreError::Corrupt {
+                    store: name.clone(),
+                    scan,
+                    message: "the rows written are not the rows sent".into(),
+                });
+            }
+            row_ids.extend(back.into_iter().map(|b| b.2));
         }
-        {
-            let mut st = tx
-                .prepare_cached(
-                    "INSERT INTO scan_results (scan_id, position, result_id) VALUES ($1, $2, $3)",
-                )
-                .map_err(err)?;
-            for (pos, &m) in p.members.iter().enumerate() {
-                st.execute(params![scan, pos as i64, row_ids[m]])
-                    .map_err(err)?;
+        // Links: many a statement, in report order.
+        for (c, chunk) in p.members.chunks(LINK_ROWS).enumerate() {
+            let mut st = tx.prepare_cached(&insert_links(chunk.len())).map_err(err)?;
+            let mut values: Vec<i64> = Vec::with_capacity(1 + 2 * chunk.len());
+            values.push(scan);
+            for (i, &m) in chunk.iter().enumerate() {
+                values.push((c * LINK_ROWS + i) as i64);
+                values.push(row_ids[m]);
             }
+            st.execute(rusqlite::params_from_iter(values))
+                .map_err(err)?;
         }
         tx.commit().map_err(err)?;
         Ok(scan)
@@ -222,56 +297,71 @@ impl SqliteStore {
         rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
     }
 
-    pub(crate) fn report(&mut self, id: i64) -> Result<Report, StoreError> {
-        let header: Option<String> = self
-            .conn
+    pub(crate) fn header(&mut self, id: i64) -> Result<Option<String>, StoreError> {
+        self.conn
             .query_row(sql::HEADER, params![id], |r| r.get(0))
             .optional()
-            .map_err(self.err())?;
-        let Some(header) = header else {
+            .map_err(self.err())
+    }
+
+    pub(crate) fn report(&mut self, id: i64) -> Result<Report, StoreError> {
+        let Some(header) = self.header(id)? else {
             return Err(StoreError::NoScan {
                 store: self.name(),
                 scan: id,
             });
         };
-        let mut st = self
-            .conn
-            .prepare(sql::REPORT_FINDINGS)
-            .map_err(self.err())?;
-        let bodies = st
-            .query_map(params![id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })
-            .map_err(self.err())?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(self.err())?;
-        let corrupt = |message| StoreError::Corrupt {
-            store: self.name(),
+        let name = self.name();
+        let mut st =
+            self.conn
+                .prepare(sql::REPORT_FINDINGS)
+                .map_err(|source| StoreError::Sqlite {
+                    store: name.clone(),
+                    source,
+                })?;
+        let mut findings = Vec::new();
+        let mut reader = crate::FindingReader::new(id);
+        let mut rows = st.query(params![id]).map_err(|source| StoreError::Sqlite {
+            store: name.clone(),
+            source,
+        })?;
+        while let Some(r) = rows.next().map_err(|source| StoreError::Sqlite {
+            store: name.clone(),
+            source,
+        })? {
+            findings.push(read_finding(&mut reader, r, 0).map_err(|e| e.into_store(&name))?);
+        }
+        crate::report_of(&header, findings).map_err(|message| StoreError::Corrupt {
+            store: name,
             scan: id,
             message,
-        };
-        let findings = bodies
-            .iter()
-            .map(|(b, r)| crate::finding_of(b, r))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(corrupt)?;
-        crate::report_of(&header, findings).map_err(corrupt)
+        })
     }
 
     pub(crate) fn keys(&mut self, scan: i64) -> Result<Vec<ResultKey>, StoreError> {
-        let mut st = self.conn.prepare_cached(sql::KEYS).map_err(self.err())?;
-        let rows = st
-            .query_map(params![scan], |r| {
-                Ok(ResultKey {
-                    id: r.get(0)?,
-                    fingerprint: r.get(1)?,
-                    status: r.get(2)?,
-                    severity: r.get(3)?,
-                    evidence_hash: r.get(4)?,
-                })
-            })
-            .map_err(self.err())?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(self.err())
+        let name = self.name();
+        let err = |source| StoreError::Sqlite {
+            store: name.clone(),
+            source,
+        };
+        let mut st = self.conn.prepare_cached(sql::KEYS).map_err(err)?;
+        let mut rows = st.query(params![scan]).map_err(err)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().map_err(err)? {
+            let text = |i: usize| -> Result<&str, StoreError> {
+                r.get_ref(i)
+                    .and_then(|v| v.as_str().map_err(rusqlite::Error::from))
+                    .map_err(err)
+            };
+            let id: i64 = r.get(0).map_err(err)?;
+            let key = ResultKey::parse(id, text(1)?, text(2)?, text(3)?, text(4)?);
+            out.push(key.ok_or_else(|| StoreError::Corrupt {
+                store: name.clone(),
+                scan,
+                message: format!("result {id}: a key is not as rampart writes it"),
+            })?);
+        }
+        Ok(out)
     }
 
     pub(crate) fn findings(
@@ -279,28 +369,23 @@ impl SqliteStore {
         ids: &[i64],
         scan: i64,
     ) -> Result<HashMap<i64, Finding>, StoreError> {
+        let name = self.name();
+        let err = |source| StoreError::Sqlite {
+            store: name.clone(),
+            source,
+        };
         let mut out = HashMap::with_capacity(ids.len());
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT r.body, d.body FROM results r JOIN remediations d ON d.id = r.remediation \
-                 WHERE r.id = $1",
-            )
-            .map_err(self.err())?;
+        let mut reader = crate::FindingReader::new(scan);
+        let mut st = self.conn.prepare_cached(sql::FINDING_BY_ID).map_err(err)?;
         for &id in ids {
-            let (body, remediation): (String, String) = st
-                .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(|source| StoreError::Sqlite {
-                    store: format!("sqlite:{}", self.path.display()),
-                    source,
-                })?;
-            let f =
-                crate::finding_of(&body, &remediation).map_err(|message| StoreError::Corrupt {
-                    store: format!("sqlite:{}", self.path.display()),
-                    scan,
-                    message,
-                })?;
-            out.insert(id, f);
+            let mut rows = st.query(params![id]).map_err(err)?;
+            let Some(r) = rows.next().map_err(err)? else {
+                continue;
+            };
+            out.insert(
+                id,
+                read_finding(&mut reader, r, 0).map_err(|e| e.into_store(&name))?,
+            );
         }
         Ok(out)
     }
@@ -336,4 +421,18 @@ impl SqliteStore {
         }
         tx.commit().map_err(err)
     }
+}
+
+/// A finding from columns `at` (body), `at + 1` (remediation id) and `at + 2` (remediation
+/// text, read only the first time that remediation is met).
+fn read_finding(
+    reader: &mut crate::FindingReader,
+    r: &rusqlite::Row<'_>,
+    at: usize,
+) -> Result<Finding, crate::ReadError> {
+    let body = r.get_ref(at)?.as_str()?;
+    let remediation: i64 = r.get(at + 1)?;
+    reader.finding(body, remediation, || {
+        Ok(r.get_ref(at + 2)?.as_str()?.to_owned())
+    })
 }

@@ -256,3 +256,59 @@ fn postgres_newer_schema_is_refused() {
         Ok(_) => panic!("a newer schema was opened"),
     }
 }
+
+/// TLS to PostgreSQL (libpq's `sslmode` meanings): the server accepts TCP only over TLS, with a
+/// certificate for 127.0.0.1 from a CA made at test time.
+#[test]
+fn postgres_over_tls() {
+    let pg = support::pg::Pg::start_tls();
+    let base = pg.database("tls");
+    let ca = pg.ca_cert();
+    let ca = ca.display();
+    let open = |query: &str| Store::open(&StoreUrl::Postgres(format!("{base}?{query}")));
+    let record = |query: &str| -> i64 {
+        let mut st = open(query).unwrap_or_else(|e| panic!("{query}: {e}"));
+        st.record(&meta("2026-11-01T10:00:00Z"), &report(0, 10))
+            .unwrap_or_else(|e| panic!("{query}: {e}"))
+    };
+    // require: encrypted, the certificate not checked.
+    record("sslmode=require");
+    // verify-full with the CA named: the chain and the name (127.0.0.1) are checked.
+    record(&format!("sslmode=verify-full&sslrootcert={ca}"));
+    // verify-ca with the CA: the chain only.
+    record(&format!("sslmode=verify-ca&sslrootcert={ca}"));
+    // The server takes no connection without TLS: proof that the ones above used it.
+    assert!(matches!(
+        open("sslmode=disable"),
+        Err(StoreError::Postgres { .. })
+    ));
+    // verify-full without the CA: the platform's CAs do not know the test CA.
+    match open("sslmode=verify-full") {
+        Err(e @ StoreError::Certificate { .. }) => {
+            let text = e.to_string();
+            assert!(text.contains("sslmode=verify-full"), "{text}");
+            assert!(text.contains("sslrootcert=PATH"), "{text}");
+        }
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("an unknown CA was trusted"),
+    }
+    // The certificate names 127.0.0.1, not localhost: verify-full refuses the name, verify-ca
+    // (the chain only) accepts it.
+    let by_name = base.replace("127.0.0.1", "localhost");
+    let by_name = |query: &str| Store::open(&StoreUrl::Postgres(format!("{by_name}?{query}")));
+    assert!(matches!(
+        by_name(&format!("sslmode=verify-full&sslrootcert={ca}")),
+        Err(StoreError::Certificate { .. })
+    ));
+    assert!(by_name(&format!("sslmode=verify-ca&sslrootcert={ca}")).is_ok());
+    // A CA file that is not there is said, before any connection.
+    match open("sslmode=verify-full&sslrootcert=/nonexistent/ca.pem") {
+        Err(e @ StoreError::Tls { .. }) => {
+            assert!(e.to_string().contains("/nonexistent/ca.pem"), "{e}")
+        }
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("a missing CA file was accepted"),
+    }
+    let mut st = open("sslmode=require").expect("open");
+    assert_eq!(st.counts().expect("counts").scans, 3);
+}

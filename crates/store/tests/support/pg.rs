@@ -51,6 +51,22 @@ fn is_root() -> bool {
 impl Pg {
     /// Starts a server, or panics saying why (and how to install PostgreSQL).
     pub fn start() -> Pg {
+        Pg::start_with(false)
+    }
+
+    /// Starts a server that accepts TCP connections only over TLS (`ssl=on`, `hostssl` in
+    /// pg_hba.conf), with a certificate for `127.0.0.1` (not `localhost`) issued by a CA made
+    /// here with the openssl CLI: its certificate is `ca_cert()`.
+    pub fn start_tls() -> Pg {
+        Pg::start_with(true)
+    }
+
+    /// The test CA's certificate (PEM), for a server started by [`Pg::start_tls`].
+    pub fn ca_cert(&self) -> PathBuf {
+        self.dir.path().join("ca.crt")
+    }
+
+    fn start_with(tls: bool) -> Pg {
         let Some(bin) = bin_dir() else {
             panic!(
                 "\n!!! The PostgreSQL server (initdb, pg_ctl, postgres) is not installed: these \
@@ -63,6 +79,9 @@ impl Pg {
             .prefix("rampart-pg-")
             .tempdir()
             .expect("tempdir");
+        if tls {
+            make_certificates(dir.path());
+        }
         if as_postgres {
             let ok = Command::new("chown")
                 .args(["-R", "postgres:postgres"])
@@ -93,10 +112,22 @@ impl Pg {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let options = format!(
+        let mut options = format!(
             "-k {} -h 127.0.0.1 -p {port} -F -c max_connections=40",
             pg.dir.path().display()
         );
+        if tls {
+            let d = pg.dir.path().display();
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={d}/server.crt -c ssl_key_file={d}/server.key"
+            ));
+            // TCP only over TLS: a connection without it is refused.
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+            )
+            .expect("write pg_hba.conf");
+        }
         let log = pg.dir.path().join("server.log");
         let out = pg
             .command("pg_ctl")
@@ -171,4 +202,85 @@ impl Drop for Pg {
             .args(["-m", "immediate", "-w", "stop"])
             .output();
     }
+}
+
+/// A CA and a server certificate it signed (for IP 127.0.0.1 only), made with the openssl CLI.
+fn make_certificates(dir: &Path) {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("run openssl (the openssl CLI is needed for the TLS tests)");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(
+        dir.join("server.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n\
+         extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n",
+    )
+    .expect("write server.ext");
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=rampart test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=rampart test server",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    // The server refuses a key others can read.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .expect("chmod server.key");
 }
