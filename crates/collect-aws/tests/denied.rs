@@ -71,6 +71,15 @@ fn handle(req: &Request, stream: &mut TcpStream) {
                     &[("x-amzn-ErrorType", "AccessDeniedException")],
                     "",
                 );
+            } else if req.path.starts_with("/v20180820") {
+                // S3 Control (REST-XML, errors wrapped in `ErrorResponse`).
+                respond(
+                    stream,
+                    403,
+                    &xml,
+                    "<ErrorResponse><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>\
+                     <RequestId>1</RequestId></ErrorResponse>",
+                );
             } else {
                 // S3 (REST-XML).
                 respond(

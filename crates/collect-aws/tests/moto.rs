@@ -35,7 +35,7 @@ mod common;
 use common::rampart_bin;
 #[path = "common/moto_server.rs"]
 mod moto_server;
-use moto_server::{Moto, REGIONS, http, live_flags, rampart, run_ok, seed};
+use moto_server::{Moto, http, live_flags, rampart, run_ok, seed};
 
 /// The seeded server and the seed manifest, shared by the tests of this file.
 struct World {
