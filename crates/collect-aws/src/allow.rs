@@ -120,6 +120,14 @@ pub const ALLOW_LIST: &[Allowed] = &[
         "GetPublicAccessBlock",
         "s3:GetAccountPublicAccessBlock",
     ),
+    // S3 access points, per region.
+    op("S3 Control", "ListAccessPoints", "s3:ListAccessPoints"),
+    op("S3 Control", "GetAccessPoint", "s3:GetAccessPoint"),
+    op(
+        "S3 Control",
+        "GetAccessPointPolicy",
+        "s3:GetAccessPointPolicy",
+    ),
     op("S3", "GetBucketLocation", "s3:GetBucketLocation"),
     op("S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
     op("S3", "GetBucketVersioning", "s3:GetBucketVersioning"),
@@ -184,6 +192,16 @@ pub const ALLOW_LIST: &[Allowed] = &[
         "ec2:GetEbsEncryptionByDefault",
     ),
     op("EC2", "GetEbsDefaultKmsKeyId", "ec2:GetEbsDefaultKmsKeyId"),
+    op(
+        "EC2",
+        "DescribeLaunchTemplates",
+        "ec2:DescribeLaunchTemplates",
+    ),
+    op(
+        "EC2",
+        "DescribeLaunchTemplateVersions",
+        "ec2:DescribeLaunchTemplateVersions",
+    ),
     // Databases.
     op("RDS", "DescribeDBInstances", "rds:DescribeDBInstances"),
     op("RDS", "DescribeDBClusters", "rds:DescribeDBClusters"),

@@ -171,6 +171,7 @@ const REGIONAL_DATA: &[&str] = &[
     data::ECS,
     data::ELB,
     "backup",
+    data::S3_ACCESS_POINTS,
 ];
 
 /// Collects on a new multi-threaded runtime (for callers that are not async).
@@ -502,6 +503,7 @@ enum Part {
     Iam(Box<rampart_model::iam::Iam>, Vec<String>),
     S3(Vec<rampart_model::storage::Bucket>),
     S3Account(Option<rampart_model::storage::PublicAccessBlock>),
+    AccessPoints(Vec<rampart_model::storage::AccessPoint>),
     TagPolicy(Option<serde_json::Value>),
 }
 
@@ -595,6 +597,17 @@ async fn collect_account(
             .region(Region::new(plan.name.clone()))
             .build();
         spawn_regional!(set, rctx, rcfg, "ec2", svc::ec2::collect);
+        {
+            let (c, cfg) = (rctx.clone(), rcfg.clone());
+            let progress = Arc::clone(&c.shared.progress);
+            let label = format!("{}/{}/s3control", c.account, c.region_name());
+            progress.add(1);
+            set.spawn(async move {
+                let points = svc::s3::access_points(c, cfg).await;
+                progress.done(&label);
+                Part::AccessPoints(points)
+            });
+        }
         spawn_regional!(set, rctx, rcfg, "rds", svc::data::rds);
         spawn_regional!(set, rctx, rcfg, "dynamodb", svc::data::dynamodb);
         spawn_regional!(set, rctx, rcfg, "redshift", svc::data::redshift);
@@ -647,11 +660,16 @@ async fn collect_account(
             }
             Ok(Part::S3(buckets)) => account.buckets = buckets,
             Ok(Part::S3Account(pab)) => account.s3_public_access_block = pab,
+            Ok(Part::AccessPoints(points)) => account.s3_access_points.extend(points),
             Ok(Part::TagPolicy(p)) => account.tag_policy = p,
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => {}
         }
     }
+    // Regions answer in any order: keep the list in one order, run after run.
+    account
+        .s3_access_points
+        .sort_by(|a, b| a.meta.arn.cmp(&b.meta.arn));
     for plan in &regions {
         account.region_mut(&plan.name);
     }

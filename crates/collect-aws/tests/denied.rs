@@ -7,13 +7,12 @@
 //! Builds the `rampart` binary it runs (see `tests/common`).
 
 use std::net::TcpStream;
-use std::process::Command;
 use std::sync::Arc;
 
 use serde_json::Value;
 
 mod common;
-use common::rampart_bin;
+use common::rampart;
 #[path = "common/fake_http.rs"]
 mod fake_http;
 use fake_http::{Request, respond};
@@ -72,6 +71,15 @@ fn handle(req: &Request, stream: &mut TcpStream) {
                     &[("x-amzn-ErrorType", "AccessDeniedException")],
                     "",
                 );
+            } else if req.path.starts_with("/v20180820") {
+                // S3 Control (REST-XML, errors wrapped in `ErrorResponse`).
+                respond(
+                    stream,
+                    403,
+                    &xml,
+                    "<ErrorResponse><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>\
+                     <RequestId>1</RequestId></ErrorResponse>",
+                );
             } else {
                 // S3 (REST-XML).
                 respond(
@@ -109,19 +117,7 @@ fn denied_reads_are_gaps_and_nothing_passes() {
     let port = serve();
     let dir = tempfile::tempdir().expect("tempdir");
     let report = dir.path().join("report.json");
-    let out = Command::new(rampart_bin())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/rampart-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/rampart-test-credentials",
-        )
+    let out = rampart()
         .args([
             "scan",
             "aws",
@@ -168,6 +164,7 @@ fn denied_reads_are_gaps_and_nothing_passes() {
         "lambda",
         "organizations.policies",
         "organizations.tag_policy",
+        "s3control.access_points",
     ] {
         assert!(denied(data), "{data}: an access-denied gap: {gaps:#?}");
     }
@@ -200,5 +197,167 @@ fn denied_reads_are_gaps_and_nothing_passes() {
             .iter()
             .any(|f| f["check"] == "IAM-001" && f["status"] == "not_assessed"),
         "IAM-001 cannot judge users it could not list"
+    );
+}
+
+/// S3 Control's access point reads, answered for three access points of account 111122223333
+/// in us-east-1; every other request is denied by [`handle`].
+fn handle_access_points(req: &Request, stream: &mut TcpStream) {
+    let xml = [("Content-Type", "application/xml")];
+    let path = req.path.split('?').next().unwrap_or_default();
+    let ap = |name: &str, origin: &str, vpc: &str| {
+        format!(
+            "<Name>{name}</Name><NetworkOrigin>{origin}</NetworkOrigin>{vpc}<Bucket>shop-assets</Bucket>\
+             <AccessPointArn>arn:aws:s3:us-east-1:111122223333:accesspoint/{name}</AccessPointArn>"
+        )
+    };
+    let vpc = "<VpcConfiguration><VpcId>vpc-0a1b2c3d</VpcId></VpcConfiguration>";
+    let block = |on: bool| {
+        format!(
+            "<PublicAccessBlockConfiguration><BlockPublicAcls>{on}</BlockPublicAcls><IgnorePublicAcls>{on}</IgnorePublicAcls>\
+             <BlockPublicPolicy>{on}</BlockPublicPolicy><RestrictPublicBuckets>{on}</RestrictPublicBuckets></PublicAccessBlockConfiguration>"
+        )
+    };
+    let error = |code: &str| {
+        format!(
+            "<ErrorResponse><Error><Code>{code}</Code><Message>{code}</Message></Error><RequestId>1</RequestId></ErrorResponse>"
+        )
+    };
+    match (req.method.as_str(), path) {
+        ("GET", "/v20180820/accesspoint") => respond(
+            stream,
+            200,
+            &xml,
+            &format!(
+                "<ListAccessPointsResult><AccessPointList><AccessPoint>{}</AccessPoint><AccessPoint>{}</AccessPoint>\
+                 <AccessPoint>{}</AccessPoint></AccessPointList></ListAccessPointsResult>",
+                ap("open-ap", "Internet", ""),
+                ap("vpc-ap", "VPC", vpc),
+                ap("hidden-ap", "Internet", ""),
+            ),
+        ),
+        ("GET", "/v20180820/accesspoint/open-ap") => respond(
+            stream,
+            200,
+            &xml,
+            &format!(
+                "<GetAccessPointResult>{}{}</GetAccessPointResult>",
+                ap("open-ap", "Internet", ""),
+                block(false)
+            ),
+        ),
+        ("GET", "/v20180820/accesspoint/vpc-ap") => respond(
+            stream,
+            200,
+            &xml,
+            &format!(
+                "<GetAccessPointResult>{}{}</GetAccessPointResult>",
+                ap("vpc-ap", "VPC", vpc),
+                block(true)
+            ),
+        ),
+        ("GET", "/v20180820/accesspoint/open-ap/policy") => respond(
+            stream,
+            200,
+            &xml,
+            "<GetAccessPointPolicyResult><Policy>{&quot;Version&quot;:&quot;2012-10-17&quot;,&quot;Statement&quot;:\
+             [{&quot;Effect&quot;:&quot;Allow&quot;,&quot;Principal&quot;:&quot;*&quot;,&quot;Action&quot;:&quot;s3:GetObject&quot;,\
+             &quot;Resource&quot;:&quot;arn:aws:s3:us-east-1:111122223333:accesspoint/open-ap/object/*&quot;}]}</Policy>\
+             </GetAccessPointPolicyResult>",
+        ),
+        ("GET", "/v20180820/accesspoint/vpc-ap/policy") => {
+            respond(stream, 404, &xml, &error("NoSuchAccessPointPolicy"));
+        }
+        ("GET", p) if p.starts_with("/v20180820/accesspoint/hidden-ap") => {
+            respond(stream, 403, &xml, &error("AccessDenied"));
+        }
+        _ => handle(req, stream),
+    }
+}
+
+/// Access points read live: each one's own Block Public Access (from `GetAccessPoint`), its
+/// network origin and its policy; "no policy" is an answer, and an access point whose reads are
+/// denied is a gap on that access point alone.
+#[test]
+fn access_points_are_read_with_their_block_public_access_and_policy() {
+    let port = fake_http::serve(Arc::new(handle_access_points));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snapshot = dir.path().join("snapshot.json");
+    let out = rampart()
+        .args(["collect", "aws", "-o"])
+        .arg(&snapshot)
+        .args(["--endpoint-url", &format!("http://127.0.0.1:{port}")])
+        .args([
+            "--regions",
+            "us-east-1",
+            "--max-rps",
+            "0",
+            "--max-attempts",
+            "1",
+        ])
+        .output()
+        .expect("run rampart");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "rampart failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let snap: Value =
+        serde_json::from_slice(&std::fs::read(&snapshot).expect("snapshot")).expect("json");
+    let inv = &snap["inventory"];
+    let points = inv["accounts"][0]["s3_access_points"]
+        .as_array()
+        .expect("access points");
+    let names: Vec<&str> = points
+        .iter()
+        .filter_map(|p| p["meta"]["name"].as_str())
+        .collect();
+    assert_eq!(names, ["hidden-ap", "open-ap", "vpc-ap"]);
+    let by = |n: &str| points.iter().find(|p| p["meta"]["name"] == n).expect(n);
+    let open = by("open-ap");
+    assert_eq!(
+        open["meta"]["arn"],
+        "arn:aws:s3:us-east-1:111122223333:accesspoint/open-ap"
+    );
+    assert_eq!(open["bucket"], "shop-assets");
+    assert_eq!(open["region"], "us-east-1");
+    assert!(open.get("vpc_id").is_none_or(Value::is_null));
+    for k in [
+        "block_public_acls",
+        "ignore_public_acls",
+        "block_public_policy",
+        "restrict_public_buckets",
+    ] {
+        assert_eq!(open["public_access_block"][k], false, "{k}");
+        assert_eq!(by("vpc-ap")["public_access_block"][k], true, "{k}");
+    }
+    assert_eq!(open["policy"]["Statement"][0]["Principal"], "*");
+    let vpc = by("vpc-ap");
+    assert_eq!(vpc["vpc_id"], "vpc-0a1b2c3d");
+    assert!(
+        vpc.get("policy").is_none_or(Value::is_null),
+        "no policy: {vpc}"
+    );
+    // Denied reads of one access point: a gap on it alone, for each call.
+    let gaps = inv["gaps"].as_array().expect("gaps");
+    let on = |arn: &str| -> Vec<&str> {
+        let mut ops: Vec<&str> = gaps
+            .iter()
+            .filter(|g| g["data"] == "s3control.access_points" && g["resource"] == arn)
+            .filter_map(|g| g["operation"].as_str())
+            .collect();
+        ops.sort_unstable();
+        ops
+    };
+    assert_eq!(
+        on("arn:aws:s3:us-east-1:111122223333:accesspoint/hidden-ap"),
+        ["s3:GetAccessPoint", "s3:GetAccessPointPolicy"]
+    );
+    assert!(on("arn:aws:s3:us-east-1:111122223333:accesspoint/vpc-ap").is_empty());
+    assert!(
+        !gaps
+            .iter()
+            .any(|g| g["data"] == "s3control.access_points" && g["resource"].is_null()),
+        "the listing itself was read"
     );
 }

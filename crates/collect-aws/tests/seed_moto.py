@@ -259,6 +259,32 @@ for region in REGIONS:
         ec2.enable_ebs_encryption_by_default()
     out.update(bad_instance=bad_instance, good_instance=good_instance, bad_volume=bad_vol, good_volume=good_vol)
 
+    # Launch templates: one allowing IMDSv1, giving a public IP and an unencrypted volume (in
+    # eu-west-1, EBS encryption by default encrypts that volume anyway), and a compliant one.
+    bad_lt = ec2.create_launch_template(
+        LaunchTemplateName=f"bad-lt-{short}",
+        LaunchTemplateData={
+            "ImageId": image,
+            "MetadataOptions": {"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+            "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": True, "Groups": [open_sg]}],
+            "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": False}}],
+        },
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    good_lt = ec2.create_launch_template(
+        LaunchTemplateName=f"good-lt-{short}",
+        LaunchTemplateData={
+            "ImageId": image,
+            "IamInstanceProfile": {"Arn": profile_arn},
+            "MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"},
+            "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False, "Groups": [good_sg]}],
+            "BlockDeviceMappings": [
+                {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": True, "KmsKeyId": rot["Arn"]}}
+            ],
+        },
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": tag_list(**GOOD_TAGS)}],
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    out.update(bad_lt=bad_lt, good_lt=good_lt)
+
     # Databases.
     rds = client("rds", region)
     rds.create_db_instance(
@@ -277,6 +303,16 @@ for region in REGIONS:
         MasterUsername="admin",
         MasterUserPassword="Passw0rd!Passw0rd",
         AllocatedStorage=20,
+        StorageEncrypted=True,
+        KmsKeyId=rot["Arn"],
+        Tags=tag_list(**GOOD_TAGS),
+    )
+    # Neptune clusters, read through RDS DescribeDBClusters like Aurora ones (DocumentDB too, on
+    # AWS; moto's RDS refuses the `docdb` engine, so it is not seeded here).
+    rds.create_db_cluster(DBClusterIdentifier=f"bad-neptune-{short}", Engine="neptune", StorageEncrypted=False)
+    rds.create_db_cluster(
+        DBClusterIdentifier=f"good-neptune-{short}",
+        Engine="neptune",
         StorageEncrypted=True,
         KmsKeyId=rot["Arn"],
         Tags=tag_list(**GOOD_TAGS),
@@ -417,6 +453,49 @@ s3.put_bucket_policy(
             ],
         }
     ),
+)
+# S3 access points on a bucket without Block Public Access: one open to everyone (its own Block
+# Public Access turned off at creation, a policy granting `*`), one restricted to a VPC.
+# boto3's endpoint rules put the account id in front of S3 Control's host name
+# (`123456789012.127.0.0.1`), which an endpoint addressed by IP cannot serve: the prefix is taken
+# off before each request is sent.
+s3control = client("s3control")
+s3control.meta.events.register(
+    "before-send", lambda request, **_: setattr(request, "url", request.url.replace("://123456789012.", "://"))
+)
+s3control.create_access_point(
+    AccountId="123456789012",
+    Name="bad-public-ap",
+    Bucket="bad-plain-bucket",
+    PublicAccessBlockConfiguration={
+        "BlockPublicAcls": False,
+        "IgnorePublicAcls": False,
+        "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False,
+    },
+)
+s3control.put_access_point_policy(
+    AccountId="123456789012",
+    Name="bad-public-ap",
+    Policy=json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:us-east-1:123456789012:accesspoint/bad-public-ap/object/*",
+                }
+            ],
+        }
+    ),
+)
+s3control.create_access_point(
+    AccountId="123456789012",
+    Name="good-vpc-ap",
+    Bucket="bad-plain-bucket",
+    VpcConfiguration={"VpcId": manifest["per_region"]["us-east-1"]["vpc"]},
 )
 good_key_arn = manifest["per_region"]["us-east-1"]["keys"]["rotated_arn"]
 for name, region in [("good-app-data", "us-east-1"), ("good-eu-data", "eu-west-1")]:

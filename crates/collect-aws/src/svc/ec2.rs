@@ -79,6 +79,7 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
         enis,
         volumes,
         (ebs_default, ebs_key),
+        (templates, template_volumes),
     ) = tokio::join!(
         vpcs(ctx, c),
         subnets(ctx, c),
@@ -94,6 +95,7 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
         network_interfaces(ctx, c),
         volumes(ctx, c),
         ebs_defaults(ctx, c),
+        launch_templates(ctx, c),
     );
     region.vpcs = vpcs;
     region.subnets = subnets;
@@ -106,8 +108,14 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
     region.security_groups = sgs;
     region.network_acls = nacls;
     region.instances = instances;
+    region.instances.extend(templates);
     region.network_interfaces = enis;
     region.volumes = volumes;
+    region.volumes.extend(
+        template_volumes
+            .into_iter()
+            .map(|v| v.resolve(ctx, ebs_default)),
+    );
     region.ebs_encryption_by_default = ebs_default;
     region.ebs_default_kms_key = ebs_key;
     region
@@ -532,6 +540,189 @@ async fn instances(ctx: &Ctx, c: &Client) -> Vec<Instance> {
             }
         })
         .collect()
+}
+
+/// A volume that a launch template's block device mapping creates on every launch, before its
+/// encryption is resolved against the region's EBS encryption by default.
+struct TemplateVolume {
+    volume: Volume,
+    /// `Encrypted` as the mapping sets it (`None`: not set).
+    declared: Option<bool>,
+    /// The mapping creates the volume from a snapshot (whose encryption it then follows).
+    from_snapshot: bool,
+}
+
+impl TemplateVolume {
+    /// The volume as it is created. EC2 encrypts a new volume when the mapping asks for it, when
+    /// its snapshot is encrypted, or when the region encrypts new volumes by default (which
+    /// cannot be overridden to create an unencrypted one) — EC2 User Guide, "Amazon EBS
+    /// encryption" and `LaunchTemplateEbsBlockDeviceRequest.Encrypted`. What the collector cannot
+    /// know (the default unread, or a snapshot's encryption) is a gap on this volume.
+    fn resolve(mut self, ctx: &Ctx, ebs_default: Option<bool>) -> Volume {
+        let known = match (self.declared, ebs_default) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (_, None) => None,
+            (Some(false), Some(false)) => Some(false),
+            (None, Some(false)) => (!self.from_snapshot).then_some(false),
+        };
+        match known {
+            Some(encrypted) => self.volume.encrypted = encrypted,
+            None => {
+                let why = if ebs_default.is_none() {
+                    "the region's EBS encryption by default was not read"
+                } else {
+                    "the volume is created from a snapshot whose encryption it follows"
+                };
+                ctx.push(
+                    rampart_model::Gap::new(
+                        data::EC2_VOLUMES,
+                        &crate::ctx::api(EC2, "DescribeLaunchTemplateVersions"),
+                        format!(
+                            "whether `{}` is encrypted is not known: the launch template does not set `Encrypted` and {why}",
+                            self.volume.meta.name
+                        ),
+                    )
+                    .in_account(&ctx.account)
+                    .in_region(ctx.region_name())
+                    .for_resource(&self.volume.meta.arn)
+                    .with_code("Unknown"),
+                );
+            }
+        }
+        self.volume
+    }
+}
+
+/// Launch templates, each judged on its default version — what a launch that names no version
+/// gets (EC2 User Guide, "Launch an instance from a launch template"): its instance profile,
+/// user data, metadata options and whether its network interfaces take a public IPv4 address,
+/// as an [`Instance`] in state `launch-template` (the same shape the Terraform and
+/// CloudFormation readers give), and the volumes its block device mappings create.
+async fn launch_templates(ctx: &Ctx, c: &Client) -> (Vec<Instance>, Vec<TemplateVolume>) {
+    let list = ctx
+        .list(
+            data::EC2_INSTANCES,
+            EC2,
+            "DescribeLaunchTemplates",
+            |t| c.describe_launch_templates().set_next_token(t).send(),
+            |o| (o.launch_templates.unwrap_or_default(), o.next_token),
+        )
+        .await
+        .unwrap_or_default();
+    let versions = ctx
+        .map(list.clone(), |t| {
+            let (c, ctx) = (c.clone(), ctx.clone());
+            async move {
+                let id = t.launch_template_id().unwrap_or_default().to_owned();
+                let arn = ctx.arn("ec2", &format!("launch-template/{id}"));
+                ctx.get_for(
+                    data::EC2_INSTANCES,
+                    EC2,
+                    "DescribeLaunchTemplateVersions",
+                    &arn,
+                    c.describe_launch_template_versions()
+                        .launch_template_id(id)
+                        .versions("$Default")
+                        .send(),
+                )
+                .await
+            }
+        })
+        .await;
+    let mut templates = Vec::new();
+    let mut volumes = Vec::new();
+    for (t, version) in list.iter().zip(versions) {
+        let id = t.launch_template_id().unwrap_or_default();
+        let op = "DescribeLaunchTemplateVersions";
+        let mut m = meta(ctx, "launch-template", id, t.tags(), op);
+        if let Some(name) = t.launch_template_name() {
+            name.clone_into(&mut m.name);
+        }
+        let blank = Instance {
+            meta: m.clone(),
+            id: id.to_owned(),
+            state: "launch-template".to_owned(),
+            vpc_id: None,
+            subnet_id: None,
+            public_ip: None,
+            instance_profile: None,
+            security_groups: Vec::new(),
+            network_interfaces: Vec::new(),
+            user_data: None,
+            imdsv2_required: None,
+        };
+        // The version could not be read: a gap on the template says so (`Ctx::get_for`), and
+        // its settings are unknown rather than absent.
+        let Some(version) = version else {
+            templates.push(blank);
+            continue;
+        };
+        let Some(d) = version
+            .launch_template_versions()
+            .iter()
+            .find_map(|v| v.launch_template_data())
+        else {
+            // A version that sets nothing: every launch takes the defaults.
+            templates.push(Instance {
+                imdsv2_required: Some(false),
+                ..blank
+            });
+            continue;
+        };
+        for b in d.block_device_mappings() {
+            let Some(ebs) = b.ebs() else { continue };
+            let key = format!(
+                "block_device_mappings{}",
+                b.device_name().unwrap_or_default()
+            );
+            let mut vm = m.clone();
+            vm.arn = format!("{}#{key}", m.arn);
+            vm.name = format!("{} {key}", m.name);
+            volumes.push(TemplateVolume {
+                volume: Volume {
+                    meta: vm.clone(),
+                    id: vm.arn,
+                    encrypted: false,
+                    kms_key_id: ebs.kms_key_id().map(str::to_owned),
+                    size_gib: u32_of(ebs.volume_size().unwrap_or(0)),
+                    attached_to: vec![id.to_owned()],
+                },
+                declared: ebs.encrypted(),
+                from_snapshot: ebs.snapshot_id().is_some(),
+            });
+        }
+        let interfaces = d.network_interfaces();
+        templates.push(Instance {
+            // An interface that asks for a public IPv4 address gives one to every instance
+            // launched; without it, the subnet's `MapPublicIpOnLaunch` decides at launch.
+            public_ip: interfaces
+                .iter()
+                .any(|n| n.associate_public_ip_address() == Some(true))
+                .then(|| "(assigned on launch)".to_owned()),
+            instance_profile: d
+                .iam_instance_profile()
+                .and_then(|p| p.arn().or(p.name()))
+                .map(str::to_owned),
+            security_groups: d
+                .security_group_ids()
+                .iter()
+                .chain(d.security_groups())
+                .chain(interfaces.iter().flat_map(|n| n.groups()))
+                .cloned()
+                .collect(),
+            user_data: d.user_data().and_then(decode_user_data),
+            // `HttpTokens` unset: the instance takes the AMI's or the account's default, which
+            // is `optional` unless one of them requires IMDSv2 — read as the Terraform and
+            // CloudFormation readers read an unset value.
+            imdsv2_required: Some(
+                d.metadata_options()
+                    .and_then(|o| o.http_tokens())
+                    .is_some_and(|t| t.as_str() == "required"),
+            ),
+            ..blank
+        });
+    }
+    (templates, volumes)
 }
 
 /// An instance's user data, decoded; a failed read is a gap on the instance.

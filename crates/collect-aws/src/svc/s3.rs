@@ -2,8 +2,8 @@
 
 use aws_config::{Region, SdkConfig};
 use rampart_model::storage::{
-    Bucket, BucketEncryption, BucketLogging, Grant, LifecycleRule, ObjectLock, PublicAccessBlock,
-    VersioningStatus,
+    AccessPoint, Bucket, BucketEncryption, BucketLogging, Grant, LifecycleRule, ObjectLock,
+    PublicAccessBlock, VersioningStatus,
 };
 use rampart_model::{Meta, data};
 
@@ -318,19 +318,25 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
     }
 }
 
+/// An S3 Control client for `config`'s region; with `--endpoint-url`, every request goes to
+/// that URL.
+fn s3control_client(ctx: &Ctx, config: &SdkConfig) -> aws_sdk_s3control::Client {
+    let mut b = aws_sdk_s3control::config::Builder::from(config).interceptor(
+        crate::allow::Guard::new(std::sync::Arc::clone(&ctx.shared.stats)),
+    );
+    if let Some(url) = config.endpoint_url() {
+        b = b.endpoint_resolver(FixedEndpoint(url.to_owned()));
+    }
+    aws_sdk_s3control::Client::from_conf(b.build())
+}
+
 /// The account-level S3 Block Public Access setting (S3 Control). `None` with no gap means the
 /// account has none configured.
 pub(crate) async fn account_public_access_block(
     ctx: Ctx,
     config: SdkConfig,
 ) -> Option<PublicAccessBlock> {
-    let mut b = aws_sdk_s3control::config::Builder::from(&config).interceptor(
-        crate::allow::Guard::new(std::sync::Arc::clone(&ctx.shared.stats)),
-    );
-    if let Some(url) = config.endpoint_url() {
-        b = b.endpoint_resolver(FixedEndpoint(url.to_owned()));
-    }
-    let c = aws_sdk_s3control::Client::from_conf(b.build());
+    let c = s3control_client(&ctx, &config);
     // Not configured (`NoSuchPublicAccessBlockConfiguration`): an answer, `None` without a gap.
     ctx.get_account_setting(
         data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK,
@@ -348,4 +354,118 @@ pub(crate) async fn account_public_access_block(
         block_public_policy: p.block_public_policy().unwrap_or(false),
         restrict_public_buckets: p.restrict_public_buckets().unwrap_or(false),
     })
+}
+
+/// The S3 access points of one region (S3 Control `ListAccessPoints`), each with its own Block
+/// Public Access configuration (`GetAccessPoint`: set when the access point is created, never
+/// changed afterwards) and its policy (`GetAccessPointPolicy`; `NoSuchAccessPointPolicy` is "no
+/// policy"). A failed per-access-point read is a gap on that access point, so S3-102 says
+/// `not_assessed` for it instead of judging defaults.
+pub(crate) async fn access_points(ctx: Ctx, config: SdkConfig) -> Vec<AccessPoint> {
+    let c = s3control_client(&ctx, &config);
+    let account = ctx.account.to_string();
+    let Some(list) = ctx
+        .list(
+            data::S3_ACCESS_POINTS,
+            S3_CONTROL,
+            "ListAccessPoints",
+            |t| {
+                c.list_access_points()
+                    .account_id(&account)
+                    .set_next_token(t)
+                    .send()
+            },
+            |o| (o.access_point_list.unwrap_or_default(), o.next_token),
+        )
+        .await
+    else {
+        return Vec::new();
+    };
+    // ListAccessPoints answers for the region it is sent to; an access point whose ARN names
+    // another region is that region's (an emulator may list every region's in each).
+    let here = ctx.region_name().to_owned();
+    let list: Vec<_> = list
+        .into_iter()
+        .filter(|ap| {
+            ap.access_point_arn()
+                .and_then(|a| a.split(':').nth(3))
+                .is_none_or(|r| r == here)
+        })
+        .collect();
+    let ctx2 = ctx.clone();
+    ctx.map(list, move |ap| {
+        let (ctx, c) = (ctx2.clone(), c.clone());
+        async move { access_point(&ctx, &c, &ap).await }
+    })
+    .await
+}
+
+async fn access_point(
+    ctx: &Ctx,
+    c: &aws_sdk_s3control::Client,
+    ap: &aws_sdk_s3control::types::AccessPoint,
+) -> AccessPoint {
+    let name = ap.name();
+    let arn = ap.access_point_arn().map_or_else(
+        || ctx.arn("s3", &format!("accesspoint/{name}")),
+        str::to_owned,
+    );
+    let account = &*ctx.account;
+    let (detail, policy) = tokio::join!(
+        ctx.get_for(
+            data::S3_ACCESS_POINTS,
+            S3_CONTROL,
+            "GetAccessPoint",
+            &arn,
+            c.get_access_point().account_id(account).name(name).send(),
+        ),
+        ctx.get_setting(
+            data::S3_ACCESS_POINTS,
+            S3_CONTROL,
+            "GetAccessPointPolicy",
+            &arn,
+            &["NoSuchAccessPointPolicy"],
+            c.get_access_point_policy()
+                .account_id(account)
+                .name(name)
+                .send(),
+        ),
+    );
+    // All four settings are on unless they were turned off at creation (S3 User Guide,
+    // "Managing public access to access points"); when GetAccessPoint failed, the gap above
+    // withholds any verdict that would rest on them.
+    let block = detail
+        .as_ref()
+        .and_then(|d| d.public_access_block_configuration())
+        .map_or(
+            PublicAccessBlock {
+                block_public_acls: true,
+                ignore_public_acls: true,
+                block_public_policy: true,
+                restrict_public_buckets: true,
+            },
+            |p| PublicAccessBlock {
+                block_public_acls: p.block_public_acls().unwrap_or(true),
+                ignore_public_acls: p.ignore_public_acls().unwrap_or(true),
+                block_public_policy: p.block_public_policy().unwrap_or(true),
+                restrict_public_buckets: p.restrict_public_buckets().unwrap_or(true),
+            },
+        );
+    let vpc = |v: Option<&aws_sdk_s3control::types::VpcConfiguration>| {
+        v.map(|v| v.vpc_id().to_owned()).filter(|v| !v.is_empty())
+    };
+    AccessPoint {
+        meta: Meta {
+            arn,
+            name: name.to_owned(),
+            tags: rampart_model::Tags::default(),
+            origin: origin(S3_CONTROL, "ListAccessPoints"),
+        },
+        region: ctx.region_name().to_owned(),
+        bucket: ap.bucket().to_owned(),
+        vpc_id: vpc(ap.vpc_configuration())
+            .or_else(|| vpc(detail.as_ref().and_then(|d| d.vpc_configuration()))),
+        public_access_block: block,
+        policy: policy.flatten().and_then(|o| o.policy().map(policy_doc)),
+    }
 }

@@ -44,3 +44,22 @@ pub fn rampart_bin() -> PathBuf {
         })
         .clone()
 }
+
+/// A `rampart` command with a clean, static-credential AWS environment.
+pub fn rampart() -> Command {
+    let mut c = Command::new(rampart_bin());
+    c.env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/rampart-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rampart-test-credentials",
+        )
+        .env("NO_COLOR", "1");
+    c
+}
