@@ -497,6 +497,48 @@ fn names_one_principal(v: &str) -> bool {
         && !v.contains(['*', '?', '$'])
 }
 
+/// A breadth-first search's state, kept between searches (one per start: thousands).
+#[derive(Debug, Default)]
+struct Bfs {
+    seen: Vec<bool>,
+    /// How each node was reached: the node before it and the edge.
+    prev: Vec<Option<(usize, Edge)>>,
+    touched: Vec<usize>,
+    queue: VecDeque<usize>,
+    /// Edges set aside (escalation: those that empower rather than act as).
+    aside: Vec<(usize, Edge)>,
+}
+
+impl Bfs {
+    fn reset(&mut self, start: usize, n: usize) {
+        if self.seen.len() != n {
+            self.seen = vec![false; n];
+            self.prev = vec![None; n];
+        } else {
+            for &t in &self.touched {
+                self.seen[t] = false;
+                self.prev[t] = None;
+            }
+        }
+        self.touched.clear();
+        self.queue.clear();
+        self.seen[start] = true;
+        self.touched.push(start);
+        self.queue.push_back(start);
+    }
+
+    /// Follows edge `e` out of `from`, queueing its target when new.
+    fn reach(&mut self, from: usize, e: Edge) {
+        let to = e.to();
+        if !self.seen[to] {
+            self.seen[to] = true;
+            self.prev[to] = Some((from, e));
+            self.touched.push(to);
+            self.queue.push_back(to);
+        }
+    }
+}
+
 fn cells<T>(n: usize) -> Vec<OnceCell<T>> {
     (0..n).map(|_| OnceCell::new()).collect()
 }
@@ -536,6 +578,7 @@ pub struct Graph<'a> {
     fixed: RefCell<HashMap<(usize, &'static str), Option<Vec<Decider>>>>,
     /// Per node: its edges, once decided.
     out: Vec<OnceCell<Vec<Edge>>>,
+    bfs: RefCell<Bfs>,
 }
 
 impl<'a> Graph<'a> {
@@ -579,6 +622,7 @@ impl<'a> Graph<'a> {
             sets: cells(len),
             fixed: RefCell::default(),
             out: cells(len),
+            bfs: RefCell::default(),
         }
     }
 
@@ -913,57 +957,60 @@ impl<'a> Graph<'a> {
             return None;
         }
         // Breadth-first over "act as" edges; remember how each node was reached.
-        let mut prev: HashMap<usize, (usize, Edge)> = HashMap::new();
-        let mut seen = vec![false; self.nodes.len()];
-        seen[start] = true;
-        let mut queue = VecDeque::from([start]);
-        let mut empowering: Vec<(usize, Edge)> = Vec::new();
-        while let Some(x) = queue.pop_front() {
+        let mut bfs = self.bfs.borrow_mut();
+        let bfs = &mut *bfs;
+        bfs.reset(start, self.nodes.len());
+        let mut empowering = std::mem::take(&mut bfs.aside);
+        empowering.clear();
+        let mut found = None;
+        while let Some(x) = bfs.queue.pop_front() {
             if x != start && self.admin[x] {
-                return Some(self.path_to(start, x, &prev, None));
+                found = Some(self.path_to(start, x, bfs, None));
+                break;
             }
             for e in self.out_edges(x) {
                 if e.method.act_as {
-                    if !seen[e.to()] {
-                        seen[e.to()] = true;
-                        prev.insert(e.to(), (x, *e));
-                        queue.push_back(e.to());
-                    }
+                    bfs.reach(x, *e);
                 } else {
                     empowering.push((x, *e));
                 }
             }
         }
-        // Empowering a principal one can act as (oneself, or a group one belongs to) is
-        // self-escalation; any other is a grant to others.
-        let reached = |t: usize| {
-            seen[t]
-                || self
-                    .members
-                    .get(&t)
-                    .is_some_and(|m| m.iter().any(|u| seen[*u]))
-        };
-        if let Some(&(from, e)) = empowering.iter().find(|(_, e)| reached(e.to())) {
-            return Some(self.path_to(start, from, &prev, Some((from, e))));
+        if found.is_none() {
+            // Empowering a principal one can act as (oneself, or a group one belongs to) is
+            // self-escalation; any other is a grant to others.
+            let reached = |t: usize| {
+                bfs.seen[t]
+                    || self
+                        .members
+                        .get(&t)
+                        .is_some_and(|m| m.iter().any(|u| bfs.seen[*u]))
+            };
+            found = if let Some(&(from, e)) = empowering.iter().find(|(_, e)| reached(e.to())) {
+                Some(self.path_to(start, from, bfs, Some((from, e))))
+            } else {
+                empowering.first().map(|&(from, e)| {
+                    let mut esc = self.path_to(start, from, bfs, Some((from, e)));
+                    esc.self_escalation = false;
+                    esc
+                })
+            };
         }
-        empowering.into_iter().next().map(|(from, e)| {
-            let mut esc = self.path_to(start, from, &prev, Some((from, e)));
-            esc.self_escalation = false;
-            esc
-        })
+        bfs.aside = empowering;
+        found
     }
 
     fn path_to(
         &self,
         start: usize,
         end: usize,
-        prev: &HashMap<usize, (usize, Edge)>,
+        bfs: &Bfs,
         last: Option<(usize, Edge)>,
     ) -> Escalation {
         Escalation {
             node: start,
             self_escalation: true,
-            path: self.walk_back(start, end, prev, last),
+            path: self.walk_back(start, end, bfs, last),
         }
     }
 
@@ -972,13 +1019,13 @@ impl<'a> Graph<'a> {
         &self,
         start: usize,
         end: usize,
-        prev: &HashMap<usize, (usize, Edge)>,
+        bfs: &Bfs,
         last: Option<(usize, Edge)>,
     ) -> Vec<Hop> {
         let mut path = Vec::new();
         let mut at = end;
         while at != start {
-            let Some(&(from, e)) = prev.get(&at) else {
+            let Some((from, e)) = bfs.prev.get(at).copied().flatten() else {
                 break;
             };
             path.push(self.hop(from, e));
@@ -1017,7 +1064,16 @@ impl<'a> Graph<'a> {
             }
         }
         let mut leads = vec![false; n];
-        let mut out: Vec<Vec<Edge>> = vec![Vec::new(); n];
+        // Each edge with the rank of its method in its list, to sort them as `edges` gives them.
+        let rank = |m: &Method| {
+            ROLE_METHODS
+                .iter()
+                .chain(USER_METHODS)
+                .chain(GROUP_METHODS)
+                .position(|x| x.name == m.name)
+                .unwrap_or(usize::MAX)
+        };
+        let mut out: Vec<Vec<(usize, Edge)>> = vec![Vec::new(); n];
         let mut queue: VecDeque<usize> = VecDeque::new();
         for (t, l) in leads.iter_mut().enumerate() {
             if is_target(t) {
@@ -1052,11 +1108,14 @@ impl<'a> Graph<'a> {
                         continue;
                     }
                     if self.admits(s, t, method) && self.allowed(s, t, method, dst.arn, None) {
-                        out[s].push(Edge {
-                            to: index(t),
-                            via: Edge::ITSELF,
-                            method,
-                        });
+                        out[s].push((
+                            rank(method),
+                            Edge {
+                                to: index(t),
+                                via: Edge::ITSELF,
+                                method,
+                            },
+                        ));
                         if !leads[s] {
                             leads[s] = true;
                             queue.push_back(s);
@@ -1065,44 +1124,27 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        // The order of `edges`: by target, then by the method's place in its list.
-        let rank = |m: &Method| {
-            ROLE_METHODS
-                .iter()
-                .chain(USER_METHODS)
-                .chain(GROUP_METHODS)
-                .position(|x| x.name == m.name)
-                .unwrap_or(usize::MAX)
-        };
-        for edges in &mut out {
-            edges.sort_by_key(|e| (e.to, rank(e.method)));
-        }
-        let mut seen = vec![false; n];
-        let mut touched: Vec<usize> = Vec::new();
+        let out: Vec<Vec<Edge>> = out
+            .into_iter()
+            .map(|mut edges| {
+                // The order of `edges`: by target, then by the method's place in its list.
+                edges.sort_unstable_by_key(|(rank, e)| (e.to, *rank));
+                edges.into_iter().map(|(_, e)| e).collect()
+            })
+            .collect();
+        let mut bfs = Bfs::default();
         (0..n)
             .map(|start| {
                 if is_target(start) || !leads[start] {
                     return None;
                 }
-                for &t in &touched {
-                    seen[t] = false;
-                }
-                touched.clear();
-                let mut prev: HashMap<usize, (usize, Edge)> = HashMap::new();
-                seen[start] = true;
-                touched.push(start);
-                let mut queue = VecDeque::from([start]);
-                while let Some(x) = queue.pop_front() {
+                bfs.reset(start, n);
+                while let Some(x) = bfs.queue.pop_front() {
                     if x != start && is_target(x) {
-                        return Some((self.walk_back(start, x, &prev, None), x));
+                        return Some((self.walk_back(start, x, &bfs, None), x));
                     }
                     for e in &out[x] {
-                        if !seen[e.to()] {
-                            seen[e.to()] = true;
-                            touched.push(e.to());
-                            prev.insert(e.to(), (x, *e));
-                            queue.push_back(e.to());
-                        }
+                        bfs.reach(x, *e);
                     }
                 }
                 None
