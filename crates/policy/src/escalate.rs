@@ -539,6 +539,9 @@ impl Bfs {
     }
 }
 
+/// Decisions per node and action that do not depend on the target (`None`: denied).
+type Fixed = HashMap<(usize, &'static str), Option<Vec<Decider>>>;
+
 fn cells<T>(n: usize) -> Vec<OnceCell<T>> {
     (0..n).map(|_| OnceCell::new()).collect()
 }
@@ -575,7 +578,7 @@ pub struct Graph<'a> {
     sets: Vec<OnceCell<PolicySet<'a>>>,
     /// Decisions that do not depend on the target (run an instance, start a build…), per node
     /// and action.
-    fixed: RefCell<HashMap<(usize, &'static str), Option<Vec<Decider>>>>,
+    fixed: RefCell<Fixed>,
     /// Per node: its edges, once decided.
     out: Vec<OnceCell<Vec<Edge>>>,
     bfs: RefCell<Bfs>,
@@ -696,7 +699,7 @@ impl<'a> Graph<'a> {
     }
 
     /// Whether role `to`'s trust policy lets `svc` assume it.
-    fn trusts_service(&self, to: usize, svc: &str) -> bool {
+    fn trusts_service(&self, to: usize, svc: &'static str) -> bool {
         self.trusted_services[to]
             .get_or_init(|| {
                 let dst = &self.nodes[to];
@@ -725,8 +728,7 @@ impl<'a> Graph<'a> {
                 }
                 out
             })
-            .iter()
-            .any(|s| *s == svc)
+            .contains(&svc)
     }
 
     /// What rules out `method` from `from` to `to` before any decision: the target is
