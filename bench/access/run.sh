@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `rampart access who-can` and escalation paths (IAM-109 through `rampart scan`) over a generated
-# estate (bench/access/gen_estate.py): wall time, CPU time and peak memory, release build, one
-# core. Best of RUNS (the machine may be shared).
+# `rampart access who-can` and escalation paths (IAM-109 through `rampart scan --checks IAM-109`,
+# then the whole scan) over a generated estate (bench/access/gen_estate.py): wall time, CPU time
+# (user + sys) and peak memory, release build, one core, with the load average at the end of
+# each run. Best of RUNS: the machine may be shared, and CPU time is then the fairer figure.
 #
 #   bash bench/access/run.sh [PRINCIPALS] [POLICIES] [RUNS]
 set -euo pipefail
@@ -29,14 +30,17 @@ measure() {
     # time writes its figures to a file: the command's own stderr goes to a log (it used to be
     # discarded together with time's output, and every run read as 0 s).
     local rc=0
+    rm -f "$WORK/out" "$WORK/scan.json"
     /usr/bin/time -o "$WORK/time" -f "%e %U %S %M" "${PIN[@]}" "$@" > "$WORK/out" 2>"$WORK/err" || rc=$?
     # Exit 1 means findings (scan); anything else is a failed run, never a figure.
     if [ "$rc" -gt 1 ] || { [ ! -s "$WORK/out" ] && [ ! -s "$WORK/scan.json" ]; }; then
       echo "   $name: FAILED (exit $rc): $(tail -3 "$WORK/err")" >&2
       exit 1
     fi
-    tail -1 "$WORK/time" | awk -v n="$name" '{printf "   %s: wall %.2fs cpu %.2fs max RSS %d MB\n", n, $1, $2 + $3, $4 / 1024}'
+    tail -1 "$WORK/time" | awk -v n="$name" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" \
+      '{printf "   %s: wall %.2fs cpu %.2fs max RSS %d MB (load %s)\n", n, $1, $2 + $3, $4 / 1024, load}'
   done
 }
 measure "who-can s3:GetObject" "$RAMPART" access who-can --action s3:GetObject --resource arn:aws:s3:::b-1/k "$WORK/estate.json"
+measure "escalation paths (scan --checks IAM-109)" "$RAMPART" scan "$WORK/estate.json" --checks IAM-109 --format json -o "$WORK/scan.json"
 measure "scan, every check (IAM-109 escalation paths included)" "$RAMPART" scan "$WORK/estate.json" --format json -o "$WORK/scan.json"

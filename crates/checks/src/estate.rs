@@ -21,6 +21,7 @@ pub struct Estate<'a> {
     scps: Vec<Vec<(String, Policy)>>,
     rcps: Vec<Vec<(String, Policy)>>,
     org_unknown: Option<String>,
+    management: bool,
 }
 
 impl<'a> Estate<'a> {
@@ -69,6 +70,10 @@ impl<'a> Estate<'a> {
         let (scps, rcps, org_unknown) = org_levels(account);
         Estate {
             account,
+            management: account
+                .org_policies
+                .as_ref()
+                .is_some_and(|o| o.management_account),
             scps,
             rcps,
             org_unknown,
@@ -98,6 +103,13 @@ impl<'a> Estate<'a> {
     #[must_use]
     pub fn org_unknown(&self) -> Option<&str> {
         self.org_unknown.as_deref()
+    }
+
+    /// The account is its organization's management account: no SCP or RCP applies to its
+    /// principals or resources ("Service control policies", AWS Organizations User Guide).
+    #[must_use]
+    pub fn management_account(&self) -> bool {
+        self.management
     }
 
     /// How many nodes are real principals (users, roles, then groups); stand-ins follow.
@@ -171,7 +183,11 @@ impl<'a> Estate<'a> {
                     .user
                     .map(|u| u.groups.iter().filter_map(|g| group_index(g)).collect())
                     .unwrap_or_default(),
-                service_linked: p.role.is_some_and(|r| r.service_linked),
+                // A service-linked role: said by the collector, or by its path (IAM creates
+                // them under `/aws-service-role/`, "Using service-linked roles").
+                service_linked: p.role.is_some_and(|r| {
+                    r.service_linked || r.meta.arn.contains(":role/aws-service-role/")
+                }),
                 hypothetical: false,
             });
         }
@@ -214,6 +230,7 @@ impl<'a> Estate<'a> {
         let mut graph = Graph::new(nodes);
         graph.scps = self.scp_levels();
         graph.rcps = self.rcp_levels();
+        graph.management_account = self.management;
         graph
     }
 }
@@ -336,8 +353,7 @@ mod tests {
     fn escalates(a: &Account) -> bool {
         let estate = Estate::new(a);
         let graph = estate.graph(None);
-        let edges = |i: usize| graph.edges(i);
-        graph.escalation(0, &edges).is_some()
+        graph.escalation(0).is_some()
     }
 
     #[test]

@@ -239,14 +239,26 @@ fn read(value: &Value, label: String, into: &mut Vec<(String, Policy)>, missing:
     }
 }
 
+/// The account's managed policies by ARN (the first of a duplicated ARN, as `IamData::policy`):
+/// principals look up thousands of attachments in estates of thousands of policies.
+type ByArn<'a> = std::collections::HashMap<&'a str, &'a rampart_model::iam::ManagedPolicy>;
+
+fn by_arn(account: &Account) -> ByArn<'_> {
+    let mut m = ByArn::with_capacity(account.iam.policies.len());
+    for p in &account.iam.policies {
+        m.entry(p.meta.arn.as_str()).or_insert(p);
+    }
+    m
+}
+
 fn attached(
-    account: &Account,
+    by_arn: &ByArn<'_>,
     arns: &[String],
     into: &mut Vec<(String, Policy)>,
     missing: &mut Vec<String>,
 ) {
     for arn in arns {
-        match account.iam.policy(arn) {
+        match by_arn.get(arn.as_str()) {
             Some(p) => read(
                 &p.document,
                 format!("managed policy `{}`", p.meta.name),
@@ -258,11 +270,10 @@ fn attached(
     }
 }
 
-fn boundary(account: &Account, arn: Option<&String>, missing: &mut Vec<String>) -> Option<Policy> {
+fn boundary(by_arn: &ByArn<'_>, arn: Option<&String>, missing: &mut Vec<String>) -> Option<Policy> {
     let arn = arn?;
-    match account
-        .iam
-        .policy(arn)
+    match by_arn
+        .get(arn.as_str())
         .and_then(|p| rampart_policy::parse_value(&p.document, PolicyKind::Boundary).policy)
     {
         Some(p) => Some(p),
@@ -276,6 +287,7 @@ fn boundary(account: &Account, arn: Option<&String>, missing: &mut Vec<String>) 
 /// Every user (with its groups' policies) and role of the account.
 pub(crate) fn principals(account: &Account) -> Vec<Principal<'_>> {
     let iam = &account.iam;
+    let by_arn = by_arn(account);
     let mut out = Vec::new();
     for u in &iam.users {
         let (mut policies, mut missing) = (Vec::new(), Vec::new());
@@ -287,7 +299,7 @@ pub(crate) fn principals(account: &Account) -> Vec<Principal<'_>> {
                 &mut missing,
             );
         }
-        attached(account, &u.attached_policies, &mut policies, &mut missing);
+        attached(&by_arn, &u.attached_policies, &mut policies, &mut missing);
         for gname in &u.groups {
             match iam.group(gname) {
                 Some(g) => {
@@ -299,12 +311,12 @@ pub(crate) fn principals(account: &Account) -> Vec<Principal<'_>> {
                             &mut missing,
                         );
                     }
-                    attached(account, &g.attached_policies, &mut policies, &mut missing);
+                    attached(&by_arn, &g.attached_policies, &mut policies, &mut missing);
                 }
                 None => missing.push(format!("the group `{gname}`")),
             }
         }
-        let boundary = boundary(account, u.permissions_boundary.as_ref(), &mut missing);
+        let boundary = boundary(&by_arn, u.permissions_boundary.as_ref(), &mut missing);
         out.push(Principal {
             kind: "user",
             meta: &u.meta,
@@ -325,8 +337,8 @@ pub(crate) fn principals(account: &Account) -> Vec<Principal<'_>> {
                 &mut missing,
             );
         }
-        attached(account, &r.attached_policies, &mut policies, &mut missing);
-        let boundary = boundary(account, r.permissions_boundary.as_ref(), &mut missing);
+        attached(&by_arn, &r.attached_policies, &mut policies, &mut missing);
+        let boundary = boundary(&by_arn, r.permissions_boundary.as_ref(), &mut missing);
         out.push(Principal {
             kind: "role",
             meta: &r.meta,

@@ -3,7 +3,7 @@
 //! principal's policies, boundary and the target's trust policy (`rampart_policy::escalate`).
 
 use rampart_policy::PolicyKind;
-use rampart_policy::escalate::{Hop, NodeKind};
+use rampart_policy::escalate::NodeKind;
 
 use crate::prelude::*;
 
@@ -72,16 +72,6 @@ impl Check for PrincipalCanEscalatePrivileges {
             }
             graph.context.insert("aws:MultiFactorAuthPresent", "true");
             graph.context.insert("aws:SecureTransport", "true");
-            let memo: std::cell::RefCell<std::collections::HashMap<usize, Vec<Hop>>> =
-                std::cell::RefCell::default();
-            let edges = |i: usize| -> Vec<Hop> {
-                if let Some(e) = memo.borrow().get(&i) {
-                    return e.clone();
-                }
-                let e = graph.edges(i);
-                memo.borrow_mut().insert(i, e.clone());
-                e
-            };
             for i in 0..real {
                 let node = &graph.nodes[i];
                 let (kind, meta, at_meta) = match principals.get(i) {
@@ -101,7 +91,7 @@ impl Check for PrincipalCanEscalatePrivileges {
                     out.pass(at, format!("{kind} `{}` is already a full administrator (see IAM-5); escalation adds nothing", meta.name));
                     continue;
                 }
-                let Some(e) = graph.escalation(i, &edges) else {
+                let Some(e) = graph.escalation(i) else {
                     out.pass(at, format!("{kind} `{}` has no path to administrator: no role it can assume or pass, no principal or policy it can change, leads there", meta.name));
                     continue;
                 };

@@ -7,13 +7,13 @@
 //! - `principal ARN INPUT…`: what one principal's policies allow: per service, the actions by
 //!   access level, the resources and the conditions attached.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use rampart_checks::estate::Estate;
 use rampart_model::Account;
-use rampart_policy::escalate::{Graph, Hop};
+use rampart_policy::escalate::Graph;
 use rampart_policy::eval::{Decider, Decision, Named, Request, RequestContext};
 use rampart_policy::{Policy, PolicyKind, analysis, catalogue};
 use serde_json::{Value, json};
@@ -135,7 +135,14 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
         }
         let ctx = RequestContext::new();
         let real = estate.real_nodes();
-        // Direct decisions, node by node.
+        let resource_in_management = if resource_account == account.id {
+            estate.management_account()
+        } else {
+            resource_estate
+                .as_ref()
+                .is_some_and(Estate::management_account)
+        };
+        // Direct decisions, node by node: once each.
         let direct: Vec<Option<Vec<Decider>>> = (0..real)
             .map(|i| {
                 let n = &graph.nodes[i];
@@ -144,7 +151,10 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
                 }
                 let mut set = graph.set_of(n);
                 set.cross_account = resource_account != n.account;
-                set.rcps.clone_from(&rcps);
+                set.resource_in_management_account = resource_in_management;
+                if !n.service_linked {
+                    set.rcps.clone_from(&rcps);
+                }
                 if let Some(p) = &resource_policy {
                     set.resource.push(Named {
                         name: "resource policy",
@@ -167,19 +177,9 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
                 (e.decision == Decision::Allow).then_some(e.deciding)
             })
             .collect();
-        let memo: std::cell::RefCell<HashMap<usize, Vec<Hop>>> = std::cell::RefCell::default();
-        let edges = |i: usize| -> Vec<Hop> {
-            if let Some(e) = memo.borrow().get(&i) {
-                return e.clone();
-            }
-            let e: Vec<Hop> = graph
-                .edges(i)
-                .into_iter()
-                .filter(|h| h.method.act_as)
-                .collect();
-            memo.borrow_mut().insert(i, e.clone());
-            e
-        };
+        // Then one backward search over "act as" edges from the principals allowed directly.
+        let targets: Vec<bool> = direct.iter().map(Option::is_some).collect();
+        let chains = graph.chains_to(&targets);
         for i in 0..real {
             let name = describe(&graph, i);
             if let Some(deciding) = &direct[i] {
@@ -188,7 +188,7 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
                 rows.push(json!({"principal": graph.nodes[i].arn, "kind": graph.nodes[i].kind, "account": account.id, "path": [], "deciding": statements}));
                 continue;
             }
-            if let Some((path, end)) = chain(&graph, i, &direct, &edges) {
+            if let Some(Some((path, end))) = chains.get(i) {
                 let hops: Vec<Value> = path
                     .iter()
                     .map(|h| json!({"from": graph.nodes[h.from].arn, "to": graph.nodes[h.to].arn, "method": h.method.name, "statements": h.statements.iter().map(statement).collect::<Vec<_>>()}))
@@ -197,7 +197,8 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
                     .iter()
                     .map(|h| format!("{} ({})", describe(&graph, h.to), h.method.name))
                     .collect();
-                let statements: Vec<String> = direct[end].iter().flatten().map(statement).collect();
+                let statements: Vec<String> =
+                    direct[*end].iter().flatten().map(statement).collect();
                 text.push_str(&format!(
                     "{name}: through {}, allowed by {}\n",
                     via.join(" → "),
@@ -226,40 +227,6 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
         crate::output::write_stdout(&text)?;
     }
     Ok(Outcome::Clean)
-}
-
-/// The shortest chain of "act as" hops from `start` to a node allowed directly.
-fn chain(
-    graph: &Graph<'_>,
-    start: usize,
-    direct: &[Option<Vec<Decider>>],
-    edges: &dyn Fn(usize) -> Vec<Hop>,
-) -> Option<(Vec<Hop>, usize)> {
-    let mut prev: HashMap<usize, Hop> = HashMap::new();
-    let mut seen = vec![false; graph.nodes.len()];
-    seen[start] = true;
-    let mut queue = VecDeque::from([start]);
-    while let Some(x) = queue.pop_front() {
-        if x != start && direct.get(x).is_some_and(Option::is_some) {
-            let mut path = Vec::new();
-            let mut at = x;
-            while at != start {
-                let h = prev.get(&at)?.clone();
-                at = h.from;
-                path.push(h);
-            }
-            path.reverse();
-            return Some((path, x));
-        }
-        for h in edges(x) {
-            if !seen[h.to] {
-                seen[h.to] = true;
-                queue.push_back(h.to);
-                prev.insert(h.to, h);
-            }
-        }
-    }
-    None
 }
 
 fn describe(graph: &Graph<'_>, i: usize) -> String {
