@@ -44,6 +44,31 @@ pub struct Instance {
     pub imdsv2_required: Option<bool>,
 }
 
+impl Instance {
+    /// The state of an [`Instance`] that stands for a launch template (what every instance
+    /// launched from it gets), not for a running machine.
+    pub const LAUNCH_TEMPLATE: &'static str = "launch-template";
+
+    /// It stands for a launch template rather than an instance.
+    #[must_use]
+    pub fn is_launch_template(&self) -> bool {
+        self.state == Self::LAUNCH_TEMPLATE
+    }
+}
+
+/// `volume` exists only as a launch template's block device mapping: every instance attached to
+/// it is a launch template. It is a blueprint — the volumes launched from it are resources of
+/// their own — so what is judged on existing volumes (backup selection, tags) does not apply.
+#[must_use]
+pub fn is_template_volume(volume: &crate::storage::Volume, instances: &[Instance]) -> bool {
+    !volume.attached_to.is_empty()
+        && volume.attached_to.iter().all(|id| {
+            instances
+                .iter()
+                .any(|i| &i.id == id && i.is_launch_template())
+        })
+}
+
 /// An elastic network interface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -103,7 +103,12 @@ fn stores<'a>(account: &'a Account, log_buckets: &BTreeSet<String>) -> Vec<Store
                 .filter(|i| i.cluster_id.is_none())
                 .map(|i| store("RDS instance", &i.meta)),
         );
-        for v in &r.volumes {
+        // A launch template's block device mapping is a blueprint, not a volume to back up.
+        for v in r
+            .volumes
+            .iter()
+            .filter(|v| !rampart_model::compute::is_template_volume(v, &r.instances))
+        {
             let mut s = store("EBS volume", &v.meta);
             s.via = attached_instances(r, &v.attached_to);
             out.push(s);

@@ -136,11 +136,21 @@ pub(super) fn regional(r: &Region) -> Vec<(&'static str, &'static str, &Meta)> {
         r.instances
             .iter()
             .filter(|i| i.state != "terminated")
-            .map(|x| ("EC2 instance", data::EC2_INSTANCES, &x.meta)),
+            .map(|x| {
+                let kind = if x.is_launch_template() {
+                    "launch template"
+                } else {
+                    "EC2 instance"
+                };
+                (kind, data::EC2_INSTANCES, &x.meta)
+            }),
     );
+    // A launch template's block device mapping is not a volume of its own: the template carries
+    // the tags (judged above) and the volumes it launches are judged when they exist.
     v.extend(
         r.volumes
             .iter()
+            .filter(|x| !rampart_model::compute::is_template_volume(x, &r.instances))
             .map(|x| ("EBS volume", data::EC2_VOLUMES, &x.meta)),
     );
     v.extend(
