@@ -44,6 +44,47 @@ pub struct Instance {
     pub imdsv2_required: Option<bool>,
 }
 
+/// An EC2 Auto Scaling group: what its instances are launched from, and where.
+///
+/// Its instances get what their launch template or launch configuration says (profile, user
+/// data, metadata options, volumes, public addresses): checks judge those on the template
+/// (an entry of `instances` in state `launch-template` or `launch-configuration`) and name the
+/// groups that launch it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AutoScalingGroup {
+    /// ARN, name, tags, origin.
+    pub meta: Meta,
+    /// What it launches from: its launch template or launch configuration, and the templates
+    /// of its mixed instances policy (with their overrides).
+    #[serde(default)]
+    pub launches: Vec<LaunchSource>,
+    /// The subnets it launches into (`VPCZoneIdentifier`).
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// The target groups it registers its instances with.
+    #[serde(default)]
+    pub target_group_arns: Vec<String>,
+    /// The Classic Load Balancers it registers its instances with.
+    #[serde(default)]
+    pub load_balancer_names: Vec<String>,
+}
+
+/// A launch template or launch configuration an Auto Scaling group launches from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchSource {
+    /// `launch-template` or `launch-configuration`.
+    pub kind: String,
+    /// The `id` of its entry in the region's `instances` when it is known there; else the id,
+    /// name or ARN by which the group names it.
+    pub id: String,
+    /// The template version the group asks for (`$Latest`, `$Default`, a number); `None` for
+    /// a launch configuration, or when not set (`$Default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
 /// An elastic network interface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -33,6 +33,9 @@ pub struct Builder {
     pub waivers: Vec<InlineWaiver>,
     /// The input's label for gaps (`main.tf`, `template.yaml`).
     pub operation: String,
+    /// Launch templates (by `id`) whose network interfaces say whether to associate a public
+    /// address: for the others, the subnet an Auto Scaling group launches into decides.
+    pub public_ip_declared: std::collections::HashSet<String>,
 }
 
 impl Builder {
@@ -45,6 +48,7 @@ impl Builder {
             gaps: Vec::new(),
             waivers: Vec::new(),
             operation: operation.to_owned(),
+            public_ip_declared: std::collections::HashSet::new(),
         }
     }
 
@@ -711,6 +715,9 @@ pub fn launch_template_public_ip(
     let mut public = false;
     for ni in interfaces.items() {
         let v = ni.get(key);
+        if !v.is_null() {
+            bld.public_ip_declared.insert(raw.id.clone());
+        }
         if v.has_unknown() {
             bld.gap(
                 data::EC2_INSTANCES,
@@ -723,6 +730,149 @@ pub fn launch_template_public_ip(
         }
     }
     public.then(|| "(assigned on launch)".to_owned())
+}
+
+/// What an Auto Scaling group declares, read with either language's key names.
+pub struct GroupDecl<'a> {
+    /// Its name (`name`, `AutoScalingGroupName`).
+    pub name: Option<String>,
+    /// Its tags.
+    pub tags: &'a Value,
+    /// What it launches from: the kind (`launch-template`, `launch-configuration`,
+    /// `instance`), the reference (an id or a name) and the version asked for.
+    pub sources: Vec<(&'static str, &'a Value, &'a Value)>,
+    /// `vpc_zone_identifier` / `VPCZoneIdentifier`.
+    pub subnets: &'a Value,
+    /// `target_group_arns` / `TargetGroupARNs`.
+    pub target_groups: &'a Value,
+    /// `load_balancers` / `LoadBalancerNames`.
+    pub load_balancers: &'a Value,
+    /// CloudFormation: a reference names a resource of the same template only.
+    pub same_file: bool,
+}
+
+/// The launch template or launch configuration of `region` that `reference` names (its `id`
+/// or name), declared in `file` when `same_file`: its position in the region's instances.
+fn launch_source_at(
+    region: &Region,
+    kind: &str,
+    reference: &str,
+    file: Option<&str>,
+) -> Option<usize> {
+    region.instances.iter().position(|i| {
+        (i.state == kind || (kind == "instance" && i.state == "running"))
+            && (i.id == reference || i.meta.name == reference)
+            && file.is_none_or(|f| i.meta.origin.file.as_deref() == Some(f))
+    })
+}
+
+/// An Auto Scaling group (`aws_autoscaling_group`, `AWS::AutoScaling::AutoScalingGroup`),
+/// mapped once every launch template and launch configuration is known. What its instances get
+/// is judged on what it launches from, which names the group in evidence. A source not
+/// declared in this input (or known only after apply, or an instance to copy) leaves what the
+/// group launches unknown: a gap on the group for the instances' data, so that every check of
+/// them says `not_assessed` for it, naming the source. A launch template that leaves public
+/// addresses to the subnet (no `associate_public_ip_address` on its interfaces) gives one to
+/// every instance the group launches into a subnet that maps public addresses on launch (EC2
+/// User Guide, "Amazon EC2 instance IP addressing"): the template then assigns them.
+pub fn autoscaling_group(bld: &mut Builder, raw: &Raw, d: &GroupDecl<'_>) {
+    use rampart_model::compute::{AutoScalingGroup, LaunchSource};
+    let meta = bld.meta(raw, None, d.name.clone(), d.tags);
+    let arn = meta.arn.clone();
+    let fl = file(raw);
+    let same_file = d.same_file.then(|| fl.clone());
+    let mut launches = Vec::new();
+    let mut found = Vec::new();
+    for (kind, reference, version) in &d.sources {
+        let label = reference.as_string();
+        let at = label
+            .as_deref()
+            .and_then(|r| launch_source_at(bld.region(), kind, r, same_file.as_deref()));
+        let what = match *kind {
+            "launch-template" => "launch template",
+            "launch-configuration" => "launch configuration",
+            _ => "instance",
+        };
+        let label = label.unwrap_or_else(|| "(known only after apply)".to_owned());
+        match at {
+            Some(x) => {
+                found.push(x);
+                launches.push(LaunchSource {
+                    kind: (*kind).to_owned(),
+                    id: bld.region().instances[x].id.clone(),
+                    version: version.as_string().or_else(|| {
+                        version
+                            .has_unknown()
+                            .then(|| "(known only after apply)".to_owned())
+                    }),
+                });
+            }
+            None => {
+                bld.parent_gap(
+                    data::EC2_INSTANCES,
+                    &arn,
+                    &fl,
+                    format!(
+                        "`{}` launches its instances from the {what} `{label}`, which is not declared in this input: what they get is not judged",
+                        raw.address
+                    ),
+                );
+                launches.push(LaunchSource {
+                    kind: (*kind).to_owned(),
+                    id: label,
+                    version: version.as_string(),
+                });
+            }
+        }
+    }
+    if d.sources.is_empty() {
+        bld.parent_gap(
+            data::EC2_INSTANCES,
+            &arn,
+            &fl,
+            format!(
+                "`{}` names no launch template or launch configuration this input can read",
+                raw.address
+            ),
+        );
+    }
+    let subnet_ids = d.subnets.strings();
+    if d.subnets.has_unknown() {
+        bld.gap(
+            data::EC2_INSTANCES,
+            &arn,
+            &fl,
+            format!(
+                "the subnets of `{}` are not known before apply",
+                raw.address
+            ),
+        );
+    }
+    let name = bld.region.clone();
+    let region = bld.account.region_mut(&name);
+    let public = public_subnets(region);
+    let public_here: Vec<&String> = subnet_ids.iter().filter(|s| public.contains(*s)).collect();
+    if let Some(subnet) = public_here.first() {
+        for x in found {
+            let lt = &region.instances[x];
+            if lt.state == "launch-template"
+                && lt.public_ip.is_none()
+                && !bld.public_ip_declared.contains(&lt.id)
+            {
+                region.instances[x].public_ip = Some(format!(
+                    "(assigned on launch: subnet `{subnet}` of `{}` maps public addresses)",
+                    raw.address
+                ));
+            }
+        }
+    }
+    region.autoscaling_groups.push(AutoScalingGroup {
+        meta,
+        launches,
+        subnet_ids,
+        target_group_arns: d.target_groups.strings(),
+        load_balancer_names: d.load_balancers.strings(),
+    });
 }
 
 /// The subnets of `region` that give instances a public address on launch

@@ -252,6 +252,68 @@ pub(super) fn launch_configuration(bld: &mut Builder, _ix: &mut Index, raw: &Raw
     bld.region().instances.push(inst);
 }
 
+/// `aws_autoscaling_group` (AWS provider): `launch_configuration` (a name), `launch_template`
+/// (`id` or `name`, `version`), `mixed_instances_policy.launch_template`'s
+/// `launch_template_specification` and each `override`'s (`launch_template_id` or
+/// `launch_template_name`, `version`), `vpc_zone_identifier`, `target_group_arns`,
+/// `load_balancers`.
+pub(super) fn autoscaling_group(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let mut sources: Vec<(&'static str, &Value, &Value)> = Vec::new();
+    let lc = a.get("launch_configuration");
+    if !lc.is_null() {
+        sources.push(("launch-configuration", lc, &Value::Null));
+    }
+    let lt = a.get("launch_template").first();
+    if !lt.is_null() {
+        sources.push((
+            "launch-template",
+            id_or_name(lt, "id", "name"),
+            lt.get("version"),
+        ));
+    }
+    let mixed = a
+        .get("mixed_instances_policy")
+        .first()
+        .get("launch_template")
+        .first();
+    let specs = std::iter::once(mixed.get("launch_template_specification").first()).chain(
+        mixed
+            .get("override")
+            .items()
+            .into_iter()
+            .map(|o| o.get("launch_template_specification").first()),
+    );
+    for spec in specs.filter(|s| !s.is_null()) {
+        sources.push((
+            "launch-template",
+            id_or_name(spec, "launch_template_id", "launch_template_name"),
+            spec.get("version"),
+        ));
+    }
+    crate::map::autoscaling_group(
+        bld,
+        raw,
+        &crate::map::GroupDecl {
+            name: s(a, "name"),
+            tags: &Value::Null,
+            sources,
+            subnets: a.get("vpc_zone_identifier"),
+            target_groups: a.get("target_group_arns"),
+            load_balancers: a.get("load_balancers"),
+            same_file: false,
+        },
+    );
+}
+
+/// A launch template reference: by id when given, else by name.
+fn id_or_name<'v>(spec: &'v Value, id: &str, name: &str) -> &'v Value {
+    match spec.get(id) {
+        Value::Null => spec.get(name),
+        v => v,
+    }
+}
+
 /// `aws_lambda_function`.
 pub(super) fn lambda_function(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
