@@ -11,6 +11,7 @@ pub mod tf;
 use rampart_model::iam::InlinePolicy;
 use rampart_model::inventory::DeclaredDefault;
 use rampart_model::network::{Peer, SgRule};
+use rampart_model::storage::PublicAccessBlock;
 use rampart_model::{Account, Gap, InlineWaiver, Meta, Origin, Region, Tags, data};
 
 use crate::raw::Raw;
@@ -611,6 +612,59 @@ pub(super) fn known_bool(
     }
 }
 
+/// The Block Public Access keys of a bucket, an account or an access point in Terraform, in the
+/// order of [`PublicAccessBlock`]'s fields.
+pub const TF_BLOCK_KEYS: [&str; 4] = [
+    "block_public_acls",
+    "ignore_public_acls",
+    "block_public_policy",
+    "restrict_public_buckets",
+];
+
+/// The same keys in CloudFormation.
+pub const CFN_BLOCK_KEYS: [&str; 4] = [
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+];
+
+/// A Block Public Access configuration (a bucket's, the account's, an access point's) read with
+/// the language's key names `keys`: each setting as declared, `unset` when it is not declared
+/// (off for a bucket's or the account's configuration block, on for an access point's); one
+/// known only after apply is on (under which nothing fails), with a gap on `data_set` for
+/// `resource`.
+pub fn public_access_block(
+    bld: &mut Builder,
+    raw: &Raw,
+    block: &Value,
+    keys: [&str; 4],
+    unset: bool,
+    (data_set, resource): (&str, &str),
+) -> PublicAccessBlock {
+    let mut flags = [unset; 4];
+    for (slot, k) in flags.iter_mut().zip(keys) {
+        *slot = match block.get(k) {
+            Value::Unknown => {
+                bld.gap(
+                    data_set,
+                    resource,
+                    &file(raw),
+                    format!("`{k}` of `{}` is not known before apply", raw.address),
+                );
+                true
+            }
+            v => v.as_bool().unwrap_or(unset),
+        };
+    }
+    PublicAccessBlock {
+        block_public_acls: flags[0],
+        ignore_public_acls: flags[1],
+        block_public_policy: flags[2],
+        restrict_public_buckets: flags[3],
+    }
+}
+
 /// What an S3 access point declares, in either language's key names.
 pub struct AccessPointDecl<'a> {
     /// The bucket's name as declared.
@@ -633,22 +687,18 @@ pub struct AccessPointDecl<'a> {
 /// fails and a gap, as does a policy or VPC known only after apply. Returns its position in the
 /// account's list.
 pub fn access_point(bld: &mut Builder, raw: &Raw, d: &AccessPointDecl<'_>) -> usize {
-    use rampart_model::storage::{AccessPoint, PublicAccessBlock};
+    use rampart_model::storage::AccessPoint;
     let meta = bld.meta(raw, None, d.name.clone(), &Value::Null);
     let arn = meta.arn.clone();
     let fl = file(raw);
-    let mut flags = [true; 4];
-    for (slot, k) in flags.iter_mut().zip(d.block_keys) {
-        match d.block.get(k) {
-            Value::Unknown => bld.gap(
-                data::S3_ACCESS_POINTS,
-                &arn,
-                &fl,
-                format!("`{k}` of `{}` is not known before apply", raw.address),
-            ),
-            v => *slot = v.as_bool().unwrap_or(true),
-        }
-    }
+    let public_access_block = public_access_block(
+        bld,
+        raw,
+        d.block,
+        d.block_keys,
+        true,
+        (data::S3_ACCESS_POINTS, &arn),
+    );
     if d.block.is_unknown() || d.vpc.has_unknown() || d.bucket.has_unknown() {
         bld.gap(
             data::S3_ACCESS_POINTS,
@@ -670,12 +720,7 @@ pub fn access_point(bld: &mut Builder, raw: &Raw, d: &AccessPointDecl<'_>) -> us
             // A VPC known only after apply is still a VPC origin.
             d.vpc.is_unknown().then(|| policy::UNKNOWN_MARK.to_owned())
         }),
-        public_access_block: PublicAccessBlock {
-            block_public_acls: flags[0],
-            ignore_public_acls: flags[1],
-            block_public_policy: flags[2],
-            restrict_public_buckets: flags[3],
-        },
+        public_access_block,
         policy,
     });
     bld.account.s3_access_points.len() - 1
@@ -885,6 +930,47 @@ pub fn public_subnets(region: &Region) -> std::collections::HashSet<String> {
         .filter(|s| s.map_public_ip_on_launch)
         .map(|s| s.id.clone())
         .collect()
+}
+
+/// A VPC endpoint (`aws_vpc_endpoint`, `AWS::EC2::VPCEndpoint`), read with the language's key
+/// names for its tags, VPC, service, type (`Gateway` unless declared), policy, route tables and
+/// subnets.
+pub fn vpc_endpoint(bld: &mut Builder, raw: &Raw, keys: [&str; 7]) {
+    let [tags, vpc, service, kind, policy_key, tables, subnets] = keys;
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, None, a.get(tags));
+    let e = rampart_model::network::VpcEndpoint {
+        id: raw.id.clone(),
+        vpc_id: s(a, vpc).unwrap_or_default(),
+        service_name: s(a, service).unwrap_or_default(),
+        endpoint_type: s(a, kind).unwrap_or_else(|| "Gateway".to_owned()),
+        policy: policy::parse(a.get(policy_key)).ok().flatten(),
+        route_table_ids: a.get(tables).strings(),
+        subnet_ids: a.get(subnets).strings(),
+        meta,
+    };
+    bld.region().vpc_endpoints.push(e);
+}
+
+/// A bucket as declared before any of its settings is read: what S3 creates when nothing else
+/// is said (versioning never enabled, no policy, no ACL grant beyond the owner's, no lifecycle,
+/// logging or object lock; encryption and Block Public Access as the readers decide).
+#[must_use]
+pub fn bare_bucket(meta: Meta, region: &str) -> rampart_model::storage::Bucket {
+    use rampart_model::storage::{Bucket, VersioningStatus};
+    Bucket {
+        meta,
+        region: region.to_owned(),
+        encryption: None,
+        versioning: VersioningStatus::Disabled,
+        mfa_delete: false,
+        public_access_block: None,
+        policy: None,
+        acl: Vec::new(),
+        lifecycle_rules: Vec::new(),
+        logging: None,
+        object_lock: None,
+    }
 }
 
 /// A bucket's default encryption from its rules, each given with the block holding its

@@ -1,13 +1,13 @@
 //! network
 
 use super::{Cx, Kind, b, i, s};
-use crate::map::{file, nested_origin, outside_nacl, outside_route_table, policy, sg_rules};
+use crate::map::{file, nested_origin, outside_nacl, outside_route_table, sg_rules};
 use crate::raw::Raw;
 use crate::value::Value;
 use rampart_model::data;
 use rampart_model::network::{
     FlowLog, InternetGateway, NatGateway, NetworkAcl, Route, RouteTable, RouteTargetKind,
-    SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
+    SecurityGroup, SgRule, Subnet, Vpc,
 };
 
 /// `AWS::EC2::SecurityGroup`.
@@ -195,19 +195,19 @@ pub(super) fn flow_log(cx: &mut Cx<'_>, raw: &Raw) {
 
 /// `AWS::EC2::VPCEndpoint`.
 pub(super) fn vpc_endpoint(cx: &mut Cx<'_>, raw: &Raw) {
-    let p = &raw.attrs;
-    let tags = p.get("Tags");
-    let meta = cx.bld.meta(raw, None, None, tags);
-    cx.bld.region().vpc_endpoints.push(VpcEndpoint {
-        id: raw.id.clone(),
-        vpc_id: s(p, "VpcId").unwrap_or_default(),
-        service_name: s(p, "ServiceName").unwrap_or_default(),
-        endpoint_type: s(p, "VpcEndpointType").unwrap_or_else(|| "Gateway".to_owned()),
-        policy: policy::parse(p.get("PolicyDocument")).ok().flatten(),
-        route_table_ids: p.get("RouteTableIds").strings(),
-        subnet_ids: p.get("SubnetIds").strings(),
-        meta,
-    });
+    crate::map::vpc_endpoint(
+        cx.bld,
+        raw,
+        [
+            "Tags",
+            "VpcId",
+            "ServiceName",
+            "VpcEndpointType",
+            "PolicyDocument",
+            "RouteTableIds",
+            "SubnetIds",
+        ],
+    );
 }
 
 /// `AWS::EC2::SecurityGroupIngress` / `AWS::EC2::SecurityGroupEgress`: a rule of the group it

@@ -45,20 +45,26 @@ pub(super) fn instance(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
         imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
-    // Root and extra EBS volumes declared inline.
-    let mut devices: Vec<(String, &Value)> = Vec::new();
-    for v in a.get("root_block_device").items() {
-        devices.push(("root_block_device".to_owned(), v));
-    }
-    for v in a.get("ebs_block_device").items() {
-        let dev = s(v, "device_name").unwrap_or_default();
-        devices.push((format!("ebs_block_device{dev}"), v));
-    }
-    block_devices(bld, raw, &devices, &raw.id);
+    block_devices(bld, raw, &inline_devices(a), &raw.id);
     if a.get("root_block_device").items().is_empty() {
         implicit_root_volume(bld, raw);
     }
     bld.region().instances.push(inst);
+}
+
+/// The EBS volumes an instance or launch configuration declares inline: its
+/// `root_block_device` and each `ebs_block_device`, keyed by block (and device name).
+fn inline_devices(a: &Value) -> Vec<(String, &Value)> {
+    let root = a
+        .get("root_block_device")
+        .items()
+        .into_iter()
+        .map(|v| ("root_block_device".to_owned(), v));
+    let extra = a.get("ebs_block_device").items().into_iter().map(|v| {
+        let dev = s(v, "device_name").unwrap_or_default();
+        (format!("ebs_block_device{dev}"), v)
+    });
+    root.chain(extra).collect()
 }
 
 /// The root volume of an instance that declares no `root_block_device`: created from the AMI's
@@ -240,15 +246,7 @@ pub(super) fn launch_configuration(bld: &mut Builder, _ix: &mut Index, raw: &Raw
         imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
-    let mut devices: Vec<(String, &Value)> = Vec::new();
-    for v in a.get("root_block_device").items() {
-        devices.push(("root_block_device".to_owned(), v));
-    }
-    for v in a.get("ebs_block_device").items() {
-        let dev = s(v, "device_name").unwrap_or_default();
-        devices.push((format!("ebs_block_device{dev}"), v));
-    }
-    block_devices(bld, raw, &devices, &raw.id);
+    block_devices(bld, raw, &inline_devices(a), &raw.id);
     bld.region().instances.push(inst);
 }
 
