@@ -308,17 +308,7 @@ pub fn implicit_default_groups(bld: &mut Builder) {
             description: "default VPC security group (created by AWS with the VPC)".to_owned(),
             vpc_id: Some(vpc.id.clone()),
             ingress: sg_rules("-1", None, None, &[], &[], &[], &[id], None, &origin),
-            egress: sg_rules(
-                "-1",
-                None,
-                None,
-                &["0.0.0.0/0".to_owned()],
-                &[],
-                &[],
-                &[],
-                None,
-                &origin,
-            ),
+            egress: allow_all_egress(&origin),
         });
     }
     r.security_groups.extend(added);
@@ -1091,6 +1081,62 @@ pub fn sg_rules(
             origin: Some(origin.clone()),
         })
         .collect()
+}
+
+/// The egress rule AWS gives a security group created without any: all traffic to
+/// `0.0.0.0/0` (a VPC's default group, a CloudFormation group declaring no
+/// `SecurityGroupEgress`; Terraform removes it).
+#[must_use]
+pub fn allow_all_egress(origin: &Origin) -> Vec<SgRule> {
+    sg_rules(
+        "-1",
+        None,
+        None,
+        &["0.0.0.0/0".to_owned()],
+        &[],
+        &[],
+        &[],
+        None,
+        origin,
+    )
+}
+
+/// Whether any of `keys` of the security group rule `r` is known only after apply: then a gap
+/// on the group `sg_arn`, whose rules are not all known.
+pub fn sg_rule_unknown(
+    bld: &mut Builder,
+    raw: &Raw,
+    sg_arn: &str,
+    r: &Value,
+    keys: &[&str],
+) -> bool {
+    if !keys.iter().any(|k| r.get(k).has_unknown()) {
+        return false;
+    }
+    bld.gap(
+        data::EC2_SECURITY_GROUPS,
+        sg_arn,
+        &file(raw),
+        format!("a rule of `{}` is not known before apply", raw.address),
+    );
+    true
+}
+
+/// An IAM user as declared before its keys, groups, policies and login profile are read.
+#[must_use]
+pub fn bare_user(meta: Meta, permissions_boundary: Option<String>) -> rampart_model::iam::User {
+    rampart_model::iam::User {
+        meta,
+        created: None,
+        console_password: false,
+        password_last_used: None,
+        mfa_devices: Vec::new(),
+        access_keys: Vec::new(),
+        groups: Vec::new(),
+        attached_policies: Vec::new(),
+        inline_policies: Vec::new(),
+        permissions_boundary,
+    }
 }
 
 /// An inline policy with its origin.

@@ -49,17 +49,7 @@ pub(super) fn security_group(cx: &mut Cx<'_>, raw: &Raw) {
     }
     // Without declared egress rules, AWS adds "all traffic to anywhere".
     if p.get("SecurityGroupEgress").is_null() {
-        sg.egress.extend(sg_rules(
-            "-1",
-            None,
-            None,
-            &["0.0.0.0/0".to_owned()],
-            &[],
-            &[],
-            &[],
-            None,
-            &raw.origin,
-        ));
+        sg.egress.extend(crate::map::allow_all_egress(&raw.origin));
     }
     cx.idx.remember(
         Kind::SecurityGroup,
@@ -439,13 +429,7 @@ fn cfn_sg_rule(
         "SourcePrefixListId",
         "DestinationPrefixListId",
     ];
-    if keys.iter().any(|k| r.get(k).has_unknown()) {
-        bld.gap(
-            data::EC2_SECURITY_GROUPS,
-            sg_arn,
-            &file(raw),
-            format!("a rule of `{}` is not known before apply", raw.address),
-        );
+    if crate::map::sg_rule_unknown(bld, raw, sg_arn, r, &keys) {
         return Vec::new();
     }
     let groups: Vec<String> = if egress {

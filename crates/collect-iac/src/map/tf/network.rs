@@ -476,13 +476,7 @@ pub(super) fn inline_sg_rule(
         "security_groups",
         "self",
     ];
-    if keys.iter().any(|k| r.get(k).has_unknown()) {
-        bld.gap(
-            data::EC2_SECURITY_GROUPS,
-            sg_arn,
-            &file(raw),
-            format!("a rule of `{}` is not known before apply", raw.address),
-        );
+    if crate::map::sg_rule_unknown(bld, raw, sg_arn, r, &keys) {
         return Vec::new();
     }
     let mut groups = r.get("security_groups").strings();
