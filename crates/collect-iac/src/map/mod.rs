@@ -942,27 +942,6 @@ pub fn vpc_endpoint(bld: &mut Builder, raw: &Raw, keys: [&str; 7]) {
     bld.region().vpc_endpoints.push(e);
 }
 
-/// A bucket as declared before any of its settings is read: what S3 creates when nothing else
-/// is said (versioning never enabled, no policy, no ACL grant beyond the owner's, no lifecycle,
-/// logging or object lock; encryption and Block Public Access as the readers decide).
-#[must_use]
-pub fn bare_bucket(meta: Meta, region: &str) -> rampart_model::storage::Bucket {
-    use rampart_model::storage::{Bucket, VersioningStatus};
-    Bucket {
-        meta,
-        region: region.to_owned(),
-        encryption: None,
-        versioning: VersioningStatus::Disabled,
-        mfa_delete: false,
-        public_access_block: None,
-        policy: None,
-        acl: Vec::new(),
-        lifecycle_rules: Vec::new(),
-        logging: None,
-        object_lock: None,
-    }
-}
-
 /// A bucket's default encryption from its rules, each given with the block holding its
 /// defaults, read with either language's key names (`algorithm`, `kms_key`, `bucket_key`): the
 /// last rule that names an algorithm; an algorithm known only after apply is a gap on the bucket

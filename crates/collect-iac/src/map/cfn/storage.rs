@@ -29,7 +29,7 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
         tags,
     );
     let marn = meta.arn.clone();
-    let mut bucket = crate::map::bare_bucket(meta, &cx.bld.region);
+    let mut bucket = rampart_model::storage::Bucket::new(meta, cx.bld.region.clone());
     match p.path(&["VersioningConfiguration", "Status"]) {
         Value::Unknown => {
             cx.bld.gap(
@@ -407,7 +407,7 @@ fn undeclared_bucket(cx: &mut Cx<'_>, raw: &Raw, name: &Value) -> usize {
             ),
         );
     }
-    let bucket = crate::map::bare_bucket(meta, &cx.bld.region);
+    let bucket = rampart_model::storage::Bucket::new(meta, cx.bld.region.clone());
     cx.bld.account.buckets.push(bucket);
     cx.bld.account.buckets.len() - 1
 }

@@ -23,7 +23,7 @@ pub(super) fn s3_bucket(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
         name.clone().or_else(|| Some(raw.address.clone())),
         a.get("tags"),
     );
-    let mut bucket = crate::map::bare_bucket(meta, &bld.region);
+    let mut bucket = rampart_model::storage::Bucket::new(meta, bld.region.clone());
     let arn = bucket.meta.arn.clone();
     let fl = file(raw);
     if let Some(acl) = s(a, "acl") {
