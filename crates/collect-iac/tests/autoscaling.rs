@@ -73,6 +73,28 @@ fn terraform_template_failures_name_the_groups_that_launch_them() {
         groups(ip),
         Some(vec!["aws_autoscaling_group.mixed".to_owned()])
     );
+    // No instance profile, an unencrypted volume: found on the template, naming the group.
+    let profile = one(&fs, &p, "EC2-050", "main.tf:aws_launch_template.web");
+    assert_eq!(
+        (profile.status, groups(profile)),
+        (
+            Status::Fail,
+            Some(vec!["aws_autoscaling_group.web".to_owned()])
+        )
+    );
+    let volume = one(
+        &fs,
+        &p,
+        "EC2-052",
+        "main.tf:aws_launch_template.web#block_device_mappings/dev/sdf",
+    );
+    assert_eq!(
+        (volume.status, groups(volume)),
+        (
+            Status::Fail,
+            Some(vec!["aws_autoscaling_group.web".to_owned()])
+        )
+    );
     // A template of another configuration: the group's instances are not assessed.
     let elsewhere = one(
         &fs,

@@ -28,11 +28,18 @@ resource "aws_subnet" "private" {
   cidr_block = "10.0.2.0/24"
 }
 
-# IMDSv1 allowed (http_tokens defaults to "optional"), no interface: the subnet decides.
+# IMDSv1 allowed (http_tokens defaults to "optional"), no interface: the subnet decides. Its
+# data volume is not encrypted (`encrypted` defaults to false in the provider).
 resource "aws_launch_template" "web" {
   name_prefix   = "web-"
   image_id      = "ami-12345678"
   instance_type = "t3.micro"
+  block_device_mappings {
+    device_name = "/dev/sdf"
+    ebs {
+      volume_size = 20
+    }
+  }
 }
 
 resource "aws_launch_template" "api" {
@@ -41,6 +48,13 @@ resource "aws_launch_template" "api" {
   instance_type = "t3.micro"
   metadata_options {
     http_tokens = "required"
+  }
+  block_device_mappings {
+    device_name = "/dev/sdf"
+    ebs {
+      volume_size = 20
+      encrypted   = true
+    }
   }
 }
 
