@@ -76,9 +76,14 @@ for c in "${corpora[@]}"; do
   dir="$corpus_root/$c"
   [ -d "$dir" ] || { echo "missing corpus $dir" >&2; exit 2; }
   rm -f "$work/$c.rampart.json"
-  max_ok=1
+  # Exit 2 with a report is an audit that ran but found files it could not read (located
+  # errors, listed in the report): a figure, marked `(exit 2)`. Without a report, or on a
+  # signal, the run failed and the script stops.
+  max_ok=2
   read -r rc rw rm < <(best_of "$runs" "$bin" scan "$dir" --format json -o "$work/$c.rampart.json")
-  bench_rampart "$(cat "$work/status")" "$work/$c.rampart.json"
+  rstatus=$(cat "$work/status")
+  bench_check rampart "$rstatus" 2 "$work/$c.rampart.json" || exit 2
+  [ "$rstatus" -eq 2 ] && rm="$rm (exit 2)"
   rf=$(python3 -c "import json;print(json.load(open('$work/$c.rampart.json'))['summary']['by_status'].get('fail',0))")
   framework=terraform
   case "$c" in cfngoat|aws-cfn-templates) framework=cloudformation ;; esac
