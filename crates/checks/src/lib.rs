@@ -18,6 +18,7 @@ pub mod runner;
 pub mod select;
 
 mod backup;
+mod branches;
 mod cloudtrail;
 mod cloudwatch;
 pub mod deps;

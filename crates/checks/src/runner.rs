@@ -25,7 +25,9 @@
 //! 3. when every input is IaC, checks that cannot judge IaC give neither pass nor failure;
 //! 4. inline waivers (IaC comments, CloudFormation metadata), then configured waivers, turn
 //!    matching failures into `waived`; unused and expired waivers become warnings;
-//! 5. with a baseline, failures in it stop counting towards the exit code ([`RunOutput::failing`]).
+//! 5. the results of a CloudFormation resource read once per condition branch are reported once
+//!    per value of the conditions that decide them (`branches`);
+//! 6. with a baseline, failures in it stop counting towards the exit code ([`RunOutput::failing`]).
 
 use std::collections::BTreeMap;
 
@@ -163,6 +165,7 @@ pub fn run_with(ctx: &Context<'_>, checks: &[&dyn Check], options: RunOptions) -
         &ctx.inventory.waivers,
         options.today,
     ));
+    crate::branches::merge(&mut out.findings);
     out.waivers_configured = ctx.config.waivers.len();
     out.baseline = options.baseline;
     out

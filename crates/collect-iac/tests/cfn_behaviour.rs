@@ -384,3 +384,64 @@ fn at_rest_stores_are_read() {
         ]
     );
 }
+
+// A resource read once per branch of its conditions: a check whose results no condition
+// changes reports them once on `FILE:LogicalId`; one whose results depend on a condition
+// reports them once per value of that condition only, naming it in evidence.
+#[test]
+fn findings_are_not_repeated_per_condition_branch() {
+    let path = input("branches.yaml");
+    let loaded = common::read(&path, &[]);
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    // Four branches of each resource were read.
+    assert_eq!(loaded.inventory.accounts[0].buckets.len(), 4);
+    let results = common::audit(&loaded.inventory);
+    let bucket = id(&path, "Artifacts");
+    // No result names a branch that a condition does not decide.
+    for f in results.iter().filter(|f| f.resource.starts_with(&bucket)) {
+        let rest = &f.resource[bucket.len()..];
+        assert!(
+            rest.is_empty() || rest == "[IsProd=true]" || rest == "[IsProd=false]",
+            "{} on {}: {}",
+            f.check,
+            f.resource,
+            f.message
+        );
+    }
+    // Versioning: decided by IsProd alone, one result per value.
+    assert_eq!(
+        statuses(&results, "S3-003", &format!("{bucket}[IsProd=true]")),
+        [Status::Pass]
+    );
+    let off: Vec<&rampart_model::Finding> = results
+        .iter()
+        .filter(|f| f.check == "S3-003" && f.resource == format!("{bucket}[IsProd=false]"))
+        .collect();
+    assert_eq!(off.len(), 1);
+    assert_eq!(off[0].status, Status::Fail);
+    assert_eq!(off[0].evidence["condition"], "IsProd=false");
+    // Encryption with the AWS managed key: the same on all four branches, said once.
+    assert_eq!(statuses(&results, "S3-002", &bucket), [Status::Fail]);
+    assert!(
+        results
+            .iter()
+            .filter(|f| f.check == "S3-002")
+            .all(|f| f.resource == bucket && !f.evidence.contains_key("condition"))
+    );
+    // The group: SSH from anywhere unless IsProd, whatever Replicated says.
+    let admin = id(&path, "Admin");
+    assert_eq!(
+        statuses(&results, "EC2-003", &format!("{admin}[IsProd=false]")),
+        [Status::Fail]
+    );
+    assert_eq!(
+        statuses(&results, "EC2-003", &format!("{admin}[IsProd=true]")),
+        [Status::Pass]
+    );
+    assert!(
+        !results
+            .iter()
+            .any(|f| f.resource.starts_with(&admin) && f.resource.contains("Replicated")),
+        "a result names Replicated, which decides nothing audited"
+    );
+}

@@ -117,8 +117,9 @@ fn terraform_cloudformation_and_snapshot_agree() {
     );
 }
 
-/// S3 access points and IMDSv2 on launch templates (issue 13's new resource types): the same
-/// account as a snapshot, Terraform and CloudFormation gives the same verdicts by name.
+/// S3 access points, IMDSv2 on launch templates and the Auto Scaling groups launching them
+/// (issue 13's new resource types): the same account as a snapshot, Terraform and
+/// CloudFormation gives the same verdicts by name.
 #[test]
 fn access_points_and_launch_templates_agree_across_sources() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/cross");
@@ -149,4 +150,23 @@ fn access_points_and_launch_templates_agree_across_sources() {
     assert_eq!(verdicts(&snap), expected, "snapshot");
     assert_eq!(verdicts(&tf.inventory), expected, "Terraform");
     assert_eq!(verdicts(&cfn.inventory), expected, "CloudFormation");
+    // The Auto Scaling group `web-asg` launches `web`: its failure names the group in each.
+    let groups = |inv: &Inventory| -> Vec<serde_json::Value> {
+        let names = names(inv);
+        common::audit(inv)
+            .into_iter()
+            .filter(|f| f.check == "EC2-054" && f.status == Status::Fail)
+            .filter(|f| names.get(&f.resource).map(String::as_str) == Some("web"))
+            .map(|f| {
+                f.evidence
+                    .get("launched_by_groups")
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let web_asg = vec![serde_json::json!(["web-asg"])];
+    assert_eq!(groups(&snap), web_asg, "snapshot");
+    assert_eq!(groups(&tf.inventory), web_asg, "Terraform");
+    assert_eq!(groups(&cfn.inventory), web_asg, "CloudFormation");
 }

@@ -49,15 +49,19 @@ impl Instance {
     /// launched from it gets), not for a running machine.
     pub const LAUNCH_TEMPLATE: &'static str = "launch-template";
 
-    /// It stands for a launch template rather than an instance.
+    /// The state of an [`Instance`] that stands for an Auto Scaling launch configuration.
+    pub const LAUNCH_CONFIGURATION: &'static str = "launch-configuration";
+
+    /// It stands for a launch template or a launch configuration (a blueprint of instances)
+    /// rather than an instance.
     #[must_use]
     pub fn is_launch_template(&self) -> bool {
-        self.state == Self::LAUNCH_TEMPLATE
+        self.state == Self::LAUNCH_TEMPLATE || self.state == Self::LAUNCH_CONFIGURATION
     }
 }
 
 /// `volume` exists only as a launch template's block device mapping: every instance attached to
-/// it is a launch template. It is a blueprint — the volumes launched from it are resources of
+/// it is a launch template or launch configuration. It is a blueprint — the volumes launched from it are resources of
 /// their own — so what is judged on existing volumes (backup selection, tags) does not apply.
 #[must_use]
 pub fn is_template_volume(volume: &crate::storage::Volume, instances: &[Instance]) -> bool {
@@ -67,6 +71,47 @@ pub fn is_template_volume(volume: &crate::storage::Volume, instances: &[Instance
                 .iter()
                 .any(|i| &i.id == id && i.is_launch_template())
         })
+}
+
+/// An EC2 Auto Scaling group: what its instances are launched from, and where.
+///
+/// Its instances get what their launch template or launch configuration says (profile, user
+/// data, metadata options, volumes, public addresses): checks judge those on the template
+/// (an entry of `instances` in state `launch-template` or `launch-configuration`) and name the
+/// groups that launch it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AutoScalingGroup {
+    /// ARN, name, tags, origin.
+    pub meta: Meta,
+    /// What it launches from: its launch template or launch configuration, and the templates
+    /// of its mixed instances policy (with their overrides).
+    #[serde(default)]
+    pub launches: Vec<LaunchSource>,
+    /// The subnets it launches into (`VPCZoneIdentifier`).
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// The target groups it registers its instances with.
+    #[serde(default)]
+    pub target_group_arns: Vec<String>,
+    /// The Classic Load Balancers it registers its instances with.
+    #[serde(default)]
+    pub load_balancer_names: Vec<String>,
+}
+
+/// A launch template or launch configuration an Auto Scaling group launches from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchSource {
+    /// `launch-template` or `launch-configuration`.
+    pub kind: String,
+    /// The `id` of its entry in the region's `instances` when it is known there; else the id,
+    /// name or ARN by which the group names it.
+    pub id: String,
+    /// The template version the group asks for (`$Latest`, `$Default`, a number); `None` for
+    /// a launch configuration, or when not set (`$Default`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// An elastic network interface.

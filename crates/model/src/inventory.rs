@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::compute::{EcsTaskDefinition, Instance, LambdaFunction, LoadBalancer, NetworkInterface};
+use crate::compute::{
+    AutoScalingGroup, EcsTaskDefinition, Instance, LambdaFunction, LoadBalancer, NetworkInterface,
+};
 use crate::gap::Gap;
 use crate::iam::Iam;
 use crate::logging::{Alarm, LogGroup, MetricFilter, SnsTopic, Trail};
@@ -443,6 +445,8 @@ region_lists! {
     instances: Instance,
     /// Elastic network interfaces.
     network_interfaces: NetworkInterface,
+    /// EC2 Auto Scaling groups.
+    autoscaling_groups: AutoScalingGroup,
     /// EBS volumes.
     volumes: Volume,
     /// RDS DB instances.

@@ -165,6 +165,28 @@ pub struct Bucket {
     pub object_lock: Option<ObjectLock>,
 }
 
+impl Bucket {
+    /// A bucket before any of its settings is read: what S3 creates when nothing else is said
+    /// (versioning never enabled, no policy, no ACL grant beyond the owner's, no lifecycle,
+    /// logging or object lock); encryption and Block Public Access are left to the reader.
+    #[must_use]
+    pub fn new(meta: Meta, region: impl Into<String>) -> Self {
+        Bucket {
+            meta,
+            region: region.into(),
+            encryption: None,
+            versioning: VersioningStatus::Disabled,
+            mfa_delete: false,
+            public_access_block: None,
+            policy: None,
+            acl: Vec::new(),
+            lifecycle_rules: Vec::new(),
+            logging: None,
+            object_lock: None,
+        }
+    }
+}
+
 /// An S3 access point: a named endpoint to one bucket with its own policy and its own Block
 /// Public Access settings. A request through it is refused when the access point's, the
 /// bucket's or the account's Block Public Access blocks it (S3 User Guide, "Managing public

@@ -1,5 +1,6 @@
 //! EC2-051 `access-key-in-user-data`: an instance's user data contains AWS access keys.
 
+use super::LaunchedBy;
 use crate::iam::credentials::find_aws_keys;
 use crate::prelude::*;
 
@@ -79,7 +80,8 @@ impl Check for AccessKeyInUserData {
                     "credentials",
                     json!(hits.iter().map(|h| h.to_json()).collect::<Vec<_>>()),
                 )
-                .with("instance_profile", json!(instance.instance_profile));
+                .with("instance_profile", json!(instance.instance_profile))
+                .launched_by(region, std::slice::from_ref(&instance.id));
             }
         }
     }

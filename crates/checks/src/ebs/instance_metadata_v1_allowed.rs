@@ -3,6 +3,7 @@
 
 use rampart_model::compute::Instance;
 
+use super::LaunchedBy;
 use crate::prelude::*;
 
 /// IMDSv1 answers any plain GET from the instance: one server-side request forgery in the
@@ -87,7 +88,8 @@ fn judge(account: &Account, region: &Region, instance: &Instance, out: &mut Sink
                 ),
             )
             .with("http_tokens", json!("optional"))
-            .with("state", json!(instance.state));
+            .with("state", json!(instance.state))
+            .launched_by(region, std::slice::from_ref(&instance.id));
         }
         None => {
             out.not_assessed(

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use rampart_model::compute::Instance;
 use rampart_model::iam::InstanceProfile;
 
+use super::LaunchedBy;
 use crate::prelude::*;
 
 /// Without a role, software on the instance that calls AWS needs a long-lived key.
@@ -76,7 +77,8 @@ fn judge(
     let Some(profile) = &instance.instance_profile else {
         out.fail(at, format!("instance `{name}` has no instance profile"))
             .with("instance_id", json!(instance.id))
-            .with("state", json!(instance.state));
+            .with("state", json!(instance.state))
+            .launched_by(region, std::slice::from_ref(&instance.id));
         return;
     };
     // A profile without a role gives the instance no credentials at all.
@@ -90,7 +92,8 @@ fn judge(
                 ),
             )
             .with("instance_profile", json!(profile))
-            .with("roles", json!([]));
+            .with("roles", json!([]))
+            .launched_by(region, std::slice::from_ref(&instance.id));
         }
         Some(p) => {
             out.pass(

@@ -1,6 +1,7 @@
 //! EC2-055 `launch-template-assigns-public-ip`: a launch template gives the instances it
 //! launches a public IPv4 address.
 
+use super::LaunchedBy;
 use crate::prelude::*;
 
 /// A template that asks for public addresses puts every instance an Auto Scaling group launches
@@ -58,7 +59,8 @@ impl Check for LaunchTemplateAssignsPublicIp {
                                     "launch template `{name}` gives the instances it launches a public IP address"
                                 ),
                             )
-                            .with("public_ip", json!(ip));
+                            .with("public_ip", json!(ip))
+                            .launched_by(region, std::slice::from_ref(&lt.id));
                         }
                         None => {
                             out.pass(

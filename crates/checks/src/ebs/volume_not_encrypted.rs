@@ -1,5 +1,6 @@
 //! EC2-052 `volume-not-encrypted`: an EBS volume is not encrypted.
 
+use super::LaunchedBy;
 use crate::prelude::*;
 
 /// An unencrypted volume's data is readable from every snapshot and copy of it.
@@ -50,7 +51,8 @@ impl Check for VolumeNotEncrypted {
                 )
                 .with("volume_id", json!(volume.id))
                 .with("size_gib", json!(volume.size_gib))
-                .with("attached_to", json!(volume.attached_to));
+                .with("attached_to", json!(volume.attached_to))
+                .launched_by(region, &volume.attached_to);
             }
         }
     }

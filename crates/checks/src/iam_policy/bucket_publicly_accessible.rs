@@ -1,11 +1,11 @@
 //! S3-100 `bucket-publicly-accessible`: a bucket's policy or ACL grants access to everyone, or
 //! Block Public Access is not fully on for it.
 
-use rampart_model::storage::{Bucket, PublicAccessBlock};
+use rampart_model::storage::Bucket;
 use rampart_policy::PolicyKind;
 
 use crate::prelude::*;
-use crate::s3::facts::{AccountBlock, account_block};
+use crate::s3::facts::{AccountBlock, account_block, flags, off_and_unknown};
 
 /// Block Public Access is the safety net: with all four settings on (account or bucket level)
 /// no policy or ACL mistake can make the bucket public.
@@ -68,24 +68,6 @@ fn resting_on(policy: bool, acl: bool) -> &'static [&'static str] {
     }
 }
 
-/// The four Block Public Access settings, as AWS names them.
-pub(crate) const FLAGS: [&str; 4] = [
-    "BlockPublicAcls",
-    "IgnorePublicAcls",
-    "BlockPublicPolicy",
-    "RestrictPublicBuckets",
-];
-
-/// The four settings, in the order of [`FLAGS`].
-pub(crate) fn flags(p: &PublicAccessBlock) -> [bool; 4] {
-    [
-        p.block_public_acls,
-        p.ignore_public_acls,
-        p.block_public_policy,
-        p.restrict_public_buckets,
-    ]
-}
-
 impl Check for BucketPubliclyAccessible {
     fn meta(&self) -> &'static CheckMeta {
         &META
@@ -139,18 +121,7 @@ fn judge(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, out: &mut 
         }
     }
     let basis = resting_on(policy_exposures > 0, exposures.len() > policy_exposures);
-    let off: Vec<&str> = FLAGS
-        .iter()
-        .zip(effective)
-        .filter(|(_, on)| *on == Some(false))
-        .map(|(n, _)| *n)
-        .collect();
-    let unknown: Vec<&str> = FLAGS
-        .iter()
-        .zip(effective)
-        .filter(|(_, on)| on.is_none())
-        .map(|(n, _)| *n)
-        .collect();
+    let (off, unknown) = off_and_unknown(effective);
     let name = &bucket.meta.name;
     match acct {
         AccountBlock::Known(_) => {

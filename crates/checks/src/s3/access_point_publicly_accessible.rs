@@ -4,10 +4,9 @@
 use rampart_model::storage::{AccessPoint, Bucket};
 use rampart_policy::PolicyKind;
 
-use crate::iam_policy::bucket_publicly_accessible::{FLAGS, flags};
 use crate::prelude::*;
 use crate::s3::facts;
-use crate::s3::facts::{AccountBlock, account_block};
+use crate::s3::facts::{AccountBlock, account_block, flags, off_and_unknown};
 
 /// An access point is a second door to a bucket, with its own policy and its own Block Public
 /// Access settings: a bucket locked at its own level can still be opened through one.
@@ -133,18 +132,7 @@ fn judge(
     // A public policy is set aside when RestrictPublicBuckets is on at any level, and could not
     // have been attached with the access point's own BlockPublicPolicy on.
     let neutralized = effective[3] == Some(true) || own[2];
-    let off: Vec<&str> = FLAGS
-        .iter()
-        .zip(effective)
-        .filter(|(_, on)| *on == Some(false))
-        .map(|(n, _)| *n)
-        .collect();
-    let unknown: Vec<&str> = FLAGS
-        .iter()
-        .zip(effective)
-        .filter(|(_, on)| on.is_none())
-        .map(|(n, _)| *n)
-        .collect();
+    let (off, unknown) = off_and_unknown(effective);
     let mut not_granted_by_bucket = false;
     if !public_statements.is_empty() && !neutralized {
         match bucket {

@@ -177,6 +177,40 @@ pub(crate) fn effective_encryption(
     })
 }
 
+/// The four Block Public Access settings, as AWS names them.
+pub(crate) const FLAGS: [&str; 4] = [
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+];
+
+/// The four settings, in the order of [`FLAGS`].
+pub(crate) fn flags(p: &PublicAccessBlock) -> [bool; 4] {
+    [
+        p.block_public_acls,
+        p.ignore_public_acls,
+        p.block_public_policy,
+        p.restrict_public_buckets,
+    ]
+}
+
+/// The settings of `effective` (in the order of [`FLAGS`]; `None`: not known) that are off, and
+/// those that are not known (S3-100, S3-102).
+pub(crate) fn off_and_unknown(
+    effective: [Option<bool>; 4],
+) -> (Vec<&'static str>, Vec<&'static str>) {
+    let pick = |want: Option<bool>| -> Vec<&'static str> {
+        FLAGS
+            .iter()
+            .zip(effective)
+            .filter(|(_, on)| *on == want)
+            .map(|(n, _)| *n)
+            .collect()
+    };
+    (pick(Some(false)), pick(None))
+}
+
 /// What is known of the account-level Block Public Access (S3-100, CT-006).
 pub(crate) enum AccountBlock<'a> {
     /// Read (or declared): `None` when the account has no configuration, that is all four off.

@@ -1,6 +1,7 @@
 //! SECRET-002 `user-data-holds-secret`: an EC2 instance's user data holds a secret.
 
 use super::{evidence, scan_text, scanner, summary};
+use crate::ebs::LaunchedBy;
 use crate::prelude::*;
 
 /// User data is readable by anyone with `ec2:DescribeInstanceAttribute` and by every process on
@@ -63,7 +64,8 @@ impl Check for UserDataHoldsSecret {
                     at,
                     format!("instance `{}` user data holds {}", i.id, summary(&hits)),
                 )
-                .with("secrets", evidence(&hits));
+                .with("secrets", evidence(&hits))
+                .launched_by(region, std::slice::from_ref(&i.id));
             }
         }
     }

@@ -1,5 +1,6 @@
 //! TAG-001 `resource-missing-required-tags`: a resource lacks tags the tagging policy requires.
 
+use rampart_model::compute::Instance;
 use rampart_model::security::KeyManager;
 
 use super::missing_tags;
@@ -135,7 +136,8 @@ pub(super) fn regional(r: &Region) -> Vec<(&'static str, &'static str, &Meta)> {
     v.extend(
         r.instances
             .iter()
-            .filter(|i| i.state != "terminated")
+            // A launch configuration takes no tags (the Auto Scaling API has none for it).
+            .filter(|i| i.state != "terminated" && i.state != Instance::LAUNCH_CONFIGURATION)
             .map(|x| {
                 let kind = if x.is_launch_template() {
                     "launch template"

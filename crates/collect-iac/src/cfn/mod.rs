@@ -595,7 +595,9 @@ impl Ctx<'_> {
                 match self.refs.get(&res) {
                     Some((id, arn)) => match attr.as_str() {
                         "Arn" => Value::str(arn.clone()),
-                        "GroupId" | "Id" | "KeyId" | "AllocationId" | "RoleId" | "TopicName" => {
+                        "GroupId" | "Id" | "KeyId" | "AllocationId" | "RoleId" | "TopicName"
+                        // A launch template's (`Ref` gives its id; a group names it by either).
+                        | "LaunchTemplateId" | "LaunchTemplateName" => {
                             Value::str(id.clone())
                         }
                         _ => Value::Unknown,

@@ -1068,6 +1068,10 @@ fn synth_attrs(kind: &str, id: &str) -> Vec<(&'static str, String)> {
             ("main_route_table_id", format!("{id}/main-route-table")),
         ],
         "aws_kms_key" => vec![("key_id", id.to_owned())],
+        // A name made from `name_prefix` (or by the provider) is chosen on apply; the address
+        // stands for it, so that an Auto Scaling group naming the template or launch
+        // configuration by `name` finds it.
+        "aws_launch_template" | "aws_launch_configuration" => vec![("name", id.to_owned())],
         _ => Vec::new(),
     }
 }

@@ -11,6 +11,7 @@ pub mod tf;
 use rampart_model::iam::InlinePolicy;
 use rampart_model::inventory::DeclaredDefault;
 use rampart_model::network::{Peer, SgRule};
+use rampart_model::storage::PublicAccessBlock;
 use rampart_model::{Account, Gap, InlineWaiver, Meta, Origin, Region, Tags, data};
 
 use crate::raw::Raw;
@@ -33,6 +34,9 @@ pub struct Builder {
     pub waivers: Vec<InlineWaiver>,
     /// The input's label for gaps (`main.tf`, `template.yaml`).
     pub operation: String,
+    /// Launch templates (by `id`) whose network interfaces say whether to associate a public
+    /// address: for the others, the subnet an Auto Scaling group launches into decides.
+    pub public_ip_declared: std::collections::HashSet<String>,
 }
 
 impl Builder {
@@ -45,6 +49,7 @@ impl Builder {
             gaps: Vec::new(),
             waivers: Vec::new(),
             operation: operation.to_owned(),
+            public_ip_declared: std::collections::HashSet::new(),
         }
     }
 
@@ -303,17 +308,7 @@ pub fn implicit_default_groups(bld: &mut Builder) {
             description: "default VPC security group (created by AWS with the VPC)".to_owned(),
             vpc_id: Some(vpc.id.clone()),
             ingress: sg_rules("-1", None, None, &[], &[], &[], &[id], None, &origin),
-            egress: sg_rules(
-                "-1",
-                None,
-                None,
-                &["0.0.0.0/0".to_owned()],
-                &[],
-                &[],
-                &[],
-                None,
-                &origin,
-            ),
+            egress: allow_all_egress(&origin),
         });
     }
     r.security_groups.extend(added);
@@ -607,6 +602,59 @@ pub(super) fn known_bool(
     }
 }
 
+/// The Block Public Access keys of a bucket, an account or an access point in Terraform, in the
+/// order of [`PublicAccessBlock`]'s fields.
+pub const TF_BLOCK_KEYS: [&str; 4] = [
+    "block_public_acls",
+    "ignore_public_acls",
+    "block_public_policy",
+    "restrict_public_buckets",
+];
+
+/// The same keys in CloudFormation.
+pub const CFN_BLOCK_KEYS: [&str; 4] = [
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+];
+
+/// A Block Public Access configuration (a bucket's, the account's, an access point's) read with
+/// the language's key names `keys`: each setting as declared, `unset` when it is not declared
+/// (off for a bucket's or the account's configuration block, on for an access point's); one
+/// known only after apply is on (under which nothing fails), with a gap on `data_set` for
+/// `resource`.
+pub fn public_access_block(
+    bld: &mut Builder,
+    raw: &Raw,
+    block: &Value,
+    keys: [&str; 4],
+    unset: bool,
+    (data_set, resource): (&str, &str),
+) -> PublicAccessBlock {
+    let mut flags = [unset; 4];
+    for (slot, k) in flags.iter_mut().zip(keys) {
+        *slot = match block.get(k) {
+            Value::Unknown => {
+                bld.gap(
+                    data_set,
+                    resource,
+                    &file(raw),
+                    format!("`{k}` of `{}` is not known before apply", raw.address),
+                );
+                true
+            }
+            v => v.as_bool().unwrap_or(unset),
+        };
+    }
+    PublicAccessBlock {
+        block_public_acls: flags[0],
+        ignore_public_acls: flags[1],
+        block_public_policy: flags[2],
+        restrict_public_buckets: flags[3],
+    }
+}
+
 /// What an S3 access point declares, in either language's key names.
 pub struct AccessPointDecl<'a> {
     /// The bucket's name as declared.
@@ -629,22 +677,18 @@ pub struct AccessPointDecl<'a> {
 /// fails and a gap, as does a policy or VPC known only after apply. Returns its position in the
 /// account's list.
 pub fn access_point(bld: &mut Builder, raw: &Raw, d: &AccessPointDecl<'_>) -> usize {
-    use rampart_model::storage::{AccessPoint, PublicAccessBlock};
+    use rampart_model::storage::AccessPoint;
     let meta = bld.meta(raw, None, d.name.clone(), &Value::Null);
     let arn = meta.arn.clone();
     let fl = file(raw);
-    let mut flags = [true; 4];
-    for (slot, k) in flags.iter_mut().zip(d.block_keys) {
-        match d.block.get(k) {
-            Value::Unknown => bld.gap(
-                data::S3_ACCESS_POINTS,
-                &arn,
-                &fl,
-                format!("`{k}` of `{}` is not known before apply", raw.address),
-            ),
-            v => *slot = v.as_bool().unwrap_or(true),
-        }
-    }
+    let public_access_block = public_access_block(
+        bld,
+        raw,
+        d.block,
+        d.block_keys,
+        true,
+        (data::S3_ACCESS_POINTS, &arn),
+    );
     if d.block.is_unknown() || d.vpc.has_unknown() || d.bucket.has_unknown() {
         bld.gap(
             data::S3_ACCESS_POINTS,
@@ -666,12 +710,7 @@ pub fn access_point(bld: &mut Builder, raw: &Raw, d: &AccessPointDecl<'_>) -> us
             // A VPC known only after apply is still a VPC origin.
             d.vpc.is_unknown().then(|| policy::UNKNOWN_MARK.to_owned())
         }),
-        public_access_block: PublicAccessBlock {
-            block_public_acls: flags[0],
-            ignore_public_acls: flags[1],
-            block_public_policy: flags[2],
-            restrict_public_buckets: flags[3],
-        },
+        public_access_block,
         policy,
     });
     bld.account.s3_access_points.len() - 1
@@ -711,6 +750,9 @@ pub fn launch_template_public_ip(
     let mut public = false;
     for ni in interfaces.items() {
         let v = ni.get(key);
+        if !v.is_null() {
+            bld.public_ip_declared.insert(raw.id.clone());
+        }
         if v.has_unknown() {
             bld.gap(
                 data::EC2_INSTANCES,
@@ -725,6 +767,149 @@ pub fn launch_template_public_ip(
     public.then(|| "(assigned on launch)".to_owned())
 }
 
+/// What an Auto Scaling group declares, read with either language's key names.
+pub struct GroupDecl<'a> {
+    /// Its name (`name`, `AutoScalingGroupName`).
+    pub name: Option<String>,
+    /// Its tags.
+    pub tags: &'a Value,
+    /// What it launches from: the kind (`launch-template`, `launch-configuration`,
+    /// `instance`), the reference (an id or a name) and the version asked for.
+    pub sources: Vec<(&'static str, &'a Value, &'a Value)>,
+    /// `vpc_zone_identifier` / `VPCZoneIdentifier`.
+    pub subnets: &'a Value,
+    /// `target_group_arns` / `TargetGroupARNs`.
+    pub target_groups: &'a Value,
+    /// `load_balancers` / `LoadBalancerNames`.
+    pub load_balancers: &'a Value,
+    /// CloudFormation: a reference names a resource of the same template only.
+    pub same_file: bool,
+}
+
+/// The launch template or launch configuration of `region` that `reference` names (its `id`
+/// or name), declared in `file` when `same_file`: its position in the region's instances.
+fn launch_source_at(
+    region: &Region,
+    kind: &str,
+    reference: &str,
+    file: Option<&str>,
+) -> Option<usize> {
+    region.instances.iter().position(|i| {
+        (i.state == kind || (kind == "instance" && i.state == "running"))
+            && (i.id == reference || i.meta.name == reference)
+            && file.is_none_or(|f| i.meta.origin.file.as_deref() == Some(f))
+    })
+}
+
+/// An Auto Scaling group (`aws_autoscaling_group`, `AWS::AutoScaling::AutoScalingGroup`),
+/// mapped once every launch template and launch configuration is known. What its instances get
+/// is judged on what it launches from, which names the group in evidence. A source not
+/// declared in this input (or known only after apply, or an instance to copy) leaves what the
+/// group launches unknown: a gap on the group for the instances' data, so that every check of
+/// them says `not_assessed` for it, naming the source. A launch template that leaves public
+/// addresses to the subnet (no `associate_public_ip_address` on its interfaces) gives one to
+/// every instance the group launches into a subnet that maps public addresses on launch (EC2
+/// User Guide, "Amazon EC2 instance IP addressing"): the template then assigns them.
+pub fn autoscaling_group(bld: &mut Builder, raw: &Raw, d: &GroupDecl<'_>) {
+    use rampart_model::compute::{AutoScalingGroup, LaunchSource};
+    let meta = bld.meta(raw, None, d.name.clone(), d.tags);
+    let arn = meta.arn.clone();
+    let fl = file(raw);
+    let same_file = d.same_file.then(|| fl.clone());
+    let mut launches = Vec::new();
+    let mut found = Vec::new();
+    for (kind, reference, version) in &d.sources {
+        let label = reference.as_string();
+        let at = label
+            .as_deref()
+            .and_then(|r| launch_source_at(bld.region(), kind, r, same_file.as_deref()));
+        let what = match *kind {
+            "launch-template" => "launch template",
+            "launch-configuration" => "launch configuration",
+            _ => "instance",
+        };
+        let label = label.unwrap_or_else(|| "(known only after apply)".to_owned());
+        match at {
+            Some(x) => {
+                found.push(x);
+                launches.push(LaunchSource {
+                    kind: (*kind).to_owned(),
+                    id: bld.region().instances[x].id.clone(),
+                    version: version.as_string().or_else(|| {
+                        version
+                            .has_unknown()
+                            .then(|| "(known only after apply)".to_owned())
+                    }),
+                });
+            }
+            None => {
+                bld.parent_gap(
+                    data::EC2_INSTANCES,
+                    &arn,
+                    &fl,
+                    format!(
+                        "`{}` launches its instances from the {what} `{label}`, which is not declared in this input: what they get is not judged",
+                        raw.address
+                    ),
+                );
+                launches.push(LaunchSource {
+                    kind: (*kind).to_owned(),
+                    id: label,
+                    version: version.as_string(),
+                });
+            }
+        }
+    }
+    if d.sources.is_empty() {
+        bld.parent_gap(
+            data::EC2_INSTANCES,
+            &arn,
+            &fl,
+            format!(
+                "`{}` names no launch template or launch configuration this input can read",
+                raw.address
+            ),
+        );
+    }
+    let subnet_ids = d.subnets.strings();
+    if d.subnets.has_unknown() {
+        bld.gap(
+            data::EC2_INSTANCES,
+            &arn,
+            &fl,
+            format!(
+                "the subnets of `{}` are not known before apply",
+                raw.address
+            ),
+        );
+    }
+    let name = bld.region.clone();
+    let region = bld.account.region_mut(&name);
+    let public = public_subnets(region);
+    let public_here: Vec<&String> = subnet_ids.iter().filter(|s| public.contains(*s)).collect();
+    if let Some(subnet) = public_here.first() {
+        for x in found {
+            let lt = &region.instances[x];
+            if lt.state == "launch-template"
+                && lt.public_ip.is_none()
+                && !bld.public_ip_declared.contains(&lt.id)
+            {
+                region.instances[x].public_ip = Some(format!(
+                    "(assigned on launch: subnet `{subnet}` of `{}` maps public addresses)",
+                    raw.address
+                ));
+            }
+        }
+    }
+    region.autoscaling_groups.push(AutoScalingGroup {
+        meta,
+        launches,
+        subnet_ids,
+        target_group_arns: d.target_groups.strings(),
+        load_balancer_names: d.load_balancers.strings(),
+    });
+}
+
 /// The subnets of `region` that give instances a public address on launch
 /// (`map_public_ip_on_launch` / `MapPublicIpOnLaunch`).
 #[must_use]
@@ -735,6 +920,26 @@ pub fn public_subnets(region: &Region) -> std::collections::HashSet<String> {
         .filter(|s| s.map_public_ip_on_launch)
         .map(|s| s.id.clone())
         .collect()
+}
+
+/// A VPC endpoint (`aws_vpc_endpoint`, `AWS::EC2::VPCEndpoint`), read with the language's key
+/// names for its tags, VPC, service, type (`Gateway` unless declared), policy, route tables and
+/// subnets.
+pub fn vpc_endpoint(bld: &mut Builder, raw: &Raw, keys: [&str; 7]) {
+    let [tags, vpc, service, kind, policy_key, tables, subnets] = keys;
+    let a = &raw.attrs;
+    let meta = bld.meta(raw, None, None, a.get(tags));
+    let e = rampart_model::network::VpcEndpoint {
+        id: raw.id.clone(),
+        vpc_id: s(a, vpc).unwrap_or_default(),
+        service_name: s(a, service).unwrap_or_default(),
+        endpoint_type: s(a, kind).unwrap_or_else(|| "Gateway".to_owned()),
+        policy: policy::parse(a.get(policy_key)).ok().flatten(),
+        route_table_ids: a.get(tables).strings(),
+        subnet_ids: a.get(subnets).strings(),
+        meta,
+    };
+    bld.region().vpc_endpoints.push(e);
 }
 
 /// A bucket's default encryption from its rules, each given with the block holding its
@@ -855,6 +1060,62 @@ pub fn sg_rules(
             origin: Some(origin.clone()),
         })
         .collect()
+}
+
+/// The egress rule AWS gives a security group created without any: all traffic to
+/// `0.0.0.0/0` (a VPC's default group, a CloudFormation group declaring no
+/// `SecurityGroupEgress`; Terraform removes it).
+#[must_use]
+pub fn allow_all_egress(origin: &Origin) -> Vec<SgRule> {
+    sg_rules(
+        "-1",
+        None,
+        None,
+        &["0.0.0.0/0".to_owned()],
+        &[],
+        &[],
+        &[],
+        None,
+        origin,
+    )
+}
+
+/// Whether any of `keys` of the security group rule `r` is known only after apply: then a gap
+/// on the group `sg_arn`, whose rules are not all known.
+pub fn sg_rule_unknown(
+    bld: &mut Builder,
+    raw: &Raw,
+    sg_arn: &str,
+    r: &Value,
+    keys: &[&str],
+) -> bool {
+    if !keys.iter().any(|k| r.get(k).has_unknown()) {
+        return false;
+    }
+    bld.gap(
+        data::EC2_SECURITY_GROUPS,
+        sg_arn,
+        &file(raw),
+        format!("a rule of `{}` is not known before apply", raw.address),
+    );
+    true
+}
+
+/// An IAM user as declared before its keys, groups, policies and login profile are read.
+#[must_use]
+pub fn bare_user(meta: Meta, permissions_boundary: Option<String>) -> rampart_model::iam::User {
+    rampart_model::iam::User {
+        meta,
+        created: None,
+        console_password: false,
+        password_last_used: None,
+        mfa_devices: Vec::new(),
+        access_keys: Vec::new(),
+        groups: Vec::new(),
+        attached_policies: Vec::new(),
+        inline_policies: Vec::new(),
+        permissions_boundary,
+    }
 }
 
 /// An inline policy with its origin.

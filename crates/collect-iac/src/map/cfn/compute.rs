@@ -180,6 +180,56 @@ pub(super) fn launch_configuration(cx: &mut Cx<'_>, raw: &Raw) {
     });
 }
 
+/// `AWS::AutoScaling::AutoScalingGroup`: `LaunchConfigurationName`, `LaunchTemplate`
+/// (`LaunchTemplateId` or `LaunchTemplateName`, `Version`), `MixedInstancesPolicy.LaunchTemplate`'s
+/// `LaunchTemplateSpecification` and each of its `Overrides`', `InstanceId` (a group copying a
+/// running instance), `VPCZoneIdentifier`, `TargetGroupARNs`, `LoadBalancerNames`.
+pub(super) fn autoscaling_group(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    let mut sources: Vec<(&'static str, &Value, &Value)> = Vec::new();
+    let lc = p.get("LaunchConfigurationName");
+    if !lc.is_null() {
+        sources.push(("launch-configuration", lc, &Value::Null));
+    }
+    let instance = p.get("InstanceId");
+    if !instance.is_null() {
+        sources.push(("instance", instance, &Value::Null));
+    }
+    let mixed = p.path(&["MixedInstancesPolicy", "LaunchTemplate"]);
+    let specs = [
+        p.get("LaunchTemplate"),
+        mixed.get("LaunchTemplateSpecification"),
+    ]
+    .into_iter()
+    .chain(
+        mixed
+            .get("Overrides")
+            .items()
+            .into_iter()
+            .map(|o| o.get("LaunchTemplateSpecification")),
+    );
+    for spec in specs.filter(|s| !s.is_null()) {
+        let reference = match spec.get("LaunchTemplateId") {
+            Value::Null => spec.get("LaunchTemplateName"),
+            v => v,
+        };
+        sources.push(("launch-template", reference, spec.get("Version")));
+    }
+    crate::map::autoscaling_group(
+        cx.bld,
+        raw,
+        &crate::map::GroupDecl {
+            name: s(p, "AutoScalingGroupName"),
+            tags: p.get("Tags"),
+            sources,
+            subnets: p.get("VPCZoneIdentifier"),
+            target_groups: p.get("TargetGroupARNs"),
+            load_balancers: p.get("LoadBalancerNames"),
+            same_file: true,
+        },
+    );
+}
+
 /// `AWS::Lambda::Function | AWS::Serverless::Function`.
 pub(super) fn function(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;

@@ -5,7 +5,7 @@ use crate::map::{file, inline, nested_origin, policy_or_gap};
 use crate::raw::Raw;
 use crate::value::Value;
 use rampart_model::data;
-use rampart_model::iam::{AccessKey, Group, InstanceProfile, ManagedPolicy, Role, User};
+use rampart_model::iam::{AccessKey, Group, InstanceProfile, ManagedPolicy, Role};
 
 /// The `Policies` of a role, user or group (each `PolicyName` and `PolicyDocument`); a document
 /// known only after deployment is a gap on `data_set` for the principal.
@@ -65,18 +65,10 @@ pub(super) fn user(cx: &mut Cx<'_>, raw: &Raw) {
     let tags = p.get("Tags");
     let meta = cx.bld.meta(raw, None, s(p, "UserName"), tags);
     let marn = meta.arn.clone();
-    let mut user = User {
-        meta,
-        created: None,
-        console_password: !p.get("LoginProfile").is_null(),
-        password_last_used: None,
-        mfa_devices: Vec::new(),
-        access_keys: Vec::new(),
-        groups: p.get("Groups").strings(),
-        attached_policies: cx.attached(raw, p.get("ManagedPolicyArns").strings()),
-        inline_policies: Vec::new(),
-        permissions_boundary: s(p, "PermissionsBoundary"),
-    };
+    let mut user = crate::map::bare_user(meta, s(p, "PermissionsBoundary"));
+    user.console_password = !p.get("LoginProfile").is_null();
+    user.groups = p.get("Groups").strings();
+    user.attached_policies = cx.attached(raw, p.get("ManagedPolicyArns").strings());
     user.inline_policies = inline_policies(cx, raw, &marn, data::IAM_USERS);
     cx.idx
         .remember(Kind::User, raw, cx.bld.account.iam.users.len());

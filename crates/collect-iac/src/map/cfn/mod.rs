@@ -294,6 +294,11 @@ pub(super) static TYPES: &[(&str, Phase, MapFn)] = &[
         compute::launch_configuration,
     ),
     (
+        "AWS::AutoScaling::AutoScalingGroup",
+        Phase::Child,
+        compute::autoscaling_group,
+    ),
+    (
         "AWS::DocDB::DBCluster",
         Phase::Own,
         storage::docdb_neptune_cluster,

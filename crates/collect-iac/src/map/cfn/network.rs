@@ -1,13 +1,13 @@
 //! network
 
 use super::{Cx, Kind, b, i, s};
-use crate::map::{file, nested_origin, outside_nacl, outside_route_table, policy, sg_rules};
+use crate::map::{file, nested_origin, outside_nacl, outside_route_table, sg_rules};
 use crate::raw::Raw;
 use crate::value::Value;
 use rampart_model::data;
 use rampart_model::network::{
     FlowLog, InternetGateway, NatGateway, NetworkAcl, Route, RouteTable, RouteTargetKind,
-    SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
+    SecurityGroup, SgRule, Subnet, Vpc,
 };
 
 /// `AWS::EC2::SecurityGroup`.
@@ -49,17 +49,7 @@ pub(super) fn security_group(cx: &mut Cx<'_>, raw: &Raw) {
     }
     // Without declared egress rules, AWS adds "all traffic to anywhere".
     if p.get("SecurityGroupEgress").is_null() {
-        sg.egress.extend(sg_rules(
-            "-1",
-            None,
-            None,
-            &["0.0.0.0/0".to_owned()],
-            &[],
-            &[],
-            &[],
-            None,
-            &raw.origin,
-        ));
+        sg.egress.extend(crate::map::allow_all_egress(&raw.origin));
     }
     cx.idx.remember(
         Kind::SecurityGroup,
@@ -195,19 +185,19 @@ pub(super) fn flow_log(cx: &mut Cx<'_>, raw: &Raw) {
 
 /// `AWS::EC2::VPCEndpoint`.
 pub(super) fn vpc_endpoint(cx: &mut Cx<'_>, raw: &Raw) {
-    let p = &raw.attrs;
-    let tags = p.get("Tags");
-    let meta = cx.bld.meta(raw, None, None, tags);
-    cx.bld.region().vpc_endpoints.push(VpcEndpoint {
-        id: raw.id.clone(),
-        vpc_id: s(p, "VpcId").unwrap_or_default(),
-        service_name: s(p, "ServiceName").unwrap_or_default(),
-        endpoint_type: s(p, "VpcEndpointType").unwrap_or_else(|| "Gateway".to_owned()),
-        policy: policy::parse(p.get("PolicyDocument")).ok().flatten(),
-        route_table_ids: p.get("RouteTableIds").strings(),
-        subnet_ids: p.get("SubnetIds").strings(),
-        meta,
-    });
+    crate::map::vpc_endpoint(
+        cx.bld,
+        raw,
+        [
+            "Tags",
+            "VpcId",
+            "ServiceName",
+            "VpcEndpointType",
+            "PolicyDocument",
+            "RouteTableIds",
+            "SubnetIds",
+        ],
+    );
 }
 
 /// `AWS::EC2::SecurityGroupIngress` / `AWS::EC2::SecurityGroupEgress`: a rule of the group it
@@ -439,13 +429,7 @@ fn cfn_sg_rule(
         "SourcePrefixListId",
         "DestinationPrefixListId",
     ];
-    if keys.iter().any(|k| r.get(k).has_unknown()) {
-        bld.gap(
-            data::EC2_SECURITY_GROUPS,
-            sg_arn,
-            &file(raw),
-            format!("a rule of `{}` is not known before apply", raw.address),
-        );
+    if crate::map::sg_rule_unknown(bld, raw, sg_arn, r, &keys) {
         return Vec::new();
     }
     let groups: Vec<String> = if egress {

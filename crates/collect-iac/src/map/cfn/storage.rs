@@ -6,9 +6,9 @@ use crate::raw::Raw;
 use crate::value::Value;
 use rampart_model::data;
 use rampart_model::storage::{
-    AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketLogging,
-    DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock, PublicAccessBlock,
-    RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
+    AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, BucketLogging, DbCluster,
+    DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock, RedshiftCluster, TableKeyKind,
+    VersioningStatus, Volume,
 };
 
 /// `AWS::S3::Bucket`.
@@ -29,19 +29,7 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
         tags,
     );
     let marn = meta.arn.clone();
-    let mut bucket = Bucket {
-        meta,
-        region: cx.bld.region.clone(),
-        encryption: None,
-        versioning: VersioningStatus::Disabled,
-        mfa_delete: false,
-        public_access_block: None,
-        policy: None,
-        acl: Vec::new(),
-        lifecycle_rules: Vec::new(),
-        logging: None,
-        object_lock: None,
-    };
+    let mut bucket = rampart_model::storage::Bucket::new(meta, cx.bld.region.clone());
     match p.path(&["VersioningConfiguration", "Status"]) {
         Value::Unknown => {
             cx.bld.gap(
@@ -77,12 +65,13 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
     }
     let pabv = p.get("PublicAccessBlockConfiguration");
     if !pabv.is_null() {
-        bucket.public_access_block = Some(pab(
+        bucket.public_access_block = Some(crate::map::public_access_block(
             cx.bld,
             raw,
-            &marn,
             pabv,
-            data::S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+            crate::map::CFN_BLOCK_KEYS,
+            false,
+            (data::S3_BUCKET_PUBLIC_ACCESS_BLOCK, &marn),
         ));
     }
     if let Some(acl) = s(p, "AccessControl") {
@@ -418,19 +407,8 @@ fn undeclared_bucket(cx: &mut Cx<'_>, raw: &Raw, name: &Value) -> usize {
             ),
         );
     }
-    cx.bld.account.buckets.push(Bucket {
-        meta,
-        region: cx.bld.region.clone(),
-        encryption: None,
-        versioning: VersioningStatus::Disabled,
-        mfa_delete: false,
-        public_access_block: None,
-        policy: None,
-        acl: Vec::new(),
-        lifecycle_rules: Vec::new(),
-        logging: None,
-        object_lock: None,
-    });
+    let bucket = rampart_model::storage::Bucket::new(meta, cx.bld.region.clone());
+    cx.bld.account.buckets.push(bucket);
     cx.bld.account.buckets.len() - 1
 }
 
@@ -459,42 +437,6 @@ pub(super) fn backup_selection(cx: &mut Cx<'_>, raw: &Raw) {
                     .filter_map(|t| Some((s(t, "ConditionKey")?, s(t, "ConditionValue")?)))
                     .collect(),
             });
-    }
-}
-
-fn pab(
-    bld: &mut crate::map::Builder,
-    raw: &Raw,
-    arn: &str,
-    a: &Value,
-    data_set: &str,
-) -> PublicAccessBlock {
-    let keys = [
-        "BlockPublicAcls",
-        "IgnorePublicAcls",
-        "BlockPublicPolicy",
-        "RestrictPublicBuckets",
-    ];
-    let mut vals = [false; 4];
-    for (slot, k) in vals.iter_mut().zip(keys) {
-        *slot = match a.get(k) {
-            Value::Unknown => {
-                bld.gap(
-                    data_set,
-                    arn,
-                    &file(raw),
-                    format!("`{k}` is not known before apply"),
-                );
-                true
-            }
-            v => v.as_bool().unwrap_or(false),
-        };
-    }
-    PublicAccessBlock {
-        block_public_acls: vals[0],
-        ignore_public_acls: vals[1],
-        block_public_policy: vals[2],
-        restrict_public_buckets: vals[3],
     }
 }
 
@@ -552,12 +494,7 @@ pub(super) fn access_point(cx: &mut Cx<'_>, raw: &Raw) {
             bucket: p.get("Bucket"),
             name: s(p, "Name"),
             block: p.get("PublicAccessBlockConfiguration"),
-            block_keys: [
-                "BlockPublicAcls",
-                "IgnorePublicAcls",
-                "BlockPublicPolicy",
-                "RestrictPublicBuckets",
-            ],
+            block_keys: crate::map::CFN_BLOCK_KEYS,
             vpc: p.get("VpcConfiguration").get("VpcId"),
             policy: p.get("Policy"),
         },

@@ -45,20 +45,26 @@ pub(super) fn instance(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
         imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
-    // Root and extra EBS volumes declared inline.
-    let mut devices: Vec<(String, &Value)> = Vec::new();
-    for v in a.get("root_block_device").items() {
-        devices.push(("root_block_device".to_owned(), v));
-    }
-    for v in a.get("ebs_block_device").items() {
-        let dev = s(v, "device_name").unwrap_or_default();
-        devices.push((format!("ebs_block_device{dev}"), v));
-    }
-    block_devices(bld, raw, &devices, &raw.id);
+    block_devices(bld, raw, &inline_devices(a), &raw.id);
     if a.get("root_block_device").items().is_empty() {
         implicit_root_volume(bld, raw);
     }
     bld.region().instances.push(inst);
+}
+
+/// The EBS volumes an instance or launch configuration declares inline: its
+/// `root_block_device` and each `ebs_block_device`, keyed by block (and device name).
+fn inline_devices(a: &Value) -> Vec<(String, &Value)> {
+    let root = a
+        .get("root_block_device")
+        .items()
+        .into_iter()
+        .map(|v| ("root_block_device".to_owned(), v));
+    let extra = a.get("ebs_block_device").items().into_iter().map(|v| {
+        let dev = s(v, "device_name").unwrap_or_default();
+        (format!("ebs_block_device{dev}"), v)
+    });
+    root.chain(extra).collect()
 }
 
 /// The root volume of an instance that declares no `root_block_device`: created from the AMI's
@@ -240,16 +246,70 @@ pub(super) fn launch_configuration(bld: &mut Builder, _ix: &mut Index, raw: &Raw
         imdsv2_required: crate::map::imdsv2_required(bld, raw, md.get("http_tokens")),
         meta,
     };
-    let mut devices: Vec<(String, &Value)> = Vec::new();
-    for v in a.get("root_block_device").items() {
-        devices.push(("root_block_device".to_owned(), v));
-    }
-    for v in a.get("ebs_block_device").items() {
-        let dev = s(v, "device_name").unwrap_or_default();
-        devices.push((format!("ebs_block_device{dev}"), v));
-    }
-    block_devices(bld, raw, &devices, &raw.id);
+    block_devices(bld, raw, &inline_devices(a), &raw.id);
     bld.region().instances.push(inst);
+}
+
+/// `aws_autoscaling_group` (AWS provider): `launch_configuration` (a name), `launch_template`
+/// (`id` or `name`, `version`), `mixed_instances_policy.launch_template`'s
+/// `launch_template_specification` and each `override`'s (`launch_template_id` or
+/// `launch_template_name`, `version`), `vpc_zone_identifier`, `target_group_arns`,
+/// `load_balancers`.
+pub(super) fn autoscaling_group(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
+    let a = &raw.attrs;
+    let mut sources: Vec<(&'static str, &Value, &Value)> = Vec::new();
+    let lc = a.get("launch_configuration");
+    if !lc.is_null() {
+        sources.push(("launch-configuration", lc, &Value::Null));
+    }
+    let lt = a.get("launch_template").first();
+    if !lt.is_null() {
+        sources.push((
+            "launch-template",
+            id_or_name(lt, "id", "name"),
+            lt.get("version"),
+        ));
+    }
+    let mixed = a
+        .get("mixed_instances_policy")
+        .first()
+        .get("launch_template")
+        .first();
+    let specs = std::iter::once(mixed.get("launch_template_specification").first()).chain(
+        mixed
+            .get("override")
+            .items()
+            .into_iter()
+            .map(|o| o.get("launch_template_specification").first()),
+    );
+    for spec in specs.filter(|s| !s.is_null()) {
+        sources.push((
+            "launch-template",
+            id_or_name(spec, "launch_template_id", "launch_template_name"),
+            spec.get("version"),
+        ));
+    }
+    crate::map::autoscaling_group(
+        bld,
+        raw,
+        &crate::map::GroupDecl {
+            name: s(a, "name"),
+            tags: &Value::Null,
+            sources,
+            subnets: a.get("vpc_zone_identifier"),
+            target_groups: a.get("target_group_arns"),
+            load_balancers: a.get("load_balancers"),
+            same_file: false,
+        },
+    );
+}
+
+/// A launch template reference: by id when given, else by name.
+fn id_or_name<'v>(spec: &'v Value, id: &str, name: &str) -> &'v Value {
+    match spec.get(id) {
+        Value::Null => spec.get(name),
+        v => v,
+    }
 }
 
 /// `aws_lambda_function`.

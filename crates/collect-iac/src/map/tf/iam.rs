@@ -1,9 +1,7 @@
 //! Terraform: IAM principals, policies and what attaches them.
 
 use rampart_model::data;
-use rampart_model::iam::{
-    AccessKey, Group, InstanceProfile, ManagedPolicy, PasswordPolicy, Role, User,
-};
+use rampart_model::iam::{AccessKey, Group, InstanceProfile, ManagedPolicy, PasswordPolicy, Role};
 
 use super::{Index, b, remember, s, u32_of};
 use crate::map::{Builder, file, inline, nested_origin, policy, policy_or_gap};
@@ -57,18 +55,7 @@ pub(super) fn iam_user(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let name = s(a, "name");
     let meta = bld.meta(raw, None, name.clone(), a.get("tags"));
-    let user = User {
-        meta,
-        created: None,
-        console_password: false,
-        password_last_used: None,
-        mfa_devices: Vec::new(),
-        access_keys: Vec::new(),
-        groups: Vec::new(),
-        attached_policies: Vec::new(),
-        inline_policies: Vec::new(),
-        permissions_boundary: s(a, "permissions_boundary"),
-    };
+    let user = crate::map::bare_user(meta, s(a, "permissions_boundary"));
     let at = bld.account.iam.users.len();
     remember(&mut ix.users, at, [Some(raw.id.clone()), name]);
     bld.account.iam.users.push(user);
@@ -242,18 +229,7 @@ fn outside_principal(bld: &mut Builder, raw: &Raw, kind: &str, name: Option<&str
             iam.roles.len() - 1
         }
         "user" => {
-            iam.users.push(User {
-                meta,
-                created: None,
-                console_password: false,
-                password_last_used: None,
-                mfa_devices: Vec::new(),
-                access_keys: Vec::new(),
-                groups: Vec::new(),
-                attached_policies: Vec::new(),
-                inline_policies: Vec::new(),
-                permissions_boundary: None,
-            });
+            iam.users.push(crate::map::bare_user(meta, None));
             iam.users.len() - 1
         }
         _ => {

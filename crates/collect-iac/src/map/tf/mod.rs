@@ -231,6 +231,7 @@ pub const CHILDREN: &[(&str, Mapper)] = &[
     ("aws_backup_selection", storage::backup_selection),
     ("aws_lb_listener", compute::lb_listener),
     ("aws_alb_listener", compute::lb_listener),
+    ("aws_autoscaling_group", compute::autoscaling_group),
 ];
 
 /// The mapper of a resource type, and whether it is a child (mapped in the second pass).
@@ -288,7 +289,9 @@ fn own_data(kind: &str) -> &'static [&'static str] {
         "security_group" | "default_security_group" => &[d::EC2_SECURITY_GROUPS],
         "network_acl" | "default_network_acl" => &[d::EC2_NETWORK_ACLS],
         "flow_log" => &[d::EC2_FLOW_LOGS],
-        "instance" | "launch_template" | "launch_configuration" => &[d::EC2_INSTANCES],
+        "instance" | "launch_template" | "launch_configuration" | "autoscaling_group" => {
+            &[d::EC2_INSTANCES]
+        }
         "ebs_volume" => &[d::EC2_VOLUMES],
         "ebs_encryption_by_default" => &[d::EC2_EBS_DEFAULT_ENCRYPTION],
         _ if k.starts_with("vpc")
@@ -356,6 +359,9 @@ const TARGET_KEYS: &[&str] = &[
     "backup_vault_name",
     "plan_id",
     "load_balancer_arn",
+    "launch_configuration",
+    "launch_template",
+    "mixed_instances_policy",
 ];
 
 /// A resource configuring another one whose instances are not known before apply (a rule, a

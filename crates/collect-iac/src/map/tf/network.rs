@@ -3,13 +3,11 @@
 use rampart_model::data;
 use rampart_model::network::{
     FlowLog, InternetGateway, NaclEntry, NatGateway, NetworkAcl, Route, RouteTable,
-    RouteTargetKind, SecurityGroup, Subnet, Vpc, VpcEndpoint,
+    RouteTargetKind, SecurityGroup, Subnet, Vpc,
 };
 
 use super::{Index, b, i, s, unknown_blocks};
-use crate::map::{
-    Builder, file, nested_origin, outside_nacl, outside_route_table, policy, sg_rules,
-};
+use crate::map::{Builder, file, nested_origin, outside_nacl, outside_route_table, sg_rules};
 use crate::raw::Raw;
 use crate::value::Value;
 
@@ -191,19 +189,19 @@ pub(super) fn route_table(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
 
 /// `aws_vpc_endpoint`.
 pub(super) fn vpc_endpoint(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
-    let a = &raw.attrs;
-    let meta = bld.meta(raw, None, None, a.get("tags"));
-    let e = VpcEndpoint {
-        id: raw.id.clone(),
-        vpc_id: s(a, "vpc_id").unwrap_or_default(),
-        service_name: s(a, "service_name").unwrap_or_default(),
-        endpoint_type: s(a, "vpc_endpoint_type").unwrap_or_else(|| "Gateway".to_owned()),
-        policy: policy::parse(a.get("policy")).ok().flatten(),
-        route_table_ids: a.get("route_table_ids").strings(),
-        subnet_ids: a.get("subnet_ids").strings(),
-        meta,
-    };
-    bld.region().vpc_endpoints.push(e);
+    crate::map::vpc_endpoint(
+        bld,
+        raw,
+        [
+            "tags",
+            "vpc_id",
+            "service_name",
+            "vpc_endpoint_type",
+            "policy",
+            "route_table_ids",
+            "subnet_ids",
+        ],
+    );
 }
 
 /// `aws_flow_log`.
@@ -478,13 +476,7 @@ pub(super) fn inline_sg_rule(
         "security_groups",
         "self",
     ];
-    if keys.iter().any(|k| r.get(k).has_unknown()) {
-        bld.gap(
-            data::EC2_SECURITY_GROUPS,
-            sg_arn,
-            &file(raw),
-            format!("a rule of `{}` is not known before apply", raw.address),
-        );
+    if crate::map::sg_rule_unknown(bld, raw, sg_arn, r, &keys) {
         return Vec::new();
     }
     let mut groups = r.get("security_groups").strings();

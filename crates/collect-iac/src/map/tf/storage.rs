@@ -4,7 +4,7 @@ use rampart_model::data;
 use rampart_model::storage::{
     AtRestStore, BackupPlan, BackupRule, BackupSelection, BackupVault, Bucket, BucketEncryption,
     BucketLogging, DbCluster, DbInstance, DynamoTable, Grant, LifecycleRule, ObjectLock,
-    PublicAccessBlock, RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
+    RedshiftCluster, TableKeyKind, VersioningStatus, Volume,
 };
 
 use super::{Index, b, i, known_bool, opt_str, parent, s, u32_of};
@@ -23,19 +23,7 @@ pub(super) fn s3_bucket(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
         name.clone().or_else(|| Some(raw.address.clone())),
         a.get("tags"),
     );
-    let mut bucket = Bucket {
-        meta,
-        region: bld.region.clone(),
-        encryption: None,
-        versioning: VersioningStatus::Disabled,
-        mfa_delete: false,
-        public_access_block: None,
-        policy: None,
-        acl: Vec::new(),
-        lifecycle_rules: Vec::new(),
-        logging: None,
-        object_lock: None,
-    };
+    let mut bucket = rampart_model::storage::Bucket::new(meta, bld.region.clone());
     let arn = bucket.meta.arn.clone();
     let fl = file(raw);
     if let Some(acl) = s(a, "acl") {
@@ -93,7 +81,15 @@ pub(super) fn s3_bucket(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
 /// `aws_s3_account_public_access_block`.
 pub(super) fn s3_account_public_access_block(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
-    bld.account.s3_public_access_block = Some(pab(bld, raw, a, "account"));
+    let resource = raw.iac_arn();
+    bld.account.s3_public_access_block = Some(crate::map::public_access_block(
+        bld,
+        raw,
+        a,
+        crate::map::TF_BLOCK_KEYS,
+        false,
+        (data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK, &resource),
+    ));
 }
 
 /// `aws_ebs_volume`.
@@ -454,46 +450,6 @@ pub(super) fn bucket_policy(bld: &mut Builder, bucket: &mut Bucket, v: &Value, f
     }
 }
 
-pub(super) fn pab(bld: &mut Builder, raw: &Raw, a: &Value, arn: &str) -> PublicAccessBlock {
-    let keys = [
-        "block_public_acls",
-        "ignore_public_acls",
-        "block_public_policy",
-        "restrict_public_buckets",
-    ];
-    let data_set = if arn == "account" {
-        data::S3_ACCOUNT_PUBLIC_ACCESS_BLOCK
-    } else {
-        data::S3_BUCKET_PUBLIC_ACCESS_BLOCK
-    };
-    let target = if arn == "account" {
-        raw.iac_arn()
-    } else {
-        arn.to_owned()
-    };
-    let mut vals = [false; 4];
-    for (slot, k) in vals.iter_mut().zip(keys) {
-        *slot = match a.get(k) {
-            Value::Unknown => {
-                bld.gap(
-                    data_set,
-                    &target,
-                    &file(raw),
-                    format!("`{k}` is not known before apply"),
-                );
-                true
-            }
-            v => v.as_bool().unwrap_or(false),
-        };
-    }
-    PublicAccessBlock {
-        block_public_acls: vals[0],
-        ignore_public_acls: vals[1],
-        block_public_policy: vals[2],
-        restrict_public_buckets: vals[3],
-    }
-}
-
 /// A lifecycle rule of the bucket's legacy inline `lifecycle_rule` block (`enabled`, noncurrent
 /// versions counted in `days`).
 pub(super) fn lifecycle_legacy(r: &Value) -> LifecycleRule {
@@ -593,7 +549,14 @@ fn part_server_side_encryption_configuration(bld: &mut Builder, bucket: &mut Buc
 /// `aws_s3_bucket_public_access_block`.
 fn part_public_access_block(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
     let a = &raw.attrs;
-    bucket.public_access_block = Some(pab(bld, raw, a, &bucket.meta.arn));
+    bucket.public_access_block = Some(crate::map::public_access_block(
+        bld,
+        raw,
+        a,
+        crate::map::TF_BLOCK_KEYS,
+        false,
+        (data::S3_BUCKET_PUBLIC_ACCESS_BLOCK, &bucket.meta.arn),
+    ));
 }
 
 /// `aws_s3_bucket_policy`.
@@ -883,12 +846,7 @@ pub(super) fn s3_access_point(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
             bucket: a.get("bucket"),
             name: s(a, "name"),
             block: a.get("public_access_block_configuration").first(),
-            block_keys: [
-                "block_public_acls",
-                "ignore_public_acls",
-                "block_public_policy",
-                "restrict_public_buckets",
-            ],
+            block_keys: crate::map::TF_BLOCK_KEYS,
             vpc: a.get("vpc_configuration").first().get("vpc_id"),
             policy: a.get("policy"),
         },

@@ -61,3 +61,13 @@ resource "aws_launch_template" "worker" {
     http_tokens = "required"
   }
 }
+
+resource "aws_autoscaling_group" "web" {
+  name     = "web-asg"
+  min_size = 1
+  max_size = 2
+  launch_template {
+    name    = aws_launch_template.web.name
+    version = "$Latest"
+  }
+}
