@@ -343,9 +343,10 @@ impl Scanner {
             return found;
         }
         let worth = |region: Range<usize>| self.worth_unescaping(text, &hits, region);
+        let anchors = decode::Anchors::of(text);
         let views = [
-            decode::unescaped(text, notebook && depth == 0, &worth),
-            decode::base64_decoded(text),
+            decode::unescaped_given(text, anchors, notebook && depth == 0, &worth),
+            decode::base64_decoded_given(text, anchors),
         ];
         let mut extra = Vec::new();
         for view in views.into_iter().flatten() {
