@@ -120,7 +120,7 @@ pub fn scan_history(
     } else {
         threads
     };
-    let blobs = walk_trees(&repo, &commits, path)?;
+    let blobs = walk_in_parallel(&repo, &commits, threads, path)?;
     let claimed: Vec<AtomicBool> = blobs.iter().map(|_| AtomicBool::new(false)).collect();
     let job = Job {
         scanner,
@@ -189,6 +189,70 @@ pub fn scan_history(
     }
     out.skipped = skipped.into_iter().map(|(_, s)| s).collect();
     Ok(out)
+}
+
+/// [`walk_trees`] over all `commits`, on `threads` threads: the commits are cut into consecutive
+/// runs, each walked on its own (re-entering only the trees its first commits share with an
+/// earlier run), and the runs' lists are joined in order, a blob listed by an earlier run
+/// dropped from a later one. The result is the single walk's: a blob new to the whole walk sits
+/// in new trees only, which both walks enter in the same order, at the same paths.
+fn walk_in_parallel(
+    repo: &gix::Repository,
+    commits: &[(i64, ObjectId, ObjectId)],
+    threads: usize,
+    path: &Path,
+) -> Result<Vec<BlobRef>, ScanError> {
+    // A few runs per thread, so that a slow run does not keep the others waiting.
+    let runs = if threads <= 1 { 1 } else { threads * 4 };
+    let per_run = commits.len().div_ceil(runs).max(1);
+    if threads <= 1 || commits.len() <= per_run {
+        return walk_trees(repo, commits, path);
+    }
+    let runs: Vec<&[(i64, ObjectId, ObjectId)]> = commits.chunks(per_run).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let lists: Mutex<Vec<Option<Vec<BlobRef>>>> =
+        Mutex::new((0..runs.len()).map(|_| None).collect());
+    let shared = repo.clone().into_sync();
+    let results: Vec<Result<(), ScanError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (shared, runs, next, lists) = (&shared, &runs, &next, &lists);
+                s.spawn(move || {
+                    let mut repo = shared.to_thread_local();
+                    repo.objects.unset_object_cache();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(run) = runs.get(i) else {
+                            return Ok(());
+                        };
+                        let list = walk_trees(&repo, run, path)?;
+                        lists
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(list);
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(git_err(path)(&"a walking thread panicked")))
+            })
+            .collect()
+    });
+    for r in results {
+        r?;
+    }
+    let lists = lists
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut seen: HashSet<ObjectId> = HashSet::new();
+    let mut blobs = Vec::new();
+    for list in lists.into_iter().flatten() {
+        blobs.extend(list.into_iter().filter(|b| seen.insert(b.id)));
+    }
+    Ok(blobs)
 }
 
 /// Visits the trees of `commits` in order, each tree once, and lists every blob not seen before,
