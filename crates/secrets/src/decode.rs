@@ -249,8 +249,15 @@ impl Anchors {
     /// The anchors of `text`.
     #[must_use]
     pub fn of(text: &[u8]) -> Self {
+        // Leftmost-first, which lets the search skip ahead with a vectorised prefilter (an
+        // overlapping search reads every byte: three times slower than the keyword pass).
         static SEARCH: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-            std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(ANCHORS).ok());
+            std::sync::LazyLock::new(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(ANCHORS)
+                    .ok()
+            });
         let Some(search) = SEARCH.as_ref() else {
             // Not built (it always is): say every anchor occurs, as the substring searches
             // then decide.
@@ -258,12 +265,15 @@ impl Anchors {
         };
         let all = (1u8 << ANCHORS.len()) - 1;
         let mut found = 0u8;
-        // Overlapping, so that an anchor inside or across another is not missed.
-        for m in search.find_overlapping_iter(text) {
+        // No two anchors can match at the same place (their first two bytes differ), so resuming one byte after each match's
+        // start finds every anchor, including one that begins inside another.
+        let mut from = 0;
+        while let Some(m) = search.find(aho_corasick::Input::new(text).range(from..)) {
             found |= 1 << m.pattern().as_usize();
             if found == all {
                 break;
             }
+            from = m.start() + 1;
         }
         Anchors(found)
     }
