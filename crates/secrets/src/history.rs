@@ -2,7 +2,8 @@
 //! commit and path where it first appeared.
 //!
 //! Commits are visited oldest first; a tree already visited is not entered again, so the walk
-//! costs about one visit per distinct tree rather than one per commit and file. The distinct
+//! costs about one visit per distinct tree rather than one per commit and file; the commits are
+//! cut into consecutive runs walked on several threads and joined in order. The distinct
 //! blobs it finds are then read where they lie: each pack file is traversed once in the order
 //! of its deltas, by several threads, so every object is decompressed and rebuilt from its delta
 //! base once, rather than rebuilt along its whole delta chain per blob (a history packed by
