@@ -113,8 +113,8 @@ IDS=$(python3 "$HERE/simple20.py" --ids)
 mapfile -t RG_ARGS < <(python3 "$HERE/simple20.py" --rg)
 R20=$(python3 "$T" -n 3 -- bash -c "$(declare -f scan_tree); BIN='$BIN' NPROC=$NPROC; scan_tree --rules '$IDS' '$TREE'")
 G20=$(python3 "$T" -n 3 -- rg --no-ignore --hidden --no-messages -c -j "$NPROC" "${RG_ARGS[@]}" "$TREE")
-echo "rampart --rules (20):       wall $(field "$R20" wall) s, $(mbps "$BYTES" "$(field "$R20" wall)")"
-echo "ripgrep -e x20:             wall $(field "$G20" wall) s, $(mbps "$BYTES" "$(field "$G20" wall)")"
+echo "rampart --rules (20):       wall $(field "$R20" wall) s, cpu $(field "$R20" cpu) s, $(mbps "$BYTES" "$(field "$R20" wall)")"
+echo "ripgrep -e x20:             wall $(field "$G20" wall) s, cpu $(field "$G20" cpu) s, $(mbps "$BYTES" "$(field "$G20" wall)")"
 echo "rampart vs ripgrep:         $(ratio "$(field "$G20" wall)" "$(field "$R20" wall)")"
 
 say "3. git history: $COMMITS commits"

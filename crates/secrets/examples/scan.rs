@@ -33,10 +33,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let started = Instant::now();
-    let mut catalogue = Catalogue::builtin()?;
-    if !rules.is_empty() {
-        catalogue.retain(&rules)?;
-    }
+    let catalogue = if rules.is_empty() {
+        Catalogue::builtin()?
+    } else {
+        Catalogue::builtin_only(&rules)?
+    };
     let n_rules = catalogue.reported_len();
     let scanner = Scanner::new(catalogue)?;
     let mut findings = Vec::new();

@@ -174,6 +174,23 @@ impl Catalogue {
     /// TOML syntax, unknown fields, duplicate ids, regexes that do not compile or lack a capture
     /// group, empty keyword or example lists; the error names the file, line and column.
     pub fn from_sources(sources: &[(&str, &str)]) -> Result<Self, CatalogueError> {
+        Self::from_sources_keeping(sources, None)
+    }
+
+    /// The built-in catalogue with only the rules (and pairs) listed, as [`Catalogue::retain`]
+    /// leaves it, but without compiling the regexes of the others first (a scan with a few rules
+    /// would spend most of its start compiling rules it does not run).
+    ///
+    /// # Errors
+    /// An id that names no rule or pair.
+    pub fn builtin_only(ids: &[String]) -> Result<Self, CatalogueError> {
+        Self::from_sources_keeping(BUILTIN, Some(ids))
+    }
+
+    fn from_sources_keeping(
+        sources: &[(&str, &str)],
+        keep: Option<&[String]>,
+    ) -> Result<Self, CatalogueError> {
         let mut specs = Vec::new();
         let mut pair_specs = Vec::new();
         for (name, text) in sources {
@@ -194,6 +211,23 @@ impl Catalogue {
                 let at = locate(text, &format!("id = \"{}\"", pair.id));
                 pair_specs.push(((*name).to_owned(), at, pair));
             }
+        }
+        if let Some(ids) = keep {
+            for id in ids {
+                if !specs.iter().any(|(_, _, r)| &r.id == id)
+                    && !pair_specs.iter().any(|(_, _, p)| &p.id == id)
+                {
+                    return Err(CatalogueError::UnknownRule(id.clone()));
+                }
+            }
+            let listed: HashSet<&String> = ids.iter().collect();
+            pair_specs.retain(|(_, _, p)| listed.contains(&p.id));
+            let mut wanted: HashSet<String> = ids.iter().cloned().collect();
+            for (_, _, p) in &pair_specs {
+                wanted.insert(p.first.clone());
+                wanted.insert(p.second.clone());
+            }
+            specs.retain(|(_, _, r)| wanted.contains(&r.id));
         }
         let mut seen = HashSet::new();
         let mut rules = Vec::with_capacity(specs.len());

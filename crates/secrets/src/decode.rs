@@ -79,6 +79,20 @@ pub fn unescaped(
     notebook: bool,
     worth: &dyn Fn(Range<usize>) -> bool,
 ) -> Option<View> {
+    unescaped_given(text, Anchors::of(text), notebook, worth)
+}
+
+/// [`unescaped`], with the [`Anchors`] of the text known.
+#[must_use]
+pub fn unescaped_given(
+    text: &[u8],
+    anchors: Anchors,
+    notebook: bool,
+    worth: &dyn Fn(Range<usize>) -> bool,
+) -> Option<View> {
+    if !notebook && !anchors.has(Anchors::ESCAPED_QUOTE) {
+        return None;
+    }
     let finder = memchr::memmem::Finder::new(b"\\\"");
     let mut out = Vec::new();
     let mut map = Vec::new();
@@ -210,12 +224,74 @@ const BASE64_SIGNS: &[&[u8]] = &[
 /// `-----` in base64, as a base64-encoded PEM block starts (`LS0tLS1CRUdJTi…`).
 const PEM_IN_BASE64: &[u8] = b"LS0tLS1";
 
+/// The fixed strings that decide whether a text has anything to decode: the rarest part of each
+/// sign of base64 values (`Secret`, `ase64`, `b64decode(`, `atob(`), `-----` in base64, and an
+/// escaped quote. In that order: bit `i` of [`Anchors`] says whether `ANCHORS[i]` occurs.
+const ANCHORS: [&[u8]; 6] = [
+    b"Secret",
+    b"ase64",
+    b"b64decode(",
+    b"atob(",
+    PEM_IN_BASE64,
+    b"\\\"",
+];
+
+/// Which of the [`ANCHORS`] occur in a text, found in one pass (a vectorised multi-string
+/// search) rather than one substring search per anchor: most texts hold none, and then there is
+/// nothing to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchors(u8);
+
+impl Anchors {
+    const PEM: u8 = 1 << 4;
+    const ESCAPED_QUOTE: u8 = 1 << 5;
+
+    /// The anchors of `text`.
+    #[must_use]
+    pub fn of(text: &[u8]) -> Self {
+        // Leftmost-first, which lets the search skip ahead with a vectorised prefilter (an
+        // overlapping search reads every byte: three times slower than the keyword pass).
+        static SEARCH: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+            std::sync::LazyLock::new(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                    .build(ANCHORS)
+                    .ok()
+            });
+        let Some(search) = SEARCH.as_ref() else {
+            // Not built (it always is): say every anchor occurs, as the substring searches
+            // then decide.
+            return Anchors(u8::MAX);
+        };
+        let all = (1u8 << ANCHORS.len()) - 1;
+        let mut found = 0u8;
+        // No two anchors can match at the same place (their first two bytes differ), so resuming one byte after each match's
+        // start finds every anchor, including one that begins inside another.
+        let mut from = 0;
+        while let Some(m) = search.find(aho_corasick::Input::new(text).range(from..)) {
+            found |= 1 << m.pattern().as_usize();
+            if found == all {
+                break;
+            }
+            from = m.start() + 1;
+        }
+        Anchors(found)
+    }
+
+    fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+}
+
 /// Whether the text shows a sign of base64 values, and whether it holds an encoded PEM block. Each
 /// sign is looked for by a vectorised substring search for its rarest part (`Secret`, `ase64`,
 /// `b64decode(`, `atob(`), then checked in full where that part occurs.
-fn base64_signs(text: &[u8]) -> (bool, bool) {
-    let pem = memchr::memmem::find(text, PEM_IN_BASE64).is_some();
-    for anchor in [&b"Secret"[..], b"ase64", b"b64decode(", b"atob("] {
+fn base64_signs(text: &[u8], anchors: Anchors) -> (bool, bool) {
+    let pem = anchors.has(Anchors::PEM);
+    for (i, anchor) in ANCHORS[..4].iter().enumerate() {
+        if !anchors.has(1 << i) {
+            continue;
+        }
         for at in memchr::memmem::find_iter(text, anchor) {
             let lo = at.saturating_sub(12);
             let hi = (at + 20).min(text.len());
@@ -238,7 +314,13 @@ fn base64_signs(text: &[u8]) -> (bool, bool) {
 /// there is nothing to decode.
 #[must_use]
 pub fn base64_decoded(text: &[u8]) -> Option<View> {
-    let (every, any_pem) = base64_signs(text);
+    base64_decoded_given(text, Anchors::of(text))
+}
+
+/// [`base64_decoded`], with the [`Anchors`] of the text known.
+#[must_use]
+pub fn base64_decoded_given(text: &[u8], anchors: Anchors) -> Option<View> {
+    let (every, any_pem) = base64_signs(text, anchors);
     let pem = memchr::memmem::Finder::new(PEM_IN_BASE64);
     if !every && !any_pem {
         return None;
@@ -435,6 +517,39 @@ b \"x\u0041y\" c
         // Binary content and identifiers are left alone.
         assert!(decode_printable(b"nTtkJcsfBlrciE2gwm1WyOVDZUmOBwrV3dR0501K").is_none());
         assert!(base64_decoded(b"path/to/some_module.DescribeInstances").is_none());
+    }
+
+    #[test]
+    fn the_one_pass_anchors_are_the_substring_searches() {
+        let texts: [&[u8]; 8] = [
+            b"",
+            b"nothing here",
+            b"kind: Secret",
+            b"echo x | base64 -d; atob(y)",
+            b"base64.b64decode(SecretString)",
+            // Anchors that overlap or touch: each is still seen.
+            b"Secretase64b64decode(atob(LS0tLS1\\\"",
+            b"x = \\\"LS0tLS1CRUdJTi\\\"",
+            b"secret ASE64 B64DECODE( ATOB(",
+        ];
+        for text in texts {
+            let mut want = 0u8;
+            for (i, anchor) in ANCHORS.iter().enumerate() {
+                if memchr::memmem::find(text, anchor).is_some() {
+                    want |= 1 << i;
+                }
+            }
+            assert_eq!(
+                Anchors::of(text),
+                Anchors(want),
+                "{}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        assert_eq!(
+            Anchors::of(b"Secretase64b64decode(atob(LS0tLS1\\\"").0,
+            0b11_1111
+        );
     }
 
     #[test]

@@ -66,6 +66,13 @@ pub const LEAD_LIMIT: usize = 48;
 pub struct Scanner {
     catalogue: Catalogue,
     keywords: AhoCorasick,
+    /// The same keywords (all lower case), matched exactly: searched in a lower-cased copy of a
+    /// text, which finds what the case-insensitive automaton finds at the same offsets (both fold
+    /// ASCII letters only), but lets the search skip ahead with a vectorised prefilter, which a
+    /// case-insensitive automaton cannot use. Only for a catalogue of [`FOLDED_KEYWORDS`]
+    /// keywords or fewer (`None` otherwise): with many more, no prefilter applies, and the copy
+    /// would only add to the search.
+    folded: Option<AhoCorasick>,
     /// For each keyword pattern, the rules it selects.
     selects: Vec<Vec<usize>>,
     /// For each keyword, the other keywords it contains (found at the same place).
@@ -89,6 +96,10 @@ struct Hits {
     /// For each keyword, its start offsets, ascending.
     at: Vec<Vec<usize>>,
 }
+
+/// The most keywords searched in a lower-cased copy of the text (see `Scanner::folded`): the
+/// vectorised prefilter of the exact search handles up to 64 strings.
+const FOLDED_KEYWORDS: usize = 64;
 
 /// A line longer than this is cut at a token boundary instead of being taken whole.
 const LINE_LIMIT: usize = 4096;
@@ -130,6 +141,17 @@ impl Scanner {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&words)
             .map_err(|e| CatalogueError::Prefilter(e.to_string()))?;
+        let folded = if words.len() <= FOLDED_KEYWORDS {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&words)
+                    .map_err(|e| CatalogueError::Prefilter(e.to_string()))?,
+            )
+        } else {
+            None
+        };
         let implied = words
             .iter()
             .map(|w| {
@@ -163,6 +185,7 @@ impl Scanner {
             escape_bytes,
             catalogue,
             keywords,
+            folded,
             selects,
             implied,
             rule_keywords,
@@ -204,13 +227,29 @@ impl Scanner {
     /// the search resumes one byte after each match's start, and a keyword found inside a longer
     /// one is recorded too.
     fn hits(&self, text: &[u8]) -> Hits {
+        let Some(folded) = &self.folded else {
+            return self.hits_in(text, &self.keywords);
+        };
+        thread_local! {
+            static FOLDED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        FOLDED.with(|buf| match buf.try_borrow_mut() {
+            Ok(mut buf) => {
+                buf.clear();
+                buf.extend(text.iter().map(u8::to_ascii_lowercase));
+                self.hits_in(&buf, folded)
+            }
+            Err(_) => self.hits_in(text, &self.keywords),
+        })
+    }
+
+    /// [`Scanner::hits`] with `automaton` over `text` (the case-insensitive keywords over the
+    /// text, or the exact lower-case keywords over its lower-cased copy).
+    fn hits_in(&self, text: &[u8], automaton: &AhoCorasick) -> Hits {
         let mut at: Vec<Vec<usize>> = vec![Vec::new(); self.selects.len()];
         let mut from = 0;
         while from < text.len() {
-            let Some(m) = self
-                .keywords
-                .find(aho_corasick::Input::new(text).range(from..))
-            else {
+            let Some(m) = automaton.find(aho_corasick::Input::new(text).range(from..)) else {
                 break;
             };
             let k = m.pattern().as_usize();
@@ -343,9 +382,10 @@ impl Scanner {
             return found;
         }
         let worth = |region: Range<usize>| self.worth_unescaping(text, &hits, region);
+        let anchors = decode::Anchors::of(text);
         let views = [
-            decode::unescaped(text, notebook && depth == 0, &worth),
-            decode::base64_decoded(text),
+            decode::unescaped_given(text, anchors, notebook && depth == 0, &worth),
+            decode::base64_decoded_given(text, anchors),
         ];
         let mut extra = Vec::new();
         for view in views.into_iter().flatten() {
@@ -852,6 +892,39 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keywords_found_in_the_lower_cased_copy_are_those_found_ignoring_case() {
+        let texts: [&[u8]; 4] = [
+            b"AKIA ghp_x GHP_Y Ghp_ sk_LIVE_ hooks.SLACK.com/ aSiA",
+            b"no keyword at all",
+            b"xoxb-xoxb-XOXB-shpat_shpss_SHPCA_ sk-proj-sk-admin-",
+            b"\xff\x00AIZA\xe9pypi-AgEIcHlwaS5vcmc age-secret-key-1",
+        ];
+        let mut small = Catalogue::builtin().expect("catalogue");
+        let ids: Vec<String> = small
+            .rules
+            .iter()
+            .take(12)
+            .map(|r| r.spec.id.clone())
+            .collect();
+        small.retain(&ids).expect("retain");
+        // A few rules: the copy is searched; the whole catalogue: the text itself.
+        for (catalogue, copy) in [
+            (small, true),
+            (Catalogue::builtin().expect("catalogue"), false),
+        ] {
+            let s = Scanner::new(catalogue).expect("scanner");
+            assert_eq!(s.folded.is_some(), copy);
+            for text in texts {
+                let plain = s.hits_in(text, &s.keywords).at;
+                assert_eq!(s.hits(text).at, plain);
+                if let Some(folded) = &s.folded {
+                    assert_eq!(s.hits_in(&text.to_ascii_lowercase(), folded).at, plain);
+                }
+            }
+        }
+    }
 
     #[test]
     fn escaped_regions_are_decoded_only_near_a_keyword() {

@@ -257,7 +257,11 @@ fn scan_file(
     let ext = extension(path);
     buf.clear();
     if len <= options.chunk_size as u64 {
-        file.read_to_end(buf)?;
+        // The size is known: `File::read_to_end` would ask for it again (and for the position),
+        // two more system calls per file. Reading through `Take` fills the space reserved, then
+        // one more read finds the end (or what the file grew by since).
+        buf.reserve(usize::try_from(len).unwrap_or(0).saturating_add(1));
+        Read::read_to_end(&mut Read::take(&mut file, u64::MAX), buf)?;
         if looks_binary(buf) {
             let found = if options.scan_binary {
                 scanner.scan(buf, ext)

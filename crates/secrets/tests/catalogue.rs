@@ -194,3 +194,60 @@ fn a_bad_catalogue_file_is_reported_with_its_position() {
         "{err}"
     );
 }
+
+#[test]
+fn the_builtin_catalogue_compiled_for_a_few_rules_is_the_retained_whole() {
+    let whole = Catalogue::builtin().expect("catalogue");
+    let pair = whole.pairs.first().expect("a pair").spec.id.clone();
+    let ids = vec![
+        "stripe-secret-key".to_owned(),
+        "github-personal-access-token".to_owned(),
+        pair,
+    ];
+    let mut retained = whole.clone();
+    retained.retain(&ids).expect("retain");
+    let only = Catalogue::builtin_only(&ids).expect("only");
+    let rule_ids = |c: &Catalogue| {
+        c.rules
+            .iter()
+            .map(|r| r.spec.id.clone())
+            .collect::<Vec<_>>()
+    };
+    let pair_ids = |c: &Catalogue| {
+        c.pairs
+            .iter()
+            .map(|p| p.spec.id.clone())
+            .collect::<Vec<_>>()
+    };
+    // The pair brings its two rules along.
+    assert_eq!(rule_ids(&only).len(), 4, "{:?}", rule_ids(&only));
+    assert_eq!(rule_ids(&only), rule_ids(&retained));
+    assert_eq!(pair_ids(&only), pair_ids(&retained));
+    // The same findings, the pair's included.
+    let text = format!(
+        "{}\nSTRIPE = \"{}\"\n",
+        whole.pairs[0]
+            .spec
+            .examples
+            .first()
+            .map(String::as_str)
+            .map(unsplit)
+            .unwrap_or_default(),
+        ["sk_live_", "51Hq8ZxT2mWk5NpR7cYd4eHf9gJs"].concat()
+    );
+    let found = |c: Catalogue| {
+        Scanner::new(c)
+            .expect("scanner")
+            .scan(text.as_bytes(), Some("py"))
+            .into_iter()
+            .map(|m| (m.rule, m.line, m.fingerprint))
+            .collect::<Vec<_>>()
+    };
+    let want = found(retained);
+    assert!(want.len() >= 2, "{want:?}");
+    assert_eq!(found(only), want);
+    assert!(matches!(
+        Catalogue::builtin_only(&["no-such-rule".to_owned()]),
+        Err(rampart_secrets::CatalogueError::UnknownRule(id)) if id == "no-such-rule"
+    ));
+}

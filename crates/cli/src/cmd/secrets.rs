@@ -61,10 +61,12 @@ pub struct SecretsArgs {
 
 /// Runs `rampart secrets`.
 pub fn run(args: &SecretsArgs) -> anyhow::Result<Outcome> {
-    let mut catalogue = Catalogue::builtin().context("the built-in pattern catalogue")?;
-    if !args.rules.is_empty() {
-        catalogue.retain(&args.rules)?;
-    }
+    // With `--rules`, only the rules listed are compiled.
+    let catalogue = if args.rules.is_empty() {
+        Catalogue::builtin().context("the built-in pattern catalogue")?
+    } else {
+        Catalogue::builtin_only(&args.rules)?
+    };
     if args.list_rules {
         return list_rules(&catalogue);
     }
