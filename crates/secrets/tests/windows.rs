@@ -171,6 +171,35 @@ fn windows_find_what_whole_texts_find_in_long_texts_with_decoded_content() {
     assert!(decoded > 50, "only {decoded} findings in decoded content");
 }
 
+/// The comparison above has teeth: a deliberately broken scanner, whose windows stop right after
+/// each keyword instead of reaching to the end of its line, loses secrets on the windowed path,
+/// and the same comparison with whole texts catches it.
+#[test]
+fn a_scanner_with_windows_cut_at_keywords_fails_the_comparison() {
+    let broken = Scanner::builtin()
+        .expect("catalogue")
+        .with_windows_cut_at_keywords();
+    let whole = Scanner::builtin().expect("catalogue").without_windows();
+    let filler = "lorem ipsum dolor sit amet, consectetur adipiscing elit;\n".repeat(60);
+    let mut differ = 0;
+    for example in examples(&broken) {
+        let text = format!("{filler}{example}\n{filler}");
+        if key(&broken.scan(text.as_bytes(), Some("py")))
+            != key(&whole.scan(text.as_bytes(), Some("py")))
+        {
+            differ += 1;
+        }
+    }
+    assert!(
+        broken.windowed_searches() > 0,
+        "the broken copy never took the windowed path"
+    );
+    assert!(
+        differ > 10,
+        "the broken copy was caught on only {differ} examples"
+    );
+}
+
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
