@@ -88,19 +88,10 @@ async fn bucket(
         }
     };
     let c = s3_client(ctx, config, Some(&region));
-    let mut b = Bucket {
-        meta: Meta::new(&arn, &name, origin(S3, "ListBuckets")),
-        region: region.clone(),
-        encryption: None,
-        versioning: VersioningStatus::Disabled,
-        mfa_delete: false,
-        public_access_block: None,
-        policy: None,
-        acl: Vec::new(),
-        lifecycle_rules: Vec::new(),
-        logging: None,
-        object_lock: None,
-    };
+    let mut b = Bucket::new(
+        Meta::new(&arn, &name, origin(S3, "ListBuckets")),
+        region.clone(),
+    );
     let (enc, ver, pab, pol, acl, lc, log, lock, tag) = tokio::join!(
         ctx.get_setting(
             data::S3_BUCKET_ENCRYPTION,
