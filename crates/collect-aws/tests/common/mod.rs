@@ -29,6 +29,18 @@ pub fn rampart_bin() -> PathBuf {
             let release = profile_dir.file_name().is_some_and(|n| n == "release");
             let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
             let mut cmd = Command::new(cargo);
+            // Cargo gives this test process the variables of the package under test
+            // (CARGO_MANIFEST_DIR, CARGO_PKG_*, OUT_DIR…). A build script that declares
+            // `rerun-if-env-changed` on one of them (ring's does, for CARGO_MANIFEST_DIR) would
+            // then be seen as changed between this build and a plain `cargo build`, and every
+            // crate above it — rustls and the whole AWS SDK — would be rebuilt each time the two
+            // alternate. The nested build gets the environment a user's shell would give it.
+            for (key, _) in std::env::vars_os() {
+                let Some(key) = key.to_str() else { continue };
+                if is_set_by_cargo_for_tests(key) {
+                    cmd.env_remove(key);
+                }
+            }
             cmd.current_dir(repo_root())
                 .args(["build", "-q", "-p", "rampart-cli", "--bin", "rampart"])
                 .arg("--target-dir")
@@ -43,6 +55,24 @@ pub fn rampart_bin() -> PathBuf {
             bin
         })
         .clone()
+}
+
+/// Whether cargo sets `key` for the test process it runs (as opposed to the user's own
+/// configuration such as CARGO_HOME or CARGO_TARGET_DIR, which the nested build must keep).
+fn is_set_by_cargo_for_tests(key: &str) -> bool {
+    key.starts_with("CARGO_PKG_")
+        || key.starts_with("CARGO_BIN_EXE_")
+        || matches!(
+            key,
+            "CARGO_MANIFEST_DIR"
+                | "CARGO_MANIFEST_PATH"
+                | "CARGO_CRATE_NAME"
+                | "CARGO_BIN_NAME"
+                | "CARGO_PRIMARY_PACKAGE"
+                | "CARGO_TARGET_TMPDIR"
+                | "CARGO_RUSTC_CURRENT_DIR"
+                | "OUT_DIR"
+        )
 }
 
 /// A `rampart` command with a clean, static-credential AWS environment.
