@@ -37,6 +37,11 @@ pub struct KmsKey {
     /// Automatic rotation (`None`: not read, or not applicable to this key spec).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation_enabled: Option<bool>,
+    /// Where the key material comes from (`DescribeKey`'s `Origin`): `AWS_KMS` (or `None`: KMS
+    /// made it), `EXTERNAL` (imported), `AWS_CLOUDHSM` or `EXTERNAL_KEY_STORE` (a custom key
+    /// store).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_origin: Option<String>,
     /// The key policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<serde_json::Value>,
@@ -54,10 +59,15 @@ fn symmetric() -> String {
 }
 
 impl KmsKey {
-    /// Whether automatic rotation applies to this key (symmetric encryption keys only).
+    /// Whether automatic rotation applies to this key. AWS KMS rotates only symmetric encryption
+    /// keys whose material it made: "You cannot enable automatic rotation of asymmetric KMS keys,
+    /// HMAC KMS keys, KMS keys with imported key material, or KMS keys in a custom key store"
+    /// (KMS API reference, EnableKeyRotation).
     #[must_use]
     pub fn rotatable(&self) -> bool {
-        self.spec == "SYMMETRIC_DEFAULT" && self.state != "PendingDeletion"
+        self.spec == "SYMMETRIC_DEFAULT"
+            && self.state != "PendingDeletion"
+            && self.key_origin.as_deref().is_none_or(|o| o == "AWS_KMS")
     }
 }
 

@@ -130,6 +130,7 @@ mod tests {
             manager,
             state: "Enabled".into(),
             spec: "SYMMETRIC_DEFAULT".into(),
+            key_origin: None,
             rotation_enabled: Some(true),
             policy: None,
             aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),

@@ -99,6 +99,7 @@ pub(crate) async fn kms(ctx: Ctx, config: SdkConfig) -> Region {
                     manager,
                     state,
                     spec,
+                    key_origin: md.origin().map(|o| o.as_str().to_owned()),
                     rotation_enabled: None,
                     policy: None,
                     aliases,

@@ -1067,7 +1067,7 @@ fn synth_attrs(kind: &str, id: &str) -> Vec<(&'static str, String)> {
             ("default_route_table_id", format!("{id}/main-route-table")),
             ("main_route_table_id", format!("{id}/main-route-table")),
         ],
-        "aws_kms_key" => vec![("key_id", id.to_owned())],
+        "aws_kms_key" | "aws_kms_external_key" => vec![("key_id", id.to_owned())],
         // A name made from `name_prefix` (or by the provider) is chosen on apply; the address
         // stands for it, so that an Auto Scaling group naming the template or launch
         // configuration by `name` finds it.
@@ -1089,7 +1089,7 @@ fn synth_arn(kind: &str, m: &BTreeMap<String, Value>, id: &str) -> Value {
         "aws_iam_group" => format!("arn:aws:iam::{acct}:group/{name}"),
         "aws_iam_policy" => format!("arn:aws:iam::{acct}:policy/{name}"),
         "aws_iam_instance_profile" => format!("arn:aws:iam::{acct}:instance-profile/{name}"),
-        "aws_kms_key" => format!("arn:aws:kms:{region}:{acct}:key/{id}"),
+        "aws_kms_key" | "aws_kms_external_key" => format!("arn:aws:kms:{region}:{acct}:key/{id}"),
         "aws_sns_topic" => format!("arn:aws:sns:{region}:{acct}:{name}"),
         "aws_sqs_queue" => format!("arn:aws:sqs:{region}:{acct}:{name}"),
         "aws_dynamodb_table" => format!("arn:aws:dynamodb:{region}:{acct}:table/{name}"),

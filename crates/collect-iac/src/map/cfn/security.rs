@@ -48,6 +48,8 @@ pub(super) fn kms_key(cx: &mut Cx<'_>, raw: &Raw) {
             "Enabled".to_owned()
         },
         spec: s(p, "KeySpec").unwrap_or_else(|| "SYMMETRIC_DEFAULT".to_owned()),
+        // `Origin: EXTERNAL` makes a key for imported material (AWS::KMS::Key).
+        key_origin: s(p, "Origin"),
         rotation_enabled: rotation,
         policy: pol,
         aliases: Vec::new(),

@@ -105,6 +105,7 @@ pub const PRIMARY: &[(&str, Mapper)] = &[
     ("aws_dynamodb_table", storage::dynamodb_table),
     ("aws_redshift_cluster", storage::redshift_cluster),
     ("aws_kms_key", security::kms_key),
+    ("aws_kms_external_key", security::kms_key),
     ("aws_secretsmanager_secret", security::secretsmanager_secret),
     ("aws_ssm_parameter", security::ssm_parameter),
     ("aws_cloudtrail", logging::cloudtrail),

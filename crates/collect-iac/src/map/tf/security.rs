@@ -8,13 +8,27 @@ use crate::map::{Builder, file, policy_or_gap};
 use crate::raw::Raw;
 use crate::value::Value;
 
-/// `aws_kms_key`.
+/// `aws_kms_key` and `aws_kms_external_key` (a key whose material is imported: AWS KMS cannot
+/// rotate it, and the resource has no rotation argument).
 pub(super) fn kms_key(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let meta = bld.meta(raw, None, None, a.get("tags"));
     let arn = meta.arn.clone();
+    let external = raw.kind == "aws_kms_external_key";
     let spec = s(a, "customer_master_key_spec").unwrap_or_else(|| "SYMMETRIC_DEFAULT".to_owned());
+    // `custom_key_store_id` puts the key in a custom key store: an external one when the key also
+    // names its external key (`xks_key_id`), else a CloudHSM one (CreateKey's `Origin`).
+    let key_origin = if external {
+        Some("EXTERNAL")
+    } else if a.get("custom_key_store_id").is_null() {
+        None
+    } else if a.get("xks_key_id").is_null() {
+        Some("AWS_CLOUDHSM")
+    } else {
+        Some("EXTERNAL_KEY_STORE")
+    };
     let rotation = match a.get("enable_key_rotation") {
+        _ if external => None,
         Value::Unknown => {
             bld.gap(
                 data::KMS_ROTATION,
@@ -31,12 +45,13 @@ pub(super) fn kms_key(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     bld.region().kms_keys.push(KmsKey {
         id: raw.id.clone(),
         manager: rampart_model::security::KeyManager::Customer,
-        state: if b(a, "is_enabled") == Some(false) {
+        state: if b(a, if external { "enabled" } else { "is_enabled" }) == Some(false) {
             "Disabled".to_owned()
         } else {
             "Enabled".to_owned()
         },
         spec,
+        key_origin: key_origin.map(str::to_owned),
         rotation_enabled: rotation,
         policy: pol,
         aliases: Vec::new(),
@@ -131,6 +146,7 @@ pub(super) fn kms_key_policy(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
                 manager: rampart_model::security::KeyManager::Customer,
                 state: "Enabled".to_owned(),
                 spec: "SYMMETRIC_DEFAULT".to_owned(),
+                key_origin: None,
                 rotation_enabled: None,
                 policy: None,
                 aliases: Vec::new(),
