@@ -441,6 +441,19 @@ impl Ctx {
         self.push_gap(data, service, op, None, err);
     }
 
+    /// Records that `data` of one resource could not be read by a call made with
+    /// [`Ctx::call`] (one call that read several resources at once).
+    pub(crate) fn gap_for(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        resource: &str,
+        err: &CallError,
+    ) {
+        self.push_gap(data, service, op, Some(resource), err);
+    }
+
     fn push_gap(
         &self,
         data: &str,
