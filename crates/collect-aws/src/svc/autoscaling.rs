@@ -420,7 +420,7 @@ mod tests {
     fn instance(id: &str, state: &str, public_ip: Option<&str>) -> Instance {
         Instance {
             meta: Meta::new(
-                &format!("arn:aws:ec2:us-east-1:111122223333:{id}"),
+                format!("arn:aws:ec2:us-east-1:111122223333:{id}"),
                 id,
                 origin(AUTOSCALING, "DescribeLaunchConfigurations"),
             ),
@@ -450,7 +450,7 @@ mod tests {
     fn group(name: &str, subnet: &str, wanted: Vec<Wanted>) -> (AutoScalingGroup, Vec<Wanted>) {
         let g = AutoScalingGroup {
             meta: Meta::new(
-                &format!(
+                format!(
                     "arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:x:autoScalingGroupName/{name}"
                 ),
                 name,
