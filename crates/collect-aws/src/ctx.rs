@@ -475,6 +475,27 @@ impl Ctx {
         self.push(gap);
     }
 
+    /// Records what the collector cannot know about one resource although `op` answered (a
+    /// setting left to something it did not read): a gap on `data` for `resource`, with the
+    /// reason and a code of the caller's.
+    pub(crate) fn unknown_for(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        resource: &str,
+        reason: String,
+        code: &str,
+    ) {
+        self.push(
+            Gap::new(data, &api(service, op), reason)
+                .in_account(&self.account)
+                .in_region(self.region_name())
+                .for_resource(resource)
+                .with_code(code),
+        );
+    }
+
     /// Records a gap built by the caller.
     pub(crate) fn push(&self, gap: Gap) {
         match self.gaps.lock() {

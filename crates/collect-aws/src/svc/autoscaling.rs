@@ -16,12 +16,11 @@ use std::collections::BTreeSet;
 
 use aws_config::SdkConfig;
 use rampart_model::compute::{AutoScalingGroup, Instance, LaunchSource};
-use rampart_model::storage::Volume;
-use rampart_model::{Gap, Meta, Region, data};
+use rampart_model::{Meta, Region, data};
 
-use crate::ctx::{Ctx, api, origin};
+use crate::ctx::{Ctx, origin};
 use crate::svc::ec2::{TemplateVolume, user_data_text};
-use crate::svc::{client, tags, u32_of};
+use crate::svc::{client, tags};
 
 const AUTOSCALING: &str = "Auto Scaling";
 
@@ -130,31 +129,21 @@ fn configuration(
     };
     for b in lc.block_device_mappings() {
         let Some(ebs) = b.ebs() else { continue };
-        let key = format!(
-            "block_device_mappings{}",
-            b.device_name().unwrap_or_default()
-        );
-        let mut vm = meta.clone();
-        vm.arn = format!("{arn}#{key}");
-        vm.name = format!("{name} {key}");
-        out.volumes.push(TemplateVolume {
-            volume: Volume {
-                meta: vm.clone(),
-                id: vm.arn,
-                encrypted: false,
-                // A launch configuration cannot name a KMS key: the region's default key is used.
-                kms_key_id: None,
-                size_gib: u32_of(ebs.volume_size().unwrap_or(0)),
-                attached_to: vec![name.to_owned()],
-            },
-            declared: ebs.encrypted(),
-            from_snapshot: ebs.snapshot_id().is_some(),
-            declared_by: (
+        out.volumes.push(TemplateVolume::new(
+            &meta,
+            name,
+            b.device_name(),
+            ebs.volume_size(),
+            // A launch configuration cannot name a KMS key: the region's default key is used.
+            None,
+            ebs.encrypted(),
+            ebs.snapshot_id().is_some(),
+            (
                 "launch configuration",
                 AUTOSCALING,
                 "DescribeLaunchConfigurations",
             ),
-        });
+        ));
     }
     // `AssociatePublicIpAddress` unset: the subnet's `MapPublicIpOnLaunch` decides at launch
     // (Auto Scaling API Reference, `LaunchConfiguration`).
@@ -278,19 +267,16 @@ pub(crate) fn apply(
     let Some(groups) = groups else {
         for i in &region.instances {
             if i.is_launch_template() && i.public_ip.is_none() && open.contains(i.id.as_str()) {
-                ctx.push(
-                    Gap::new(
-                        data::EC2_LAUNCH_PUBLIC_IP,
-                        &api(AUTOSCALING, "DescribeAutoScalingGroups"),
-                        format!(
-                            "`{}` leaves public addresses to the subnet, and the subnets of the Auto Scaling groups that launch it could not be read",
-                            i.meta.name
-                        ),
-                    )
-                    .in_account(&ctx.account)
-                    .in_region(ctx.region_name())
-                    .for_resource(&i.meta.arn)
-                    .with_code("Unknown"),
+                ctx.unknown_for(
+                    data::EC2_LAUNCH_PUBLIC_IP,
+                    AUTOSCALING,
+                    "DescribeAutoScalingGroups",
+                    &i.meta.arn,
+                    format!(
+                        "`{}` leaves public addresses to the subnet, and the subnets of the Auto Scaling groups that launch it could not be read",
+                        i.meta.name
+                    ),
+                    "Unknown",
                 );
             }
         }
@@ -354,19 +340,16 @@ pub(crate) fn apply(
                 }
             };
             match problem {
-                Some((code, why)) => ctx.push(
-                    Gap::new(
-                        data::EC2_INSTANCES,
-                        &api(AUTOSCALING, "DescribeAutoScalingGroups"),
-                        format!(
-                            "what Auto Scaling group `{}` launches is not judged: {why}",
-                            g.meta.name
-                        ),
-                    )
-                    .in_account(&ctx.account)
-                    .in_region(ctx.region_name())
-                    .for_resource(&g.meta.arn)
-                    .with_code(code),
+                Some((code, why)) => ctx.unknown_for(
+                    data::EC2_INSTANCES,
+                    AUTOSCALING,
+                    "DescribeAutoScalingGroups",
+                    &g.meta.arn,
+                    format!(
+                        "what Auto Scaling group `{}` launches is not judged: {why}",
+                        g.meta.name
+                    ),
+                    code,
                 ),
                 None => {
                     if let Some(subnet) = &public_subnet

@@ -550,17 +550,50 @@ async fn instances(ctx: &Ctx, c: &Client) -> Vec<Instance> {
 /// every launch, before its encryption is resolved against the region's EBS encryption by
 /// default.
 pub(crate) struct TemplateVolume {
-    pub(crate) volume: Volume,
+    volume: Volume,
     /// `Encrypted` as the mapping sets it (`None`: not set).
-    pub(crate) declared: Option<bool>,
+    declared: Option<bool>,
     /// The mapping creates the volume from a snapshot (whose encryption it then follows).
-    pub(crate) from_snapshot: bool,
+    from_snapshot: bool,
     /// What declares the mapping (`launch template`, `launch configuration`), and the SDK
     /// service and operation that read it, for the gap when its encryption cannot be known.
-    pub(crate) declared_by: (&'static str, &'static str, &'static str),
+    declared_by: (&'static str, &'static str, &'static str),
 }
 
 impl TemplateVolume {
+    /// The volume a mapping of device `device` creates for the template or configuration
+    /// `owner` (instance id `owner_id`): `OWNER_ARN#block_device_mappings/dev/xvda`, the key
+    /// the Terraform and CloudFormation readers give it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        owner: &Meta,
+        owner_id: &str,
+        device: Option<&str>,
+        size_gib: Option<i32>,
+        kms_key_id: Option<&str>,
+        declared: Option<bool>,
+        from_snapshot: bool,
+        declared_by: (&'static str, &'static str, &'static str),
+    ) -> Self {
+        let key = format!("block_device_mappings{}", device.unwrap_or_default());
+        let mut vm = owner.clone();
+        vm.arn = format!("{}#{key}", owner.arn);
+        vm.name = format!("{} {key}", owner.name);
+        TemplateVolume {
+            volume: Volume {
+                meta: vm.clone(),
+                id: vm.arn,
+                encrypted: false,
+                kms_key_id: kms_key_id.map(str::to_owned),
+                size_gib: u32_of(size_gib.unwrap_or(0)),
+                attached_to: vec![owner_id.to_owned()],
+            },
+            declared,
+            from_snapshot,
+            declared_by,
+        }
+    }
+
     /// The volume as it is created. EC2 encrypts a new volume when the mapping asks for it, when
     /// its snapshot is encrypted, or when the region encrypts new volumes by default (which
     /// cannot be overridden to create an unencrypted one) — EC2 User Guide, "Amazon EBS
@@ -582,19 +615,16 @@ impl TemplateVolume {
                     "the volume is created from a snapshot whose encryption it follows"
                 };
                 let (what, service, op) = self.declared_by;
-                ctx.push(
-                    rampart_model::Gap::new(
-                        data::EC2_VOLUMES,
-                        &crate::ctx::api(service, op),
-                        format!(
-                            "whether `{}` is encrypted is not known: the {what} does not set `Encrypted` and {why}",
-                            self.volume.meta.name
-                        ),
-                    )
-                    .in_account(&ctx.account)
-                    .in_region(ctx.region_name())
-                    .for_resource(&self.volume.meta.arn)
-                    .with_code("Unknown"),
+                ctx.unknown_for(
+                    data::EC2_VOLUMES,
+                    service,
+                    op,
+                    &self.volume.meta.arn,
+                    format!(
+                        "whether `{}` is encrypted is not known: the {what} does not set `Encrypted` and {why}",
+                        self.volume.meta.name
+                    ),
+                    "Unknown",
                 );
             }
         }
@@ -694,26 +724,16 @@ async fn launch_templates(
         };
         for b in d.block_device_mappings() {
             let Some(ebs) = b.ebs() else { continue };
-            let key = format!(
-                "block_device_mappings{}",
-                b.device_name().unwrap_or_default()
-            );
-            let mut vm = m.clone();
-            vm.arn = format!("{}#{key}", m.arn);
-            vm.name = format!("{} {key}", m.name);
-            volumes.push(TemplateVolume {
-                volume: Volume {
-                    meta: vm.clone(),
-                    id: vm.arn,
-                    encrypted: false,
-                    kms_key_id: ebs.kms_key_id().map(str::to_owned),
-                    size_gib: u32_of(ebs.volume_size().unwrap_or(0)),
-                    attached_to: vec![id.to_owned()],
-                },
-                declared: ebs.encrypted(),
-                from_snapshot: ebs.snapshot_id().is_some(),
-                declared_by: ("launch template", EC2, "DescribeLaunchTemplateVersions"),
-            });
+            volumes.push(TemplateVolume::new(
+                &m,
+                id,
+                b.device_name(),
+                ebs.volume_size(),
+                ebs.kms_key_id(),
+                ebs.encrypted(),
+                ebs.snapshot_id().is_some(),
+                ("launch template", EC2, "DescribeLaunchTemplateVersions"),
+            ));
         }
         let interfaces = d.network_interfaces();
         fact.public_ip_left_to_subnet = interfaces
@@ -923,16 +943,13 @@ pub(crate) fn user_data_text(
     match decode_user_data(b64?) {
         Ok(text) => Some(text),
         Err(why) => {
-            ctx.push(
-                rampart_model::Gap::new(
-                    data::EC2_USER_DATA,
-                    &crate::ctx::api(service, op),
-                    format!("the user data cannot be read: {why}"),
-                )
-                .in_account(&ctx.account)
-                .in_region(ctx.region_name())
-                .for_resource(arn)
-                .with_code("Unreadable"),
+            ctx.unknown_for(
+                data::EC2_USER_DATA,
+                service,
+                op,
+                arn,
+                format!("the user data cannot be read: {why}"),
+                "Unreadable",
             );
             None
         }
