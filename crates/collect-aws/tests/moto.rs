@@ -20,6 +20,10 @@
 //!   asserts the keys and their fields in the snapshot instead.
 //! - AWS managed policies exist only with `MOTO_IAM_LOAD_MANAGED_POLICIES=true`, and
 //!   GetAccountAuthorizationDetails does not return them (the collector reads attached ones).
+//! - Auto Scaling (groups, launch configurations), EFS, ElastiCache and OpenSearch are served
+//!   as the Rust SDK asks (moto 5.2.1); moto's DescribeCacheClusters leaves out the members of
+//!   replication groups, which AWS lists with their `ReplicationGroupId` (the collector skips
+//!   those either way).
 //!
 //! The rampart binary is looked up beside the test executable (`target/debug/rampart`), which
 //! `cargo test --workspace` builds; `RAMPART_BIN` overrides it.
