@@ -306,6 +306,36 @@ pub const ALLOW_LIST: &[Allowed] = &[
         "DescribeTags",
         "elasticloadbalancing:DescribeTags",
     ),
+    // EC2 Auto Scaling: groups and launch configurations.
+    op(
+        "Auto Scaling",
+        "DescribeAutoScalingGroups",
+        "autoscaling:DescribeAutoScalingGroups",
+    ),
+    op(
+        "Auto Scaling",
+        "DescribeLaunchConfigurations",
+        "autoscaling:DescribeLaunchConfigurations",
+    ),
+    // Data stores judged on encryption at rest.
+    op(
+        "EFS",
+        "DescribeFileSystems",
+        "elasticfilesystem:DescribeFileSystems",
+    ),
+    op(
+        "ElastiCache",
+        "DescribeReplicationGroups",
+        "elasticache:DescribeReplicationGroups",
+    ),
+    op(
+        "ElastiCache",
+        "DescribeCacheClusters",
+        "elasticache:DescribeCacheClusters",
+    ),
+    // OpenSearch Service's IAM actions keep the `es` prefix of its Elasticsearch days.
+    op("OpenSearch", "ListDomainNames", "es:ListDomainNames"),
+    op("OpenSearch", "DescribeDomains", "es:DescribeDomains"),
     // Backup.
     op("Backup", "ListBackupVaults", "backup:ListBackupVaults"),
     op(
@@ -470,6 +500,7 @@ mod tests {
     fn every_entry_is_called() {
         let code = [
             include_str!("lib.rs"),
+            include_str!("svc/autoscaling.rs"),
             include_str!("svc/compute.rs"),
             include_str!("svc/data.rs"),
             include_str!("svc/ec2.rs"),
@@ -478,6 +509,7 @@ mod tests {
             include_str!("svc/org.rs"),
             include_str!("svc/s3.rs"),
             include_str!("svc/security.rs"),
+            include_str!("svc/stores.rs"),
         ]
         .concat();
         for a in ALLOW_LIST {

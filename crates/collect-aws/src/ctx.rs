@@ -441,6 +441,19 @@ impl Ctx {
         self.push_gap(data, service, op, None, err);
     }
 
+    /// Records that `data` of one resource could not be read by a call made with
+    /// [`Ctx::call`] (one call that read several resources at once).
+    pub(crate) fn gap_for(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        resource: &str,
+        err: &CallError,
+    ) {
+        self.push_gap(data, service, op, Some(resource), err);
+    }
+
     fn push_gap(
         &self,
         data: &str,
@@ -460,6 +473,27 @@ impl Ctx {
             gap = gap.for_resource(res);
         }
         self.push(gap);
+    }
+
+    /// Records what the collector cannot know about one resource although `op` answered (a
+    /// setting left to something it did not read): a gap on `data` for `resource`, with the
+    /// reason and a code of the caller's.
+    pub(crate) fn unknown_for(
+        &self,
+        data: &str,
+        service: &'static str,
+        op: &'static str,
+        resource: &str,
+        reason: String,
+        code: &str,
+    ) {
+        self.push(
+            Gap::new(data, &api(service, op), reason)
+                .in_account(&self.account)
+                .in_region(self.region_name())
+                .for_resource(resource)
+                .with_code(code),
+        );
     }
 
     /// Records a gap built by the caller.

@@ -172,6 +172,8 @@ const REGIONAL_DATA: &[&str] = &[
     data::ELB,
     "backup",
     data::S3_ACCESS_POINTS,
+    data::AT_REST_STORES,
+    data::AUTOSCALING_GROUPS,
 ];
 
 /// Collects on a new multi-threaded runtime (for callers that are not async).
@@ -579,19 +581,6 @@ async fn collect_account(
             }
             continue;
         }
-        // EFS, ElastiCache and OpenSearch (encryption at rest, STORE-001) have no client in this
-        // build: a gap says so, so that their checks are reported not assessed rather than
-        // silently empty. Terraform, CloudFormation and snapshots carry them.
-        rctx.push(
-            Gap::new(
-                data::AT_REST_STORES,
-                "elasticfilesystem:DescribeFileSystems",
-                "the live collector does not read EFS file systems, ElastiCache groups or OpenSearch domains yet",
-            )
-            .in_account(&account_id)
-            .in_region(&plan.name)
-            .with_code("NotCollected"),
-        );
         let rcfg = config
             .to_builder()
             .region(Region::new(plan.name.clone()))
@@ -612,6 +601,9 @@ async fn collect_account(
         spawn_regional!(set, rctx, rcfg, "dynamodb", svc::data::dynamodb);
         spawn_regional!(set, rctx, rcfg, "redshift", svc::data::redshift);
         spawn_regional!(set, rctx, rcfg, "backup", svc::data::backup);
+        spawn_regional!(set, rctx, rcfg, "efs", svc::stores::efs);
+        spawn_regional!(set, rctx, rcfg, "elasticache", svc::stores::elasticache);
+        spawn_regional!(set, rctx, rcfg, "opensearch", svc::stores::opensearch);
         spawn_regional!(set, rctx, rcfg, "kms", svc::security::kms);
         spawn_regional!(set, rctx, rcfg, "secretsmanager", svc::security::secrets);
         spawn_regional!(set, rctx, rcfg, "ssm", svc::security::ssm);

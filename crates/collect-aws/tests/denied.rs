@@ -165,9 +165,41 @@ fn denied_reads_are_gaps_and_nothing_passes() {
         "organizations.policies",
         "organizations.tag_policy",
         "s3control.access_points",
+        "stores.at_rest",
+        "autoscaling.groups",
     ] {
         assert!(denied(data), "{data}: an access-denied gap: {gaps:#?}");
     }
+    // Each new reader's listing is a gap of its own, in its protocol (query for Auto Scaling
+    // and ElastiCache, REST-JSON for EFS and OpenSearch).
+    for (data, op) in [
+        (
+            "autoscaling.groups",
+            "autoscaling:DescribeAutoScalingGroups",
+        ),
+        ("ec2.instances", "autoscaling:DescribeLaunchConfigurations"),
+        ("ec2.volumes", "autoscaling:DescribeLaunchConfigurations"),
+        ("stores.at_rest", "elasticfilesystem:DescribeFileSystems"),
+        ("stores.at_rest", "elasticache:DescribeReplicationGroups"),
+        ("stores.at_rest", "elasticache:DescribeCacheClusters"),
+        ("stores.at_rest", "es:ListDomainNames"),
+    ] {
+        assert!(
+            gaps.iter().any(|g| g["data"] == data
+                && g["operation"] == op
+                && g["region"] == "us-east-1"
+                && g["reason"]
+                    .as_str()
+                    .is_some_and(|r| r.starts_with("access denied"))),
+            "{op}: an access-denied gap on {data}"
+        );
+    }
+    assert!(
+        gaps.iter().any(|g| g["region"] == "ap-east-1"
+            && g["code"] == "RegionDisabled"
+            && g["data"] == "stores.at_rest"),
+        "the stores of a region that is not opted in are a gap"
+    );
     assert!(
         gaps.iter().any(|g| g["region"] == "ap-east-1"
             && g["code"] == "RegionDisabled"
@@ -197,6 +229,12 @@ fn denied_reads_are_gaps_and_nothing_passes() {
             .iter()
             .any(|f| f["check"] == "IAM-001" && f["status"] == "not_assessed"),
         "IAM-001 cannot judge users it could not list"
+    );
+    assert!(
+        findings.iter().any(|f| f["check"] == "STORE-001"
+            && f["status"] == "not_assessed"
+            && f["resource"] == "111122223333/us-east-1/stores.at_rest"),
+        "STORE-001 cannot judge stores it could not list"
     );
 }
 

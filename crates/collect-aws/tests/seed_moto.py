@@ -432,6 +432,121 @@ for region in REGIONS:
         AvailabilityZones=[az],
     )
     out["classic_elb"] = f"bad-classic-{short}"
+
+    # Auto Scaling. Launch configurations: one giving public addresses, allowing IMDSv1, with
+    # credentials in its user data and an unencrypted volume; a compliant one.
+    asg = client("autoscaling", region)
+    asg.create_launch_configuration(
+        LaunchConfigurationName=f"bad-lc-{short}",
+        ImageId=image,
+        InstanceType="t3.micro",
+        AssociatePublicIpAddress=True,
+        MetadataOptions={"HttpTokens": "optional", "HttpEndpoint": "enabled"},
+        UserData=f"#!/bin/bash\nexport AWS_ACCESS_KEY_ID={FAKE_KEY}\nexport AWS_SECRET_ACCESS_KEY={FAKE_SECRET}\n",
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": False}}],
+    )
+    asg.create_launch_configuration(
+        LaunchConfigurationName=f"good-lc-{short}",
+        ImageId=image,
+        InstanceType="t3.micro",
+        AssociatePublicIpAddress=False,
+        IamInstanceProfile=profile_arn,
+        MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"},
+        UserData="#!/bin/bash\necho hello\n",
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": True}}],
+    )
+    # A template that leaves public addresses to the subnet (no network interface), otherwise
+    # compliant: launched into the default VPC's subnets, which map public addresses on launch,
+    # its instances get one.
+    subnet_lt = ec2.create_launch_template(
+        LaunchTemplateName=f"bad-subnet-lt-{short}",
+        LaunchTemplateData={
+            "ImageId": image,
+            "IamInstanceProfile": {"Arn": profile_arn},
+            "MetadataOptions": {"HttpTokens": "required", "HttpEndpoint": "enabled"},
+        },
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    public_subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+    private_subnet = ec2.create_subnet(VpcId=logged_vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName=f"bad-public-asg-{short}",
+        LaunchTemplate={"LaunchTemplateId": subnet_lt, "Version": "$Default"},
+        MinSize=0,
+        MaxSize=1,
+        DesiredCapacity=0,
+        VPCZoneIdentifier=public_subnet,
+        Tags=[{"Key": "Name", "Value": f"bad-public-asg-{short}", "PropagateAtLaunch": True}],
+    )
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName=f"bad-lc-asg-{short}",
+        LaunchConfigurationName=f"bad-lc-{short}",
+        MinSize=0,
+        MaxSize=1,
+        DesiredCapacity=0,
+        VPCZoneIdentifier=private_subnet,
+    )
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName=f"good-asg-{short}",
+        LaunchTemplate={"LaunchTemplateId": good_lt, "Version": "$Default"},
+        MinSize=0,
+        MaxSize=1,
+        DesiredCapacity=0,
+        VPCZoneIdentifier=private_subnet,
+    )
+    # A group asking for `$Latest` of a template whose latest version is not its default: what
+    # it launches is not what the collector reads.
+    ec2.create_launch_template_version(
+        LaunchTemplateId=good_lt,
+        SourceVersion="1",
+        LaunchTemplateData={"MetadataOptions": {"HttpTokens": "optional"}},
+    )
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName=f"latest-asg-{short}",
+        LaunchTemplate={"LaunchTemplateId": good_lt, "Version": "$Latest"},
+        MinSize=0,
+        MaxSize=1,
+        DesiredCapacity=0,
+        VPCZoneIdentifier=private_subnet,
+    )
+    out.update(subnet_lt=subnet_lt, public_subnet=public_subnet, private_subnet=private_subnet)
+
+    # Data stores judged on encryption at rest: EFS, ElastiCache, OpenSearch.
+    efs = client("efs", region)
+    out["bad_efs"] = efs.create_file_system(
+        CreationToken=f"bad-efs-{short}", Encrypted=False, Tags=[{"Key": "Name", "Value": f"bad-efs-{short}"}]
+    )["FileSystemId"]
+    out["good_efs"] = efs.create_file_system(
+        CreationToken=f"good-efs-{short}",
+        Encrypted=True,
+        KmsKeyId=rot["Arn"],
+        Tags=[{"Key": "Name", "Value": f"good-efs-{short}"}],
+    )["FileSystemId"]
+    cache = client("elasticache", region)
+    for name, encrypted in ((f"bad-cache-{short}", False), (f"good-cache-{short}", True)):
+        cache.create_replication_group(
+            ReplicationGroupId=name,
+            ReplicationGroupDescription=name,
+            Engine="redis",
+            CacheNodeType="cache.t3.micro",
+            NumCacheClusters=1,
+            AtRestEncryptionEnabled=encrypted,
+            TransitEncryptionEnabled=encrypted,
+        )
+    # A Redis cluster outside any replication group (never encrypted at rest), and a Memcached
+    # one (no data at rest: not judged).
+    cache.create_cache_cluster(
+        CacheClusterId=f"bad-solo-{short}", Engine="redis", CacheNodeType="cache.t3.micro", NumCacheNodes=1
+    )
+    cache.create_cache_cluster(
+        CacheClusterId=f"memcached-{short}", Engine="memcached", CacheNodeType="cache.t3.micro", NumCacheNodes=1
+    )
+    search = client("opensearch", region)
+    for name, encrypted in ((f"bad-search-{short}", False), (f"good-search-{short}", True)):
+        search.create_domain(
+            DomainName=name,
+            EncryptionAtRestOptions={"Enabled": encrypted},
+            NodeToNodeEncryptionOptions={"Enabled": encrypted},
+        )
     manifest["per_region"][region] = out
 
 # ---------------------------------------------------------------- S3 and CloudTrail

@@ -71,6 +71,11 @@ pub const EC2_NETWORK_ACLS: &str = "ec2.network_acls";
 pub const EC2_INSTANCES: &str = "ec2.instances";
 /// Instance user data.
 pub const EC2_USER_DATA: &str = "ec2.instances.user_data";
+/// Whether the instances a launch template or launch configuration starts get a public IPv4
+/// address, when it leaves that to the subnets of the Auto Scaling groups that launch it.
+pub const EC2_LAUNCH_PUBLIC_IP: &str = "ec2.instances.public_ip";
+/// EC2 Auto Scaling groups: what they launch from, and into which subnets.
+pub const AUTOSCALING_GROUPS: &str = "autoscaling.groups";
 /// Network interfaces.
 pub const EC2_NETWORK_INTERFACES: &str = "ec2.network_interfaces";
 /// EBS volumes.

@@ -437,7 +437,7 @@ pub struct BackupPlan {
 
 /// A data store judged on its encryption at rest (ENC-3) and nothing else yet: an EFS file
 /// system, an ElastiCache replication group or cluster, an OpenSearch (Elasticsearch) domain.
-/// Read from IaC and snapshots; the live collector does not read them yet.
+/// Read from IaC, snapshots and the live collector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AtRestStore {
     /// ARN (or IaC address), name, tags, origin.

@@ -12,7 +12,7 @@ static META: CheckMeta = CheckMeta {
     title: "An EFS file system, ElastiCache group or OpenSearch domain is not encrypted at rest",
     severity: Severity::High,
     controls: &["ENC-3"],
-    inputs: &[Input::Snapshot, Input::Terraform, Input::CloudFormation],
+    inputs: Input::LSTC,
     compliance: &[fsbp("EFS.1"), fsbp("ElastiCache.4"), fsbp("Opensearch.1")],
     needs: &[data::AT_REST_STORES],
     rationale: "EFS file systems, ElastiCache replication groups and OpenSearch domains are \

@@ -11,6 +11,7 @@ use rampart_model::storage::Volume;
 use rampart_model::{Meta, Region, data};
 
 use crate::ctx::{CallError, Ctx, origin, policy_doc};
+use crate::svc::autoscaling::TemplateFacts;
 use crate::svc::{client, name_of, tags, u32_of};
 
 const EC2: &str = "EC2";
@@ -79,7 +80,8 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
         enis,
         volumes,
         (ebs_default, ebs_key),
-        (templates, template_volumes),
+        (templates, template_volumes, template_facts),
+        scaling,
     ) = tokio::join!(
         vpcs(ctx, c),
         subnets(ctx, c),
@@ -96,6 +98,7 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
         volumes(ctx, c),
         ebs_defaults(ctx, c),
         launch_templates(ctx, c),
+        super::autoscaling::read(ctx, &config),
     );
     region.vpcs = vpcs;
     region.subnets = subnets;
@@ -118,6 +121,7 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
     );
     region.ebs_encryption_by_default = ebs_default;
     region.ebs_default_kms_key = ebs_key;
+    super::autoscaling::apply(ctx, &mut region, scaling, &template_facts, ebs_default);
     region
 }
 
@@ -542,23 +546,60 @@ async fn instances(ctx: &Ctx, c: &Client) -> Vec<Instance> {
         .collect()
 }
 
-/// A volume that a launch template's block device mapping creates on every launch, before its
-/// encryption is resolved against the region's EBS encryption by default.
-struct TemplateVolume {
+/// A volume that a launch template's or launch configuration's block device mapping creates on
+/// every launch, before its encryption is resolved against the region's EBS encryption by
+/// default.
+pub(crate) struct TemplateVolume {
     volume: Volume,
     /// `Encrypted` as the mapping sets it (`None`: not set).
     declared: Option<bool>,
     /// The mapping creates the volume from a snapshot (whose encryption it then follows).
     from_snapshot: bool,
+    /// What declares the mapping (`launch template`, `launch configuration`), and the SDK
+    /// service and operation that read it, for the gap when its encryption cannot be known.
+    declared_by: (&'static str, &'static str, &'static str),
 }
 
 impl TemplateVolume {
+    /// The volume a mapping of device `device` creates for the template or configuration
+    /// `owner` (instance id `owner_id`): `OWNER_ARN#block_device_mappings/dev/xvda`, the key
+    /// the Terraform and CloudFormation readers give it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        owner: &Meta,
+        owner_id: &str,
+        device: Option<&str>,
+        size_gib: Option<i32>,
+        kms_key_id: Option<&str>,
+        declared: Option<bool>,
+        from_snapshot: bool,
+        declared_by: (&'static str, &'static str, &'static str),
+    ) -> Self {
+        let key = format!("block_device_mappings{}", device.unwrap_or_default());
+        let mut vm = owner.clone();
+        vm.arn = format!("{}#{key}", owner.arn);
+        vm.name = format!("{} {key}", owner.name);
+        TemplateVolume {
+            volume: Volume {
+                meta: vm.clone(),
+                id: vm.arn,
+                encrypted: false,
+                kms_key_id: kms_key_id.map(str::to_owned),
+                size_gib: u32_of(size_gib.unwrap_or(0)),
+                attached_to: vec![owner_id.to_owned()],
+            },
+            declared,
+            from_snapshot,
+            declared_by,
+        }
+    }
+
     /// The volume as it is created. EC2 encrypts a new volume when the mapping asks for it, when
     /// its snapshot is encrypted, or when the region encrypts new volumes by default (which
     /// cannot be overridden to create an unencrypted one) — EC2 User Guide, "Amazon EBS
     /// encryption" and `LaunchTemplateEbsBlockDeviceRequest.Encrypted`. What the collector cannot
     /// know (the default unread, or a snapshot's encryption) is a gap on this volume.
-    fn resolve(mut self, ctx: &Ctx, ebs_default: Option<bool>) -> Volume {
+    pub(crate) fn resolve(mut self, ctx: &Ctx, ebs_default: Option<bool>) -> Volume {
         let known = match (self.declared, ebs_default) {
             (Some(true), _) | (_, Some(true)) => Some(true),
             (_, None) => None,
@@ -573,19 +614,17 @@ impl TemplateVolume {
                 } else {
                     "the volume is created from a snapshot whose encryption it follows"
                 };
-                ctx.push(
-                    rampart_model::Gap::new(
-                        data::EC2_VOLUMES,
-                        &crate::ctx::api(EC2, "DescribeLaunchTemplateVersions"),
-                        format!(
-                            "whether `{}` is encrypted is not known: the launch template does not set `Encrypted` and {why}",
-                            self.volume.meta.name
-                        ),
-                    )
-                    .in_account(&ctx.account)
-                    .in_region(ctx.region_name())
-                    .for_resource(&self.volume.meta.arn)
-                    .with_code("Unknown"),
+                let (what, service, op) = self.declared_by;
+                ctx.unknown_for(
+                    data::EC2_VOLUMES,
+                    service,
+                    op,
+                    &self.volume.meta.arn,
+                    format!(
+                        "whether `{}` is encrypted is not known: the {what} does not set `Encrypted` and {why}",
+                        self.volume.meta.name
+                    ),
+                    "Unknown",
                 );
             }
         }
@@ -598,7 +637,10 @@ impl TemplateVolume {
 /// user data, metadata options and whether its network interfaces take a public IPv4 address,
 /// as an [`Instance`] in state `launch-template` (the same shape the Terraform and
 /// CloudFormation readers give), and the volumes its block device mappings create.
-async fn launch_templates(ctx: &Ctx, c: &Client) -> (Vec<Instance>, Vec<TemplateVolume>) {
+async fn launch_templates(
+    ctx: &Ctx,
+    c: &Client,
+) -> (Vec<Instance>, Vec<TemplateVolume>, Vec<TemplateFacts>) {
     let list = ctx
         .list(
             data::EC2_INSTANCES,
@@ -631,6 +673,7 @@ async fn launch_templates(ctx: &Ctx, c: &Client) -> (Vec<Instance>, Vec<Template
         .await;
     let mut templates = Vec::new();
     let mut volumes = Vec::new();
+    let mut facts = Vec::new();
     for (t, version) in list.iter().zip(versions) {
         let id = t.launch_template_id().unwrap_or_default();
         let op = "DescribeLaunchTemplateVersions";
@@ -638,6 +681,13 @@ async fn launch_templates(ctx: &Ctx, c: &Client) -> (Vec<Instance>, Vec<Template
         if let Some(name) = t.launch_template_name() {
             name.clone_into(&mut m.name);
         }
+        let mut fact = TemplateFacts {
+            id: id.to_owned(),
+            name: m.name.clone(),
+            default_version: t.default_version_number(),
+            latest_version: t.latest_version_number(),
+            public_ip_left_to_subnet: false,
+        };
         let blank = Instance {
             meta: m.clone(),
             id: id.to_owned(),
@@ -655,6 +705,7 @@ async fn launch_templates(ctx: &Ctx, c: &Client) -> (Vec<Instance>, Vec<Template
         // its settings are unknown rather than absent.
         let Some(version) = version else {
             templates.push(blank);
+            facts.push(fact);
             continue;
         };
         let Some(d) = version
@@ -667,31 +718,28 @@ async fn launch_templates(ctx: &Ctx, c: &Client) -> (Vec<Instance>, Vec<Template
                 imdsv2_required: Some(false),
                 ..blank
             });
+            fact.public_ip_left_to_subnet = true;
+            facts.push(fact);
             continue;
         };
         for b in d.block_device_mappings() {
             let Some(ebs) = b.ebs() else { continue };
-            let key = format!(
-                "block_device_mappings{}",
-                b.device_name().unwrap_or_default()
-            );
-            let mut vm = m.clone();
-            vm.arn = format!("{}#{key}", m.arn);
-            vm.name = format!("{} {key}", m.name);
-            volumes.push(TemplateVolume {
-                volume: Volume {
-                    meta: vm.clone(),
-                    id: vm.arn,
-                    encrypted: false,
-                    kms_key_id: ebs.kms_key_id().map(str::to_owned),
-                    size_gib: u32_of(ebs.volume_size().unwrap_or(0)),
-                    attached_to: vec![id.to_owned()],
-                },
-                declared: ebs.encrypted(),
-                from_snapshot: ebs.snapshot_id().is_some(),
-            });
+            volumes.push(TemplateVolume::new(
+                &m,
+                id,
+                b.device_name(),
+                ebs.volume_size(),
+                ebs.kms_key_id(),
+                ebs.encrypted(),
+                ebs.snapshot_id().is_some(),
+                ("launch template", EC2, "DescribeLaunchTemplateVersions"),
+            ));
         }
         let interfaces = d.network_interfaces();
+        fact.public_ip_left_to_subnet = interfaces
+            .iter()
+            .all(|n| n.associate_public_ip_address().is_none());
+        facts.push(fact);
         templates.push(Instance {
             // An interface that asks for a public IPv4 address gives one to every instance
             // launched; without it, the subnet's `MapPublicIpOnLaunch` decides at launch.
@@ -710,7 +758,7 @@ async fn launch_templates(ctx: &Ctx, c: &Client) -> (Vec<Instance>, Vec<Template
                 .chain(interfaces.iter().flat_map(|n| n.groups()))
                 .cloned()
                 .collect(),
-            user_data: d.user_data().and_then(decode_user_data),
+            user_data: user_data_text(ctx, &m.arn, EC2, op, d.user_data()),
             // `HttpTokens` unset: the instance takes the AMI's or the account's default, which
             // is `optional` unless one of them requires IMDSv2 — read as the Terraform and
             // CloudFormation readers read an unset value.
@@ -722,26 +770,26 @@ async fn launch_templates(ctx: &Ctx, c: &Client) -> (Vec<Instance>, Vec<Template
             ..blank
         });
     }
-    (templates, volumes)
+    (templates, volumes, facts)
 }
 
 /// An instance's user data, decoded; a failed read is a gap on the instance.
 async fn user_data(ctx: &Ctx, c: &Client, id: &str) -> Option<String> {
     let arn = ctx.arn("ec2", &format!("instance/{id}"));
-    ctx.get_for(
-        data::EC2_USER_DATA,
-        EC2,
-        "DescribeInstanceAttribute",
-        &arn,
-        c.describe_instance_attribute()
-            .instance_id(id)
-            .attribute(InstanceAttributeName::UserData)
-            .send(),
-    )
-    .await?
-    .user_data()
-    .and_then(|v| v.value())
-    .and_then(decode_user_data)
+    let out = ctx
+        .get_for(
+            data::EC2_USER_DATA,
+            EC2,
+            "DescribeInstanceAttribute",
+            &arn,
+            c.describe_instance_attribute()
+                .instance_id(id)
+                .attribute(InstanceAttributeName::UserData)
+                .send(),
+        )
+        .await?;
+    let b64 = out.user_data().and_then(|v| v.value());
+    user_data_text(ctx, &arn, EC2, "DescribeInstanceAttribute", b64)
 }
 
 async fn network_interfaces(ctx: &Ctx, c: &Client) -> Vec<NetworkInterface> {
@@ -855,13 +903,57 @@ async fn ebs_defaults(ctx: &Ctx, c: &Client) -> (Option<bool>, Option<String>) {
     )
 }
 
-fn decode_user_data(b64: &str) -> Option<String> {
-    let bytes = aws_smithy_types::base64::decode(b64.trim()).ok()?;
-    // Compressed (gzip) user data is not text: keep it out rather than store noise.
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        return None;
+pub(crate) fn decode_user_data(b64: &str) -> Result<String, &'static str> {
+    let bytes =
+        aws_smithy_types::base64::decode(b64.trim()).map_err(|_| "it is not valid base64")?;
+    // cloud-init reads gzip-compressed user data as well as plain text (its magic bytes
+    // first): inflate it, so that what it runs is scanned too.
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        gunzip(&bytes).ok_or("it is gzip data that does not inflate")?
+    } else {
+        bytes
+    };
+    String::from_utf8(bytes).map_err(|_| "it is not text (UTF-8, or gzip of UTF-8)")
+}
+
+/// User data is at most 16 KB before base64; its inflated text is read up to this bound, so
+/// that a hostile archive cannot take the collector's memory.
+const MAX_INFLATED_USER_DATA: u64 = 4 << 20;
+
+fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(MAX_INFLATED_USER_DATA)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
+}
+
+/// User data of the resource `arn` as text; user data that is not text is a gap on its user
+/// data (`ec2.instances.user_data`), so that the checks reading it say `not_assessed` for it
+/// rather than pass.
+pub(crate) fn user_data_text(
+    ctx: &Ctx,
+    arn: &str,
+    service: &'static str,
+    op: &'static str,
+    b64: Option<&str>,
+) -> Option<String> {
+    match decode_user_data(b64?) {
+        Ok(text) => Some(text),
+        Err(why) => {
+            ctx.unknown_for(
+                data::EC2_USER_DATA,
+                service,
+                op,
+                arn,
+                format!("the user data cannot be read: {why}"),
+                "Unreadable",
+            );
+            None
+        }
     }
-    String::from_utf8(bytes).ok()
 }
 
 fn route(r: &aws_sdk_ec2::types::Route) -> Route {
@@ -942,4 +1034,34 @@ fn sg_rules(p: &IpPermission, own_account: &str) -> Vec<SgRule> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+
+    use super::*;
+
+    fn b64(bytes: &[u8]) -> String {
+        aws_smithy_types::base64::encode(bytes)
+    }
+
+    #[test]
+    fn user_data_is_read_plain_or_gzip_compressed() {
+        let script = "#!/bin/bash\nexport AWS_SECRET_ACCESS_KEY=x\n";
+        assert_eq!(
+            decode_user_data(&b64(script.as_bytes())).as_deref(),
+            Ok(script)
+        );
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(script.as_bytes()).expect("gzip");
+        let packed = gz.finish().expect("gzip");
+        assert_eq!(packed[..2], [0x1f, 0x8b]);
+        assert_eq!(decode_user_data(&b64(&packed)).as_deref(), Ok(script));
+        // Not text, a broken archive, not base64: errors (a gap for the resource), never
+        // "no user data".
+        assert!(decode_user_data(&b64(&[0xff, 0xfe, 0x00])).is_err());
+        assert!(decode_user_data(&b64(&packed[..8])).is_err());
+        assert!(decode_user_data("%%%").is_err());
+    }
 }

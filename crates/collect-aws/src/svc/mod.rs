@@ -1,6 +1,7 @@
 //! One module per group of services. Each regional function reads one service in one region and
 //! returns the region's lists it fills; failures become gaps through the context.
 
+pub(crate) mod autoscaling;
 pub(crate) mod compute;
 pub(crate) mod data;
 pub(crate) mod ec2;
@@ -9,6 +10,7 @@ pub(crate) mod logging;
 pub(crate) mod org;
 pub(crate) mod s3;
 pub(crate) mod security;
+pub(crate) mod stores;
 
 use rampart_model::Tags;
 
