@@ -83,6 +83,18 @@ fn position_name(slot: Slot, i: usize) -> String {
     }
 }
 
+/// Whether an error in a policy changes what it would decide, so that deciding with it would be
+/// a guess: AWS refuses such a document, and rampart reads it only as far as it can (an unknown
+/// element or condition operator is skipped, an unknown effect is read as Deny, a value of the
+/// wrong type is dropped, a statement without `Resource` matches every resource). The request
+/// is then answered with the error and its place rather than with a decision. A resource-policy
+/// statement without `Principal` is decided (it applies to no one), and warnings never stop it.
+fn changes_meaning(d: &crate::diag::Diagnostic) -> bool {
+    d.level == crate::diag::Level::Error
+        && d.code != "too-large"
+        && !(d.code == "missing-element" && d.message.contains("`Principal`"))
+}
+
 /// The kind a request's resource policy is read as: a trust policy for `sts:AssumeRole*`.
 fn resource_kind(action: &str) -> PolicyKind {
     if action
@@ -162,14 +174,23 @@ impl Cache {
             return Ok((*i, None));
         }
         let out = parse_value(v, kind);
-        let Some(policy) = out.policy else {
+        let fatal: Vec<&crate::diag::Diagnostic> = out
+            .diagnostics
+            .iter()
+            .filter(|d| changes_meaning(d))
+            .collect();
+        if out.policy.is_none() || !fatal.is_empty() {
             let at = at();
-            let msg: Vec<String> = out
-                .diagnostics
-                .iter()
-                .map(|d| format!("{at}:{d}"))
-                .collect();
+            let shown = if fatal.is_empty() {
+                out.diagnostics.iter().collect()
+            } else {
+                fatal
+            };
+            let msg: Vec<String> = shown.iter().map(|d| format!("{at}:{d}")).collect();
             return Err(msg.join("; "));
+        }
+        let Some(policy) = out.policy else {
+            return Err(format!("{}: not a policy", at()));
         };
         self.policies.push(policy);
         let i = self.policies.len() - 1;
@@ -351,9 +372,42 @@ pub fn decide(req: &Value, cache: &mut Cache) -> Result<Evaluation, String> {
     Ok(cache.evaluate(&mut p))
 }
 
+/// The fields of a request (`docs/policy-eval.md`).
+const REQUEST_FIELDS: [&str; 14] = [
+    "id",
+    "action",
+    "resource",
+    "principal",
+    "resource_account",
+    "management_account",
+    "context",
+    "identity",
+    "resource_policy",
+    "boundary",
+    "session",
+    "scps",
+    "rcps",
+    "endpoint",
+];
+
+/// A field name no request has: a misspelt policy field would otherwise leave a policy out of
+/// the decision without a word.
+fn unknown_field(name: &str) -> String {
+    let hint = crate::policy::did_you_mean(name, REQUEST_FIELDS)
+        .map(|k| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default();
+    format!("unknown field `{name}`{hint}")
+}
+
 fn prepare<'r>(req: &'r Value, cache: &mut Cache) -> Result<Prepared<'r>, String> {
-    if !req.is_object() {
+    let Some(fields) = req.as_object() else {
         return Err("a request is a JSON object".into());
+    };
+    if let Some(k) = fields
+        .keys()
+        .find(|k| !REQUEST_FIELDS.contains(&k.as_str()))
+    {
+        return Err(unknown_field(k));
     }
     let action = opt_str(req, "action")?.ok_or("`action` is required")?;
     let resource = opt_str(req, "resource")?.unwrap_or("*");
@@ -518,6 +572,8 @@ impl<'de> Deserialize<'de> for Text<'de> {
 struct Fields<'a> {
     /// The request is a JSON object.
     object: bool,
+    /// The first field that is not one of [`REQUEST_FIELDS`].
+    unknown: Option<Cow<'a, str>>,
     id: Option<&'a RawValue>,
     action: Option<&'a RawValue>,
     resource: Option<&'a RawValue>,
@@ -594,6 +650,9 @@ impl<'a> Fields<'a> {
         if !self.object {
             return Ok(Value::Null);
         }
+        if let Some(k) = &self.unknown {
+            return Err(unknown_field(k));
+        }
         let mut m = serde_json::Map::new();
         for (key, raw) in self.each() {
             if let Some(raw) = raw {
@@ -629,6 +688,7 @@ impl<'de> Deserialize<'de> for Fields<'de> {
                         Some(slot) => *slot = Some(map.next_value()?),
                         None => {
                             map.next_value::<IgnoredAny>()?;
+                            f.unknown.get_or_insert(key.0);
                         }
                     }
                 }
@@ -847,7 +907,7 @@ fn context_field(raw: Option<&RawValue>) -> Option<RequestContext> {
 /// read that way (a mistyped field, a policy that does not parse…), for [`decide`] to read it
 /// and tell the error.
 fn decide_fields(f: &Fields<'_>, cache: &mut Cache) -> Option<Evaluation> {
-    if !f.object {
+    if !f.object || f.unknown.is_some() {
         return None;
     }
     let action = text_field(f.action)??;
@@ -1183,7 +1243,7 @@ mod tests {
                 r#"{{"id": "a\"b", "principal": null, "action": "s3:Get\u004fbject", "resource": "arn:aws:s3:::b/k", "resource_policy": {doc}}}"#
             ),
             format!(
-                r#"{{"action": "s3:GetObject", "principal": "arn:aws:iam::111111111111:user/a", "context": {{"a": "x", "b": ["y", "z"], "c": [], "d": 5, "e": -2, "f": true}}, "identity": [{{"ref": "p"}}, {{"name": "n", "document": {doc}}}, {}], "boundary": [], "scps": [[{doc}], {doc}], "rcps": [], "endpoint": null, "resource_account": "111111111111", "other": [1, {{}}]}}"#,
+                r#"{{"action": "s3:GetObject", "principal": "arn:aws:iam::111111111111:user/a", "context": {{"a": "x", "b": ["y", "z"], "c": [], "d": 5, "e": -2, "f": true}}, "identity": [{{"ref": "p"}}, {{"name": "n", "document": {doc}}}, {}], "boundary": [], "scps": [[{doc}], {doc}], "rcps": [], "endpoint": null, "resource_account": "111111111111"}}"#,
                 serde_json::Value::String(doc.to_owned())
             ),
         ];
@@ -1197,6 +1257,7 @@ mod tests {
             r#"{"action": "s3:GetObject", "principal": 3}"#.to_owned(),
             r#"{"action": "s3:GetObject", "resource_account": "12"}"#.to_owned(),
             r#"{"action": "s3:GetObject", "context": {"a": 1.5}}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "other": [1, {}]}"#.to_owned(),
             r#"{"action": "s3:GetObject", "context": {"a": "x", "a": "y"}}"#.to_owned(),
             r#"{"action": "s3:GetObject", "identity": [{"ref": "missing"}]}"#.to_owned(),
             r#"{"action": "s3:GetObject", "identity": 4}"#.to_owned(),
