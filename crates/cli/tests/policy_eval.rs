@@ -288,7 +288,9 @@ fn batch_contract_in_order_with_errors_reported() {
     let v: Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v[0]["decision"], "allow");
     let err = v[1]["error"].as_str().expect("error");
-    assert!(err.starts_with("identity[0]:2:18"), "{err}");
+    // The request's place in the batch, then the policy's own place in its text.
+    assert!(err.starts_with("line 19, column 3: "), "{err}");
+    assert!(err.contains(": identity[0]:2:18"), "{err}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("request #2 (id \"bad\")"));
 
     std::fs::write(d.join("broken.json"), "[{\"id\": 1,,}]").expect("write");
@@ -299,6 +301,52 @@ fn batch_contract_in_order_with_errors_reported() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// A request that cannot be read is told with the file, line and column where it starts (exit
+/// code 2), whatever makes it unreadable: a missing field, a misspelt one, a policy AWS would
+/// refuse. The requests around it are decided.
+#[test]
+fn unreadable_requests_are_located_in_the_file() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let text = r#"[
+  {"id": "ok", "action": "s3:GetObject",
+   "identity": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]},
+  {"id": "no-action", "resource": "*"},
+    {"id": "typo", "action": "s3:GetObject", "identiy": []},
+  {
+    "id": "refused", "action": "s3:GetObject",
+    "identity": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condtion": {}}]}]
+  }
+]
+"#;
+    std::fs::write(d.join("requests.json"), text).expect("write");
+    let o = rampart(
+        d,
+        &[
+            "policy",
+            "eval",
+            "--requests",
+            "requests.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    for expected in [
+        "requests.json:4:3: request #2 (id \"no-action\"): `action` is required",
+        "requests.json:5:5: request #3 (id \"typo\"): unknown field `identiy` (did you mean `identity`?)",
+        "requests.json:6:3: request #4 (id \"refused\"): identity[0]:",
+        "unknown element `Condtion` (did you mean `Condition`?)",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v[0]["decision"], "allow");
+    assert_eq!(v[1]["error"], "line 4, column 3: `action` is required");
+    assert_eq!(v.as_array().map(Vec::len), Some(4));
 }
 
 /// A shared policy name declared twice under `policies` is not a silent choice of one of the
@@ -358,4 +406,41 @@ fn unreadable_policy_file_is_located() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("p.json:3:"), "{err}");
+}
+
+/// The request table written from AWS's documentation (`crates/policy/tests/data/
+/// aws-doc-requests.json`, issue 14) through the command: every answer is the one its `id`
+/// expects, exit code 0.
+#[test]
+fn the_documentation_table_through_the_command() {
+    let table =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/tests/data/aws-doc-requests.json");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let o = rampart(
+        tmp.path(),
+        &[
+            "policy",
+            "eval",
+            "--requests",
+            &table.display().to_string(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let answers = v.as_array().expect("array");
+    assert!(answers.len() >= 270, "{}", answers.len());
+    for a in answers {
+        assert_eq!(
+            (&a["decision"], &a["blocked_by"]),
+            (&a["id"]["decision"], &a["id"]["blocked_by"]),
+            "{a:#}"
+        );
+    }
 }

@@ -287,6 +287,7 @@ impl Cache {
         let resource_account = p.resource_account.or_else(|| account(p.resource));
         set.cross_account =
             matches!((principal_account, resource_account), (Some(a), Some(r)) if a != r);
+        set.resource_account = resource_account;
         set.principal_in_management_account = p.management.is_some()
             && principal_account.is_some()
             && principal_account == p.management;
@@ -1029,6 +1030,11 @@ pub fn write_answer(
 /// its decision or why it could not be read.
 pub type OnAnswer<'f> = dyn FnMut(usize, &Value, Result<Evaluation, String>) + 'f;
 
+/// What [`decide_all_located`] hands each request's answer to: as [`OnAnswer`], with the line
+/// and column (1-based) where the request starts in the batch when it could not be read.
+pub type OnLocatedAnswer<'f> =
+    dyn FnMut(usize, &Value, Option<(usize, usize)>, Result<Evaluation, String>) + 'f;
+
 /// Reads a batch (an array of requests, or `{"policies", "requests"}`) one request at a time,
 /// decides each, and hands `(position, id, result)` to `each`. Returns the number of requests.
 ///
@@ -1040,22 +1046,38 @@ pub type OnAnswer<'f> = dyn FnMut(usize, &Value, Result<Evaluation, String>) + '
 /// Text that is not a batch: not JSON (with its line and column), or the wrong shape (a shared
 /// policy name declared twice included).
 pub fn decide_all(text: &[u8], each: &mut OnAnswer<'_>) -> serde_json::Result<usize> {
+    decide_all_located(text, &mut |i, id, _, r| each(i, id, r))
+}
+
+/// [`decide_all`], also telling where each request that cannot be read starts (the line and
+/// column of its `{`, found from its fields; `None` for a request with no field, or in a batch
+/// that is not UTF-8).
+///
+/// # Errors
+/// As [`decide_all`].
+pub fn decide_all_located(
+    text: &[u8],
+    each: &mut OnLocatedAnswer<'_>,
+) -> serde_json::Result<usize> {
     // UTF-8 is checked once for the whole batch, so that strings and field texts are not
     // checked again one by one; text that is not UTF-8 is read as bytes, which says where.
     match std::str::from_utf8(text) {
-        Ok(s) => decide_from(serde_json::Deserializer::from_str(s), each),
-        Err(_) => decide_from(serde_json::Deserializer::from_slice(text), each),
+        Ok(s) => decide_from(serde_json::Deserializer::from_str(s), Some(s), each),
+        Err(_) => decide_from(serde_json::Deserializer::from_slice(text), None, each),
     }
 }
 
 fn decide_from<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
-    each: &mut OnAnswer<'_>,
+    text: Option<&str>,
+    each: &mut OnLocatedAnswer<'_>,
 ) -> serde_json::Result<usize> {
     let mut run = Run {
         cache: Cache::new(),
         each,
         count: 0,
+        text,
+        cursor: (0, 1, 0),
     };
     de.deserialize_any(BatchVisitor { run: &mut run })?;
     de.end()?;
@@ -1064,16 +1086,79 @@ fn decide_from<'de, R: serde_json::de::Read<'de>>(
 
 struct Run<'f> {
     cache: Cache,
-    each: &'f mut OnAnswer<'f>,
+    each: &'f mut OnLocatedAnswer<'f>,
     count: usize,
+    /// The batch, to locate requests that cannot be read.
+    text: Option<&'f str>,
+    /// A byte offset already located: (offset, its line, the offset its line starts at).
+    cursor: (usize, usize, usize),
 }
 
 impl Run<'_> {
     fn one(&mut self, req: &Fields<'_>) {
         let id = req.id();
         let result = decide_streamed(req, &mut self.cache);
-        (self.each)(self.count, &id, result);
+        let at = if result.is_err() {
+            self.locate(req)
+        } else {
+            None
+        };
+        (self.each)(self.count, &id, at, result);
         self.count += 1;
+    }
+
+    /// The line and column of the `{` opening a request, found back from its first field.
+    fn locate(&mut self, req: &Fields<'_>) -> Option<(usize, usize)> {
+        let text = self.text?;
+        let base = text.as_ptr() as usize;
+        let first = req
+            .each()
+            .iter()
+            .filter_map(|(_, raw)| *raw)
+            .map(|raw| raw.get().as_ptr() as usize)
+            .filter(|&p| p >= base && p < base + text.len())
+            .min()?
+            - base;
+        // Back over `"key" :` and white space to the `{` (or a `,` of an earlier field).
+        let bytes = text.as_bytes();
+        let mut i = first;
+        let skip_ws = |i: &mut usize| {
+            while *i > 0 && bytes[*i - 1].is_ascii_whitespace() {
+                *i -= 1;
+            }
+        };
+        skip_ws(&mut i);
+        let mut start = first;
+        if i > 0 && bytes[i - 1] == b':' {
+            i -= 1;
+            skip_ws(&mut i);
+            if i > 0 && bytes[i - 1] == b'"' {
+                i -= 1;
+                while i > 0 && !(bytes[i - 1] == b'"' && (i < 2 || bytes[i - 2] != b'\\')) {
+                    i -= 1;
+                }
+                i = i.saturating_sub(1);
+                skip_ws(&mut i);
+                if i > 0 && bytes[i - 1] == b'{' {
+                    start = i - 1;
+                }
+            }
+        }
+        let (mut at, mut line, mut line_start) = self.cursor;
+        if start < at {
+            (at, line, line_start) = (0, 1, 0);
+        }
+        for (k, &b) in bytes[at..start].iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = at + k + 1;
+            }
+        }
+        self.cursor = (start, line, line_start);
+        let column = text
+            .get(line_start..start)
+            .map_or(1, |s| s.chars().count() + 1);
+        Some((line, column))
     }
 }
 

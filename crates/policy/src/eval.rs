@@ -239,6 +239,9 @@ pub struct PolicySet<'a> {
     pub principal_in_management_account: bool,
     /// The resource belongs to the organization's management account (RCPs do not apply).
     pub resource_in_management_account: bool,
+    /// The resource's account, when known: a caller not named by the request is taken to be a
+    /// principal of this account (so an account principal naming it delegates to it).
+    pub resource_account: Option<&'a str>,
 }
 
 /// The principal of an anonymous (unsigned) request.
@@ -821,7 +824,10 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
             reason: fact.to_owned(),
         };
     }
-    let caller = Caller::parse(req.principal);
+    let mut caller = Caller::parse(req.principal);
+    if caller.kind == CallerKind::Unknown {
+        caller.account = set.resource_account;
+    }
     let mut owned = None;
     let ctx = derived_context(req, &caller, &mut owned);
     let m = Matcher {

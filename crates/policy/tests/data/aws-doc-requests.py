@@ -136,8 +136,12 @@ def ref(name):
 
 rows = []
 
+ABSENT = object()  # a request without `principal`: an IAM principal not named
+
 def row(name, page, decision, blocked, **req):
     req.setdefault("principal", ALICE)
+    if req["principal"] is ABSENT:
+        del req["principal"]
     req.setdefault("action", "s3:GetObject")
     req.setdefault("resource", OBJ)
     req.setdefault("resource_account", A)
@@ -600,6 +604,28 @@ row("an alias/aws/ alias cannot be created", FACTS, "implicit_deny", ["service"]
     resource=f"arn:aws:kms:eu-west-1:{A}:alias/aws/mine", identity=[ref("all")])
 row("a customer alias can be created", FACTS, "allow", [], action="kms:CreateAlias",
     resource=f"arn:aws:kms:eu-west-1:{A}:alias/mine", identity=[ref("all")])
+
+# ---------------------------------------------------------------- callers not named, more guardrails
+row("an unnamed caller is a principal of the resource's account: a key policy delegating to it", KMS, "allow", [],
+    principal=ABSENT, action="kms:Decrypt", resource=KEY, identity=[ref("id-kms")], resource_policy=ref("key-root-a"))
+row("an unnamed caller is not a principal of another account", KMS, "implicit_deny", ["resource"],
+    principal=ABSENT, action="kms:Decrypt", resource=KEY, identity=[ref("id-kms")], resource_policy=ref("key-root-b"))
+row("an unnamed caller's identity Allow within one account", SINGLE, "allow", [], principal=ABSENT, identity=ID)
+row("SCPs do not apply to anonymous requests", SCP, "allow", [], principal=None, resource_policy=ref("rp-star"),
+    scps=[[ref("scp-deny-s3")]])
+row("an endpoint policy applies to anonymous requests", VPCE, "implicit_deny", ["endpoint"], principal=None,
+    resource_policy=ref("rp-star"), endpoint=grant({"AWS": BOB}, "s3:GetObject", "*", sid="BobOnly"))
+row("an RCP Deny on a KMS key", RCP, "explicit_deny", ["rcp"], action="kms:Decrypt", resource=KEY, identity=[ref("id-kms")],
+    resource_policy=ref("key-root-a"), rcps=[[ref("rcp-full"), ref("rcp-deny-all")]])
+row("SCP and RCP denies are both reported", RCP, "explicit_deny", ["scp", "rcp"], identity=ID,
+    scps=[[ref("scp-deny-s3")]], rcps=[[ref("rcp-deny-all")]])
+row("the management account's principal is still bound by RCPs on a member account's resource", RCP, "explicit_deny", ["rcp"],
+    principal=MGMT_USER, management_account=M, identity=ID, resource_policy=ref("rp-star"), rcps=[[ref("rcp-deny-all")]])
+row("a member account's principal is still bound by its SCPs on a management account resource", SCP, "implicit_deny", ["scp"],
+    principal=ALICE, resource_account=M, management_account=M, identity=ID, resource_policy=ref("rp-star"), scps=[[ref("scp-ec2")]])
+row("a `*` ending the bucket name spans the key", RES, "allow", [], identity=[allow("s3:GetObject", "arn:aws:s3:::sho*")])
+row("`s3:*` covers every S3 action and no other", ACTION, "implicit_deny", ["identity"], identity=[allow("s3:*", "*")],
+    action="sqs:SendMessage", resource=QUEUE)
 
 # ---------------------------------------------------------------- statement shape
 row("a statement's deciding Allow is found among several", EVAL, "allow", [],
