@@ -95,12 +95,10 @@ fn changes_meaning(d: &crate::diag::Diagnostic) -> bool {
         && !(d.code == "missing-element" && d.message.contains("`Principal`"))
 }
 
-/// The kind a request's resource policy is read as: a trust policy for `sts:AssumeRole*`.
+/// The kind a request's resource policy is read as: a trust policy for `sts:AssumeRole*` and
+/// the session options a trust policy allows ([`crate::eval::is_trust_action`]).
 fn resource_kind(action: &str) -> PolicyKind {
-    if action
-        .get(..14)
-        .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
-    {
+    if crate::eval::is_trust_action(action) {
         PolicyKind::Trust
     } else {
         PolicyKind::Resource

@@ -683,6 +683,20 @@ pub fn rcps_cover(action: &str) -> bool {
     RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
 }
 
+/// Whether `action` is decided by a role's trust policy as well as by the caller's side:
+/// `sts:AssumeRole*`, and the session options the trust policy must also allow when they are
+/// used (`sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`; IAM User Guide, "Passing
+/// session tags in AWS STS" and "Monitor and control actions taken with assumed roles").
+#[must_use]
+pub fn is_trust_action(action: &str) -> bool {
+    action
+        .get(..14)
+        .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
+        || ["sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"]
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(action))
+}
+
 /// Whether the resource policy of this request must allow for anything to be allowed: a KMS
 /// key policy ("the key policy must allow, itself or by delegating to the account") and a
 /// role's trust policy for `sts:AssumeRole*`.
@@ -693,10 +707,7 @@ fn resource_policy_required(set: &PolicySet<'_>, req: &Request<'_>) -> bool {
     set.resource
         .iter()
         .any(|n| matches!(n.policy.kind, PolicyKind::Key | PolicyKind::Trust))
-        || req
-            .action
-            .get(..14)
-            .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
+        || is_trust_action(req.action)
         || (req.resource.starts_with("arn:")
             && req.resource.split(':').nth(2) == Some("kms")
             && req

@@ -582,6 +582,18 @@ row("trust: a Deny in the trust policy", TRUST, "explicit_deny", ["resource"], a
     identity=[ref("id-assume")], resource_policy=doc(st("Allow", "sts:AssumeRole", None, principal={"AWS": A}, sid="T"),
                                                     st("Deny", "sts:AssumeRole", None, principal={"AWS": ALICE}, sid="NotAlice")))
 
+row("trust: session tags need sts:TagSession in the trust policy", TRUST, "implicit_deny", ["resource"], principal=BOB,
+    action="sts:TagSession", resource=TARGET, identity=[allow("sts:*", TARGET)], resource_policy=ref("trust-account-a"))
+row("trust: sts:TagSession allowed by the trust policy and the identity", TRUST, "allow", [], principal=BOB,
+    action="sts:TagSession", resource=TARGET, identity=[allow("sts:*", TARGET)],
+    resource_policy=doc(st("Allow", ["sts:AssumeRole", "sts:TagSession"], None, principal={"AWS": A}, sid="TrustTags")))
+row("trust: a role session assuming a role trusted by its role's ARN", TRUST, "allow", [], principal=SESSION,
+    action="sts:AssumeRole", resource=TARGET,
+    resource_policy=doc(st("Allow", "sts:AssumeRole", None, principal={"AWS": ROLE}, sid="Chain")))
+row("trust: role chaining is limited by the session's boundary", TRUST, "implicit_deny", ["boundary"], principal=SESSION,
+    action="sts:AssumeRole", resource=TARGET, boundary=[ref("bnd-s3")],
+    resource_policy=doc(st("Allow", "sts:AssumeRole", None, principal={"AWS": ROLE}, sid="Chain")))
+
 # ---------------------------------------------------------------- facts no policy states
 row("GetCallerIdentity needs no permission", FACTS, "allow", [], action="sts:GetCallerIdentity", resource="*")
 row("GetCallerIdentity cannot be denied", FACTS, "allow", [], action="sts:GetCallerIdentity", resource="*", identity=[ref("deny-all")],
