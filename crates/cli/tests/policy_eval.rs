@@ -19,6 +19,14 @@ fn rampart(dir: &Path, args: &[&str]) -> Output {
         .expect("run rampart")
 }
 
+/// `rampart policy eval --requests FILE --format json`, run in `dir`.
+fn batch_json(dir: &Path, file: &str) -> Output {
+    rampart(
+        dir,
+        &["policy", "eval", "--requests", file, "--format", "json"],
+    )
+}
+
 fn write(dir: &Path, name: &str, v: &Value) -> String {
     std::fs::write(dir.join(name), serde_json::to_vec_pretty(v).expect("json")).expect("write");
     name.to_owned()
@@ -254,10 +262,7 @@ fn batch_contract_in_order_with_errors_reported() {
         {"id": 3, "principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:PutObject", "resource": "*", "identity": [allow_get], "scps": [[{"Version": "2012-10-17", "Statement": [{"Sid": "NoPut", "Effect": "Deny", "Action": "s3:Put*", "Resource": "*"}]}]]},
     ]);
     let file = write(d, "requests.json", &requests);
-    let o = rampart(
-        d,
-        &["policy", "eval", "--requests", &file, "--format", "json"],
-    );
+    let o = batch_json(d, &file);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -280,10 +285,7 @@ fn batch_contract_in_order_with_errors_reported() {
         {"id": "bad", "action": "s3:GetObject", "identity": ["{\n  \"Statement\": [ oops ]\n}"]},
     ]);
     let file = write(d, "bad.json", &bad);
-    let o = rampart(
-        d,
-        &["policy", "eval", "--requests", &file, "--format", "json"],
-    );
+    let o = batch_json(d, &file);
     assert_eq!(o.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v[0]["decision"], "allow");
@@ -322,17 +324,7 @@ fn unreadable_requests_are_located_in_the_file() {
 ]
 "#;
     std::fs::write(d.join("requests.json"), text).expect("write");
-    let o = rampart(
-        d,
-        &[
-            "policy",
-            "eval",
-            "--requests",
-            "requests.json",
-            "--format",
-            "json",
-        ],
-    );
+    let o = batch_json(d, "requests.json");
     assert_eq!(o.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&o.stderr);
     for expected in [
@@ -361,17 +353,7 @@ fn a_shared_policy_declared_twice_stops_the_batch_where_it_is() {
         "{{\"policies\": {{\n  \"p\": {read},\n  \"p\": {deny}\n}},\n\"requests\": [{{\"id\": 1, \"action\": \"s3:GetObject\", \"identity\": [{{\"ref\": \"p\"}}]}}]}}"
     );
     std::fs::write(d.join("twice.json"), text).expect("write");
-    let o = rampart(
-        d,
-        &[
-            "policy",
-            "eval",
-            "--requests",
-            "twice.json",
-            "--format",
-            "json",
-        ],
-    );
+    let o = batch_json(d, "twice.json");
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("twice.json:3:"), "{err}");
@@ -416,17 +398,7 @@ fn the_documentation_table_through_the_command() {
     let table =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/tests/data/aws-doc-requests.json");
     let tmp = tempfile::tempdir().expect("tmp");
-    let o = rampart(
-        tmp.path(),
-        &[
-            "policy",
-            "eval",
-            "--requests",
-            &table.display().to_string(),
-            "--format",
-            "json",
-        ],
-    );
+    let o = batch_json(tmp.path(), &table.display().to_string());
     assert_eq!(
         o.status.code(),
         Some(0),

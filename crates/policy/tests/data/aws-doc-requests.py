@@ -594,6 +594,35 @@ row("trust: role chaining is limited by the session's boundary", TRUST, "implici
     action="sts:AssumeRole", resource=TARGET, boundary=[ref("bnd-s3")],
     resource_policy=doc(st("Allow", "sts:AssumeRole", None, principal={"AWS": ROLE}, sid="Chain")))
 
+GH = f"arn:aws:iam::{A}:oidc-provider/token.actions.githubusercontent.com"
+TRUST_GH = doc(st("Allow", "sts:AssumeRoleWithWebIdentity", None, principal={"Federated": GH}, sid="GitHub",
+    condition={"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
+               "StringLike": {"token.actions.githubusercontent.com:sub": "repo:shop/api:*"}}))
+row("trust: an OIDC provider with the audience and subject the trust policy names", TRUST, "allow", [], principal=GH,
+    action="sts:AssumeRoleWithWebIdentity", resource=TARGET, resource_policy=TRUST_GH,
+    context={"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+             "token.actions.githubusercontent.com:sub": "repo:shop/api:ref:refs/heads/main"})
+row("trust: an OIDC token of another repository", TRUST, "implicit_deny", ["resource"], principal=GH,
+    action="sts:AssumeRoleWithWebIdentity", resource=TARGET, resource_policy=TRUST_GH,
+    context={"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+             "token.actions.githubusercontent.com:sub": "repo:evil/api:ref:refs/heads/main"})
+row("trust: an OIDC token without a subject", TRUST, "implicit_deny", ["resource"], principal=GH,
+    action="sts:AssumeRoleWithWebIdentity", resource=TARGET, resource_policy=TRUST_GH,
+    context={"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"})
+row("trust: another identity provider", TRUST, "implicit_deny", ["resource"],
+    principal=f"arn:aws:iam::{A}:oidc-provider/accounts.google.com", action="sts:AssumeRoleWithWebIdentity",
+    resource=TARGET, resource_policy=TRUST_GH,
+    context={"token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+             "token.actions.githubusercontent.com:sub": "repo:shop/api:ref:refs/heads/main"})
+row("aws:PrincipalType of the root user is Account", VARS, "allow", [], principal=ROOT_A,
+    resource_policy=grant("*", "s3:GetObject", "*", sid="Root", condition={"StringEquals": {"aws:PrincipalType": "Account"}}))
+row("aws:PrincipalType of a federated user session is FederatedUser", VARS, "allow", [], principal=FED,
+    identity=cond("StringEquals", "aws:PrincipalType", "FederatedUser"))
+row("aws:PrincipalType of an anonymous caller is Anonymous", VARS, "explicit_deny", ["resource"], principal=None,
+    resource_policy=doc(st("Allow", "s3:GetObject", "*", principal="*", sid="Public"),
+                        st("Deny", "s3:GetObject", "*", principal="*", sid="NoAnonymous",
+                           condition={"StringEquals": {"aws:PrincipalType": "Anonymous"}})))
+
 # ---------------------------------------------------------------- facts no policy states
 row("GetCallerIdentity needs no permission", FACTS, "allow", [], action="sts:GetCallerIdentity", resource="*")
 row("GetCallerIdentity cannot be denied", FACTS, "allow", [], action="sts:GetCallerIdentity", resource="*", identity=[ref("deny-all")],
