@@ -19,6 +19,14 @@ fn rampart(dir: &Path, args: &[&str]) -> Output {
         .expect("run rampart")
 }
 
+/// `rampart policy eval --requests FILE --format json`, run in `dir`.
+fn batch_json(dir: &Path, file: &str) -> Output {
+    rampart(
+        dir,
+        &["policy", "eval", "--requests", file, "--format", "json"],
+    )
+}
+
 fn write(dir: &Path, name: &str, v: &Value) -> String {
     std::fs::write(dir.join(name), serde_json::to_vec_pretty(v).expect("json")).expect("write");
     name.to_owned()
@@ -254,10 +262,7 @@ fn batch_contract_in_order_with_errors_reported() {
         {"id": 3, "principal": "arn:aws:iam::111111111111:user/alice", "action": "s3:PutObject", "resource": "*", "identity": [allow_get], "scps": [[{"Version": "2012-10-17", "Statement": [{"Sid": "NoPut", "Effect": "Deny", "Action": "s3:Put*", "Resource": "*"}]}]]},
     ]);
     let file = write(d, "requests.json", &requests);
-    let o = rampart(
-        d,
-        &["policy", "eval", "--requests", &file, "--format", "json"],
-    );
+    let o = batch_json(d, &file);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -280,15 +285,14 @@ fn batch_contract_in_order_with_errors_reported() {
         {"id": "bad", "action": "s3:GetObject", "identity": ["{\n  \"Statement\": [ oops ]\n}"]},
     ]);
     let file = write(d, "bad.json", &bad);
-    let o = rampart(
-        d,
-        &["policy", "eval", "--requests", &file, "--format", "json"],
-    );
+    let o = batch_json(d, &file);
     assert_eq!(o.status.code(), Some(2));
     let v: Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v[0]["decision"], "allow");
     let err = v[1]["error"].as_str().expect("error");
-    assert!(err.starts_with("identity[0]:2:18"), "{err}");
+    // The request's place in the batch, then the policy's own place in its text.
+    assert!(err.starts_with("line 19, column 3: "), "{err}");
+    assert!(err.contains(": identity[0]:2:18"), "{err}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("request #2 (id \"bad\")"));
 
     std::fs::write(d.join("broken.json"), "[{\"id\": 1,,}]").expect("write");
@@ -299,6 +303,42 @@ fn batch_contract_in_order_with_errors_reported() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+/// A request that cannot be read is told with the file, line and column where it starts (exit
+/// code 2), whatever makes it unreadable: a missing field, a misspelt one, a policy AWS would
+/// refuse. The requests around it are decided.
+#[test]
+fn unreadable_requests_are_located_in_the_file() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let text = r#"[
+  {"id": "ok", "action": "s3:GetObject",
+   "identity": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}]},
+  {"id": "no-action", "resource": "*"},
+    {"id": "typo", "action": "s3:GetObject", "identiy": []},
+  {
+    "id": "refused", "action": "s3:GetObject",
+    "identity": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condtion": {}}]}]
+  }
+]
+"#;
+    std::fs::write(d.join("requests.json"), text).expect("write");
+    let o = batch_json(d, "requests.json");
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    for expected in [
+        "requests.json:4:3: request #2 (id \"no-action\"): `action` is required",
+        "requests.json:5:5: request #3 (id \"typo\"): unknown field `identiy` (did you mean `identity`?)",
+        "requests.json:6:3: request #4 (id \"refused\"): identity[0]:",
+        "unknown element `Condtion` (did you mean `Condition`?)",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v[0]["decision"], "allow");
+    assert_eq!(v[1]["error"], "line 4, column 3: `action` is required");
+    assert_eq!(v.as_array().map(Vec::len), Some(4));
 }
 
 /// A shared policy name declared twice under `policies` is not a silent choice of one of the
@@ -313,17 +353,7 @@ fn a_shared_policy_declared_twice_stops_the_batch_where_it_is() {
         "{{\"policies\": {{\n  \"p\": {read},\n  \"p\": {deny}\n}},\n\"requests\": [{{\"id\": 1, \"action\": \"s3:GetObject\", \"identity\": [{{\"ref\": \"p\"}}]}}]}}"
     );
     std::fs::write(d.join("twice.json"), text).expect("write");
-    let o = rampart(
-        d,
-        &[
-            "policy",
-            "eval",
-            "--requests",
-            "twice.json",
-            "--format",
-            "json",
-        ],
-    );
+    let o = batch_json(d, "twice.json");
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("twice.json:3:"), "{err}");
@@ -358,4 +388,31 @@ fn unreadable_policy_file_is_located() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("p.json:3:"), "{err}");
+}
+
+/// The request table written from AWS's documentation (`crates/policy/tests/data/
+/// aws-doc-requests.json`, issue 14) through the command: every answer is the one its `id`
+/// expects, exit code 0.
+#[test]
+fn the_documentation_table_through_the_command() {
+    let table =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy/tests/data/aws-doc-requests.json");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let o = batch_json(tmp.path(), &table.display().to_string());
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).expect("json");
+    let answers = v.as_array().expect("array");
+    assert!(answers.len() >= 270, "{}", answers.len());
+    for a in answers {
+        assert_eq!(
+            (&a["decision"], &a["blocked_by"]),
+            (&a["id"]["decision"], &a["id"]["blocked_by"]),
+            "{a:#}"
+        );
+    }
 }

@@ -83,12 +83,22 @@ fn position_name(slot: Slot, i: usize) -> String {
     }
 }
 
-/// The kind a request's resource policy is read as: a trust policy for `sts:AssumeRole*`.
+/// Whether an error in a policy changes what it would decide, so that deciding with it would be
+/// a guess: AWS refuses such a document, and rampart reads it only as far as it can (an unknown
+/// element or condition operator is skipped, an unknown effect is read as Deny, a value of the
+/// wrong type is dropped, a statement without `Resource` matches every resource). The request
+/// is then answered with the error and its place rather than with a decision. A resource-policy
+/// statement without `Principal` is decided (it applies to no one), and warnings never stop it.
+fn changes_meaning(d: &crate::diag::Diagnostic) -> bool {
+    d.level == crate::diag::Level::Error
+        && d.code != "too-large"
+        && !(d.code == "missing-element" && d.message.contains("`Principal`"))
+}
+
+/// The kind a request's resource policy is read as: a trust policy for `sts:AssumeRole*` and
+/// the session options a trust policy allows ([`crate::eval::is_trust_action`]).
 fn resource_kind(action: &str) -> PolicyKind {
-    if action
-        .get(..14)
-        .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
-    {
+    if crate::eval::is_trust_action(action) {
         PolicyKind::Trust
     } else {
         PolicyKind::Resource
@@ -162,14 +172,23 @@ impl Cache {
             return Ok((*i, None));
         }
         let out = parse_value(v, kind);
-        let Some(policy) = out.policy else {
+        let fatal: Vec<&crate::diag::Diagnostic> = out
+            .diagnostics
+            .iter()
+            .filter(|d| changes_meaning(d))
+            .collect();
+        if out.policy.is_none() || !fatal.is_empty() {
             let at = at();
-            let msg: Vec<String> = out
-                .diagnostics
-                .iter()
-                .map(|d| format!("{at}:{d}"))
-                .collect();
+            let shown = if fatal.is_empty() {
+                out.diagnostics.iter().collect()
+            } else {
+                fatal
+            };
+            let msg: Vec<String> = shown.iter().map(|d| format!("{at}:{d}")).collect();
             return Err(msg.join("; "));
+        }
+        let Some(policy) = out.policy else {
+            return Err(format!("{}: not a policy", at()));
         };
         self.policies.push(policy);
         let i = self.policies.len() - 1;
@@ -266,6 +285,7 @@ impl Cache {
         let resource_account = p.resource_account.or_else(|| account(p.resource));
         set.cross_account =
             matches!((principal_account, resource_account), (Some(a), Some(r)) if a != r);
+        set.resource_account = resource_account;
         set.principal_in_management_account = p.management.is_some()
             && principal_account.is_some()
             && principal_account == p.management;
@@ -351,9 +371,42 @@ pub fn decide(req: &Value, cache: &mut Cache) -> Result<Evaluation, String> {
     Ok(cache.evaluate(&mut p))
 }
 
+/// The fields of a request (`docs/policy-eval.md`).
+const REQUEST_FIELDS: [&str; 14] = [
+    "id",
+    "action",
+    "resource",
+    "principal",
+    "resource_account",
+    "management_account",
+    "context",
+    "identity",
+    "resource_policy",
+    "boundary",
+    "session",
+    "scps",
+    "rcps",
+    "endpoint",
+];
+
+/// A field name no request has: a misspelt policy field would otherwise leave a policy out of
+/// the decision without a word.
+fn unknown_field(name: &str) -> String {
+    let hint = crate::policy::did_you_mean(name, REQUEST_FIELDS)
+        .map(|k| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default();
+    format!("unknown field `{name}`{hint}")
+}
+
 fn prepare<'r>(req: &'r Value, cache: &mut Cache) -> Result<Prepared<'r>, String> {
-    if !req.is_object() {
+    let Some(fields) = req.as_object() else {
         return Err("a request is a JSON object".into());
+    };
+    if let Some(k) = fields
+        .keys()
+        .find(|k| !REQUEST_FIELDS.contains(&k.as_str()))
+    {
+        return Err(unknown_field(k));
     }
     let action = opt_str(req, "action")?.ok_or("`action` is required")?;
     let resource = opt_str(req, "resource")?.unwrap_or("*");
@@ -518,6 +571,8 @@ impl<'de> Deserialize<'de> for Text<'de> {
 struct Fields<'a> {
     /// The request is a JSON object.
     object: bool,
+    /// The first field that is not one of [`REQUEST_FIELDS`].
+    unknown: Option<Cow<'a, str>>,
     id: Option<&'a RawValue>,
     action: Option<&'a RawValue>,
     resource: Option<&'a RawValue>,
@@ -594,6 +649,9 @@ impl<'a> Fields<'a> {
         if !self.object {
             return Ok(Value::Null);
         }
+        if let Some(k) = &self.unknown {
+            return Err(unknown_field(k));
+        }
         let mut m = serde_json::Map::new();
         for (key, raw) in self.each() {
             if let Some(raw) = raw {
@@ -629,6 +687,7 @@ impl<'de> Deserialize<'de> for Fields<'de> {
                         Some(slot) => *slot = Some(map.next_value()?),
                         None => {
                             map.next_value::<IgnoredAny>()?;
+                            f.unknown.get_or_insert(key.0);
                         }
                     }
                 }
@@ -847,7 +906,7 @@ fn context_field(raw: Option<&RawValue>) -> Option<RequestContext> {
 /// read that way (a mistyped field, a policy that does not parse…), for [`decide`] to read it
 /// and tell the error.
 fn decide_fields(f: &Fields<'_>, cache: &mut Cache) -> Option<Evaluation> {
-    if !f.object {
+    if !f.object || f.unknown.is_some() {
         return None;
     }
     let action = text_field(f.action)??;
@@ -969,6 +1028,11 @@ pub fn write_answer(
 /// its decision or why it could not be read.
 pub type OnAnswer<'f> = dyn FnMut(usize, &Value, Result<Evaluation, String>) + 'f;
 
+/// What [`decide_all_located`] hands each request's answer to: as [`OnAnswer`], with the line
+/// and column (1-based) where the request starts in the batch when it could not be read.
+pub type OnLocatedAnswer<'f> =
+    dyn FnMut(usize, &Value, Option<(usize, usize)>, Result<Evaluation, String>) + 'f;
+
 /// Reads a batch (an array of requests, or `{"policies", "requests"}`) one request at a time,
 /// decides each, and hands `(position, id, result)` to `each`. Returns the number of requests.
 ///
@@ -980,22 +1044,38 @@ pub type OnAnswer<'f> = dyn FnMut(usize, &Value, Result<Evaluation, String>) + '
 /// Text that is not a batch: not JSON (with its line and column), or the wrong shape (a shared
 /// policy name declared twice included).
 pub fn decide_all(text: &[u8], each: &mut OnAnswer<'_>) -> serde_json::Result<usize> {
+    decide_all_located(text, &mut |i, id, _, r| each(i, id, r))
+}
+
+/// [`decide_all`], also telling where each request that cannot be read starts (the line and
+/// column of its `{`, found from its fields; `None` for a request with no field, or in a batch
+/// that is not UTF-8).
+///
+/// # Errors
+/// As [`decide_all`].
+pub fn decide_all_located(
+    text: &[u8],
+    each: &mut OnLocatedAnswer<'_>,
+) -> serde_json::Result<usize> {
     // UTF-8 is checked once for the whole batch, so that strings and field texts are not
     // checked again one by one; text that is not UTF-8 is read as bytes, which says where.
     match std::str::from_utf8(text) {
-        Ok(s) => decide_from(serde_json::Deserializer::from_str(s), each),
-        Err(_) => decide_from(serde_json::Deserializer::from_slice(text), each),
+        Ok(s) => decide_from(serde_json::Deserializer::from_str(s), Some(s), each),
+        Err(_) => decide_from(serde_json::Deserializer::from_slice(text), None, each),
     }
 }
 
 fn decide_from<'de, R: serde_json::de::Read<'de>>(
     mut de: serde_json::Deserializer<R>,
-    each: &mut OnAnswer<'_>,
+    text: Option<&str>,
+    each: &mut OnLocatedAnswer<'_>,
 ) -> serde_json::Result<usize> {
     let mut run = Run {
         cache: Cache::new(),
         each,
         count: 0,
+        text,
+        cursor: (0, 1, 0),
     };
     de.deserialize_any(BatchVisitor { run: &mut run })?;
     de.end()?;
@@ -1004,16 +1084,79 @@ fn decide_from<'de, R: serde_json::de::Read<'de>>(
 
 struct Run<'f> {
     cache: Cache,
-    each: &'f mut OnAnswer<'f>,
+    each: &'f mut OnLocatedAnswer<'f>,
     count: usize,
+    /// The batch, to locate requests that cannot be read.
+    text: Option<&'f str>,
+    /// A byte offset already located: (offset, its line, the offset its line starts at).
+    cursor: (usize, usize, usize),
 }
 
 impl Run<'_> {
     fn one(&mut self, req: &Fields<'_>) {
         let id = req.id();
         let result = decide_streamed(req, &mut self.cache);
-        (self.each)(self.count, &id, result);
+        let at = if result.is_err() {
+            self.locate(req)
+        } else {
+            None
+        };
+        (self.each)(self.count, &id, at, result);
         self.count += 1;
+    }
+
+    /// The line and column of the `{` opening a request, found back from its first field.
+    fn locate(&mut self, req: &Fields<'_>) -> Option<(usize, usize)> {
+        let text = self.text?;
+        let base = text.as_ptr() as usize;
+        let first = req
+            .each()
+            .iter()
+            .filter_map(|(_, raw)| *raw)
+            .map(|raw| raw.get().as_ptr() as usize)
+            .filter(|&p| p >= base && p < base + text.len())
+            .min()?
+            - base;
+        // Back over `"key" :` and white space to the `{` (or a `,` of an earlier field).
+        let bytes = text.as_bytes();
+        let mut i = first;
+        let skip_ws = |i: &mut usize| {
+            while *i > 0 && bytes[*i - 1].is_ascii_whitespace() {
+                *i -= 1;
+            }
+        };
+        skip_ws(&mut i);
+        let mut start = first;
+        if i > 0 && bytes[i - 1] == b':' {
+            i -= 1;
+            skip_ws(&mut i);
+            if i > 0 && bytes[i - 1] == b'"' {
+                i -= 1;
+                while i > 0 && !(bytes[i - 1] == b'"' && (i < 2 || bytes[i - 2] != b'\\')) {
+                    i -= 1;
+                }
+                i = i.saturating_sub(1);
+                skip_ws(&mut i);
+                if i > 0 && bytes[i - 1] == b'{' {
+                    start = i - 1;
+                }
+            }
+        }
+        let (mut at, mut line, mut line_start) = self.cursor;
+        if start < at {
+            (at, line, line_start) = (0, 1, 0);
+        }
+        for (k, &b) in bytes[at..start].iter().enumerate() {
+            if b == b'\n' {
+                line += 1;
+                line_start = at + k + 1;
+            }
+        }
+        self.cursor = (start, line, line_start);
+        let column = text
+            .get(line_start..start)
+            .map_or(1, |s| s.chars().count() + 1);
+        Some((line, column))
     }
 }
 
@@ -1183,7 +1326,7 @@ mod tests {
                 r#"{{"id": "a\"b", "principal": null, "action": "s3:Get\u004fbject", "resource": "arn:aws:s3:::b/k", "resource_policy": {doc}}}"#
             ),
             format!(
-                r#"{{"action": "s3:GetObject", "principal": "arn:aws:iam::111111111111:user/a", "context": {{"a": "x", "b": ["y", "z"], "c": [], "d": 5, "e": -2, "f": true}}, "identity": [{{"ref": "p"}}, {{"name": "n", "document": {doc}}}, {}], "boundary": [], "scps": [[{doc}], {doc}], "rcps": [], "endpoint": null, "resource_account": "111111111111", "other": [1, {{}}]}}"#,
+                r#"{{"action": "s3:GetObject", "principal": "arn:aws:iam::111111111111:user/a", "context": {{"a": "x", "b": ["y", "z"], "c": [], "d": 5, "e": -2, "f": true}}, "identity": [{{"ref": "p"}}, {{"name": "n", "document": {doc}}}, {}], "boundary": [], "scps": [[{doc}], {doc}], "rcps": [], "endpoint": null, "resource_account": "111111111111"}}"#,
                 serde_json::Value::String(doc.to_owned())
             ),
         ];
@@ -1197,6 +1340,7 @@ mod tests {
             r#"{"action": "s3:GetObject", "principal": 3}"#.to_owned(),
             r#"{"action": "s3:GetObject", "resource_account": "12"}"#.to_owned(),
             r#"{"action": "s3:GetObject", "context": {"a": 1.5}}"#.to_owned(),
+            r#"{"action": "s3:GetObject", "other": [1, {}]}"#.to_owned(),
             r#"{"action": "s3:GetObject", "context": {"a": "x", "a": "y"}}"#.to_owned(),
             r#"{"action": "s3:GetObject", "identity": [{"ref": "missing"}]}"#.to_owned(),
             r#"{"action": "s3:GetObject", "identity": 4}"#.to_owned(),

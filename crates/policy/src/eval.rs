@@ -239,6 +239,9 @@ pub struct PolicySet<'a> {
     pub principal_in_management_account: bool,
     /// The resource belongs to the organization's management account (RCPs do not apply).
     pub resource_in_management_account: bool,
+    /// The resource's account, when known: a caller not named by the request is taken to be a
+    /// principal of this account (so an account principal naming it delegates to it).
+    pub resource_account: Option<&'a str>,
 }
 
 /// The principal of an anonymous (unsigned) request.
@@ -480,7 +483,13 @@ fn statement_names(
             return Some(Via::Direct);
         }
         let named = |x: &str| p.entries.iter().any(|(_, v)| v.value == x);
-        let self_listed = p.any || (!c.arn.is_empty() && named(c.arn));
+        // A role session is spared only when its role is listed too ("NotPrincipal": list the
+        // session ARN, the role ARN and the account).
+        let role_listed = c.kind != CallerKind::RoleSession
+            || p.entries
+                .iter()
+                .any(|(t, v)| entry_names(*t, &v.value, c) == Some(Via::Role));
+        let self_listed = p.any || (!c.arn.is_empty() && named(c.arn) && role_listed);
         let account_listed = c.account.is_none_or(|a| {
             p.entries
                 .iter()
@@ -674,6 +683,20 @@ pub fn rcps_cover(action: &str) -> bool {
     RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service))
 }
 
+/// Whether `action` is decided by a role's trust policy as well as by the caller's side:
+/// `sts:AssumeRole*`, and the session options the trust policy must also allow when they are
+/// used (`sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`; IAM User Guide, "Passing
+/// session tags in AWS STS" and "Monitor and control actions taken with assumed roles").
+#[must_use]
+pub fn is_trust_action(action: &str) -> bool {
+    action
+        .get(..14)
+        .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
+        || ["sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"]
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(action))
+}
+
 /// Whether the resource policy of this request must allow for anything to be allowed: a KMS
 /// key policy ("the key policy must allow, itself or by delegating to the account") and a
 /// role's trust policy for `sts:AssumeRole*`.
@@ -684,10 +707,7 @@ fn resource_policy_required(set: &PolicySet<'_>, req: &Request<'_>) -> bool {
     set.resource
         .iter()
         .any(|n| matches!(n.policy.kind, PolicyKind::Key | PolicyKind::Trust))
-        || req
-            .action
-            .get(..14)
-            .is_some_and(|a| a.eq_ignore_ascii_case("sts:assumerole"))
+        || is_trust_action(req.action)
         || (req.resource.starts_with("arn:")
             && req.resource.split(':').nth(2) == Some("kms")
             && req
@@ -698,7 +718,8 @@ fn resource_policy_required(set: &PolicySet<'_>, req: &Request<'_>) -> bool {
 }
 
 /// The keys AWS sets from the caller that `ctx` does not give (`aws:PrincipalArn`,
-/// `aws:PrincipalAccount`, `aws:username`, `aws:PrincipalServiceName`).
+/// `aws:PrincipalAccount`, `aws:username`, `aws:PrincipalServiceName`, `aws:PrincipalType`,
+/// `aws:PrincipalIsAWSService`).
 fn derived_keys(ctx: &RequestContext, caller: &Caller<'_>) -> Vec<(&'static str, String)> {
     let mut add: Vec<(&str, String)> = Vec::new();
     if ctx.get("aws:principalarn").is_none()
@@ -720,6 +741,29 @@ fn derived_keys(ctx: &RequestContext, caller: &Caller<'_>) -> Vec<(&'static str,
     }
     if caller.kind == CallerKind::Service && ctx.get("aws:principalservicename").is_none() {
         add.push(("aws:principalservicename", caller.arn.to_owned()));
+    }
+    // "IAM policy elements: Variables and tags", principal key values: the type of the caller.
+    let principal_type = match caller.kind {
+        CallerKind::Root => Some("Account"),
+        CallerKind::User => Some("User"),
+        CallerKind::Role | CallerKind::RoleSession => Some("AssumedRole"),
+        CallerKind::FederatedUser => Some("FederatedUser"),
+        CallerKind::Anonymous => Some("Anonymous"),
+        CallerKind::Service | CallerKind::Other | CallerKind::Unknown => None,
+    };
+    if let Some(t) = principal_type
+        && ctx.get("aws:principaltype").is_none()
+    {
+        add.push(("aws:principaltype", t.to_owned()));
+    }
+    // "AWS global condition context keys", aws:PrincipalIsAWSService: in every signed request,
+    // `true` only when an AWS service principal makes it.
+    if ctx.get("aws:principalisawsservice").is_none() {
+        match caller.kind {
+            CallerKind::Service => add.push(("aws:principalisawsservice", "true".to_owned())),
+            CallerKind::Anonymous | CallerKind::Other => {}
+            _ => add.push(("aws:principalisawsservice", "false".to_owned())),
+        }
     }
     add
 }
@@ -791,7 +835,10 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request<'_>) -> Evaluation {
             reason: fact.to_owned(),
         };
     }
-    let caller = Caller::parse(req.principal);
+    let mut caller = Caller::parse(req.principal);
+    if caller.kind == CallerKind::Unknown {
+        caller.account = set.resource_account;
+    }
     let mut owned = None;
     let ctx = derived_context(req, &caller, &mut owned);
     let m = Matcher {
@@ -1089,7 +1136,8 @@ fn resource_matches(s: &Statement, resource: &str, vars: bool, ctx: &RequestCont
     let Some(list) = &s.resource else { return true };
     let any = list.items.iter().any(|p| {
         if vars && p.value.contains("${") {
-            substitute(&p.value, ctx).is_some_and(|v| wildcard::arn_matches(&v, resource))
+            substitute_pattern(&p.value, ctx)
+                .is_some_and(|v| wildcard::arn_matches_escaped(&v, resource))
         } else {
             wildcard::arn_matches(&p.value, resource)
         }
@@ -1108,38 +1156,72 @@ pub fn account_of(principal: &str) -> Option<&str> {
 }
 
 /// Substitutes policy variables (`${aws:username}`, `${aws:PrincipalTag/team, 'none'}`,
-/// `${*}`); `None` when a variable has no value and no default (the element then matches nothing).
+/// `${*}`); `None` when a variable has no value and no default (the element then matches
+/// nothing). The result is plain text, for operators that compare without wildcards.
 #[must_use]
 pub fn substitute(text: &str, ctx: &RequestContext) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
+    substitute_with(text, ctx, false)
+}
+
+/// [`substitute`] for a text that is a wildcard pattern (a `Resource`, a `StringLike` or
+/// `ArnLike` value): the result is read by [`wildcard::matches_escaped`], in which `${*}`,
+/// `${?}` and every substituted value stand for themselves ("IAM policy elements: Variables
+/// and tags", special characters: `${*}` is a literal asterisk), while the policy's own `*`
+/// and `?` remain wildcards.
+#[must_use]
+pub fn substitute_pattern(text: &str, ctx: &RequestContext) -> Option<String> {
+    substitute_with(text, ctx, true)
+}
+
+fn substitute_with(text: &str, ctx: &RequestContext, pattern: bool) -> Option<String> {
+    let mut out = String::with_capacity(text.len() + 8);
+    // Text taken literally: in a pattern, its `*`, `?` and `\` are escaped.
+    let literal = |out: &mut String, s: &str| {
+        if pattern {
+            for ch in s.chars() {
+                if matches!(ch, '*' | '?' | '\\') {
+                    out.push('\\');
+                }
+                out.push(ch);
+            }
+        } else {
+            out.push_str(s);
+        }
+    };
+    // The policy's own text: its wildcards stay wildcards, a backslash is literal.
+    let own = |out: &mut String, s: &str| {
+        if pattern {
+            out.push_str(&s.replace('\\', "\\\\"));
+        } else {
+            out.push_str(s);
+        }
+    };
     let mut rest = text;
     while let Some(i) = rest.find("${") {
-        out.push_str(&rest[..i]);
+        own(&mut out, &rest[..i]);
         let after = &rest[i + 2..];
         let Some(end) = after.find('}') else {
-            out.push_str(&rest[i..]);
+            own(&mut out, &rest[i..]);
             return Some(out);
         };
         let inner = &after[..end];
         match inner {
-            "*" => out.push('*'),
-            "?" => out.push('?'),
-            "$" => out.push('$'),
+            "*" | "?" | "$" => literal(&mut out, inner),
             _ => {
                 let (key, default) = match inner.split_once(',') {
                     Some((k, d)) => (k.trim(), Some(d.trim().trim_matches('\''))),
                     None => (inner.trim(), None),
                 };
                 match (ctx.get(key).and_then(|v| v.first()), default) {
-                    (Some(v), _) => out.push_str(v),
-                    (None, Some(d)) => out.push_str(d),
+                    (Some(v), _) => literal(&mut out, v),
+                    (None, Some(d)) => literal(&mut out, d),
                     (None, None) => return None,
                 }
             }
         }
         rest = &after[end + 1..];
     }
-    out.push_str(rest);
+    own(&mut out, rest);
     Some(out)
 }
 
@@ -1155,18 +1237,25 @@ pub fn condition_holds(c: &Condition, ctx: &RequestContext, vars: bool) -> bool 
             .iter()
             .any(|v| v.eq_ignore_ascii_case("true") == absent);
     }
-    // The policy's values, with variables substituted (a copy only when there are any).
+    // The policy's values, with variables substituted (a copy only when there are any). A
+    // variable without a value leaves its value out: null equals nothing, so a positive
+    // operator does not match it and a negated one does ("Policy variables with no value").
+    // Values of operators that take wildcards are substituted as escaped patterns.
     let substituted: Vec<String>;
+    let mut escaped = false;
     let values: &[String] = if vars
         && matches!(op.base.value_type(), "String" | "ARN")
         && c.values.iter().any(|v| v.contains("${"))
     {
+        escaped = takes_wildcards(op.base);
         substituted = c
             .values
             .iter()
             .filter_map(|v| {
                 if v.contains("${") {
-                    substitute(v, ctx)
+                    substitute_with(v, ctx, escaped)
+                } else if escaped {
+                    substitute_with(v, ctx, true)
                 } else {
                     Some(v.clone())
                 }
@@ -1178,7 +1267,9 @@ pub fn condition_holds(c: &Condition, ctx: &RequestContext, vars: bool) -> bool 
     };
     let negated = op.base.is_negated();
     let single = |rv: &str| {
-        let any = values.iter().any(|pv| positive_test(op.base, pv, rv));
+        let any = values
+            .iter()
+            .any(|pv| positive_test(op.base, pv, rv, escaped));
         if negated { !any } else { any }
     };
     match (op.set, present) {
@@ -1197,8 +1288,23 @@ pub fn condition_holds(c: &Condition, ctx: &RequestContext, vars: bool) -> bool 
     }
 }
 
-/// The positive form of an operator's test on one policy value and one request value.
-fn positive_test(base: OperatorBase, pv: &str, rv: &str) -> bool {
+/// Whether an operator's policy values are wildcard patterns.
+fn takes_wildcards(base: OperatorBase) -> bool {
+    use OperatorBase as O;
+    matches!(
+        base,
+        O::StringLike
+            | O::StringNotLike
+            | O::ArnEquals
+            | O::ArnLike
+            | O::ArnNotEquals
+            | O::ArnNotLike
+    )
+}
+
+/// The positive form of an operator's test on one policy value and one request value
+/// (`escaped`: the policy value is a pattern as [`substitute_pattern`] writes it).
+fn positive_test(base: OperatorBase, pv: &str, rv: &str, escaped: bool) -> bool {
     use OperatorBase as O;
     match base {
         O::StringEquals | O::StringNotEquals => pv == rv,
@@ -1209,6 +1315,7 @@ fn positive_test(base: OperatorBase, pv: &str, rv: &str) -> bool {
                 pv.to_lowercase() == rv.to_lowercase()
             }
         }
+        O::StringLike | O::StringNotLike if escaped => wildcard::matches_escaped(pv, rv, false),
         O::StringLike | O::StringNotLike => wildcard::matches(pv, rv, false),
         O::NumericEquals | O::NumericNotEquals => num(pv, rv, |a, b| (a - b).abs() < f64::EPSILON),
         O::NumericLessThan => num(pv, rv, |p, r| r < p),
@@ -1224,7 +1331,7 @@ fn positive_test(base: OperatorBase, pv: &str, rv: &str) -> bool {
         O::BinaryEquals => pv == rv,
         O::IpAddress | O::NotIpAddress => ip_in(pv, rv),
         O::ArnEquals | O::ArnLike | O::ArnNotEquals | O::ArnNotLike => {
-            wildcard::arn_matches(pv, rv)
+            wildcard::arn_like(pv, rv, escaped)
         }
         O::Null => false,
     }

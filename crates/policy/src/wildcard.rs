@@ -4,6 +4,31 @@
 /// Whether `pattern` matches `text`; `fold` compares ASCII case-insensitively (actions).
 #[must_use]
 pub fn matches(pattern: &str, text: &str, fold: bool) -> bool {
+    glob(pattern, text, fold, false)
+}
+
+/// [`matches`] for a pattern in which `\\` makes the next character literal: the form policy
+/// variables are substituted into ([`crate::eval::substitute_pattern`]), where `${*}` and `${?}`
+/// stand for a literal `*` and `?` ("IAM policy elements: Variables and tags", special
+/// characters).
+#[must_use]
+pub fn matches_escaped(pattern: &str, text: &str, fold: bool) -> bool {
+    glob(pattern, text, fold, true)
+}
+
+/// The pattern symbol at `pi`: `Some(None)` for `*`, `Some(Some((c, wild)))` for a character
+/// (`wild`: it is `?`), with the width it takes in the pattern.
+fn symbol(p: &[u8], pi: usize, esc: bool) -> Option<(Option<(u8, bool)>, usize)> {
+    let c = *p.get(pi)?;
+    Some(match c {
+        b'\\' if esc && pi + 1 < p.len() => (Some((p[pi + 1], false)), 2),
+        b'*' => (None, 1),
+        b'?' => (Some((c, true)), 1),
+        _ => (Some((c, false)), 1),
+    })
+}
+
+fn glob(pattern: &str, text: &str, fold: bool, esc: bool) -> bool {
     let p = pattern.as_bytes();
     let t = text.as_bytes();
     let eq = |a: u8, b: u8| {
@@ -16,32 +41,32 @@ pub fn matches(pattern: &str, text: &str, fold: bool) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        match p.get(pi) {
-            Some(b'*') => {
-                star = Some((pi, ti));
-                pi += 1;
+        match symbol(p, pi, esc) {
+            Some((None, w)) => {
+                star = Some((pi + w, ti));
+                pi += w;
             }
-            Some(&c) if c == b'?' || eq(c, t[ti]) => {
+            Some((Some((c, wild)), w)) if wild || eq(c, t[ti]) => {
                 // `?` stands for one character: step over a whole UTF-8 sequence.
-                if c == b'?' {
-                    ti += utf8_len(t[ti]);
-                } else {
-                    ti += 1;
-                }
-                pi += 1;
+                ti += if wild { utf8_len(t[ti]) } else { 1 };
+                pi += w;
             }
             _ => match star {
-                Some((sp, st)) => {
+                Some((after, st)) => {
                     let next = st + utf8_len(t[st]);
-                    star = Some((sp, next));
-                    pi = sp + 1;
+                    star = Some((after, next));
+                    pi = after;
                     ti = next;
                 }
                 None => return false,
             },
         }
     }
-    p[pi.min(p.len())..].iter().all(|&c| c == b'*')
+    // Only stars may remain.
+    while let Some((None, w)) = symbol(p, pi, esc) {
+        pi += w;
+    }
+    pi >= p.len()
 }
 
 fn utf8_len(b: u8) -> usize {
@@ -54,29 +79,121 @@ fn utf8_len(b: u8) -> usize {
 }
 
 /// Whether an ARN pattern matches an ARN: the first five `:`-separated parts are matched one by
-/// one (a wildcard does not reach across them) and the rest as one; a pattern of `*` matches
-/// anything. Case-sensitive, as AWS compares resources.
+/// one and the rest as one; a pattern of `*` matches anything. Case-sensitive, as AWS compares
+/// resources. A `*` that ends one of the first five parts may also reach across colons ("IAM
+/// JSON policy elements: Resource", wildcards in resource ARNs: "If the `*` wildcard is the
+/// last character of a resource ARN segment, it can expand to match beyond the colon
+/// boundaries"), so `arn:aws:ec2:*` matches every EC2 ARN of the partition.
 #[must_use]
 pub fn arn_matches(pattern: &str, arn: &str) -> bool {
+    arn_glob(pattern, arn, false, true)
+}
+
+/// [`arn_matches`] for a pattern written as [`matches_escaped`] reads it.
+#[must_use]
+pub fn arn_matches_escaped(pattern: &str, arn: &str) -> bool {
+    arn_glob(pattern, arn, true, true)
+}
+
+/// The test of the `Arn…` condition operators: "each of the six colon-delimited components of
+/// the ARN is checked separately" ("IAM JSON policy elements: Condition operators", ARN
+/// condition operators), so no star reaches across a colon of the first five parts.
+/// `escaped`: the pattern is written as [`matches_escaped`] reads it.
+#[must_use]
+pub fn arn_like(pattern: &str, arn: &str, escaped: bool) -> bool {
+    arn_glob(pattern, arn, escaped, false)
+}
+
+fn arn_glob(pattern: &str, arn: &str, esc: bool, across: bool) -> bool {
     if pattern == "*" {
         return true;
     }
     if !pattern.starts_with("arn:") || !arn.starts_with("arn:") {
-        return matches(pattern, arn, false);
+        return glob(pattern, arn, false, esc);
     }
     let mut p = pattern.splitn(6, ':');
     let mut a = arn.splitn(6, ':');
-    loop {
+    let by_parts = loop {
         match (p.next(), a.next()) {
-            (None, None) => return true,
+            (None, None) => break true,
             (Some(pp), Some(aa)) => {
-                if !matches(pp, aa, false) {
-                    return false;
+                if !glob(pp, aa, false, esc) {
+                    break false;
                 }
             }
-            _ => return false,
+            _ => break false,
         }
+    };
+    // A star reaching across colons can only help when the ARN has colons the pattern lacks.
+    by_parts
+        || (across
+            && arn.bytes().filter(|&b| b == b':').count()
+                > pattern.bytes().filter(|&b| b == b':').count()
+            && across_colons(pattern.as_bytes(), arn.as_bytes(), esc))
+}
+
+/// One symbol of an ARN pattern for [`across_colons`].
+#[derive(Clone, Copy)]
+enum Sym {
+    Lit(u8),
+    /// `?`; whether it may stand for a colon (in the resource part).
+    One(bool),
+    /// `*`; whether it may take colons (ending a segment, or in the resource part).
+    Star(bool),
+}
+
+/// The ARN match in which a `*` ending a segment may take colons: a small table over the
+/// pattern's symbols and the ARN's bytes (only tried when matching part by part failed).
+fn across_colons(p: &[u8], t: &[u8], esc: bool) -> bool {
+    let mut syms: Vec<Sym> = Vec::with_capacity(p.len());
+    let mut colons = 0;
+    let mut pi = 0;
+    while let Some((s, w)) = symbol(p, pi, esc) {
+        let resource_part = colons >= 5;
+        let next_is_boundary = matches!(
+            symbol(p, pi + w, esc),
+            None | Some((Some((b':', false)), _))
+        );
+        syms.push(match s {
+            None => Sym::Star(resource_part || next_is_boundary),
+            Some((_, true)) => Sym::One(resource_part),
+            Some((c, false)) => {
+                if c == b':' {
+                    colons += 1;
+                }
+                Sym::Lit(c)
+            }
+        });
+        pi += w;
     }
+    // reach[j]: the symbols so far can match t[..j].
+    let mut reach = vec![false; t.len() + 1];
+    reach[0] = true;
+    for s in syms {
+        let mut next = vec![false; t.len() + 1];
+        for j in 0..=t.len() {
+            match s {
+                Sym::Star(colon_ok) => {
+                    // A star keeps every reachable end and extends it over what it may take.
+                    if reach[j] || (j > 0 && next[j - 1] && (colon_ok || t[j - 1] != b':')) {
+                        next[j] = true;
+                    }
+                }
+                Sym::One(colon_ok) => {
+                    if j > 0 && reach[j - 1] && (colon_ok || t[j - 1] != b':') {
+                        next[j] = true;
+                    }
+                }
+                Sym::Lit(c) => {
+                    if j > 0 && reach[j - 1] && t[j - 1] == c {
+                        next[j] = true;
+                    }
+                }
+            }
+        }
+        reach = next;
+    }
+    reach[t.len()]
 }
 
 /// Whether every value `inner` matches is also matched by `outer` (a sufficient test: patterns
@@ -227,6 +344,12 @@ mod tests {
         assert!(!matches("a*b", "acbd", false));
         assert!(matches("a*b*", "acbd", false));
         assert!(matches("?", "é", false));
+        // Escaped: `\\*` and `\\?` are literal.
+        assert!(matches_escaped("a\\*", "a*", false));
+        assert!(!matches_escaped("a\\*", "ab", false));
+        assert!(!matches_escaped("a\\?", "ab", false));
+        assert!(matches_escaped("a\\\\*", "a\\bc", false));
+        assert!(matches_escaped("a*\\?", "abc?", false));
     }
 
     #[test]
@@ -240,7 +363,18 @@ mod tests {
             "arn:aws:iam::*:role/x",
             "arn:aws:iam::123456789012:role/x"
         ));
-        assert!(!arn_matches("arn:aws:iam::*", "arn:aws:iam::1:role/x"));
+        // A `*` ending a segment reaches across colons (IAM User Guide, "IAM JSON policy
+        // elements: Resource"); one inside a segment does not.
+        assert!(arn_matches("arn:aws:iam::*", "arn:aws:iam::1:role/x"));
+        assert!(arn_matches(
+            "arn:aws:sqs:eu-west-1:1*",
+            "arn:aws:sqs:eu-west-1:1:q"
+        ));
+        assert!(!arn_matches("arn:aws:iam::1*2", "arn:aws:iam::1:role/2"));
+        assert!(!arn_matches(
+            "arn:aws:sqs:eu-west-1",
+            "arn:aws:sqs:eu-west-1:1:q"
+        ));
         assert!(arn_matches("arn:aws:iam::*:*", "arn:aws:iam::1:role/x"));
     }
 

@@ -236,10 +236,21 @@ fn pool() -> Vec<Value> {
     ]
 }
 
+/// The pool's policies that name no principal (identity, boundary, session, SCP); the rest do
+/// (resource, RCP, endpoint). A policy of the wrong side is a policy AWS refuses there, which
+/// the reader answers with an error, so each side draws from its own part of the pool.
+const NO_PRINCIPAL: std::ops::Range<usize> = 0..7;
+const PRINCIPALS: std::ops::Range<usize> = 7..14;
+
 /// A policy as a request may write it: inline (compact or spread over lines), as a JSON
 /// string, named, by reference, or something that is not a policy.
-fn policy_text(rng: &mut Rng, pool: &[Value], shared: bool) -> String {
-    let i = rng.below(pool.len());
+fn policy_text(
+    rng: &mut Rng,
+    pool: &[Value],
+    shared: bool,
+    side: std::ops::Range<usize>,
+) -> String {
+    let i = side.start + rng.below(side.len().min(pool.len() - side.start));
     let p = &pool[i];
     match rng.below(20) {
         0..=5 if shared => format!("{{\"ref\": \"p{i}\"}}"),
@@ -255,8 +266,16 @@ fn policy_text(rng: &mut Rng, pool: &[Value], shared: bool) -> String {
     }
 }
 
-fn policy_list_text(rng: &mut Rng, pool: &[Value], shared: bool, n: usize) -> String {
-    let items: Vec<String> = (0..n).map(|_| policy_text(rng, pool, shared)).collect();
+fn policy_list_text(
+    rng: &mut Rng,
+    pool: &[Value],
+    shared: bool,
+    n: usize,
+    side: std::ops::Range<usize>,
+) -> String {
+    let items: Vec<String> = (0..n)
+        .map(|_| policy_text(rng, pool, shared, side.clone()))
+        .collect();
     format!("[{}]", items.join(", "))
 }
 
@@ -369,22 +388,34 @@ fn request_text(rng: &mut Rng, n: usize, pool: &[Value], shared: bool) -> String
         ),
     }
     let k = rng.below(4);
-    field("identity", policy_list_text(rng, pool, shared, k));
+    field(
+        "identity",
+        policy_list_text(rng, pool, shared, k, NO_PRINCIPAL),
+    );
     match rng.below(6) {
         0 => field("resource_policy", "null".into()),
-        1 => field("resource_policy", policy_list_text(rng, pool, shared, 2)),
-        2 | 3 => field("resource_policy", policy_text(rng, pool, shared)),
+        1 => field(
+            "resource_policy",
+            policy_list_text(rng, pool, shared, 2, PRINCIPALS),
+        ),
+        2 | 3 => field(
+            "resource_policy",
+            policy_text(rng, pool, shared, PRINCIPALS),
+        ),
         _ => {}
     }
     match rng.below(8) {
         0 => field("boundary", "[]".into()),
-        1 => field("boundary", policy_list_text(rng, pool, shared, 1)),
-        2 => field("boundary", policy_text(rng, pool, shared)),
+        1 => field(
+            "boundary",
+            policy_list_text(rng, pool, shared, 1, NO_PRINCIPAL),
+        ),
+        2 => field("boundary", policy_text(rng, pool, shared, NO_PRINCIPAL)),
         3 => field("boundary", "\"not a list\"".into()),
         _ => {}
     }
     if rng.chance(15) {
-        field("session", policy_text(rng, pool, shared));
+        field("session", policy_text(rng, pool, shared, NO_PRINCIPAL));
     }
     match rng.below(8) {
         0 => field(
@@ -392,21 +423,24 @@ fn request_text(rng: &mut Rng, n: usize, pool: &[Value], shared: bool) -> String
             format!(
                 "[[{}], {}]",
                 pool[1],
-                policy_list_text(rng, pool, shared, 1)
+                policy_list_text(rng, pool, shared, 1, NO_PRINCIPAL)
             ),
         ),
-        1 => field("scps", format!("[{}]", policy_text(rng, pool, shared))),
+        1 => field(
+            "scps",
+            format!("[{}]", policy_text(rng, pool, shared, NO_PRINCIPAL)),
+        ),
         2 => field("scps", "[3]".into()),
         3 => field("scps", "{}".into()),
         _ => {}
     }
     match rng.below(6) {
         0 => field("rcps", format!("[[{}, {}]]", pool[8], pool[9])),
-        1 => field("rcps", format!("[[{}]]", pool[0])),
+        1 => field("rcps", format!("[[{}]]", pool[7])),
         _ => {}
     }
     if rng.chance(10) {
-        field("endpoint", policy_text(rng, pool, shared));
+        field("endpoint", policy_text(rng, pool, shared, PRINCIPALS));
     }
     if rng.chance(5) {
         // A field given twice: the last one counts, as in a JSON tree.

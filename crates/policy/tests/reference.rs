@@ -619,29 +619,112 @@ fn broken_engines_are_caught() {
     }
 }
 
+/// The engine as the properties see it: (decision, blocked_by, deciding statements).
+type Outcome = (String, BTreeSet<String>, BTreeSet<(String, u64)>);
+
+/// Allows only add: an allowed request stays allowed when any policy gains an Allow. `Ok(false)`
+/// when the case does not apply (not allowed, or no policy of that type to extend).
+fn adding_keeps_allow(
+    eng: &dyn Fn(&Value) -> Outcome,
+    r: &Req,
+    s: &St,
+    slot: usize,
+) -> Result<bool, TestCaseError> {
+    let v = to_json(r);
+    if eng(&v).0 != "allow" {
+        return Ok(false);
+    }
+    let mut more = v.clone();
+    let kind = match slot {
+        1 => "resource",
+        5 => "rcp",
+        6 => "endpoint",
+        _ => "identity",
+    };
+    let extra = st_json(
+        &St {
+            allow: true,
+            ..s.clone()
+        },
+        kind,
+    );
+    if !add_to(&mut more, slot, &extra) {
+        return Ok(false);
+    }
+    prop_assert_eq!(eng(&more).0, "allow", "{:#} plus {:#}", v, extra);
+    Ok(true)
+}
+
+/// "An explicit deny in any of these policies overrides the allow": a Deny of everything added
+/// to a policy of any type that applies to the caller makes the answer an explicit deny.
+fn deny_wins(eng: &dyn Fn(&Value) -> Outcome, r: &Req, slot: usize) -> Result<(), TestCaseError> {
+    let w = &WHO[r.who];
+    let identity_side = matches!(slot, 0 | 2 | 3 | 4);
+    if identity_side && !matches!(w.kind, "user" | "session" | "root") {
+        return Ok(());
+    }
+    let mut v = to_json(r);
+    let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"});
+    let deny_no_principal = json!({"Effect": "Deny", "Action": "*", "Resource": "*"});
+    let d = if matches!(slot, 1 | 5 | 6) {
+        deny
+    } else {
+        deny_no_principal
+    };
+    if !add_to(&mut v, slot, &d) {
+        // No policy of that type yet: one holding only the Deny.
+        let p = json!({"Version": "2012-10-17", "Statement": [d]});
+        match slot {
+            0 => v["identity"] = json!([p]),
+            1 => v["resource_policy"] = p,
+            2 => v["boundary"] = json!([p]),
+            3 => v["session"] = p,
+            4 => v["scps"] = json!([[p]]),
+            5 => v["rcps"] = json!([[p]]),
+            _ => v["endpoint"] = p,
+        }
+    }
+    let (got, blocked, _) = eng(&v);
+    prop_assert_eq!(got, "explicit_deny", "{:#}", v);
+    prop_assert!(!blocked.is_empty());
+    Ok(())
+}
+
+/// Statement order and policy order never matter, for the decision, the blocking types and
+/// the deciding statements.
+fn order_is_irrelevant(eng: &dyn Fn(&Value) -> Outcome, r: &Req) -> Result<(), TestCaseError> {
+    let mut rev = r.clone();
+    rev.identity.reverse();
+    for p in rev
+        .identity
+        .iter_mut()
+        .chain(rev.resource_policy.iter_mut())
+        .chain(rev.boundary.iter_mut())
+        .chain(rev.session.iter_mut())
+        .chain(rev.scps.iter_mut())
+        .chain(rev.rcps.iter_mut())
+        .chain(rev.endpoint.iter_mut())
+    {
+        p.reverse();
+    }
+    let (d1, b1, s1) = eng(&to_json(r));
+    let (d2, b2, s2) = eng(&to_json(&rev));
+    prop_assert_eq!(d1, d2, "{:#}", to_json(r));
+    prop_assert_eq!(b1, b2);
+    // Same statements, counted from the other end.
+    prop_assert_eq!(s1.len(), s2.len());
+    Ok(())
+}
+
 /// Allows only add: an allowed request stays allowed when any policy gains an Allow.
 #[test]
 fn adding_an_allow_never_turns_an_allow_into_a_deny() {
     let checked = std::cell::Cell::new(0u32);
     let mut r = runner(6000);
     let result = r.run(&(req(), st(), 0..7usize), |(r, s, slot)| {
-        let v = to_json(&r);
-        if engine(&v).0 != "allow" {
-            return Ok(());
+        if adding_keeps_allow(&engine, &r, &s, slot)? {
+            checked.set(checked.get() + 1);
         }
-        let mut more = v.clone();
-        let kind = match slot {
-            1 => "resource",
-            5 => "rcp",
-            6 => "endpoint",
-            _ => "identity",
-        };
-        let extra = st_json(&St { allow: true, ..s }, kind);
-        if !add_to(&mut more, slot, &extra) {
-            return Ok(());
-        }
-        checked.set(checked.get() + 1);
-        prop_assert_eq!(engine(&more).0, "allow", "{:#} plus {:#}", v, extra);
         Ok(())
     });
     if let Err(e) = result {
@@ -651,6 +734,112 @@ fn adding_an_allow_never_turns_an_allow_into_a_deny() {
         checked.get() >= 50,
         "only {} allowed requests were extended",
         checked.get()
+    );
+}
+
+/// The three properties have teeth: a deliberately broken copy of the engine fails each.
+#[test]
+fn broken_engines_fail_the_properties() {
+    // Rewrites every policy (document) of a request.
+    fn each_policy(v: &mut Value, f: &dyn Fn(&str, &mut Value)) {
+        for (field, nested) in [
+            ("identity", 1),
+            ("resource_policy", 0),
+            ("boundary", 1),
+            ("session", 0),
+            ("scps", 2),
+            ("rcps", 2),
+            ("endpoint", 0),
+        ] {
+            let slot = &mut v[field];
+            match nested {
+                0 if slot.is_object() => f(field, slot),
+                1 => slot
+                    .as_array_mut()
+                    .into_iter()
+                    .flatten()
+                    .for_each(|p| f(field, p)),
+                2 => slot
+                    .as_array_mut()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_array_mut)
+                    .flatten()
+                    .for_each(|p| f(field, p)),
+                _ => {}
+            }
+        }
+    }
+    let rewrite = |f: &'static dyn Fn(&str, &mut Value)| {
+        move |v: &Value| {
+            let mut v = v.clone();
+            each_policy(&mut v, f);
+            engine(&v)
+        }
+    };
+    // A Deny in a permissions boundary is ignored.
+    let boundary_denies_ignored = rewrite(&|field, p| {
+        if field == "boundary" {
+            for s in p["Statement"].as_array_mut().into_iter().flatten() {
+                if s["Effect"] == "Deny" {
+                    s["Action"] = json!("none:NeverRequested");
+                }
+            }
+        }
+    });
+    // The first statement of each policy decides (the rest are not read).
+    let first_statement_only = rewrite(&|_, p| {
+        if let Some(a) = p["Statement"].as_array_mut() {
+            a.truncate(1);
+        }
+    });
+    // The last statement of an identity policy with several is read as a Deny.
+    let last_read_as_deny = rewrite(&|field, p| {
+        if field == "identity"
+            && let Some(a) = p["Statement"].as_array_mut()
+            && a.len() > 1
+            && let Some(last) = a.last_mut()
+        {
+            last["Effect"] = json!("Deny");
+        }
+    });
+    let caught = |failed: bool, name: &str| {
+        assert!(failed, "the broken engine `{name}` passed the property");
+    };
+    caught(
+        runner(2000)
+            .run(&(req(), 0..7usize), |(r, slot)| {
+                deny_wins(&boundary_denies_ignored, &r, slot)
+            })
+            .is_err(),
+        "boundary denies ignored",
+    );
+    caught(
+        runner(2000)
+            .run(&req(), |r| order_is_irrelevant(&first_statement_only, &r))
+            .is_err(),
+        "first statement only",
+    );
+    caught(
+        runner(6000)
+            .run(&(req(), st(), 0..7usize), |(r, s, slot)| {
+                adding_keeps_allow(&last_read_as_deny, &r, &s, slot).map(|_| ())
+            })
+            .is_err(),
+        "last statement read as a Deny",
+    );
+    // And the real engine passes all three on the same runs.
+    assert!(
+        runner(2000)
+            .run(&(req(), 0..7usize), |(r, slot)| deny_wins(
+                &engine, &r, slot
+            ))
+            .is_ok()
+    );
+    assert!(
+        runner(2000)
+            .run(&req(), |r| order_is_irrelevant(&engine, &r))
+            .is_ok()
     );
 }
 
@@ -696,46 +885,13 @@ proptest! {
     /// "An explicit deny in any of these policies overrides the allow."
     #[test]
     fn an_explicit_deny_in_any_policy_type_wins(r in req(), slot in 0..7usize) {
-        let w = &WHO[r.who];
-        let identity_side = matches!(slot, 0 | 2 | 3 | 4);
-        prop_assume!(!identity_side || matches!(w.kind, "user" | "session" | "root"));
-        let mut v = to_json(&r);
-        let deny = json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"});
-        let deny_no_principal = json!({"Effect": "Deny", "Action": "*", "Resource": "*"});
-        let d = if matches!(slot, 1 | 5 | 6) { deny } else { deny_no_principal };
-        if !add_to(&mut v, slot, &d) {
-            // No policy of that type yet: one holding only the Deny.
-            let p = json!({"Version": "2012-10-17", "Statement": [d]});
-            match slot {
-                0 => v["identity"] = json!([p]),
-                1 => v["resource_policy"] = p,
-                2 => v["boundary"] = json!([p]),
-                3 => v["session"] = p,
-                4 => v["scps"] = json!([[p]]),
-                5 => v["rcps"] = json!([[p]]),
-                _ => v["endpoint"] = p,
-            }
-        }
-        let (got, blocked, _) = engine(&v);
-        prop_assert_eq!(got, "explicit_deny");
-        prop_assert!(!blocked.is_empty());
+        deny_wins(&engine, &r, slot)?;
     }
 
     /// Statement order and policy order never matter, for the decision, the blocking types and
     /// the deciding statements.
     #[test]
     fn order_never_matters(r in req()) {
-        let mut rev = r.clone();
-        rev.identity.reverse();
-        for p in rev.identity.iter_mut().chain(rev.resource_policy.iter_mut()).chain(rev.boundary.iter_mut())
-            .chain(rev.session.iter_mut()).chain(rev.scps.iter_mut()).chain(rev.rcps.iter_mut()).chain(rev.endpoint.iter_mut()) {
-            p.reverse();
-        }
-        let (d1, b1, s1) = engine(&to_json(&r));
-        let (d2, b2, s2) = engine(&to_json(&rev));
-        prop_assert_eq!(d1, d2);
-        prop_assert_eq!(b1, b2);
-        // Same statements, counted from the other end.
-        prop_assert_eq!(s1.len(), s2.len());
+        order_is_irrelevant(&engine, &r)?;
     }
 }

@@ -252,39 +252,51 @@ fn run_batch(path: &Path, format: &str) -> anyhow::Result<Outcome> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = Vec::new();
     let mut written: std::io::Result<()> = if json { out.write_all(b"[\n") } else { Ok(()) };
-    let mut each =
-        |i: usize, id: &Value, result: Result<rampart_policy::eval::Evaluation, String>| {
-            if let Err(e) = &result {
-                failed.push(format!("{name}: request #{} (id {id}): {e}", i + 1));
-            }
-            if written.is_err() {
-                return;
-            }
-            written = if json {
-                let sep = if i > 0 { &b",\n"[..] } else { &b""[..] };
-                out.write_all(sep).and_then(|()| {
-                    batch::write_answer(&mut out, id, &result).map_err(std::io::Error::from)
-                })
-            } else {
-                match &result {
-                    Err(e) => writeln!(out, "{id}: ERROR: {e}"),
-                    Ok(e) => {
-                        let blocked: Vec<&str> = e.blocked_by.iter().map(|t| t.as_str()).collect();
-                        if blocked.is_empty() {
-                            writeln!(out, "{id}: {}", e.decision.as_str())
-                        } else {
-                            writeln!(
-                                out,
-                                "{id}: {} (blocked by {})",
-                                e.decision.as_str(),
-                                blocked.join(", ")
-                            )
-                        }
+    let mut each = |i: usize,
+                    id: &Value,
+                    at: Option<(usize, usize)>,
+                    result: Result<rampart_policy::eval::Evaluation, String>| {
+        // A request that cannot be read is told with its place, in the answer and here.
+        let result = result.map_err(|e| match at {
+            Some((line, column)) => format!("line {line}, column {column}: {e}"),
+            None => e,
+        });
+        if let Err(e) = &result {
+            let e = e
+                .split_once(": ")
+                .filter(|_| at.is_some())
+                .map_or(e.as_str(), |(_, r)| r);
+            let place = at.map_or(String::new(), |(l, c)| format!(":{l}:{c}"));
+            failed.push(format!("{name}{place}: request #{} (id {id}): {e}", i + 1));
+        }
+        if written.is_err() {
+            return;
+        }
+        written = if json {
+            let sep = if i > 0 { &b",\n"[..] } else { &b""[..] };
+            out.write_all(sep).and_then(|()| {
+                batch::write_answer(&mut out, id, &result).map_err(std::io::Error::from)
+            })
+        } else {
+            match &result {
+                Err(e) => writeln!(out, "{id}: ERROR: {e}"),
+                Ok(e) => {
+                    let blocked: Vec<&str> = e.blocked_by.iter().map(|t| t.as_str()).collect();
+                    if blocked.is_empty() {
+                        writeln!(out, "{id}: {}", e.decision.as_str())
+                    } else {
+                        writeln!(
+                            out,
+                            "{id}: {} (blocked by {})",
+                            e.decision.as_str(),
+                            blocked.join(", ")
+                        )
                     }
                 }
-            };
+            }
         };
-    let total = batch::decide_all(&bytes, &mut each)
+    };
+    let total = batch::decide_all_located(&bytes, &mut each)
         .map_err(|e| anyhow::anyhow!("{name}:{}:{}: not a batch: {e}", e.line(), e.column()))?;
     written?;
     // The closing bracket, and the blank line every command's output ends with.
