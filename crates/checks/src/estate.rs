@@ -22,6 +22,10 @@ pub struct Estate<'a> {
     rcps: Vec<Vec<(String, Policy)>>,
     org_unknown: Option<String>,
     management: bool,
+    /// An IaC managed policy's address → the ARN its declaration gives it: principals attach
+    /// policies by address, statements name them by ARN (`iam:CreatePolicyVersion` on
+    /// `aws_iam_policy.app.arn`).
+    cloud: std::collections::HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Estate<'a> {
@@ -68,7 +72,15 @@ impl<'a> Estate<'a> {
             ),
         ];
         let (scps, rcps, org_unknown) = org_levels(account);
+        let cloud = account
+            .iam
+            .policies
+            .iter()
+            .filter(|p| p.meta.cloud_arn() != p.meta.arn)
+            .map(|p| (p.meta.arn.as_str(), p.meta.cloud_arn()))
+            .collect();
         Estate {
+            cloud,
             account,
             management: account
                 .org_policies
@@ -147,6 +159,7 @@ impl<'a> Estate<'a> {
         let groups = &self.groups;
         let trusts = &self.trusts;
         let arns = &self.arns;
+        let cloud = |a: &'s String| -> &'s str { self.cloud.get(a.as_str()).copied().unwrap_or(a) };
         let group_index = |name: &str| {
             account
                 .iam
@@ -177,7 +190,7 @@ impl<'a> Estate<'a> {
                     .user
                     .map(|u| &u.attached_policies)
                     .or(p.role.map(|r| &r.attached_policies))
-                    .map(|v| v.iter().map(String::as_str).collect())
+                    .map(|v| v.iter().map(cloud).collect())
                     .unwrap_or_default(),
                 groups: p
                     .user
@@ -202,7 +215,7 @@ impl<'a> Estate<'a> {
                     .collect(),
                 boundary: None,
                 trust: None,
-                attached: g.attached_policies.iter().map(String::as_str).collect(),
+                attached: g.attached_policies.iter().map(cloud).collect(),
                 groups: Vec::new(),
                 service_linked: false,
                 hypothetical: false,
@@ -304,6 +317,8 @@ fn group_policies(account: &rampart_model::Account) -> Vec<Vec<(String, Policy)>
                     rampart_policy::parse_value(&m.document, PolicyKind::Identity).policy
                 }) {
                     v.push((format!("managed policy `{arn}`"), p));
+                } else if let Some(named) = common::aws_managed(arn, PolicyKind::Identity) {
+                    v.push(named);
                 }
             }
             v

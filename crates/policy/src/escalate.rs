@@ -69,6 +69,10 @@ pub struct Method {
     pub service: Option<&'static str>,
     /// How it works.
     pub how: &'static str,
+    /// It lifts the target's permissions boundary (deletes it, or replaces it with one that
+    /// allows everything): it empowers only a target whose identity policies already make it
+    /// an administrator and whose boundary does not.
+    pub lifts_boundary: bool,
 }
 
 const fn m(
@@ -84,6 +88,19 @@ const fn m(
         act_as,
         service,
         how,
+        lifts_boundary: false,
+    }
+}
+
+/// A method that lifts the target's permissions boundary.
+const fn lift(name: &'static str, actions: &'static [&'static str], how: &'static str) -> Method {
+    Method {
+        name,
+        actions,
+        act_as: false,
+        service: None,
+        how,
+        lifts_boundary: true,
     }
 }
 
@@ -122,6 +139,17 @@ pub const ROLE_METHODS: &[Method] = &[
         "create a function running as the role and invoke it",
     ),
     m(
+        "pass-role-lambda-add-permission",
+        &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:AddPermission",
+        ],
+        true,
+        Some("lambda.amazonaws.com"),
+        "create a function running as the role and let oneself (or anyone) invoke it",
+    ),
+    m(
         "pass-role-lambda-event-source",
         &[
             "iam:PassRole",
@@ -139,24 +167,10 @@ pub const ROLE_METHODS: &[Method] = &[
         Some("cloudformation.amazonaws.com"),
         "create a stack that runs as the role",
     ),
-    m(
-        "cloudformation-update-stack",
-        &["iam:PassRole", "cloudformation:UpdateStack"],
-        true,
-        Some("cloudformation.amazonaws.com"),
-        "update a stack so that its privileged stack role creates what one asks",
-    ),
-    m(
-        "cloudformation-change-set",
-        &[
-            "iam:PassRole",
-            "cloudformation:CreateChangeSet",
-            "cloudformation:ExecuteChangeSet",
-        ],
-        true,
-        Some("cloudformation.amazonaws.com"),
-        "create and execute a change set run by the stack role",
-    ),
+    // An existing stack keeps running as its stack role: updating it (directly, or through a
+    // change set) without naming a role needs no iam:PassRole ("AWS CloudFormation service
+    // role", CloudFormation User Guide). A stack whose resources a stack policy protects needs
+    // the policy lifted first, hence the fuller method first.
     m(
         "cloudformation-set-stack-policy",
         &[
@@ -166,6 +180,23 @@ pub const ROLE_METHODS: &[Method] = &[
         true,
         Some("cloudformation.amazonaws.com"),
         "lift a stack policy and update the stack run by its privileged role",
+    ),
+    m(
+        "cloudformation-update-stack",
+        &["cloudformation:UpdateStack"],
+        true,
+        Some("cloudformation.amazonaws.com"),
+        "update a stack so that its privileged stack role creates what one asks",
+    ),
+    m(
+        "cloudformation-change-set",
+        &[
+            "cloudformation:CreateChangeSet",
+            "cloudformation:ExecuteChangeSet",
+        ],
+        true,
+        Some("cloudformation.amazonaws.com"),
+        "create and execute a change set run by the stack role",
     ),
     m(
         "pass-role-codebuild",
@@ -232,15 +263,60 @@ pub const ROLE_METHODS: &[Method] = &[
         "add one's SSH key to a development endpoint running as the role",
     ),
     m(
+        "pass-role-glue-job",
+        &["iam:PassRole", "glue:CreateJob", "glue:StartJobRun"],
+        true,
+        Some("glue.amazonaws.com"),
+        "create a Glue job running as the role and start it",
+    ),
+    m(
+        "glue-update-job",
+        &["iam:PassRole", "glue:UpdateJob", "glue:StartJobRun"],
+        true,
+        Some("glue.amazonaws.com"),
+        "point an existing Glue job at the role and one's script, and start it",
+    ),
+    // A pipeline runs only once activated.
+    m(
         "pass-role-datapipeline",
         &[
             "iam:PassRole",
             "datapipeline:CreatePipeline",
             "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
         ],
         true,
         Some("datapipeline.amazonaws.com"),
         "run a data pipeline as the role",
+    ),
+    m(
+        "pass-role-ecs",
+        &["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"],
+        true,
+        Some("ecs-tasks.amazonaws.com"),
+        "register a task definition with the role as task role and run it",
+    ),
+    m(
+        "pass-role-ecs-service",
+        &[
+            "iam:PassRole",
+            "ecs:RegisterTaskDefinition",
+            "ecs:CreateService",
+        ],
+        true,
+        Some("ecs-tasks.amazonaws.com"),
+        "register a task definition with the role as task role and run it as a service",
+    ),
+    m(
+        "pass-role-autoscaling",
+        &[
+            "iam:PassRole",
+            "autoscaling:CreateLaunchConfiguration",
+            "autoscaling:CreateAutoScalingGroup",
+        ],
+        true,
+        Some("ec2.amazonaws.com"),
+        "launch instances with the role through an Auto Scaling group",
     ),
     m(
         "ssm-send-command",
@@ -291,6 +367,16 @@ pub const ROLE_METHODS: &[Method] = &[
         None,
         "write an inline administrator policy on the role",
     ),
+    lift(
+        "delete-role-permissions-boundary",
+        &["iam:DeleteRolePermissionsBoundary"],
+        "delete the permissions boundary that holds back the role's administrator policies",
+    ),
+    lift(
+        "put-role-permissions-boundary",
+        &["iam:PutRolePermissionsBoundary"],
+        "replace the role's permissions boundary with one that allows everything",
+    ),
 ];
 
 /// Methods against a user.
@@ -329,6 +415,16 @@ pub const USER_METHODS: &[Method] = &[
         false,
         None,
         "write an inline administrator policy on the user",
+    ),
+    lift(
+        "delete-user-permissions-boundary",
+        &["iam:DeleteUserPermissionsBoundary"],
+        "delete the permissions boundary that holds back the user's administrator policies",
+    ),
+    lift(
+        "put-user-permissions-boundary",
+        &["iam:PutUserPermissionsBoundary"],
+        "replace the user's permissions boundary with one that allows everything",
     ),
 ];
 
@@ -442,10 +538,14 @@ pub fn is_admin(n: &Node<'_>) -> bool {
 }
 
 fn admin_of(n: &Node<'_>, e: &analysis::Effective) -> bool {
-    analysis::is_full_admin(e)
-        && n.boundary
-            .as_ref()
-            .is_none_or(|b| analysis::is_full_admin(&analysis::effective(b)))
+    analysis::is_full_admin(e) && unbounded(n)
+}
+
+/// Whether a node's permissions boundary (if any) allows everything.
+fn unbounded(n: &Node<'_>) -> bool {
+    n.boundary
+        .as_ref()
+        .is_none_or(|b| analysis::is_full_admin(&analysis::effective(b)))
 }
 
 /// The methods a node's policies could allow at all (every action allowed on some resource),
@@ -564,6 +664,10 @@ pub struct Graph<'a> {
     /// its principals and resources.
     pub management_account: bool,
     admin: Vec<bool>,
+    /// Per node: its identity policies alone make it an administrator (its boundary aside).
+    identity_admin: Vec<bool>,
+    /// Per node: it has no permissions boundary, or one that allows everything.
+    unbounded: Vec<bool>,
     possible: Vec<Possible>,
     by_policy: HashMap<&'a str, Vec<usize>>,
     members: HashMap<usize, Vec<usize>>,
@@ -589,12 +693,16 @@ impl<'a> Graph<'a> {
     #[must_use]
     pub fn new(nodes: Vec<Node<'a>>) -> Self {
         let mut admin = Vec::with_capacity(nodes.len());
+        let mut identity_admin = Vec::with_capacity(nodes.len());
+        let mut unbound = Vec::with_capacity(nodes.len());
         let mut possible = Vec::with_capacity(nodes.len());
         let mut by_policy: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut callers: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, n) in nodes.iter().enumerate() {
             let e = analysis::effective(&n.policies);
+            identity_admin.push(analysis::is_full_admin(&e));
+            unbound.push(unbounded(n));
             admin.push(admin_of(n, &e));
             possible.push(Possible::of(&e));
             for p in &n.attached {
@@ -616,6 +724,8 @@ impl<'a> Graph<'a> {
             rcps: Vec::new(),
             management_account: false,
             admin,
+            identity_admin,
+            unbounded: unbound,
             possible,
             by_policy,
             members,
@@ -731,13 +841,33 @@ impl<'a> Graph<'a> {
             .contains(&svc)
     }
 
+    /// Whether an empowering method can make `to` an administrator at all. A policy added to
+    /// a principal is still bounded by its permissions boundary (the intersection of the two
+    /// is what it may do, "Permissions boundaries for IAM entities", IAM User Guide): adding
+    /// one empowers only a target whose boundary (if any) allows everything. Lifting the
+    /// boundary empowers only a target whose boundary does not, over identity policies that
+    /// already allow everything.
+    fn empowers(&self, to: usize, method: &Method) -> bool {
+        if method.act_as {
+            true
+        } else if method.lifts_boundary {
+            !self.unbounded[to] && self.identity_admin[to]
+        } else {
+            self.unbounded[to]
+        }
+    }
+
     /// What rules out `method` from `from` to `to` before any decision: the target is
     /// service-linked, a stand-in (for assumption), oneself (for acting as), a group for a
-    /// non-user, a role whose trust policy names other callers or does not trust the service.
+    /// non-user, a role whose trust policy names other callers or does not trust the service,
+    /// a target the method cannot make an administrator ([`Graph::empowers`]).
     fn admits(&self, from: usize, to: usize, method: &'static Method) -> bool {
         let src = &self.nodes[from];
         let dst = &self.nodes[to];
         if dst.service_linked || (dst.hypothetical && method.name == "assume-role") {
+            return false;
+        }
+        if !self.empowers(to, method) {
             return false;
         }
         if to == from && method.act_as {
@@ -953,7 +1083,7 @@ impl<'a> Graph<'a> {
     /// Whether a managed policy attached to `to` may be a way to empower it (not a
     /// service-linked role: AWS manages those).
     fn admits_policy_target(&self, to: usize) -> bool {
-        !self.nodes[to].service_linked
+        !self.nodes[to].service_linked && self.unbounded[to]
     }
 
     /// The edges out of node `from` a search can use (the first "act as" and the first
@@ -997,13 +1127,14 @@ impl<'a> Graph<'a> {
         }
         if found.is_none() {
             // Empowering a principal one can act as (oneself, or a group one belongs to) is
-            // self-escalation; any other is a grant to others.
+            // self-escalation; any other is a grant to others. A member whose permissions
+            // boundary does not allow everything gains nothing from its group's new policy.
             let reached = |t: usize| {
                 bfs.seen[t]
                     || self
                         .members
                         .get(&t)
-                        .is_some_and(|m| m.iter().any(|u| bfs.seen[*u]))
+                        .is_some_and(|m| m.iter().any(|u| bfs.seen[*u] && self.unbounded[*u]))
             };
             found = if let Some(&(from, e)) = empowering.iter().find(|(_, e)| reached(e.to())) {
                 Some(self.path_to(start, from, bfs, Some((from, e))))
@@ -1202,6 +1333,9 @@ mod tests {
         if dst.service_linked || (dst.hypothetical && method.name == "assume-role") {
             return None;
         }
+        if !g.empowers(to, method) {
+            return None;
+        }
         let caller = caller_arn(src).into_owned();
         let mut statements = Vec::new();
         for action in method.actions {
@@ -1353,7 +1487,7 @@ mod tests {
             seen[t]
                 || g.members
                     .get(&t)
-                    .is_some_and(|m| m.iter().any(|u| seen[*u]))
+                    .is_some_and(|m| m.iter().any(|u| seen[*u] && g.unbounded[*u]))
         };
         if let Some(h) = empowering.iter().find(|h| reached(h.to)) {
             return Some((true, reference_path(start, h.from, &prev, Some(h.clone()))));
