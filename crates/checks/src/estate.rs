@@ -14,6 +14,8 @@ pub struct Estate<'a> {
     account: &'a Account,
     pub(crate) principals: Vec<Principal<'a>>,
     groups: Vec<Vec<(String, Policy)>>,
+    /// Per group: the policies it holds that the Inventory lacks or that do not parse.
+    group_missing: Vec<Vec<String>>,
     trusts: Vec<Option<Policy>>,
     arns: Vec<String>,
     probes: Vec<(NodeKind, String)>,
@@ -33,7 +35,7 @@ impl<'a> Estate<'a> {
     #[must_use]
     pub fn new(account: &'a Account) -> Self {
         let principals = common::principals(account);
-        let groups = group_policies(account);
+        let (groups, group_missing) = group_policies(account);
         let trusts: Vec<Option<Policy>> = principals
             .iter()
             .map(|p| {
@@ -91,6 +93,7 @@ impl<'a> Estate<'a> {
             org_unknown,
             principals,
             groups,
+            group_missing,
             trusts,
             arns,
             probes,
@@ -147,7 +150,13 @@ impl<'a> Estate<'a> {
     /// What real node `i` lacks in the Inventory (attached policies, groups, boundary).
     #[must_use]
     pub fn missing(&self, i: usize) -> &[String] {
-        self.principals.get(i).map_or(&[], |p| p.missing.as_slice())
+        match self.principals.get(i) {
+            Some(p) => p.missing.as_slice(),
+            None => self
+                .group_missing
+                .get(i - self.principals.len())
+                .map_or(&[], Vec::as_slice),
+        }
     }
 
     /// The graph; with `admin` (an administrator policy), stand-ins for administrators not in
@@ -294,36 +303,55 @@ fn org_levels(account: &Account) -> (Levels, Levels, Option<String>) {
     }
 }
 
-/// Each group's own policies (inline and attached), readable ones.
-fn group_policies(account: &rampart_model::Account) -> Vec<Vec<(String, Policy)>> {
+/// Policies with their labels.
+type Labelled = Vec<(String, Policy)>;
+
+/// Each group's own policies (inline and attached), and what it holds that cannot be read (a
+/// managed policy the Inventory lacks, a document that does not parse): a group judged without
+/// one of its policies would be judged wrong.
+fn group_policies(account: &rampart_model::Account) -> (Vec<Labelled>, Vec<Vec<String>>) {
     account
         .iam
         .groups
         .iter()
         .map(|g| {
-            let mut v = Vec::new();
+            let (mut v, mut missing) = (Vec::new(), Vec::new());
             for ip in &g.inline_policies {
-                if let Some(p) =
-                    rampart_policy::parse_value(&ip.document, PolicyKind::Identity).policy
-                {
-                    v.push((
+                match rampart_policy::parse_value(&ip.document, PolicyKind::Identity).policy {
+                    Some(p) => v.push((
                         format!("inline policy `{}` of group `{}`", ip.name, g.meta.name),
                         p,
-                    ));
+                    )),
+                    None => missing.push(format!(
+                        "a readable inline policy `{}` (not valid JSON)",
+                        ip.name
+                    )),
                 }
             }
             for arn in &g.attached_policies {
-                if let Some(p) = account.iam.policy(arn).and_then(|m| {
-                    rampart_policy::parse_value(&m.document, PolicyKind::Identity).policy
-                }) {
-                    v.push((format!("managed policy `{arn}`"), p));
+                let declared = account.iam.policy(arn).or_else(|| {
+                    account
+                        .iam
+                        .policies
+                        .iter()
+                        .find(|p| p.meta.cloud_arn() == arn)
+                });
+                if let Some(m) = declared {
+                    match rampart_policy::parse_value(&m.document, PolicyKind::Identity).policy {
+                        Some(p) => v.push((format!("managed policy `{arn}`"), p)),
+                        None => missing.push(format!(
+                            "a readable managed policy `{arn}` (not valid JSON)"
+                        )),
+                    }
                 } else if let Some(named) = common::aws_managed(arn, PolicyKind::Identity) {
                     v.push(named);
+                } else {
+                    missing.push(format!("the attached policy `{arn}`"));
                 }
             }
-            v
+            (v, missing)
         })
-        .collect()
+        .unzip()
 }
 
 #[cfg(test)]

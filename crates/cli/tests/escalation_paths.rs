@@ -36,9 +36,10 @@ fn iam109(dir: &Path) -> (Option<i32>, Vec<Value>) {
 /// Compares one principal's IAM-109 results with its label: the status; for an escalation,
 /// whether it is one's own, the method of the last hop (`method`, or one of `methods` where an
 /// auditor would accept several), the whole path's methods when `path` is given, and every hop
-/// naming its statements. `Ok(true)`: an escalation found as labelled; `Ok(false)`: a principal
-/// rightly found safe.
-fn judge(key: &str, want: &Value, got: &[&Value]) -> Result<bool, String> {
+/// naming its statements. `Ok(Some(true))`: an escalation found as labelled; `Ok(Some(false))`: a
+/// principal rightly found safe; `Ok(None)`: rightly not assessed (a policy it holds is not in
+/// the input).
+fn judge(key: &str, want: &Value, got: &[&Value]) -> Result<Option<bool>, String> {
     let [f] = got else {
         return Err(format!("{key}: {} IAM-109 results", got.len()));
     };
@@ -52,7 +53,7 @@ fn judge(key: &str, want: &Value, got: &[&Value]) -> Result<bool, String> {
         ));
     }
     if want["status"] != "fail" {
-        return Ok(false);
+        return Ok((want["status"] == "pass").then_some(false));
     }
     let path = f["evidence"]["path"].as_array().expect("path");
     let methods: Vec<&str> = path.iter().filter_map(|h| h["method"].as_str()).collect();
@@ -79,7 +80,7 @@ fn judge(key: &str, want: &Value, got: &[&Value]) -> Result<bool, String> {
     {
         return Err(format!("{key}: a hop names no statement"));
     }
-    Ok(true)
+    Ok(Some(true))
 }
 
 /// Scores every label of `expected.json` in `dir`, each matched to the results whose resource
@@ -98,8 +99,9 @@ fn score(dir: &Path, matches: impl Fn(&str, &str) -> bool) -> (usize, usize, Vec
             .filter(|f| f["resource"].as_str().is_some_and(|r| matches(key, r)))
             .collect();
         match judge(key, want, &got) {
-            Ok(true) => tp += 1,
-            Ok(false) => tn += 1,
+            Ok(Some(true)) => tp += 1,
+            Ok(Some(false)) => tn += 1,
+            Ok(None) => {}
             Err(e) => wrong.push(e),
         }
     }

@@ -589,6 +589,35 @@ impl Possible {
     }
 }
 
+/// The administrator policy an attacker attaches or sets as a boundary: the one AWS publishes.
+const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+/// The request context of `action` in `method`: `base` with the keys the request itself
+/// carries, when the method sets them ("IAM condition context keys", IAM User Guide): the
+/// service a role is passed to (`iam:PassedToService`), the policy attached
+/// (`iam:PolicyARN`: AdministratorAccess) and the boundary set (`iam:PermissionsBoundary`:
+/// AdministratorAccess, which allows everything). `None`: `base` as it is.
+fn action_context(base: &RequestContext, method: &Method, action: &str) -> Option<RequestContext> {
+    let (key, value) = if action.eq_ignore_ascii_case("iam:PassRole") {
+        ("iam:PassedToService", method.service?)
+    } else if matches!(
+        action,
+        "iam:AttachUserPolicy" | "iam:AttachGroupPolicy" | "iam:AttachRolePolicy"
+    ) {
+        ("iam:PolicyARN", ADMINISTRATOR_ACCESS)
+    } else if matches!(
+        action,
+        "iam:PutUserPermissionsBoundary" | "iam:PutRolePermissionsBoundary"
+    ) {
+        ("iam:PermissionsBoundary", ADMINISTRATOR_ACCESS)
+    } else {
+        return None;
+    };
+    let mut c = base.clone();
+    c.insert(key, value);
+    Some(c)
+}
+
 /// Whether a trust-policy principal entry names exactly one user or role ARN (then only the
 /// caller with that ARN matches it: `entry_names` in [`crate::eval`] compares the ARN as is).
 fn names_one_principal(v: &str) -> bool {
@@ -928,17 +957,8 @@ impl<'a> Graph<'a> {
                 }
                 continue;
             }
-            let passed: RequestContext;
-            let ctx = if action.eq_ignore_ascii_case("iam:PassRole")
-                && let Some(svc) = method.service
-            {
-                let mut c = self.context.clone();
-                c.insert("iam:PassedToService", svc);
-                passed = c;
-                &passed
-            } else {
-                &self.context
-            };
+            let extended = action_context(&self.context, method, action);
+            let ctx = extended.as_ref().unwrap_or(&self.context);
             let req = Request {
                 action,
                 resource: target,
@@ -1339,14 +1359,10 @@ mod tests {
         let caller = caller_arn(src).into_owned();
         let mut statements = Vec::new();
         for action in method.actions {
-            let mut ctx = g.context.clone();
+            let ctx =
+                action_context(&g.context, method, action).unwrap_or_else(|| g.context.clone());
             let mut set = g.set_of(src);
             let on_target = action.starts_with("iam:") || action.starts_with("sts:");
-            if action.eq_ignore_ascii_case("iam:PassRole")
-                && let Some(svc) = method.service
-            {
-                ctx.insert("iam:PassedToService", svc);
-            }
             if action.eq_ignore_ascii_case("sts:AssumeRole") && method.name == "assume-role" {
                 let trust = dst.trust?;
                 set.resource.push(Named {

@@ -85,6 +85,19 @@ impl Check for PrincipalCanEscalatePrivileges {
                     }
                     None => {
                         let g = &account.iam.groups[i - principals.len()];
+                        let missing = estate.missing(i);
+                        if !missing.is_empty() {
+                            out.not_assessed(
+                                At::meta(&account.id, None, &g.meta),
+                                format!(
+                                    "group `{}`: not assessed, the Inventory lacks {}",
+                                    g.meta.name,
+                                    missing.join(", ")
+                                ),
+                            )
+                            .with("missing", json!(missing));
+                            continue;
+                        }
                         ("group", &g.meta, &g.meta)
                     }
                 };
