@@ -177,6 +177,14 @@ impl<'a> Estate<'a> {
                 .position(|g| g.meta.name == name)
                 .map(|i| principals.len() + i)
         };
+        // The roles in an instance profile, by name or ARN (a profile names its roles either
+        // way: ARNs when read live, names or references in IaC).
+        let profiled: std::collections::HashSet<&str> = account
+            .iam
+            .instance_profiles
+            .iter()
+            .flat_map(|ip| ip.roles.iter().map(String::as_str))
+            .collect();
         let mut nodes: Vec<Node<'_>> = Vec::new();
         for (i, (p, trust)) in principals.iter().zip(trusts.iter()).enumerate() {
             nodes.push(Node {
@@ -211,6 +219,16 @@ impl<'a> Estate<'a> {
                     r.service_linked || r.meta.arn.contains(":role/aws-service-role/")
                 }),
                 hypothetical: false,
+                instance_profile: p.role.is_some_and(|r| {
+                    [
+                        r.meta.name.as_str(),
+                        r.meta.arn.as_str(),
+                        r.meta.cloud_arn(),
+                        arns[i].as_str(),
+                    ]
+                    .iter()
+                    .any(|k| profiled.contains(k))
+                }),
             });
         }
         for (j, (g, policies)) in account.iam.groups.iter().zip(groups.iter()).enumerate() {
@@ -228,6 +246,7 @@ impl<'a> Estate<'a> {
                 groups: Vec::new(),
                 service_linked: false,
                 hypothetical: false,
+                instance_profile: false,
             });
         }
         if let Some(admin) = admin {
@@ -246,6 +265,7 @@ impl<'a> Estate<'a> {
                     groups: Vec::new(),
                     service_linked: false,
                     hypothetical: true,
+                    instance_profile: true,
                 });
             }
         }

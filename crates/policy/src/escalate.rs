@@ -54,6 +54,9 @@ pub struct Node<'a> {
     /// A stand-in for any principal of its kind not in the Inventory (or created later): it
     /// trusts whatever service a method needs, but nobody assumes it without a trust policy.
     pub hypothetical: bool,
+    /// A role in an instance profile: EC2 runs a role only through one ("Using instance
+    /// profiles", IAM User Guide).
+    pub instance_profile: bool,
 }
 
 /// One way from a principal to another.
@@ -104,6 +107,31 @@ const fn lift(name: &'static str, actions: &'static [&'static str], how: &'stati
     }
 }
 
+/// The EC2 method for a role in no instance profile: the caller makes one.
+const NEW_PROFILE: &str = "pass-role-ec2-new-instance-profile";
+
+/// Whether `action` acts on the target itself (IAM and STS actions on the principal or policy),
+/// rather than on a resource of its own service (run an instance, start a build, create an
+/// instance profile), decided once whatever the target.
+fn on_target(action: &str) -> bool {
+    (action.starts_with("iam:") || action.starts_with("sts:"))
+        && !action.eq_ignore_ascii_case("iam:CreateInstanceProfile")
+        && !action.eq_ignore_ascii_case("iam:AddRoleToInstanceProfile")
+}
+
+/// Whether EC2 can run role `dst` through `method`: every EC2 method but [`NEW_PROFILE`] needs
+/// the role in an instance profile already (an instance runs a role only through one), and
+/// [`NEW_PROFILE`] is for a role in none.
+fn ec2_admits(dst: &Node<'_>, method: &Method) -> bool {
+    if method.service != Some("ec2.amazonaws.com") {
+        true
+    } else if dst.hypothetical {
+        method.name != NEW_PROFILE
+    } else {
+        (method.name == NEW_PROFILE) != dst.instance_profile
+    }
+}
+
 /// Methods against a role (the target resource is the role ARN for the first action).
 pub const ROLE_METHODS: &[Method] = &[
     m(
@@ -126,6 +154,18 @@ pub const ROLE_METHODS: &[Method] = &[
         true,
         Some("ec2.amazonaws.com"),
         "launch an instance with the role and use its credentials",
+    ),
+    m(
+        NEW_PROFILE,
+        &[
+            "iam:PassRole",
+            "ec2:RunInstances",
+            "iam:CreateInstanceProfile",
+            "iam:AddRoleToInstanceProfile",
+        ],
+        true,
+        Some("ec2.amazonaws.com"),
+        "put the role in a new instance profile, launch an instance with it and use its credentials",
     ),
     m(
         "pass-role-lambda",
@@ -896,7 +936,7 @@ impl<'a> Graph<'a> {
         if dst.service_linked || (dst.hypothetical && method.name == "assume-role") {
             return false;
         }
-        if !self.empowers(to, method) {
+        if !self.empowers(to, method) || !ec2_admits(dst, method) {
             return false;
         }
         if to == from && method.act_as {
@@ -941,8 +981,7 @@ impl<'a> Graph<'a> {
         for action in method.actions {
             // IAM and STS actions act on the target itself; the others (run an instance, start
             // a build…) on a resource of their service, whatever the target: decided once.
-            let on_target = action.starts_with("iam:") || action.starts_with("sts:");
-            if !on_target {
+            if !on_target(action) {
                 let mut fixed = self.fixed.borrow_mut();
                 let d = fixed
                     .entry((from, *action))
@@ -1353,7 +1392,7 @@ mod tests {
         if dst.service_linked || (dst.hypothetical && method.name == "assume-role") {
             return None;
         }
-        if !g.empowers(to, method) {
+        if !g.empowers(to, method) || !ec2_admits(dst, method) {
             return None;
         }
         let caller = caller_arn(src).into_owned();
@@ -1362,7 +1401,7 @@ mod tests {
             let ctx =
                 action_context(&g.context, method, action).unwrap_or_else(|| g.context.clone());
             let mut set = g.set_of(src);
-            let on_target = action.starts_with("iam:") || action.starts_with("sts:");
+            let on_target = on_target(action);
             if action.eq_ignore_ascii_case("sts:AssumeRole") && method.name == "assume-role" {
                 let trust = dst.trust?;
                 set.resource.push(Named {
@@ -1754,6 +1793,7 @@ mod tests {
                     .collect(),
                 service_linked: s.service_linked,
                 hypothetical: false,
+                instance_profile: true,
             })
             .collect();
         Graph::new(nodes)

@@ -30,6 +30,7 @@ static META: CheckMeta = CheckMeta {
         data::IAM_USERS,
         data::IAM_GROUPS,
         data::IAM_ROLES,
+        data::IAM_INSTANCE_PROFILES,
     ],
     rationale: "Least privilege is void if a principal can grant itself more: rewriting a policy \
                 it is attached to, attaching AdministratorAccess to itself, creating keys for a \
