@@ -229,6 +229,12 @@ impl<'a> Estate<'a> {
                     .iter()
                     .any(|k| profiled.contains(k))
                 }),
+                tags: p
+                    .meta
+                    .tags
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect(),
             });
         }
         for (j, (g, policies)) in account.iam.groups.iter().zip(groups.iter()).enumerate() {
@@ -247,6 +253,7 @@ impl<'a> Estate<'a> {
                 service_linked: false,
                 hypothetical: false,
                 instance_profile: false,
+                tags: Vec::new(),
             });
         }
         if let Some(admin) = admin {
@@ -266,6 +273,7 @@ impl<'a> Estate<'a> {
                     service_linked: false,
                     hypothetical: true,
                     instance_profile: true,
+                    tags: Vec::new(),
                 });
             }
         }

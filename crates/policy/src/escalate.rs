@@ -57,6 +57,9 @@ pub struct Node<'a> {
     /// A role in an instance profile: EC2 runs a role only through one ("Using instance
     /// profiles", IAM User Guide).
     pub instance_profile: bool,
+    /// Its tags (user or role): requests it makes carry them as `aws:PrincipalTag/…`, requests
+    /// on it as `aws:ResourceTag/…` and `iam:ResourceTag/…`.
+    pub tags: Vec<(&'a str, &'a str)>,
 }
 
 /// One way from a principal to another.
@@ -637,25 +640,51 @@ const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess"
 /// service a role is passed to (`iam:PassedToService`), the policy attached
 /// (`iam:PolicyARN`: AdministratorAccess) and the boundary set (`iam:PermissionsBoundary`:
 /// AdministratorAccess, which allows everything). `None`: `base` as it is.
-fn action_context(base: &RequestContext, method: &Method, action: &str) -> Option<RequestContext> {
-    let (key, value) = if action.eq_ignore_ascii_case("iam:PassRole") {
-        ("iam:PassedToService", method.service?)
+fn action_context(
+    base: &RequestContext,
+    method: &Method,
+    action: &str,
+    src: &Node<'_>,
+    dst: Option<&Node<'_>>,
+) -> Option<RequestContext> {
+    let set = if action.eq_ignore_ascii_case("iam:PassRole") {
+        method.service.map(|svc| ("iam:PassedToService", svc))
     } else if matches!(
         action,
         "iam:AttachUserPolicy" | "iam:AttachGroupPolicy" | "iam:AttachRolePolicy"
     ) {
-        ("iam:PolicyARN", ADMINISTRATOR_ACCESS)
+        Some(("iam:PolicyARN", ADMINISTRATOR_ACCESS))
     } else if matches!(
         action,
         "iam:PutUserPermissionsBoundary" | "iam:PutRolePermissionsBoundary"
     ) {
-        ("iam:PermissionsBoundary", ADMINISTRATOR_ACCESS)
+        Some(("iam:PermissionsBoundary", ADMINISTRATOR_ACCESS))
     } else {
-        return None;
+        None
     };
+    let resource_tags = dst.map_or(&[][..], |d| d.tags.as_slice());
+    if set.is_none() && src.tags.is_empty() && resource_tags.is_empty() {
+        return None;
+    }
     let mut c = base.clone();
-    c.insert(key, value);
+    if let Some((key, value)) = set {
+        c.insert(key, value);
+    }
+    with_tags(&mut c, src, dst);
     Some(c)
+}
+
+/// Adds the caller's tags (`aws:PrincipalTag/…`) and the target's (`aws:ResourceTag/…`,
+/// `iam:ResourceTag/…`: IAM users and roles are tagged resources), as AWS sets them ("AWS
+/// global condition context keys", "Controlling access to IAM resources with tags").
+fn with_tags(c: &mut RequestContext, src: &Node<'_>, dst: Option<&Node<'_>>) {
+    for (k, v) in &src.tags {
+        c.insert(&format!("aws:PrincipalTag/{k}"), *v);
+    }
+    for (k, v) in dst.map_or(&[][..], |d| d.tags.as_slice()) {
+        c.insert(&format!("aws:ResourceTag/{k}"), *v);
+        c.insert(&format!("iam:ResourceTag/{k}"), *v);
+    }
 }
 
 /// Whether a trust-policy principal entry names exactly one user or role ARN (then only the
@@ -996,7 +1025,8 @@ impl<'a> Graph<'a> {
                 }
                 continue;
             }
-            let extended = action_context(&self.context, method, action);
+            let extended =
+                action_context(&self.context, method, action, src, Some(&self.nodes[to]));
             let ctx = extended.as_ref().unwrap_or(&self.context);
             let req = Request {
                 action,
@@ -1046,12 +1076,18 @@ impl<'a> Graph<'a> {
         candidates.sort();
         candidates.dedup();
         let set = self.set(from);
+        let tagged = (!src.tags.is_empty()).then(|| {
+            let mut c = self.context.clone();
+            with_tags(&mut c, src, None);
+            c
+        });
+        let context = tagged.as_ref().unwrap_or(&self.context);
         candidates.iter().find_map(|resource| {
             let req = Request {
                 action,
                 resource,
                 principal: Some(caller),
-                context: &self.context,
+                context,
             };
             let e = evaluate(set, &req);
             (e.decision == Decision::Allow).then_some(e.deciding)
@@ -1398,10 +1434,10 @@ mod tests {
         let caller = caller_arn(src).into_owned();
         let mut statements = Vec::new();
         for action in method.actions {
-            let ctx =
-                action_context(&g.context, method, action).unwrap_or_else(|| g.context.clone());
-            let mut set = g.set_of(src);
             let on_target = on_target(action);
+            let ctx = action_context(&g.context, method, action, src, on_target.then_some(dst))
+                .unwrap_or_else(|| g.context.clone());
+            let mut set = g.set_of(src);
             if action.eq_ignore_ascii_case("sts:AssumeRole") && method.name == "assume-role" {
                 let trust = dst.trust?;
                 set.resource.push(Named {
@@ -1794,6 +1830,7 @@ mod tests {
                 service_linked: s.service_linked,
                 hypothetical: false,
                 instance_profile: true,
+                tags: Vec::new(),
             })
             .collect();
         Graph::new(nodes)

@@ -207,3 +207,78 @@ fn own_statements(attrs: &Value) -> Vec<Json> {
     }
     statements
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn doc(statements: &[Json]) -> Value {
+        Value::String(json!({"Version": "2012-10-17", "Statement": statements}).to_string())
+    }
+
+    fn statement(sid: &str, action: &str) -> Value {
+        let mut m = BTreeMap::new();
+        if !sid.is_empty() {
+            m.insert("sid".to_owned(), Value::str(sid));
+        }
+        m.insert("actions".to_owned(), Value::List(vec![Value::str(action)]));
+        m.insert("resources".to_owned(), Value::List(vec![Value::str("*")]));
+        Value::Map(m)
+    }
+
+    fn actions(d: &Json) -> Vec<(String, String)> {
+        d["Statement"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                (
+                    s["Sid"].as_str().unwrap_or_default().to_owned(),
+                    s["Action"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// The AWS provider's merge: sources, then the data source's statements (a same-`Sid` one
+    /// replacing the source's), then each override document (same `Sid`: replaced in place;
+    /// no `Sid`: added).
+    #[test]
+    fn source_and_override_documents_merge_by_sid() {
+        let mut attrs = BTreeMap::new();
+        attrs.insert(
+            "source_policy_documents".to_owned(),
+            Value::List(vec![doc(&[
+                json!({"Sid": "A", "Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}),
+                json!({"Sid": "B", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+            ])]),
+        );
+        attrs.insert(
+            "statement".to_owned(),
+            Value::List(vec![
+                statement("B", "s3:PutObject"),
+                statement("", "sqs:SendMessage"),
+            ]),
+        );
+        attrs.insert(
+            "override_policy_documents".to_owned(),
+            Value::List(vec![
+                doc(&[json!({"Sid": "A", "Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"})]),
+                doc(&[json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"})]),
+            ]),
+        );
+        let d = document_from_tf(&Value::Map(attrs));
+        let pair = |sid: &str, a: &str| (sid.to_owned(), a.to_owned());
+        assert_eq!(
+            actions(&d),
+            vec![
+                pair("A", "iam:GetUser"),
+                pair("B", "s3:PutObject"),
+                pair("", "sqs:SendMessage"),
+                pair("", "sns:Publish"),
+            ]
+        );
+    }
+}
