@@ -440,6 +440,18 @@ mod tests {
         assert!(escalates(&account(Some(org(true)))));
     }
 
+    /// The usual Region-restricting SCP (deny everything outside the listed Regions) leaves a
+    /// way up for a caller who calls in a listed Region; without a Region in the request it
+    /// would deny everything.
+    #[test]
+    fn a_region_restricting_scp_leaves_the_listed_regions() {
+        let mut o = org(false);
+        o["levels"][1]["scps"][1]["document"] = json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}}]});
+        assert!(escalates(&account(Some(o))));
+    }
+
     #[test]
     fn unknown_or_unparseable_scps_are_said() {
         assert!(Estate::new(&account(None)).org_unknown().is_some());

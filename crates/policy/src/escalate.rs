@@ -687,6 +687,59 @@ fn with_tags(c: &mut RequestContext, src: &Node<'_>, dst: Option<&Node<'_>>) {
     }
 }
 
+/// Condition keys whose value a caller chooses by where and how it calls: the Region it sends
+/// the request to, the network it calls from. A grant limited to one of them is still a way up
+/// for a caller who calls from there ("AWS global condition context keys", IAM User Guide).
+const CALLER_CHOSEN: &[&str] = &[
+    "aws:RequestedRegion",
+    "aws:SourceIp",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+];
+
+/// Inserts into `ctx`, for each key of [`CALLER_CHOSEN`] it lacks, the first value an Allow
+/// condition asks for (or a Deny condition exempts: `StringNotEquals aws:RequestedRegion`,
+/// the usual Region-restricting SCP): a Region or VPC as written, a wildcard pattern with its
+/// wildcards filled in, the first address of a CIDR. Returns whether it inserted any.
+fn choose_values<'p>(policies: impl Iterator<Item = &'p Policy>, ctx: &mut RequestContext) -> bool {
+    let mut any = false;
+    for p in policies {
+        for st in &p.statements {
+            for c in &st.conditions {
+                let Some(key) = CALLER_CHOSEN
+                    .iter()
+                    .find(|k| k.eq_ignore_ascii_case(&c.key.value))
+                else {
+                    continue;
+                };
+                let base = c.operator.base;
+                let wanted = match st.effect {
+                    crate::policy::Effect::Allow => !base.is_negated(),
+                    crate::policy::Effect::Deny => base.is_negated(),
+                };
+                if !wanted || base == crate::policy::OperatorBase::Null || ctx.get(key).is_some() {
+                    continue;
+                }
+                let Some(v) = c.values.first().filter(|v| !v.contains("${")) else {
+                    continue;
+                };
+                let v = if matches!(
+                    base,
+                    crate::policy::OperatorBase::IpAddress
+                        | crate::policy::OperatorBase::NotIpAddress
+                ) {
+                    v.split('/').next().unwrap_or(v).to_owned()
+                } else {
+                    v.replace(['*', '?'], "a")
+                };
+                ctx.insert(key, v);
+                any = true;
+            }
+        }
+    }
+    any
+}
+
 /// Whether a trust-policy principal entry names exactly one user or role ARN (then only the
 /// caller with that ARN matches it: `entry_names` in [`crate::eval`] compares the ARN as is).
 fn names_one_principal(v: &str) -> bool {
@@ -778,6 +831,9 @@ pub struct Graph<'a> {
     trusted_services: Vec<OnceCell<Vec<&'static str>>>,
     /// Per node: its side of a request (policies, boundary, SCPs, RCPs).
     sets: Vec<OnceCell<PolicySet<'a>>>,
+    /// Per node: `context` with the values it would choose for the keys it controls
+    /// ([`CALLER_CHOSEN`]), when its policies ask for some (`None`: `context` as is).
+    contexts: Vec<OnceCell<Option<RequestContext>>>,
     /// Decisions that do not depend on the target (run an instance, start a build…), per node
     /// and action.
     fixed: RefCell<Fixed>,
@@ -831,6 +887,7 @@ impl<'a> Graph<'a> {
             trusted_callers: cells(len),
             trusted_services: cells(len),
             sets: cells(len),
+            contexts: cells(len),
             fixed: RefCell::default(),
             out: cells(len),
             bfs: RefCell::default(),
@@ -860,6 +917,25 @@ impl<'a> Graph<'a> {
             resource_in_management_account: self.management_account,
             ..PolicySet::default()
         }
+    }
+
+    /// The context node `i`'s requests are decided in: `context`, with a value for each key
+    /// of [`CALLER_CHOSEN`] its identity policies, boundary or SCPs ask for.
+    fn context_of(&self, i: usize) -> &RequestContext {
+        self.contexts[i]
+            .get_or_init(|| {
+                let n = &self.nodes[i];
+                let mut c = self.context.clone();
+                let policies = n
+                    .policies
+                    .iter()
+                    .chain(n.boundary.iter().flatten())
+                    .chain(self.scps.iter().flatten())
+                    .map(|x| x.policy);
+                choose_values(policies, &mut c).then_some(c)
+            })
+            .as_ref()
+            .unwrap_or(&self.context)
     }
 
     fn set(&self, i: usize) -> &PolicySet<'a> {
@@ -1025,9 +1101,14 @@ impl<'a> Graph<'a> {
                 }
                 continue;
             }
-            let extended =
-                action_context(&self.context, method, action, src, Some(&self.nodes[to]));
-            let ctx = extended.as_ref().unwrap_or(&self.context);
+            let extended = action_context(
+                self.context_of(from),
+                method,
+                action,
+                src,
+                Some(&self.nodes[to]),
+            );
+            let ctx = extended.as_ref().unwrap_or(self.context_of(from));
             let req = Request {
                 action,
                 resource: target,
@@ -1077,11 +1158,11 @@ impl<'a> Graph<'a> {
         candidates.dedup();
         let set = self.set(from);
         let tagged = (!src.tags.is_empty()).then(|| {
-            let mut c = self.context.clone();
+            let mut c = self.context_of(from).clone();
             with_tags(&mut c, src, None);
             c
         });
-        let context = tagged.as_ref().unwrap_or(&self.context);
+        let context = tagged.as_ref().unwrap_or(self.context_of(from));
         candidates.iter().find_map(|resource| {
             let req = Request {
                 action,
@@ -1435,8 +1516,9 @@ mod tests {
         let mut statements = Vec::new();
         for action in method.actions {
             let on_target = on_target(action);
-            let ctx = action_context(&g.context, method, action, src, on_target.then_some(dst))
-                .unwrap_or_else(|| g.context.clone());
+            let base = g.context_of(from);
+            let ctx = action_context(base, method, action, src, on_target.then_some(dst))
+                .unwrap_or_else(|| base.clone());
             let mut set = g.set_of(src);
             if action.eq_ignore_ascii_case("sts:AssumeRole") && method.name == "assume-role" {
                 let trust = dst.trust?;
