@@ -740,6 +740,46 @@ fn choose_values<'p>(policies: impl Iterator<Item = &'p Policy>, ctx: &mut Reque
     any
 }
 
+/// The resources a service action (run an instance, start a build) of `src` is tried on: `*`,
+/// and each resource its Allows for the action name that can be a resource of the action: an
+/// ARN of a service its resource types belong to (`ssm:SendCommand` acts on EC2 instances), or
+/// one whose service is a wildcard. A statement granting `lambda:UpdateFunctionCode` with
+/// `s3:GetObject` on a bucket does not let the caller update any function.
+fn service_candidates(src: &Node<'_>, action: &str) -> Vec<String> {
+    let c = crate::catalogue::global();
+    let services: Vec<&str> = c.action(action).map_or_else(Vec::new, |a| {
+        let svc = c.services.get(a.service);
+        a.resource_types
+            .iter()
+            .filter_map(|(i, _)| svc.and_then(|s| s.resource_types.get(*i)))
+            .filter_map(|rt| rt.arn.split(':').nth(2))
+            .collect()
+    });
+    let plausible = |r: &str| {
+        let service = r.split(':').nth(2).unwrap_or("*");
+        service.contains(['*', '?']) || services.iter().any(|s| s.eq_ignore_ascii_case(service))
+    };
+    let mut out = vec!["*".to_owned()];
+    for n in &src.policies {
+        for st in &n.policy.statements {
+            if st.effect == crate::policy::Effect::Allow
+                && crate::eval::action_matches(st, action)
+                && let Some(list) = st.resource.as_ref().filter(|l| !l.negated)
+            {
+                out.extend(
+                    list.items
+                        .iter()
+                        .map(|i| crate::wildcard_vars(&i.value))
+                        .filter(|r| r != "*" && plausible(r)),
+                );
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether a trust-policy principal entry names exactly one user or role ARN (then only the
 /// caller with that ARN matches it: `entry_names` in [`crate::eval`] compares the ARN as is).
 fn names_one_principal(v: &str) -> bool {
@@ -1143,19 +1183,7 @@ impl<'a> Graph<'a> {
     /// A service action of `from` on `*`, or on any resource one of its grants names.
     fn decide_anywhere(&self, from: usize, caller: &str, action: &str) -> Option<Vec<Decider>> {
         let src = &self.nodes[from];
-        let mut candidates = vec!["*".to_owned()];
-        for n in &src.policies {
-            for st in &n.policy.statements {
-                if st.effect == crate::policy::Effect::Allow
-                    && crate::eval::action_matches(st, action)
-                    && let Some(list) = st.resource.as_ref().filter(|l| !l.negated)
-                {
-                    candidates.extend(list.items.iter().map(|i| crate::wildcard_vars(&i.value)));
-                }
-            }
-        }
-        candidates.sort();
-        candidates.dedup();
+        let candidates = service_candidates(src, action);
         let set = self.set(from);
         let tagged = (!src.tags.is_empty()).then(|| {
             let mut c = self.context_of(from).clone();
@@ -1530,20 +1558,7 @@ mod tests {
             let candidates: Vec<String> = if on_target {
                 vec![target_arn.to_owned()]
             } else {
-                let mut c = vec!["*".to_owned()];
-                for n in &src.policies {
-                    for st in &n.policy.statements {
-                        if st.effect == crate::policy::Effect::Allow
-                            && crate::eval::action_matches(st, action)
-                            && let Some(list) = st.resource.as_ref().filter(|l| !l.negated)
-                        {
-                            c.extend(list.items.iter().map(|i| crate::wildcard_vars(&i.value)));
-                        }
-                    }
-                }
-                c.sort();
-                c.dedup();
-                c
+                service_candidates(src, action)
             };
             let mut allowed = None;
             for resource in &candidates {
