@@ -24,7 +24,14 @@ fn render() -> String {
          the target's identity policies already allow everything.\n\n\
          A principal escalates itself when it can act as an administrator, or empower itself, a group it belongs to \
          (as a member without a restraining boundary) or a principal it can act as. It only grants to others when \
-         it can empower other principals alone.\n",
+         it can empower other principals alone.\n\n\
+         Each request carries what AWS would put in it: `iam:PassedToService` (the method's service), \
+         `iam:PolicyARN` and `iam:PermissionsBoundary` (AdministratorAccess, what an attacker attaches), the caller's \
+         tags as `aws:PrincipalTag/…` and the target's as `aws:ResourceTag/…` and `iam:ResourceTag/…`, and for the keys \
+         a caller chooses by where it calls from (`aws:RequestedRegion`, `aws:SourceIp`, `aws:SourceVpc`, \
+         `aws:SourceVpce`) a value its policies, boundary or SCPs ask for. EC2 runs a role only through an instance \
+         profile: the EC2 methods need the role in one, except the one that makes it. A service action is tried on \
+         `*` and on the resources the caller's grants name that can be its own.\n",
     );
     for (title, target, methods) in [
         ("Against a role", "the role", ROLE_METHODS),
