@@ -76,9 +76,17 @@ for i in range(P):
         roles.append({"meta": {"arn": arn("role", f"r-{i}"), "name": f"r-{i}"}, "assume_role_policy": trust,
                       "attached_policies": attached, "inline_policies": inline})
 
+# EC2 runs a role only through an instance profile: one per role that trusts EC2 (no random draw,
+# so the rest of the estate is as before).
+profiles = [{"meta": {"arn": arn("instance-profile", r["meta"]["name"]), "name": r["meta"]["name"]},
+             "roles": [r["meta"]["arn"]]}
+            for r in roles
+            if r["assume_role_policy"]["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}]
+
 snap = {"format": "rampart-snapshot", "version": 1, "created_by": "bench/access/gen_estate.py",
         "inventory": {"collected_at": "2026-11-01T00:00:00Z",
                       "accounts": [{"id": A, "iam": {"users": users, "roles": roles, "groups": groups,
-                                                     "policies": managed}}]}}
+                                                     "policies": managed,
+                                                     "instance_profiles": profiles}}]}}
 with open(OUT, "w") as f:
     json.dump(snap, f)

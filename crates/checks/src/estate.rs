@@ -14,6 +14,8 @@ pub struct Estate<'a> {
     account: &'a Account,
     pub(crate) principals: Vec<Principal<'a>>,
     groups: Vec<Vec<(String, Policy)>>,
+    /// Per group: the policies it holds that the Inventory lacks or that do not parse.
+    group_missing: Vec<Vec<String>>,
     trusts: Vec<Option<Policy>>,
     arns: Vec<String>,
     probes: Vec<(NodeKind, String)>,
@@ -22,6 +24,10 @@ pub struct Estate<'a> {
     rcps: Vec<Vec<(String, Policy)>>,
     org_unknown: Option<String>,
     management: bool,
+    /// An IaC managed policy's address → the ARN its declaration gives it: principals attach
+    /// policies by address, statements name them by ARN (`iam:CreatePolicyVersion` on
+    /// `aws_iam_policy.app.arn`).
+    cloud: std::collections::HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Estate<'a> {
@@ -29,7 +35,7 @@ impl<'a> Estate<'a> {
     #[must_use]
     pub fn new(account: &'a Account) -> Self {
         let principals = common::principals(account);
-        let groups = group_policies(account);
+        let (groups, group_missing) = group_policies(account);
         let trusts: Vec<Option<Policy>> = principals
             .iter()
             .map(|p| {
@@ -68,7 +74,15 @@ impl<'a> Estate<'a> {
             ),
         ];
         let (scps, rcps, org_unknown) = org_levels(account);
+        let cloud = account
+            .iam
+            .policies
+            .iter()
+            .filter(|p| p.meta.cloud_arn() != p.meta.arn)
+            .map(|p| (p.meta.arn.as_str(), p.meta.cloud_arn()))
+            .collect();
         Estate {
+            cloud,
             account,
             management: account
                 .org_policies
@@ -79,6 +93,7 @@ impl<'a> Estate<'a> {
             org_unknown,
             principals,
             groups,
+            group_missing,
             trusts,
             arns,
             probes,
@@ -135,7 +150,13 @@ impl<'a> Estate<'a> {
     /// What real node `i` lacks in the Inventory (attached policies, groups, boundary).
     #[must_use]
     pub fn missing(&self, i: usize) -> &[String] {
-        self.principals.get(i).map_or(&[], |p| p.missing.as_slice())
+        match self.principals.get(i) {
+            Some(p) => p.missing.as_slice(),
+            None => self
+                .group_missing
+                .get(i - self.principals.len())
+                .map_or(&[], Vec::as_slice),
+        }
     }
 
     /// The graph; with `admin` (an administrator policy), stand-ins for administrators not in
@@ -147,6 +168,7 @@ impl<'a> Estate<'a> {
         let groups = &self.groups;
         let trusts = &self.trusts;
         let arns = &self.arns;
+        let cloud = |a: &'s String| -> &'s str { self.cloud.get(a.as_str()).copied().unwrap_or(a) };
         let group_index = |name: &str| {
             account
                 .iam
@@ -155,6 +177,14 @@ impl<'a> Estate<'a> {
                 .position(|g| g.meta.name == name)
                 .map(|i| principals.len() + i)
         };
+        // The roles in an instance profile, by name or ARN (a profile names its roles either
+        // way: ARNs when read live, names or references in IaC).
+        let profiled: std::collections::HashSet<&str> = account
+            .iam
+            .instance_profiles
+            .iter()
+            .flat_map(|ip| ip.roles.iter().map(String::as_str))
+            .collect();
         let mut nodes: Vec<Node<'_>> = Vec::new();
         for (i, (p, trust)) in principals.iter().zip(trusts.iter()).enumerate() {
             nodes.push(Node {
@@ -177,7 +207,7 @@ impl<'a> Estate<'a> {
                     .user
                     .map(|u| &u.attached_policies)
                     .or(p.role.map(|r| &r.attached_policies))
-                    .map(|v| v.iter().map(String::as_str).collect())
+                    .map(|v| v.iter().map(cloud).collect())
                     .unwrap_or_default(),
                 groups: p
                     .user
@@ -189,6 +219,22 @@ impl<'a> Estate<'a> {
                     r.service_linked || r.meta.arn.contains(":role/aws-service-role/")
                 }),
                 hypothetical: false,
+                instance_profile: p.role.is_some_and(|r| {
+                    [
+                        r.meta.name.as_str(),
+                        r.meta.arn.as_str(),
+                        r.meta.cloud_arn(),
+                        arns[i].as_str(),
+                    ]
+                    .iter()
+                    .any(|k| profiled.contains(k))
+                }),
+                tags: p
+                    .meta
+                    .tags
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect(),
             });
         }
         for (j, (g, policies)) in account.iam.groups.iter().zip(groups.iter()).enumerate() {
@@ -202,10 +248,12 @@ impl<'a> Estate<'a> {
                     .collect(),
                 boundary: None,
                 trust: None,
-                attached: g.attached_policies.iter().map(String::as_str).collect(),
+                attached: g.attached_policies.iter().map(cloud).collect(),
                 groups: Vec::new(),
                 service_linked: false,
                 hypothetical: false,
+                instance_profile: false,
+                tags: Vec::new(),
             });
         }
         if let Some(admin) = admin {
@@ -224,6 +272,8 @@ impl<'a> Estate<'a> {
                     groups: Vec::new(),
                     service_linked: false,
                     hypothetical: true,
+                    instance_profile: true,
+                    tags: Vec::new(),
                 });
             }
         }
@@ -281,34 +331,55 @@ fn org_levels(account: &Account) -> (Levels, Levels, Option<String>) {
     }
 }
 
-/// Each group's own policies (inline and attached), readable ones.
-fn group_policies(account: &rampart_model::Account) -> Vec<Vec<(String, Policy)>> {
+/// Policies with their labels.
+type Labelled = Vec<(String, Policy)>;
+
+/// Each group's own policies (inline and attached), and what it holds that cannot be read (a
+/// managed policy the Inventory lacks, a document that does not parse): a group judged without
+/// one of its policies would be judged wrong.
+fn group_policies(account: &rampart_model::Account) -> (Vec<Labelled>, Vec<Vec<String>>) {
     account
         .iam
         .groups
         .iter()
         .map(|g| {
-            let mut v = Vec::new();
+            let (mut v, mut missing) = (Vec::new(), Vec::new());
             for ip in &g.inline_policies {
-                if let Some(p) =
-                    rampart_policy::parse_value(&ip.document, PolicyKind::Identity).policy
-                {
-                    v.push((
+                match rampart_policy::parse_value(&ip.document, PolicyKind::Identity).policy {
+                    Some(p) => v.push((
                         format!("inline policy `{}` of group `{}`", ip.name, g.meta.name),
                         p,
-                    ));
+                    )),
+                    None => missing.push(format!(
+                        "a readable inline policy `{}` (not valid JSON)",
+                        ip.name
+                    )),
                 }
             }
             for arn in &g.attached_policies {
-                if let Some(p) = account.iam.policy(arn).and_then(|m| {
-                    rampart_policy::parse_value(&m.document, PolicyKind::Identity).policy
-                }) {
-                    v.push((format!("managed policy `{arn}`"), p));
+                let declared = account.iam.policy(arn).or_else(|| {
+                    account
+                        .iam
+                        .policies
+                        .iter()
+                        .find(|p| p.meta.cloud_arn() == arn)
+                });
+                if let Some(m) = declared {
+                    match rampart_policy::parse_value(&m.document, PolicyKind::Identity).policy {
+                        Some(p) => v.push((format!("managed policy `{arn}`"), p)),
+                        None => missing.push(format!(
+                            "a readable managed policy `{arn}` (not valid JSON)"
+                        )),
+                    }
+                } else if let Some(named) = common::aws_managed(arn, PolicyKind::Identity) {
+                    v.push(named);
+                } else {
+                    missing.push(format!("the attached policy `{arn}`"));
                 }
             }
-            v
+            (v, missing)
         })
-        .collect()
+        .unzip()
 }
 
 #[cfg(test)]
@@ -367,6 +438,18 @@ mod tests {
         assert_eq!(Estate::new(&denied).scp_levels().len(), 3);
         // SCPs do not apply to the management account.
         assert!(escalates(&account(Some(org(true)))));
+    }
+
+    /// The usual Region-restricting SCP (deny everything outside the listed Regions) leaves a
+    /// way up for a caller who calls in a listed Region; without a Region in the request it
+    /// would deny everything.
+    #[test]
+    fn a_region_restricting_scp_leaves_the_listed_regions() {
+        let mut o = org(false);
+        o["levels"][1]["scps"][1]["document"] = json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["eu-west-1", "eu-central-1"]}}}]});
+        assert!(escalates(&account(Some(o))));
     }
 
     #[test]

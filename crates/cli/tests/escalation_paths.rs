@@ -3,87 +3,124 @@
 //! look-alikes that cannot escalate (a Deny in another policy, a resource limited to AWS managed
 //! policies, a condition that never holds, user-only actions on a role, a trust policy that does
 //! not allow, a role that does not trust the service, a PassRole limited to other roles).
-//! Every principal's verdict, last method and self/others must be exactly as expected.
+//! Every principal's verdict, last method and self/others must be exactly as expected. A second
+//! set (tests/fixtures/escalation-module) declares IAM through a local module.
 
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-#[test]
-fn escalation_fixture_scores_exactly() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/escalation");
+/// The IAM-109 results of `rampart scan .` in `dir`, and the exit code.
+fn iam109(dir: &Path) -> (Option<i32>, Vec<Value>) {
     let tmp = tempfile::tempdir().expect("tmp");
     let out = tmp.path().join("report.json");
     let o = Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .current_dir(&dir)
+        .current_dir(dir)
         .args(["scan", ".", "--include-passed", "--format", "json", "-o"])
         .arg(&out)
         .output()
         .expect("rampart runs");
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).expect("report")).expect("json");
-    let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join("expected.json")).expect("expected.json"),
-    )
-    .expect("json");
-    let findings: Vec<&Value> = report["findings"]
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let findings = report["findings"]
         .as_array()
         .expect("findings")
         .iter()
         .filter(|f| f["check"] == "IAM-109")
+        .cloned()
         .collect();
+    (o.status.code(), findings)
+}
+
+/// Compares one principal's IAM-109 results with its label: the status; for an escalation,
+/// whether it is one's own, the method of the last hop (`method`, or one of `methods` where an
+/// auditor would accept several), the whole path's methods when `path` is given, and every hop
+/// naming its statements. `Ok(Some(true))`: an escalation found as labelled; `Ok(Some(false))`: a
+/// principal rightly found safe; `Ok(None)`: rightly not assessed (a policy it holds is not in
+/// the input).
+fn judge(key: &str, want: &Value, got: &[&Value]) -> Result<Option<bool>, String> {
+    let [f] = got else {
+        return Err(format!("{key}: {} IAM-109 results", got.len()));
+    };
+    if f["status"] != want["status"] {
+        return Err(format!(
+            "{key}: {} instead of {} ({}): {}",
+            f["status"],
+            want["status"],
+            want["why"].as_str().unwrap_or_default(),
+            f["message"]
+        ));
+    }
+    if want["status"] != "fail" {
+        return Ok((want["status"] == "pass").then_some(false));
+    }
+    let path = f["evidence"]["path"].as_array().expect("path");
+    let methods: Vec<&str> = path.iter().filter_map(|h| h["method"].as_str()).collect();
+    let last = methods.last().copied().unwrap_or_default();
+    let accepted: Vec<&str> = match &want["methods"] {
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => want["method"].as_str().into_iter().collect(),
+    };
+    if !accepted.contains(&last) || f["evidence"]["self_escalation"] != want["self"] {
+        return Err(format!(
+            "{key}: {last} (self {}) instead of {accepted:?} (self {}): {}",
+            f["evidence"]["self_escalation"], want["self"], f["message"]
+        ));
+    }
+    if let Some(p) = want["path"].as_array() {
+        let p: Vec<&str> = p.iter().filter_map(Value::as_str).collect();
+        if p != methods {
+            return Err(format!("{key}: path {methods:?} instead of {p:?}"));
+        }
+    }
+    if !path
+        .iter()
+        .all(|h| h["statements"].as_array().is_some_and(|s| !s.is_empty()))
+    {
+        return Err(format!("{key}: a hop names no statement"));
+    }
+    Ok(Some(true))
+}
+
+/// Scores every label of `expected.json` in `dir`, each matched to the results whose resource
+/// `matches` it; returns the escalations and the safe principals found as labelled.
+fn score(dir: &Path, matches: impl Fn(&str, &str) -> bool) -> (usize, usize, Vec<Value>) {
+    let (code, findings) = iam109(dir);
+    assert_eq!(code, Some(1), "{}", dir.display());
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("expected.json")).expect("expected.json"),
+    )
+    .expect("json");
     let (mut tp, mut tn, mut wrong) = (0, 0, Vec::new());
     for (key, want) in expected.as_object().expect("object") {
-        let (kind, name) = key.split_once('/').expect("kind/name");
-        let suffix = format!("aws_iam_{kind}.{name}");
-        let got: Vec<&&Value> = findings
+        let got: Vec<&Value> = findings
             .iter()
-            .filter(|f| f["resource"].as_str().is_some_and(|r| r.ends_with(&suffix)))
+            .filter(|f| f["resource"].as_str().is_some_and(|r| matches(key, r)))
             .collect();
-        let [f] = got.as_slice() else {
-            wrong.push(format!("{key}: {} IAM-109 results", got.len()));
-            continue;
-        };
-        if f["status"] != want["status"] {
-            wrong.push(format!(
-                "{key}: {} instead of {}: {}",
-                f["status"], want["status"], f["message"]
-            ));
-            continue;
+        match judge(key, want, &got) {
+            Ok(Some(true)) => tp += 1,
+            Ok(Some(false)) => tn += 1,
+            Ok(None) => {}
+            Err(e) => wrong.push(e),
         }
-        if want["status"] == "pass" {
-            tn += 1;
-            continue;
-        }
-        let path = f["evidence"]["path"].as_array().expect("path");
-        let last = path.last().map(|h| h["method"].clone()).unwrap_or_default();
-        if last != want["method"] || f["evidence"]["self_escalation"] != want["self"] {
-            wrong.push(format!(
-                "{key}: {} (self {}) instead of {} (self {})",
-                last, f["evidence"]["self_escalation"], want["method"], want["self"]
-            ));
-            continue;
-        }
-        // Every hop names the statements that allowed it.
-        assert!(
-            path.iter()
-                .all(|h| h["statements"].as_array().is_some_and(|s| !s.is_empty())),
-            "{key}"
-        );
-        tp += 1;
     }
     assert!(
         wrong.is_empty(),
         "{tp} escalations and {tn} safe principals right; wrong:\n{}",
         wrong.join("\n")
     );
+    (tp, tn, findings)
+}
+
+#[test]
+fn escalation_fixture_scores_exactly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/escalation");
+    // Keys are `kind/name`, matched by the end of the resource address.
+    let (tp, tn, findings) = score(&dir, |key, r| {
+        key.split_once('/')
+            .is_some_and(|(kind, name)| r.ends_with(&format!("aws_iam_{kind}.{name}")))
+    });
     assert!(tp >= 29 && tn >= 10, "{tp} {tn}");
     // The two-hop chain is reported hop by hop.
     let chain = findings
@@ -104,6 +141,26 @@ fn escalation_fixture_scores_exactly() {
         methods,
         ["assume-role", "assume-role", "attach-role-policy"]
     );
+}
+
+/// The second labelled set (tests/fixtures/escalation-module): IAM declared through a local
+/// module the way real repositories write it. Keys are the exact resource ids (`FILE:ADDRESS`
+/// with the module path); every IAM-109 result must be labelled, and every label found.
+#[test]
+fn module_fixture_scores_exactly() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/escalation-module");
+    let (tp, tn, findings) = score(&dir, |key, r| key == r);
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("expected.json")).expect("expected.json"),
+    )
+    .expect("json");
+    let unlabelled: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f["resource"].as_str())
+        .filter(|r| expected.get(*r).is_none())
+        .collect();
+    assert!(unlabelled.is_empty(), "unlabelled: {unlabelled:?}");
+    assert!(tp >= 45 && tn >= 25, "{tp} {tn}");
 }
 
 fn access(args: &[&str]) -> (i32, Value) {

@@ -754,8 +754,9 @@ pub const ESCALATION_METHODS: &[EscalationMethod] = &[
             "iam:PassRole",
             "datapipeline:CreatePipeline",
             "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
         ],
-        how: "run a data pipeline as a privileged role",
+        how: "run a data pipeline as a privileged role (it runs once activated)",
     },
     EscalationMethod {
         name: "pass-role-sagemaker-notebook",

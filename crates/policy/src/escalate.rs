@@ -54,6 +54,12 @@ pub struct Node<'a> {
     /// A stand-in for any principal of its kind not in the Inventory (or created later): it
     /// trusts whatever service a method needs, but nobody assumes it without a trust policy.
     pub hypothetical: bool,
+    /// A role in an instance profile: EC2 runs a role only through one ("Using instance
+    /// profiles", IAM User Guide).
+    pub instance_profile: bool,
+    /// Its tags (user or role): requests it makes carry them as `aws:PrincipalTag/…`, requests
+    /// on it as `aws:ResourceTag/…` and `iam:ResourceTag/…`.
+    pub tags: Vec<(&'a str, &'a str)>,
 }
 
 /// One way from a principal to another.
@@ -69,6 +75,10 @@ pub struct Method {
     pub service: Option<&'static str>,
     /// How it works.
     pub how: &'static str,
+    /// It lifts the target's permissions boundary (deletes it, or replaces it with one that
+    /// allows everything): it empowers only a target whose identity policies already make it
+    /// an administrator and whose boundary does not.
+    pub lifts_boundary: bool,
 }
 
 const fn m(
@@ -84,6 +94,44 @@ const fn m(
         act_as,
         service,
         how,
+        lifts_boundary: false,
+    }
+}
+
+/// A method that lifts the target's permissions boundary.
+const fn lift(name: &'static str, actions: &'static [&'static str], how: &'static str) -> Method {
+    Method {
+        name,
+        actions,
+        act_as: false,
+        service: None,
+        how,
+        lifts_boundary: true,
+    }
+}
+
+/// The EC2 method for a role in no instance profile: the caller makes one.
+const NEW_PROFILE: &str = "pass-role-ec2-new-instance-profile";
+
+/// Whether `action` acts on the target itself (IAM and STS actions on the principal or policy),
+/// rather than on a resource of its own service (run an instance, start a build, create an
+/// instance profile), decided once whatever the target.
+fn on_target(action: &str) -> bool {
+    (action.starts_with("iam:") || action.starts_with("sts:"))
+        && !action.eq_ignore_ascii_case("iam:CreateInstanceProfile")
+        && !action.eq_ignore_ascii_case("iam:AddRoleToInstanceProfile")
+}
+
+/// Whether EC2 can run role `dst` through `method`: every EC2 method but [`NEW_PROFILE`] needs
+/// the role in an instance profile already (an instance runs a role only through one), and
+/// [`NEW_PROFILE`] is for a role in none.
+fn ec2_admits(dst: &Node<'_>, method: &Method) -> bool {
+    if method.service != Some("ec2.amazonaws.com") {
+        true
+    } else if dst.hypothetical {
+        method.name != NEW_PROFILE
+    } else {
+        (method.name == NEW_PROFILE) != dst.instance_profile
     }
 }
 
@@ -111,6 +159,18 @@ pub const ROLE_METHODS: &[Method] = &[
         "launch an instance with the role and use its credentials",
     ),
     m(
+        NEW_PROFILE,
+        &[
+            "iam:PassRole",
+            "ec2:RunInstances",
+            "iam:CreateInstanceProfile",
+            "iam:AddRoleToInstanceProfile",
+        ],
+        true,
+        Some("ec2.amazonaws.com"),
+        "put the role in a new instance profile, launch an instance with it and use its credentials",
+    ),
+    m(
         "pass-role-lambda",
         &[
             "iam:PassRole",
@@ -120,6 +180,17 @@ pub const ROLE_METHODS: &[Method] = &[
         true,
         Some("lambda.amazonaws.com"),
         "create a function running as the role and invoke it",
+    ),
+    m(
+        "pass-role-lambda-add-permission",
+        &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:AddPermission",
+        ],
+        true,
+        Some("lambda.amazonaws.com"),
+        "create a function running as the role and let oneself (or anyone) invoke it",
     ),
     m(
         "pass-role-lambda-event-source",
@@ -139,24 +210,10 @@ pub const ROLE_METHODS: &[Method] = &[
         Some("cloudformation.amazonaws.com"),
         "create a stack that runs as the role",
     ),
-    m(
-        "cloudformation-update-stack",
-        &["iam:PassRole", "cloudformation:UpdateStack"],
-        true,
-        Some("cloudformation.amazonaws.com"),
-        "update a stack so that its privileged stack role creates what one asks",
-    ),
-    m(
-        "cloudformation-change-set",
-        &[
-            "iam:PassRole",
-            "cloudformation:CreateChangeSet",
-            "cloudformation:ExecuteChangeSet",
-        ],
-        true,
-        Some("cloudformation.amazonaws.com"),
-        "create and execute a change set run by the stack role",
-    ),
+    // An existing stack keeps running as its stack role: updating it (directly, or through a
+    // change set) without naming a role needs no iam:PassRole ("AWS CloudFormation service
+    // role", CloudFormation User Guide). A stack whose resources a stack policy protects needs
+    // the policy lifted first, hence the fuller method first.
     m(
         "cloudformation-set-stack-policy",
         &[
@@ -166,6 +223,23 @@ pub const ROLE_METHODS: &[Method] = &[
         true,
         Some("cloudformation.amazonaws.com"),
         "lift a stack policy and update the stack run by its privileged role",
+    ),
+    m(
+        "cloudformation-update-stack",
+        &["cloudformation:UpdateStack"],
+        true,
+        Some("cloudformation.amazonaws.com"),
+        "update a stack so that its privileged stack role creates what one asks",
+    ),
+    m(
+        "cloudformation-change-set",
+        &[
+            "cloudformation:CreateChangeSet",
+            "cloudformation:ExecuteChangeSet",
+        ],
+        true,
+        Some("cloudformation.amazonaws.com"),
+        "create and execute a change set run by the stack role",
     ),
     m(
         "pass-role-codebuild",
@@ -232,15 +306,60 @@ pub const ROLE_METHODS: &[Method] = &[
         "add one's SSH key to a development endpoint running as the role",
     ),
     m(
+        "pass-role-glue-job",
+        &["iam:PassRole", "glue:CreateJob", "glue:StartJobRun"],
+        true,
+        Some("glue.amazonaws.com"),
+        "create a Glue job running as the role and start it",
+    ),
+    m(
+        "glue-update-job",
+        &["iam:PassRole", "glue:UpdateJob", "glue:StartJobRun"],
+        true,
+        Some("glue.amazonaws.com"),
+        "point an existing Glue job at the role and one's script, and start it",
+    ),
+    // A pipeline runs only once activated.
+    m(
         "pass-role-datapipeline",
         &[
             "iam:PassRole",
             "datapipeline:CreatePipeline",
             "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
         ],
         true,
         Some("datapipeline.amazonaws.com"),
         "run a data pipeline as the role",
+    ),
+    m(
+        "pass-role-ecs",
+        &["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"],
+        true,
+        Some("ecs-tasks.amazonaws.com"),
+        "register a task definition with the role as task role and run it",
+    ),
+    m(
+        "pass-role-ecs-service",
+        &[
+            "iam:PassRole",
+            "ecs:RegisterTaskDefinition",
+            "ecs:CreateService",
+        ],
+        true,
+        Some("ecs-tasks.amazonaws.com"),
+        "register a task definition with the role as task role and run it as a service",
+    ),
+    m(
+        "pass-role-autoscaling",
+        &[
+            "iam:PassRole",
+            "autoscaling:CreateLaunchConfiguration",
+            "autoscaling:CreateAutoScalingGroup",
+        ],
+        true,
+        Some("ec2.amazonaws.com"),
+        "launch instances with the role through an Auto Scaling group",
     ),
     m(
         "ssm-send-command",
@@ -291,6 +410,16 @@ pub const ROLE_METHODS: &[Method] = &[
         None,
         "write an inline administrator policy on the role",
     ),
+    lift(
+        "delete-role-permissions-boundary",
+        &["iam:DeleteRolePermissionsBoundary"],
+        "delete the permissions boundary that holds back the role's administrator policies",
+    ),
+    lift(
+        "put-role-permissions-boundary",
+        &["iam:PutRolePermissionsBoundary"],
+        "replace the role's permissions boundary with one that allows everything",
+    ),
 ];
 
 /// Methods against a user.
@@ -329,6 +458,16 @@ pub const USER_METHODS: &[Method] = &[
         false,
         None,
         "write an inline administrator policy on the user",
+    ),
+    lift(
+        "delete-user-permissions-boundary",
+        &["iam:DeleteUserPermissionsBoundary"],
+        "delete the permissions boundary that holds back the user's administrator policies",
+    ),
+    lift(
+        "put-user-permissions-boundary",
+        &["iam:PutUserPermissionsBoundary"],
+        "replace the user's permissions boundary with one that allows everything",
     ),
 ];
 
@@ -442,10 +581,14 @@ pub fn is_admin(n: &Node<'_>) -> bool {
 }
 
 fn admin_of(n: &Node<'_>, e: &analysis::Effective) -> bool {
-    analysis::is_full_admin(e)
-        && n.boundary
-            .as_ref()
-            .is_none_or(|b| analysis::is_full_admin(&analysis::effective(b)))
+    analysis::is_full_admin(e) && unbounded(n)
+}
+
+/// Whether a node's permissions boundary (if any) allows everything.
+fn unbounded(n: &Node<'_>) -> bool {
+    n.boundary
+        .as_ref()
+        .is_none_or(|b| analysis::is_full_admin(&analysis::effective(b)))
 }
 
 /// The methods a node's policies could allow at all (every action allowed on some resource),
@@ -487,6 +630,154 @@ impl Possible {
             && self.group.is_empty()
             && self.policy.is_empty()
     }
+}
+
+/// The administrator policy an attacker attaches or sets as a boundary: the one AWS publishes.
+const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+/// The request context of `action` in `method`: `base` with the keys the request itself
+/// carries, when the method sets them ("IAM condition context keys", IAM User Guide): the
+/// service a role is passed to (`iam:PassedToService`), the policy attached
+/// (`iam:PolicyARN`: AdministratorAccess) and the boundary set (`iam:PermissionsBoundary`:
+/// AdministratorAccess, which allows everything). `None`: `base` as it is.
+fn action_context(
+    base: &RequestContext,
+    method: &Method,
+    action: &str,
+    src: &Node<'_>,
+    dst: Option<&Node<'_>>,
+) -> Option<RequestContext> {
+    let set = if action.eq_ignore_ascii_case("iam:PassRole") {
+        method.service.map(|svc| ("iam:PassedToService", svc))
+    } else if matches!(
+        action,
+        "iam:AttachUserPolicy" | "iam:AttachGroupPolicy" | "iam:AttachRolePolicy"
+    ) {
+        Some(("iam:PolicyARN", ADMINISTRATOR_ACCESS))
+    } else if matches!(
+        action,
+        "iam:PutUserPermissionsBoundary" | "iam:PutRolePermissionsBoundary"
+    ) {
+        Some(("iam:PermissionsBoundary", ADMINISTRATOR_ACCESS))
+    } else {
+        None
+    };
+    let resource_tags = dst.map_or(&[][..], |d| d.tags.as_slice());
+    if set.is_none() && src.tags.is_empty() && resource_tags.is_empty() {
+        return None;
+    }
+    let mut c = base.clone();
+    if let Some((key, value)) = set {
+        c.insert(key, value);
+    }
+    with_tags(&mut c, src, dst);
+    Some(c)
+}
+
+/// Adds the caller's tags (`aws:PrincipalTag/…`) and the target's (`aws:ResourceTag/…`,
+/// `iam:ResourceTag/…`: IAM users and roles are tagged resources), as AWS sets them ("AWS
+/// global condition context keys", "Controlling access to IAM resources with tags").
+fn with_tags(c: &mut RequestContext, src: &Node<'_>, dst: Option<&Node<'_>>) {
+    for (k, v) in &src.tags {
+        c.insert(&format!("aws:PrincipalTag/{k}"), *v);
+    }
+    for (k, v) in dst.map_or(&[][..], |d| d.tags.as_slice()) {
+        c.insert(&format!("aws:ResourceTag/{k}"), *v);
+        c.insert(&format!("iam:ResourceTag/{k}"), *v);
+    }
+}
+
+/// Condition keys whose value a caller chooses by where and how it calls: the Region it sends
+/// the request to, the network it calls from. A grant limited to one of them is still a way up
+/// for a caller who calls from there ("AWS global condition context keys", IAM User Guide).
+const CALLER_CHOSEN: &[&str] = &[
+    "aws:RequestedRegion",
+    "aws:SourceIp",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+];
+
+/// Inserts into `ctx`, for each key of [`CALLER_CHOSEN`] it lacks, the first value an Allow
+/// condition asks for (or a Deny condition exempts: `StringNotEquals aws:RequestedRegion`,
+/// the usual Region-restricting SCP): a Region or VPC as written, a wildcard pattern with its
+/// wildcards filled in, the first address of a CIDR. Returns whether it inserted any.
+fn choose_values<'p>(policies: impl Iterator<Item = &'p Policy>, ctx: &mut RequestContext) -> bool {
+    let mut any = false;
+    for p in policies {
+        for st in &p.statements {
+            for c in &st.conditions {
+                let Some(key) = CALLER_CHOSEN
+                    .iter()
+                    .find(|k| k.eq_ignore_ascii_case(&c.key.value))
+                else {
+                    continue;
+                };
+                let base = c.operator.base;
+                let wanted = match st.effect {
+                    crate::policy::Effect::Allow => !base.is_negated(),
+                    crate::policy::Effect::Deny => base.is_negated(),
+                };
+                if !wanted || base == crate::policy::OperatorBase::Null || ctx.get(key).is_some() {
+                    continue;
+                }
+                let Some(v) = c.values.first().filter(|v| !v.contains("${")) else {
+                    continue;
+                };
+                let v = if matches!(
+                    base,
+                    crate::policy::OperatorBase::IpAddress
+                        | crate::policy::OperatorBase::NotIpAddress
+                ) {
+                    v.split('/').next().unwrap_or(v).to_owned()
+                } else {
+                    v.replace(['*', '?'], "a")
+                };
+                ctx.insert(key, v);
+                any = true;
+            }
+        }
+    }
+    any
+}
+
+/// The resources a service action (run an instance, start a build) of `src` is tried on: `*`,
+/// and each resource its Allows for the action name that can be a resource of the action: an
+/// ARN of a service its resource types belong to (`ssm:SendCommand` acts on EC2 instances), or
+/// one whose service is a wildcard. A statement granting `lambda:UpdateFunctionCode` with
+/// `s3:GetObject` on a bucket does not let the caller update any function.
+fn service_candidates(src: &Node<'_>, action: &str) -> Vec<String> {
+    let c = crate::catalogue::global();
+    let services: Vec<&str> = c.action(action).map_or_else(Vec::new, |a| {
+        let svc = c.services.get(a.service);
+        a.resource_types
+            .iter()
+            .filter_map(|(i, _)| svc.and_then(|s| s.resource_types.get(*i)))
+            .filter_map(|rt| rt.arn.split(':').nth(2))
+            .collect()
+    });
+    let plausible = |r: &str| {
+        let service = r.split(':').nth(2).unwrap_or("*");
+        service.contains(['*', '?']) || services.iter().any(|s| s.eq_ignore_ascii_case(service))
+    };
+    let mut out = vec!["*".to_owned()];
+    for n in &src.policies {
+        for st in &n.policy.statements {
+            if st.effect == crate::policy::Effect::Allow
+                && crate::eval::action_matches(st, action)
+                && let Some(list) = st.resource.as_ref().filter(|l| !l.negated)
+            {
+                out.extend(
+                    list.items
+                        .iter()
+                        .map(|i| crate::wildcard_vars(&i.value))
+                        .filter(|r| r != "*" && plausible(r)),
+                );
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Whether a trust-policy principal entry names exactly one user or role ARN (then only the
@@ -564,6 +855,10 @@ pub struct Graph<'a> {
     /// its principals and resources.
     pub management_account: bool,
     admin: Vec<bool>,
+    /// Per node: its identity policies alone make it an administrator (its boundary aside).
+    identity_admin: Vec<bool>,
+    /// Per node: it has no permissions boundary, or one that allows everything.
+    unbounded: Vec<bool>,
     possible: Vec<Possible>,
     by_policy: HashMap<&'a str, Vec<usize>>,
     members: HashMap<usize, Vec<usize>>,
@@ -576,6 +871,9 @@ pub struct Graph<'a> {
     trusted_services: Vec<OnceCell<Vec<&'static str>>>,
     /// Per node: its side of a request (policies, boundary, SCPs, RCPs).
     sets: Vec<OnceCell<PolicySet<'a>>>,
+    /// Per node: `context` with the values it would choose for the keys it controls
+    /// ([`CALLER_CHOSEN`]), when its policies ask for some (`None`: `context` as is).
+    contexts: Vec<OnceCell<Option<RequestContext>>>,
     /// Decisions that do not depend on the target (run an instance, start a build…), per node
     /// and action.
     fixed: RefCell<Fixed>,
@@ -589,12 +887,16 @@ impl<'a> Graph<'a> {
     #[must_use]
     pub fn new(nodes: Vec<Node<'a>>) -> Self {
         let mut admin = Vec::with_capacity(nodes.len());
+        let mut identity_admin = Vec::with_capacity(nodes.len());
+        let mut unbound = Vec::with_capacity(nodes.len());
         let mut possible = Vec::with_capacity(nodes.len());
         let mut by_policy: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut callers: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, n) in nodes.iter().enumerate() {
             let e = analysis::effective(&n.policies);
+            identity_admin.push(analysis::is_full_admin(&e));
+            unbound.push(unbounded(n));
             admin.push(admin_of(n, &e));
             possible.push(Possible::of(&e));
             for p in &n.attached {
@@ -616,6 +918,8 @@ impl<'a> Graph<'a> {
             rcps: Vec::new(),
             management_account: false,
             admin,
+            identity_admin,
+            unbounded: unbound,
             possible,
             by_policy,
             members,
@@ -623,6 +927,7 @@ impl<'a> Graph<'a> {
             trusted_callers: cells(len),
             trusted_services: cells(len),
             sets: cells(len),
+            contexts: cells(len),
             fixed: RefCell::default(),
             out: cells(len),
             bfs: RefCell::default(),
@@ -652,6 +957,25 @@ impl<'a> Graph<'a> {
             resource_in_management_account: self.management_account,
             ..PolicySet::default()
         }
+    }
+
+    /// The context node `i`'s requests are decided in: `context`, with a value for each key
+    /// of [`CALLER_CHOSEN`] its identity policies, boundary or SCPs ask for.
+    fn context_of(&self, i: usize) -> &RequestContext {
+        self.contexts[i]
+            .get_or_init(|| {
+                let n = &self.nodes[i];
+                let mut c = self.context.clone();
+                let policies = n
+                    .policies
+                    .iter()
+                    .chain(n.boundary.iter().flatten())
+                    .chain(self.scps.iter().flatten())
+                    .map(|x| x.policy);
+                choose_values(policies, &mut c).then_some(c)
+            })
+            .as_ref()
+            .unwrap_or(&self.context)
     }
 
     fn set(&self, i: usize) -> &PolicySet<'a> {
@@ -731,13 +1055,33 @@ impl<'a> Graph<'a> {
             .contains(&svc)
     }
 
+    /// Whether an empowering method can make `to` an administrator at all. A policy added to
+    /// a principal is still bounded by its permissions boundary (the intersection of the two
+    /// is what it may do, "Permissions boundaries for IAM entities", IAM User Guide): adding
+    /// one empowers only a target whose boundary (if any) allows everything. Lifting the
+    /// boundary empowers only a target whose boundary does not, over identity policies that
+    /// already allow everything.
+    fn empowers(&self, to: usize, method: &Method) -> bool {
+        if method.act_as {
+            true
+        } else if method.lifts_boundary {
+            !self.unbounded[to] && self.identity_admin[to]
+        } else {
+            self.unbounded[to]
+        }
+    }
+
     /// What rules out `method` from `from` to `to` before any decision: the target is
     /// service-linked, a stand-in (for assumption), oneself (for acting as), a group for a
-    /// non-user, a role whose trust policy names other callers or does not trust the service.
+    /// non-user, a role whose trust policy names other callers or does not trust the service,
+    /// a target the method cannot make an administrator ([`Graph::empowers`]).
     fn admits(&self, from: usize, to: usize, method: &'static Method) -> bool {
         let src = &self.nodes[from];
         let dst = &self.nodes[to];
         if dst.service_linked || (dst.hypothetical && method.name == "assume-role") {
+            return false;
+        }
+        if !self.empowers(to, method) || !ec2_admits(dst, method) {
             return false;
         }
         if to == from && method.act_as {
@@ -782,8 +1126,7 @@ impl<'a> Graph<'a> {
         for action in method.actions {
             // IAM and STS actions act on the target itself; the others (run an instance, start
             // a build…) on a resource of their service, whatever the target: decided once.
-            let on_target = action.starts_with("iam:") || action.starts_with("sts:");
-            if !on_target {
+            if !on_target(action) {
                 let mut fixed = self.fixed.borrow_mut();
                 let d = fixed
                     .entry((from, *action))
@@ -798,17 +1141,14 @@ impl<'a> Graph<'a> {
                 }
                 continue;
             }
-            let passed: RequestContext;
-            let ctx = if action.eq_ignore_ascii_case("iam:PassRole")
-                && let Some(svc) = method.service
-            {
-                let mut c = self.context.clone();
-                c.insert("iam:PassedToService", svc);
-                passed = c;
-                &passed
-            } else {
-                &self.context
-            };
+            let extended = action_context(
+                self.context_of(from),
+                method,
+                action,
+                src,
+                Some(&self.nodes[to]),
+            );
+            let ctx = extended.as_ref().unwrap_or(self.context_of(from));
             let req = Request {
                 action,
                 resource: target,
@@ -843,26 +1183,20 @@ impl<'a> Graph<'a> {
     /// A service action of `from` on `*`, or on any resource one of its grants names.
     fn decide_anywhere(&self, from: usize, caller: &str, action: &str) -> Option<Vec<Decider>> {
         let src = &self.nodes[from];
-        let mut candidates = vec!["*".to_owned()];
-        for n in &src.policies {
-            for st in &n.policy.statements {
-                if st.effect == crate::policy::Effect::Allow
-                    && crate::eval::action_matches(st, action)
-                    && let Some(list) = st.resource.as_ref().filter(|l| !l.negated)
-                {
-                    candidates.extend(list.items.iter().map(|i| crate::wildcard_vars(&i.value)));
-                }
-            }
-        }
-        candidates.sort();
-        candidates.dedup();
+        let candidates = service_candidates(src, action);
         let set = self.set(from);
+        let tagged = (!src.tags.is_empty()).then(|| {
+            let mut c = self.context_of(from).clone();
+            with_tags(&mut c, src, None);
+            c
+        });
+        let context = tagged.as_ref().unwrap_or(self.context_of(from));
         candidates.iter().find_map(|resource| {
             let req = Request {
                 action,
                 resource,
                 principal: Some(caller),
-                context: &self.context,
+                context,
             };
             let e = evaluate(set, &req);
             (e.decision == Decision::Allow).then_some(e.deciding)
@@ -953,7 +1287,7 @@ impl<'a> Graph<'a> {
     /// Whether a managed policy attached to `to` may be a way to empower it (not a
     /// service-linked role: AWS manages those).
     fn admits_policy_target(&self, to: usize) -> bool {
-        !self.nodes[to].service_linked
+        !self.nodes[to].service_linked && self.unbounded[to]
     }
 
     /// The edges out of node `from` a search can use (the first "act as" and the first
@@ -997,13 +1331,14 @@ impl<'a> Graph<'a> {
         }
         if found.is_none() {
             // Empowering a principal one can act as (oneself, or a group one belongs to) is
-            // self-escalation; any other is a grant to others.
+            // self-escalation; any other is a grant to others. A member whose permissions
+            // boundary does not allow everything gains nothing from its group's new policy.
             let reached = |t: usize| {
                 bfs.seen[t]
                     || self
                         .members
                         .get(&t)
-                        .is_some_and(|m| m.iter().any(|u| bfs.seen[*u]))
+                        .is_some_and(|m| m.iter().any(|u| bfs.seen[*u] && self.unbounded[*u]))
             };
             found = if let Some(&(from, e)) = empowering.iter().find(|(_, e)| reached(e.to())) {
                 Some(self.path_to(start, from, bfs, Some((from, e))))
@@ -1202,17 +1537,17 @@ mod tests {
         if dst.service_linked || (dst.hypothetical && method.name == "assume-role") {
             return None;
         }
+        if !g.empowers(to, method) || !ec2_admits(dst, method) {
+            return None;
+        }
         let caller = caller_arn(src).into_owned();
         let mut statements = Vec::new();
         for action in method.actions {
-            let mut ctx = g.context.clone();
+            let on_target = on_target(action);
+            let base = g.context_of(from);
+            let ctx = action_context(base, method, action, src, on_target.then_some(dst))
+                .unwrap_or_else(|| base.clone());
             let mut set = g.set_of(src);
-            let on_target = action.starts_with("iam:") || action.starts_with("sts:");
-            if action.eq_ignore_ascii_case("iam:PassRole")
-                && let Some(svc) = method.service
-            {
-                ctx.insert("iam:PassedToService", svc);
-            }
             if action.eq_ignore_ascii_case("sts:AssumeRole") && method.name == "assume-role" {
                 let trust = dst.trust?;
                 set.resource.push(Named {
@@ -1223,20 +1558,7 @@ mod tests {
             let candidates: Vec<String> = if on_target {
                 vec![target_arn.to_owned()]
             } else {
-                let mut c = vec!["*".to_owned()];
-                for n in &src.policies {
-                    for st in &n.policy.statements {
-                        if st.effect == crate::policy::Effect::Allow
-                            && crate::eval::action_matches(st, action)
-                            && let Some(list) = st.resource.as_ref().filter(|l| !l.negated)
-                        {
-                            c.extend(list.items.iter().map(|i| crate::wildcard_vars(&i.value)));
-                        }
-                    }
-                }
-                c.sort();
-                c.dedup();
-                c
+                service_candidates(src, action)
             };
             let mut allowed = None;
             for resource in &candidates {
@@ -1353,7 +1675,7 @@ mod tests {
             seen[t]
                 || g.members
                     .get(&t)
-                    .is_some_and(|m| m.iter().any(|u| seen[*u]))
+                    .is_some_and(|m| m.iter().any(|u| seen[*u] && g.unbounded[*u]))
         };
         if let Some(h) = empowering.iter().find(|h| reached(h.to)) {
             return Some((true, reference_path(start, h.from, &prev, Some(h.clone()))));
@@ -1604,6 +1926,8 @@ mod tests {
                     .collect(),
                 service_linked: s.service_linked,
                 hypothetical: false,
+                instance_profile: true,
+                tags: Vec::new(),
             })
             .collect();
         Graph::new(nodes)

@@ -23,6 +23,7 @@ pub mod diag;
 pub mod escalate;
 pub mod eval;
 pub mod json;
+pub mod managed;
 pub mod policy;
 pub mod validate;
 pub mod wildcard;

@@ -248,6 +248,11 @@ fn by_arn(account: &Account) -> ByArn<'_> {
     for p in &account.iam.policies {
         m.entry(p.meta.arn.as_str()).or_insert(p);
     }
+    // An IaC policy is named by its address, and by the ARN its declaration gives
+    // (`permissions_boundary = aws_iam_policy.b.arn`).
+    for p in &account.iam.policies {
+        m.entry(p.meta.cloud_arn()).or_insert(p);
+    }
     m
 }
 
@@ -265,7 +270,12 @@ fn attached(
                 into,
                 missing,
             ),
-            None => missing.push(format!("the attached policy `{arn}`")),
+            // An AWS managed policy the Inventory does not hold (IaC attaches it by ARN): its
+            // published text.
+            None => match aws_managed(arn, PolicyKind::Identity) {
+                Some((label, p)) => into.push((label, p)),
+                None => missing.push(format!("the attached policy `{arn}`")),
+            },
         }
     }
 }
@@ -275,6 +285,7 @@ fn boundary(by_arn: &ByArn<'_>, arn: Option<&String>, missing: &mut Vec<String>)
     match by_arn
         .get(arn.as_str())
         .and_then(|p| rampart_policy::parse_value(&p.document, PolicyKind::Boundary).policy)
+        .or_else(|| aws_managed(arn, PolicyKind::Boundary).map(|(_, p)| p))
     {
         Some(p) => Some(p),
         None => {
@@ -282,6 +293,15 @@ fn boundary(by_arn: &ByArn<'_>, arn: Option<&String>, missing: &mut Vec<String>)
             None
         }
     }
+}
+
+/// An AWS managed policy by ARN from the published documents ([`rampart_policy::managed`]),
+/// labelled as the Inventory's are.
+pub(crate) fn aws_managed(arn: &str, kind: PolicyKind) -> Option<(String, Policy)> {
+    let text = rampart_policy::managed::document(arn)?;
+    let policy = rampart_policy::parse_text(text, kind).policy?;
+    let name = rampart_policy::managed::aws_managed_name(arn).unwrap_or(arn);
+    Some((format!("managed policy `{name}`"), policy))
 }
 
 /// Every user (with its groups' policies) and role of the account.

@@ -30,16 +30,19 @@ static META: CheckMeta = CheckMeta {
         data::IAM_USERS,
         data::IAM_GROUPS,
         data::IAM_ROLES,
+        data::IAM_INSTANCE_PROFILES,
     ],
     rationale: "Least privilege is void if a principal can grant itself more: rewriting a policy \
                 it is attached to, attaching AdministratorAccess to itself, creating keys for a \
-                more privileged user, assuming a role that can, or passing a privileged role to \
-                compute it controls (EC2, Lambda, Glue, CloudFormation, SageMaker, CodeBuild, \
-                Data Pipeline) and using that role's credentials. rampart builds the graph of \
-                users, roles and groups and decides every hop with the policy engine on its \
-                resource, Denies, boundaries, trust policies and conditions included; a finding \
-                names the path hop by hop and says whether the principal escalates itself or \
-                can only grant to others.",
+                more privileged user, assuming a role that can, lifting a permissions boundary that \
+                holds back administrator policies, or passing a privileged role to compute it \
+                controls (EC2, Lambda, Glue, CloudFormation, SageMaker, CodeBuild, ECS, Data \
+                Pipeline) and using that role's credentials. rampart builds the graph of users, \
+                roles and groups and decides every hop with the policy engine on its resource, \
+                Denies, boundaries, trust policies and conditions included (AWS managed policies \
+                attached by ARN are read from their published text); a finding names the path \
+                hop by hop and says whether the principal escalates itself or can only grant to \
+                others. The methods: docs/escalation-methods.md.",
     remediation: RemediationText {
         text: "Remove the IAM write actions from application principals; limit `iam:PassRole` to \
                the specific roles the workload must pass (and `iam:PassedToService`); put a \
@@ -83,6 +86,19 @@ impl Check for PrincipalCanEscalatePrivileges {
                     }
                     None => {
                         let g = &account.iam.groups[i - principals.len()];
+                        let missing = estate.missing(i);
+                        if !missing.is_empty() {
+                            out.not_assessed(
+                                At::meta(&account.id, None, &g.meta),
+                                format!(
+                                    "group `{}`: not assessed, the Inventory lacks {}",
+                                    g.meta.name,
+                                    missing.join(", ")
+                                ),
+                            )
+                            .with("missing", json!(missing));
+                            continue;
+                        }
                         ("group", &g.meta, &g.meta)
                     }
                 };

@@ -63,24 +63,71 @@ fn list_json(v: &Value) -> Json {
     }
 }
 
-/// The JSON document an `aws_iam_policy_document` data source renders.
+/// The statements of a policy document given as JSON text or an object.
+fn statements_of(v: &Value) -> Vec<Json> {
+    match parse(v) {
+        Ok(Some(doc)) => match doc.get("Statement") {
+            Some(Json::Array(st)) => st.clone(),
+            Some(st @ Json::Object(_)) => vec![st.clone()],
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Adds `st` to `statements` as the provider merges documents: a statement with a non-blank
+/// `Sid` replaces the statement with the same `Sid` in place; any other is appended.
+fn merge_by_sid(statements: &mut Vec<Json>, st: Json) {
+    let sid = st
+        .get("Sid")
+        .and_then(Json::as_str)
+        .filter(|s| !s.is_empty());
+    if let Some(sid) = sid
+        && let Some(at) = statements
+            .iter()
+            .position(|x| x.get("Sid").and_then(Json::as_str) == Some(sid))
+    {
+        statements[at] = st;
+        return;
+    }
+    statements.push(st);
+}
+
+/// The JSON document an `aws_iam_policy_document` data source renders, merged as the AWS
+/// provider documents it: the statements of `source_policy_documents` (and `source_json`) first;
+/// then the data source's own statements, one with the `Sid` of a source statement replacing it;
+/// then each of `override_policy_documents` (and `override_json`) in order, whose statements
+/// with a non-blank `Sid` replace the statement with that `Sid` and whose others are added
+/// (Terraform AWS provider, data source `aws_iam_policy_document`).
 #[must_use]
 pub fn document_from_tf(attrs: &Value) -> Json {
     let mut statements: Vec<Json> = Vec::new();
-    // Source documents come first; the data source's own statements are added after them.
     let mut sources: Vec<&Value> = attrs.get("source_policy_documents").items();
     if !attrs.get("source_json").is_null() {
         sources.push(attrs.get("source_json"));
     }
     for src in sources {
-        if let Ok(Some(doc)) = parse(src) {
-            if let Some(Json::Array(st)) = doc.get("Statement") {
-                statements.extend(st.iter().cloned());
-            } else if let Some(st @ Json::Object(_)) = doc.get("Statement") {
-                statements.push(st.clone());
-            }
+        statements.extend(statements_of(src));
+    }
+    let own = own_statements(attrs);
+    for st in own {
+        merge_by_sid(&mut statements, st);
+    }
+    let mut overrides: Vec<&Value> = attrs.get("override_policy_documents").items();
+    if !attrs.get("override_json").is_null() {
+        overrides.push(attrs.get("override_json"));
+    }
+    for o in overrides {
+        for st in statements_of(o) {
+            merge_by_sid(&mut statements, st);
         }
     }
+    json!({ "Version": attrs.get("version").as_string().unwrap_or_else(|| "2012-10-17".to_owned()), "Statement": statements })
+}
+
+/// The data source's own `statement` blocks as JSON statements.
+fn own_statements(attrs: &Value) -> Vec<Json> {
+    let mut statements = Vec::new();
     for st in attrs.get("statement").items() {
         let mut s = Map::new();
         if let Some(sid) = st.get("sid").as_string() {
@@ -158,5 +205,80 @@ pub fn document_from_tf(attrs: &Value) -> Json {
         }
         statements.push(Json::Object(s));
     }
-    json!({ "Version": attrs.get("version").as_string().unwrap_or_else(|| "2012-10-17".to_owned()), "Statement": statements })
+    statements
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    fn doc(statements: &[Json]) -> Value {
+        Value::String(json!({"Version": "2012-10-17", "Statement": statements}).to_string())
+    }
+
+    fn statement(sid: &str, action: &str) -> Value {
+        let mut m = BTreeMap::new();
+        if !sid.is_empty() {
+            m.insert("sid".to_owned(), Value::str(sid));
+        }
+        m.insert("actions".to_owned(), Value::List(vec![Value::str(action)]));
+        m.insert("resources".to_owned(), Value::List(vec![Value::str("*")]));
+        Value::Map(m)
+    }
+
+    fn actions(d: &Json) -> Vec<(String, String)> {
+        d["Statement"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                (
+                    s["Sid"].as_str().unwrap_or_default().to_owned(),
+                    s["Action"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    /// The AWS provider's merge: sources, then the data source's statements (a same-`Sid` one
+    /// replacing the source's), then each override document (same `Sid`: replaced in place;
+    /// no `Sid`: added).
+    #[test]
+    fn source_and_override_documents_merge_by_sid() {
+        let mut attrs = BTreeMap::new();
+        attrs.insert(
+            "source_policy_documents".to_owned(),
+            Value::List(vec![doc(&[
+                json!({"Sid": "A", "Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}),
+                json!({"Sid": "B", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}),
+            ])]),
+        );
+        attrs.insert(
+            "statement".to_owned(),
+            Value::List(vec![
+                statement("B", "s3:PutObject"),
+                statement("", "sqs:SendMessage"),
+            ]),
+        );
+        attrs.insert(
+            "override_policy_documents".to_owned(),
+            Value::List(vec![
+                doc(&[json!({"Sid": "A", "Effect": "Allow", "Action": "iam:GetUser", "Resource": "*"})]),
+                doc(&[json!({"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"})]),
+            ]),
+        );
+        let d = document_from_tf(&Value::Map(attrs));
+        let pair = |sid: &str, a: &str| (sid.to_owned(), a.to_owned());
+        assert_eq!(
+            actions(&d),
+            vec![
+                pair("A", "iam:GetUser"),
+                pair("B", "s3:PutObject"),
+                pair("", "sqs:SendMessage"),
+                pair("", "sns:Publish"),
+            ]
+        );
+    }
 }
