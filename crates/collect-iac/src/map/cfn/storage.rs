@@ -29,7 +29,9 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
         tags,
     );
     let marn = meta.arn.clone();
-    let mut bucket = rampart_model::storage::Bucket::new(meta, cx.bld.region.clone());
+    // What S3 gives a new bucket unless the template says otherwise (Block Public Access on,
+    // ACLs disabled): `PublicAccessBlockConfiguration` / `OwnershipControls` replace it.
+    let mut bucket = rampart_model::storage::Bucket::declared(meta, cx.bld.region.clone());
     match p.path(&["VersioningConfiguration", "Status"]) {
         Value::Unknown => {
             cx.bld.gap(
@@ -73,6 +75,22 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
             false,
             (data::S3_BUCKET_PUBLIC_ACCESS_BLOCK, &marn),
         ));
+        bucket.set_declared(rampart_model::storage::DEFAULT_PUBLIC_ACCESS_BLOCK);
+    }
+    // `OwnershipControls.Rules[0].ObjectOwnership` (AWS::S3::Bucket OwnershipControlsRule).
+    let own = p.get("OwnershipControls");
+    if !own.is_null() {
+        let rule = own.get("Rules").items().into_iter().next();
+        bucket.object_ownership = rule.and_then(|r| s(r, "ObjectOwnership"));
+        if bucket.object_ownership.is_none() && own.has_unknown() {
+            cx.bld.gap(
+                data::S3_BUCKET_ACL,
+                &marn,
+                &fl,
+                "the bucket's Object Ownership is not known before deployment",
+            );
+        }
+        bucket.set_declared(rampart_model::storage::DEFAULT_OBJECT_OWNERSHIP);
     }
     if let Some(acl) = s(p, "AccessControl") {
         let all = "http://acs.amazonaws.com/groups/global/AllUsers";
