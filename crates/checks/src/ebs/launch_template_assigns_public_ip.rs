@@ -11,14 +11,15 @@ pub struct LaunchTemplateAssignsPublicIp;
 static META: CheckMeta = CheckMeta {
     code: "EC2-055",
     name: "launch-template-assigns-public-ip",
-    title: "An EC2 launch template assigns public IP addresses",
+    title: "An EC2 launch template or launch configuration assigns public IP addresses",
     severity: Severity::Medium,
     controls: &["NET-9"],
     inputs: Input::LSTC,
     compliance: &[fsbp("EC2.25")],
     needs: &[data::EC2_INSTANCES],
-    rationale: "A network interface of a launch template that sets AssociatePublicIpAddress gives \
-                each instance launched from it a public IPv4 address, even in a subnet that does \
+    rationale: "A network interface of a launch template that sets AssociatePublicIpAddress (or \
+                a launch configuration that sets it) gives each instance launched from it a \
+                public IPv4 address, even in a subnet that does \
                 not map public addresses on launch: every instance an Auto Scaling group starts \
                 is then one security group mistake away from the internet. Application \
                 instances belong behind a load balancer, with private addresses only.",

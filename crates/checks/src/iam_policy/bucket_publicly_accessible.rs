@@ -39,7 +39,12 @@ static META: CheckMeta = CheckMeta {
                 policy allows `*` without a condition that limits callers to a VPC endpoint, an \
                 organization or an account, or when its ACL grants AllUsers or \
                 AuthenticatedUsers (every AWS customer). Block Public Access, on at the account \
-                or the bucket level, neutralizes both and stops new mistakes.",
+                or the bucket level, neutralizes both and stops new mistakes. A bucket declared \
+                in Terraform or CloudFormation has S3's defaults for a new bucket unless it says \
+                otherwise (since April 2023: Block Public Access all on, ACLs disabled); a \
+                public ACL or policy it declares fails all the same, since the configuration \
+                asks for a public bucket, and turning the bucket's settings off fails where no \
+                declared account-level setting covers them.",
     remediation: RemediationText {
         text: "Turn on all four Block Public Access settings for the account (or the bucket), \
                remove public statements and ACL grants, and serve public content through \
