@@ -521,6 +521,11 @@ pub(super) fn bucket_part(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     if let Some(declared) = ix.outside_buckets.get_mut(&idx) {
         declared.push(bucket_data(kind));
     }
+    // Such a resource's `id` is its bucket's name (AWS provider: `aws_s3_bucket_policy`,
+    // `aws_s3_bucket_public_access_block`, …): a later part may name the bucket through it
+    // (`bucket = aws_s3_bucket_policy.this[0].id`, as terraform-aws-s3-bucket does to order
+    // its calls).
+    ix.buckets.entry(raw.id.clone()).or_insert(idx);
     let mut bucket = bld.account.buckets[idx].clone();
     part(bld, &mut bucket, raw);
     bld.account.buckets[idx] = bucket;
