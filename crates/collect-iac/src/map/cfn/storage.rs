@@ -166,6 +166,12 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
     }
     cx.idx
         .remember(Kind::Bucket, raw, cx.bld.account.buckets.len());
+    cx.idx.remember_expr(
+        Kind::Bucket,
+        raw,
+        "BucketName",
+        cx.bld.account.buckets.len(),
+    );
     cx.bld.account.buckets.push(bucket);
 }
 
@@ -379,6 +385,11 @@ pub(super) fn backup_plan(cx: &mut Cx<'_>, raw: &Raw) {
 pub(super) fn bucket_policy(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     let mut targets = cx.idx.find(Kind::Bucket, raw, s(p, "Bucket").as_deref());
+    if targets.is_empty() {
+        // `Bucket` known only at deployment, written as the bucket's `BucketName` is.
+        let e = super::expr_key(p, "Bucket");
+        targets = cx.idx.find(Kind::Bucket, raw, e.as_deref());
+    }
     if targets.is_empty() {
         targets.push(undeclared_bucket(cx, raw, p.get("Bucket")));
     }
