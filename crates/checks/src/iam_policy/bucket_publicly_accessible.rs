@@ -88,6 +88,22 @@ impl Check for BucketPubliclyAccessible {
     }
 }
 
+/// The statements of `bucket`'s policy open to everyone (`rampart_policy::audit::public_access`),
+/// and each said as an exposure.
+fn public_policy(account: &Account, bucket: &Bucket) -> (Vec<serde_json::Value>, Vec<String>) {
+    let mut statements = Vec::new();
+    let mut exposures = Vec::new();
+    if let Some(doc) = &bucket.policy
+        && let Some(policy) = rampart_policy::parse_value(doc, PolicyKind::Resource).policy
+    {
+        for issue in rampart_policy::audit::public_access(&policy, &account.id) {
+            statements.push(issue.evidence.get("statement").cloned().unwrap_or_default());
+            exposures.push(format!("its policy: {}", issue.message));
+        }
+    }
+    (statements, exposures)
+}
+
 /// One bucket. S3 applies the most restrictive combination of the account's and the bucket's
 /// settings (S3 User Guide, "Blocking public access to your Amazon S3 storage"): a public
 /// policy is ignored when RestrictPublicBuckets is on at either level, public ACL grants when
@@ -110,17 +126,9 @@ fn judge(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, out: &mut 
             std::array::from_fn(|i| own[i].then_some(true))
         }
     };
-    let mut public_statements = Vec::new();
-    let mut exposures = Vec::new();
-    if let Some(doc) = &bucket.policy
-        && let Some(policy) = rampart_policy::parse_value(doc, PolicyKind::Resource).policy
-    {
-        for issue in rampart_policy::audit::public_access(&policy, &account.id) {
-            public_statements.push(issue.evidence.get("statement").cloned().unwrap_or_default());
-            if effective[3] != Some(true) {
-                exposures.push(format!("its policy: {}", issue.message));
-            }
-        }
+    let (public_statements, mut exposures) = public_policy(account, bucket);
+    if effective[3] == Some(true) {
+        exposures.clear();
     }
     let policy_exposures = exposures.len();
     let public_grants: Vec<_> = bucket.acl.iter().filter(|g| g.is_public()).collect();
@@ -268,16 +276,7 @@ fn judge_declared(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, o
         )),
         AccountBlock::Known(_) => None,
     };
-    let mut public_statements = Vec::new();
-    let mut exposures = Vec::new();
-    if let Some(doc) = &bucket.policy
-        && let Some(policy) = rampart_policy::parse_value(doc, PolicyKind::Resource).policy
-    {
-        for issue in rampart_policy::audit::public_access(&policy, &account.id) {
-            public_statements.push(issue.evidence.get("statement").cloned().unwrap_or_default());
-            exposures.push(format!("its policy: {}", issue.message));
-        }
-    }
+    let (public_statements, mut exposures) = public_policy(account, bucket);
     let public_grants: Vec<_> = bucket.acl.iter().filter(|g| g.is_public()).collect();
     for g in &public_grants {
         let who = g.grantee.rsplit('/').next().unwrap_or(&g.grantee);
