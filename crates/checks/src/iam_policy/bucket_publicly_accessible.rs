@@ -265,11 +265,12 @@ fn judge_declared(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, o
         _ => None,
     };
     let account_note = match acct {
-        AccountBlock::NotDeclared(gap) => Some(format!(
-            "the account-level Block Public Access is not declared in this input ({}); if it is \
-             set elsewhere it could still block public access",
-            gap.operation
-        )),
+        // Said the same whatever path the input was given by (the gap names it).
+        AccountBlock::NotDeclared(_) => Some(
+            "the account-level Block Public Access is not declared in this input; if it is set \
+             elsewhere it could still block public access"
+                .to_owned(),
+        ),
         AccountBlock::Unread(gap) => Some(format!(
             "the account-level Block Public Access could not be read ({}): {}",
             gap.operation, gap.reason
