@@ -4,7 +4,8 @@
 #
 #   bench/iac/run.sh [CORPUS...]        (default: every corpus)
 #
-# Each tool runs RUNS times (default 3) per corpus: the figures are the run with the least CPU
+# Each tool runs RUNS times (default 3) per corpus (Checkov CHECKOV_RUNS times, default RUNS: it
+# takes minutes per run on the large corpora): the figures are the run with the least CPU
 # (the machine may be loaded by other work: the load average is printed before and after), and
 # the peak memory is the largest of the runs. The last column says whether rampart holds its
 # targets: at least 20x less CPU than Checkov and a peak under 100 MB.
@@ -65,12 +66,13 @@ best_of() {
 }
 
 runs="${RUNS:-3}"
+checkov_runs="${CHECKOV_RUNS:-$runs}"
 corpora=("$@")
 if [ ${#corpora[@]} -eq 0 ]; then
   corpora=(terragoat cfngoat tf-aws-vpc tf-aws-s3-bucket tf-aws-security-group tf-aws-rds aws-cfn-templates)
 fi
 
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs); best of $runs runs each"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs); rampart best of $runs runs, Checkov of $checkov_runs"
 printf '%-22s | %-34s | %-34s | %s\n' corpus "rampart: cpu s / wall s / MB / fail" "checkov: cpu s / wall s / MB / fail" "cpu ratio"
 for c in "${corpora[@]}"; do
   dir="$corpus_root/$c"
@@ -90,7 +92,7 @@ for c in "${corpora[@]}"; do
   rm -rf "$work/$c.checkov"
   # Checkov exits 1 when a check fails; anything above is a crash.
   max_ok=1
-  read -r cc cw cm < <(best_of "$runs" "$venv/bin/checkov" -d "$dir" --framework "$framework" -o json --output-file-path "$work/$c.checkov" --quiet --skip-download)
+  read -r cc cw cm < <(best_of "$checkov_runs" "$venv/bin/checkov" -d "$dir" --framework "$framework" -o json --output-file-path "$work/$c.checkov" --quiet --skip-download)
   checkov_report=$(ls "$work/$c.checkov"/*.json 2>/dev/null | head -n1 || true)
   if ! cf=$(bench_peer checkov "$(cat "$work/status")" 1 "${checkov_report:-$work/$c.checkov/none}"); then
     printf '%-22s | %6s / %6s / %6s / %6s   | %-34s | n/a\n' "$c" "$rc" "$rw" "$rm" "$rf" "$cf"

@@ -149,3 +149,48 @@ fn terraform_ebs_volume_encrypted_unset_is_the_account_default() {
         [Status::Fail]
     );
 }
+
+// S3 User Guide, "Blocking public access to your Amazon S3 storage" and "Controlling ownership of
+// objects and disabling ACLs for your bucket": since April 2023 a new bucket has all four
+// bucket-level Block Public Access settings on and Object Ownership BucketOwnerEnforced unless the
+// request says otherwise. A declared public ACL still fails S3-100 (the configuration asks for a
+// public bucket), and the evidence says what S3 would do with it.
+#[test]
+fn s3_bucket_defaults_are_block_public_access_on_and_acls_disabled() {
+    let (results, file) = audit_file(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "quiet" {
+  bucket = "quiet"
+}
+resource "aws_s3_bucket" "loud" {
+  bucket = "loud"
+  acl    = "public-read"
+}
+"#,
+    );
+    let quiet = format!("{file}:aws_s3_bucket.quiet");
+    let loud = format!("{file}:aws_s3_bucket.loud");
+    assert_eq!(statuses(&results, "S3-100", &quiet), vec![Status::Pass]);
+    assert_eq!(statuses(&results, "S3-100", &loud), vec![Status::Fail]);
+    let f = results
+        .iter()
+        .find(|f| f.check == "S3-100" && f.resource == loud)
+        .expect("S3-100 on loud");
+    let blockers = f.evidence["would_be_blocked_by"].to_string();
+    for said in [
+        "BucketOwnerEnforced (S3's default for a new bucket)",
+        "AccessControlListNotSupported",
+        "BlockPublicAcls (S3's default for a new bucket)",
+        "not declared in this input",
+    ] {
+        assert!(blockers.contains(said), "{said} not in {blockers}");
+    }
+    // The account-level setting outside this input does not appear as one result per bucket.
+    assert!(
+        !results
+            .iter()
+            .any(|f| f.check == "S3-100" && f.status == Status::NotAssessed),
+        "{results:#?}"
+    );
+}

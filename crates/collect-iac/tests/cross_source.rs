@@ -143,6 +143,8 @@ fn access_points_and_launch_templates_agree_across_sources() {
         ("S3-102", "internal", "Pass"),
         ("EC2-054", "web", "Fail"),
         ("EC2-054", "worker", "Pass"),
+        ("EC2-054", "legacy", "Pass"),
+        ("EC2-054", "legacy-private", "Fail"),
     ]
     .iter()
     .map(|(c, n, s)| ((*c).to_owned(), (*n).to_owned(), (*s).to_owned()))
@@ -169,4 +171,67 @@ fn access_points_and_launch_templates_agree_across_sources() {
     assert_eq!(groups(&snap), web_asg, "snapshot");
     assert_eq!(groups(&tf.inventory), web_asg, "Terraform");
     assert_eq!(groups(&cfn.inventory), web_asg, "CloudFormation");
+}
+
+/// Launch configurations (a public address asked for by the configuration itself, EC2.25; the
+/// group that launches it named in evidence) and encryption at rest of EFS, ElastiCache and
+/// OpenSearch (ENC-3): the same verdicts by name from the snapshot, Terraform and
+/// CloudFormation.
+#[test]
+fn launch_configurations_groups_and_data_stores_agree_across_sources() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs/cross");
+    let snap = snapshot::read(&dir.join("snapshot.json"), Limits::default()).expect("snapshot");
+    let tf = common::read(&dir.join("tf"), &[]);
+    assert!(tf.errors.is_empty(), "{:?}", tf.errors);
+    let cfn = common::read(&dir.join("cfn/template.yaml"), &[]);
+    assert!(cfn.errors.is_empty(), "{:?}", cfn.errors);
+    let wanted = [
+        "legacy",
+        "legacy-private",
+        "files",
+        "scratch",
+        "sessions",
+        "search",
+    ];
+    let verdicts = |inv: &Inventory| -> BTreeSet<(String, String, String, String)> {
+        let names = names(inv);
+        common::audit(inv)
+            .into_iter()
+            .filter(|f| matches!(f.check.as_str(), "EC2-055" | "EC2-054" | "STORE-001"))
+            .filter_map(|f| {
+                let name = names.get(&f.resource)?.clone();
+                wanted.contains(&name.as_str()).then(|| {
+                    let groups = f
+                        .evidence
+                        .get("launched_by_groups")
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    (f.check, name, format!("{:?}", f.status), groups)
+                })
+            })
+            .collect()
+    };
+    let expected: BTreeSet<(String, String, String, String)> = [
+        ("EC2-055", "legacy", "Fail", r#"["legacy-asg"]"#),
+        ("EC2-055", "legacy-private", "Pass", ""),
+        ("EC2-054", "legacy", "Pass", ""),
+        ("EC2-054", "legacy-private", "Fail", ""),
+        ("STORE-001", "files", "Pass", ""),
+        ("STORE-001", "scratch", "Fail", ""),
+        ("STORE-001", "sessions", "Fail", ""),
+        ("STORE-001", "search", "Pass", ""),
+    ]
+    .iter()
+    .map(|(c, n, s, g)| {
+        (
+            (*c).to_owned(),
+            (*n).to_owned(),
+            (*s).to_owned(),
+            (*g).to_owned(),
+        )
+    })
+    .collect();
+    assert_eq!(verdicts(&snap), expected, "snapshot");
+    assert_eq!(verdicts(&tf.inventory), expected, "Terraform");
+    assert_eq!(verdicts(&cfn.inventory), expected, "CloudFormation");
 }

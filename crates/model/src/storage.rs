@@ -163,7 +163,27 @@ pub struct Bucket {
     /// Object lock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_lock: Option<ObjectLock>,
+    /// Object Ownership (`BucketOwnerEnforced`: ACLs disabled, `BucketOwnerPreferred`,
+    /// `ObjectWriter`); `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_ownership: Option<String>,
+    /// The settings ([`DEFAULT_PUBLIC_ACCESS_BLOCK`], [`DEFAULT_OBJECT_OWNERSHIP`]) that hold what
+    /// S3 gives a new bucket by itself because the declaration (IaC) does not set them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aws_defaults: Vec<String>,
 }
+
+/// In [`Bucket::aws_defaults`]: the bucket-level Block Public Access is S3's default for a new
+/// bucket, all four settings on (S3 User Guide, "Blocking public access to your Amazon S3
+/// storage": since April 2023 new buckets have it enabled unless the request says otherwise).
+pub const DEFAULT_PUBLIC_ACCESS_BLOCK: &str = "public_access_block";
+/// In [`Bucket::aws_defaults`]: Object Ownership is S3's default for a new bucket,
+/// `BucketOwnerEnforced` (ACLs disabled; S3 User Guide, "Controlling ownership of objects and
+/// disabling ACLs for your bucket", default since April 2023).
+pub const DEFAULT_OBJECT_OWNERSHIP: &str = "object_ownership";
+/// Object Ownership with ACLs disabled: S3 rejects a request that sets an ACL granting access to
+/// anyone but the bucket owner (error `AccessControlListNotSupported`).
+pub const OWNER_ENFORCED: &str = "BucketOwnerEnforced";
 
 impl Bucket {
     /// A bucket before any of its settings is read: what S3 creates when nothing else is said
@@ -183,7 +203,40 @@ impl Bucket {
             lifecycle_rules: Vec::new(),
             logging: None,
             object_lock: None,
+            object_ownership: None,
+            aws_defaults: Vec::new(),
         }
+    }
+
+    /// A bucket an IaC input declares: [`Bucket::new`] with what S3 gives a new bucket unless the
+    /// request says otherwise, each marked in [`Bucket::aws_defaults`] until the declaration sets
+    /// it: Block Public Access all on at the bucket level and ACLs disabled.
+    #[must_use]
+    pub fn declared(meta: Meta, region: impl Into<String>) -> Self {
+        let mut b = Bucket::new(meta, region);
+        b.public_access_block = Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        });
+        b.object_ownership = Some(OWNER_ENFORCED.to_owned());
+        b.aws_defaults = vec![
+            DEFAULT_PUBLIC_ACCESS_BLOCK.to_owned(),
+            DEFAULT_OBJECT_OWNERSHIP.to_owned(),
+        ];
+        b
+    }
+
+    /// Whether `setting` ([`DEFAULT_PUBLIC_ACCESS_BLOCK`], …) holds S3's default, not declared.
+    #[must_use]
+    pub fn is_aws_default(&self, setting: &str) -> bool {
+        self.aws_defaults.iter().any(|d| d == setting)
+    }
+
+    /// Records that the declaration sets `setting` itself.
+    pub fn set_declared(&mut self, setting: &str) {
+        self.aws_defaults.retain(|d| d != setting);
     }
 }
 

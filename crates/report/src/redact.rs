@@ -8,7 +8,7 @@
 //! same in every output and in a baseline made from one.
 
 use std::borrow::Cow;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use rampart_model::{Finding, Report};
 use rampart_secrets::Scanner;
@@ -20,10 +20,9 @@ use crate::Document;
 pub const MARK: &str = "[redacted]";
 
 fn scanner() -> Option<&'static Scanner> {
-    static SCANNER: OnceLock<Option<Scanner>> = OnceLock::new();
     // The built-in catalogue is tested to compile; were it ever not to, `redacted` refuses to
-    // render rather than print unredacted text.
-    SCANNER.get_or_init(|| Scanner::builtin().ok()).as_ref()
+    // render rather than print unredacted text. The same compiled catalogue as the checks'.
+    Scanner::builtin_shared()
 }
 
 /// `s` with every secret the scanner recognises replaced by its prefix and [`MARK`].

@@ -231,6 +231,16 @@ impl Scanner {
         Self::new(Catalogue::builtin()?)
     }
 
+    /// The built-in catalogue, compiled once per process and shared by every user in it (the
+    /// checks that look for secrets in settings and the report's redaction: one compiled
+    /// catalogue takes tens of megabytes). `None` if it failed to build, which its tests rule
+    /// out.
+    #[must_use]
+    pub fn builtin_shared() -> Option<&'static Self> {
+        static SHARED: std::sync::OnceLock<Option<Scanner>> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| Self::builtin().ok()).as_ref()
+    }
+
     /// The catalogue.
     #[must_use]
     pub fn catalogue(&self) -> &Catalogue {

@@ -1,5 +1,5 @@
-//! EC2-055 `launch-template-assigns-public-ip`: a launch template gives the instances it
-//! launches a public IPv4 address.
+//! EC2-055 `launch-template-assigns-public-ip`: a launch template (or a launch configuration,
+//! `AssociatePublicIpAddress`) gives the instances it launches a public IPv4 address.
 
 use super::LaunchedBy;
 use crate::prelude::*;
@@ -11,14 +11,15 @@ pub struct LaunchTemplateAssignsPublicIp;
 static META: CheckMeta = CheckMeta {
     code: "EC2-055",
     name: "launch-template-assigns-public-ip",
-    title: "An EC2 launch template assigns public IP addresses",
+    title: "An EC2 launch template or launch configuration assigns public IP addresses",
     severity: Severity::Medium,
     controls: &["NET-9"],
     inputs: Input::LSTC,
     compliance: &[fsbp("EC2.25")],
     needs: &[data::EC2_INSTANCES],
-    rationale: "A network interface of a launch template that sets AssociatePublicIpAddress gives \
-                each instance launched from it a public IPv4 address, even in a subnet that does \
+    rationale: "A network interface of a launch template that sets AssociatePublicIpAddress (or \
+                a launch configuration that sets it) gives each instance launched from it a \
+                public IPv4 address, even in a subnet that does \
                 not map public addresses on launch: every instance an Auto Scaling group starts \
                 is then one security group mistake away from the internet. Application \
                 instances belong behind a load balancer, with private addresses only.",
@@ -44,29 +45,30 @@ impl Check for LaunchTemplateAssignsPublicIp {
     fn run(&self, ctx: &Context<'_>, out: &mut Sink) {
         for account in ctx.accounts() {
             for region in &account.regions {
-                for lt in region
-                    .instances
-                    .iter()
-                    .filter(|i| i.state == "launch-template")
-                {
+                for lt in region.instances.iter().filter(|i| {
+                    matches!(i.state.as_str(), "launch-template" | "launch-configuration")
+                }) {
                     let at = At::meta(&account.id, Some(&region.name), &lt.meta);
                     let name = &lt.meta.name;
+                    // A launch configuration's `AssociatePublicIpAddress` has the same effect.
+                    let what = if lt.state == "launch-template" {
+                        "launch template"
+                    } else {
+                        "launch configuration"
+                    };
                     match &lt.public_ip {
                         Some(ip) => {
                             out.fail(
                                 at,
                                 format!(
-                                    "launch template `{name}` gives the instances it launches a public IP address"
+                                    "{what} `{name}` gives the instances it launches a public IP address"
                                 ),
                             )
                             .with("public_ip", json!(ip))
                             .launched_by(region, std::slice::from_ref(&lt.id));
                         }
                         None => {
-                            out.pass(
-                                at,
-                                format!("launch template `{name}` assigns no public IP address"),
-                            );
+                            out.pass(at, format!("{what} `{name}` assigns no public IP address"));
                         }
                     }
                 }

@@ -131,7 +131,38 @@ fn judge(
     }
     // A public policy is set aside when RestrictPublicBuckets is on at any level, and could not
     // have been attached with the access point's own BlockPublicPolicy on.
-    let neutralized = effective[3] == Some(true) || own[2];
+    // An access point an IaC input declares is judged on what it asks for, as S3-100 judges a
+    // declared bucket: a public policy fails, with what would neutralize it once applied.
+    let declared = ap.meta.origin.address.is_some();
+    let neutralized = !declared && (effective[3] == Some(true) || own[2]);
+    let mut blockers = Vec::new();
+    if declared {
+        if own[2] {
+            blockers.push(
+                "the access point's BlockPublicPolicy: S3 rejects a public access point policy"
+                    .to_owned(),
+            );
+        }
+        for (level, f) in [
+            ("access point", Some(own)),
+            ("bucket", of_bucket),
+            ("account", of_account),
+        ] {
+            if f.is_some_and(|f| f[3]) {
+                let how = match (level, bucket) {
+                    ("bucket", Some(b))
+                        if b.is_aws_default(
+                            rampart_model::storage::DEFAULT_PUBLIC_ACCESS_BLOCK,
+                        ) =>
+                    {
+                        " (S3's default for a new bucket)"
+                    }
+                    _ => "",
+                };
+                blockers.push(format!("RestrictPublicBuckets at the {level} level{how}"));
+            }
+        }
+    }
     let (off, unknown) = off_and_unknown(effective);
     let mut not_granted_by_bucket = false;
     if !public_statements.is_empty() && !neutralized {
@@ -179,7 +210,15 @@ fn judge(
             }
             AccountBlock::Known(_) => {}
         }
+        if !blockers.is_empty() {
+            f_msg.push_str(&format!(
+                "; the configuration asks for public access, which once applied S3 would refuse \
+                 or neutralize through: {}",
+                blockers.join("; ")
+            ));
+        }
         out.fail(at, f_msg)
+            .with("would_be_blocked_by", json!(blockers))
             .with("public_statements", json!(public_statements))
             .with("block_public_access_off", json!(off))
             .with("block_public_access_unknown", json!(unknown));

@@ -237,10 +237,23 @@ pub(crate) fn account_block<'a>(ctx: &Context<'a>, account: &'a Account) -> Acco
     }
 }
 
-/// Why `bucket` is open to the public (empty: it is not, as far as ACL and policy show).
+/// Whether `bucket` is a declaration (an IaC input's, identified by its address) rather than a
+/// bucket read from AWS: its ACL and policy are what the configuration asks for, judged as such
+/// whatever Block Public Access would make of them once applied (S3-100).
+#[must_use]
+pub(crate) fn is_declaration(bucket: &Bucket) -> bool {
+    bucket.meta.origin.address.is_some()
+}
+
+/// Why `bucket` is open to the public (empty: it is not, as far as ACL and policy show). A
+/// declared bucket ([`is_declaration`]) is public when its declared ACL or policy asks for it.
 #[must_use]
 pub(crate) fn public_reasons(account: &Account, bucket: &Bucket) -> Vec<String> {
-    let block = effective_block(account, bucket);
+    let block = if is_declaration(bucket) {
+        PublicAccessBlock::default()
+    } else {
+        effective_block(account, bucket)
+    };
     let mut reasons = Vec::new();
     if !block.ignore_public_acls {
         for g in bucket.acl.iter().filter(|g| g.is_public()) {

@@ -3,8 +3,6 @@
 //! IaC defaults. Evidence names the variable and the rule; a secret appears only as its first
 //! characters and a fingerprint.
 
-use std::sync::OnceLock;
-
 use rampart_secrets::{Match, Scanner};
 use serde_json::{Value, json};
 
@@ -28,8 +26,7 @@ pub(crate) const CHECKS: &[&dyn Check] = &[
 /// The built-in scanner, compiled once per process (`None` if the catalogue failed to build,
 /// which its own tests rule out; the checks then report `not_assessed`).
 fn scanner() -> Option<&'static Scanner> {
-    static SCANNER: OnceLock<Option<Scanner>> = OnceLock::new();
-    SCANNER.get_or_init(|| Scanner::builtin().ok()).as_ref()
+    Scanner::builtin_shared()
 }
 
 /// A secret found under a name (an environment variable, a parameter).

@@ -107,6 +107,8 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     let out = rampart_checks::run_with(&ctx, &checks, options);
     let mut emitted =
         crate::output::of_run(inventory, Some(now), out, config_path, loaded.incomplete);
+    // The report holds what it needs: the Inventory's memory goes back before rendering.
+    drop(loaded);
     // Lock files in the source trees given: the dependency audit (DEPS-001, DEPS-002).
     let deps = crate::cmd::deps::for_scan(&args.paths, args.osv_db.as_deref());
     emitted.report.findings.extend(deps.findings);

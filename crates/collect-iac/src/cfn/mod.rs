@@ -310,6 +310,16 @@ pub fn load_nested(text: &str, display: &str, out: &mut Collected, nesting: &Nes
             {
                 m.insert("@Metadata".to_owned(), ctx.eval(meta, 0));
             }
+            // A property known only at deployment keeps its expression (`@expr:KEY`): two
+            // identical expressions in one stack give one value (a bucket policy's `Bucket` and
+            // the bucket's `BucketName`, both `!Sub "${AppName}-${AWS::AccountId}"`).
+            if let (Value::Map(m), Some(raw_props)) = (&mut props, r.get("Properties")) {
+                for (k, node) in raw_props.entries() {
+                    if m.get(k).is_some_and(Value::is_unknown) {
+                        m.insert(format!("@expr:{k}"), Value::str(node::shape(node)));
+                    }
+                }
+            }
             let label: Vec<String> = used
                 .iter()
                 .map(|c| format!("{c}={}", ctx.assume.get(c).copied().unwrap_or(false)))

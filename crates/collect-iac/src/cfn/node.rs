@@ -38,6 +38,30 @@ pub struct Node {
     pub column: u32,
 }
 
+/// `node` as text, without positions: two nodes written alike (in JSON or YAML, short or long
+/// intrinsic form) have the same shape.
+#[must_use]
+pub fn shape(node: &Node) -> String {
+    match &node.n {
+        N::Null => "null".to_owned(),
+        N::Bool(b) => b.to_string(),
+        N::Num(x) => x.to_string(),
+        N::Str(s) => format!("{s:?}"),
+        N::Seq(items) => format!(
+            "[{}]",
+            items.iter().map(shape).collect::<Vec<_>>().join(",")
+        ),
+        N::Map(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(k, v)| format!("{k:?}:{}", shape(v)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    }
+}
+
 impl Node {
     /// The member `key` of a mapping.
     #[must_use]

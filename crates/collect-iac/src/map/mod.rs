@@ -738,7 +738,8 @@ pub fn imdsv2_required(bld: &mut Builder, raw: &Raw, http_tokens: &Value) -> Opt
 
 /// The public address a launch template gives the instances it launches: "(assigned on
 /// launch)" when one of its network interfaces sets `associate_public_ip_address` /
-/// `AssociatePublicIpAddress` (EC2.25); `None` when none does (the subnet's
+/// `AssociatePublicIpAddress` (EC2.25), or a launch configuration sets it (`interfaces` is then
+/// the configuration itself); `None` when none does (the subnet's
 /// `map_public_ip_on_launch` then decides, where the instances are launched). A value known only
 /// after apply is a gap on the template.
 pub fn launch_template_public_ip(
@@ -890,8 +891,10 @@ pub fn autoscaling_group(bld: &mut Builder, raw: &Raw, d: &GroupDecl<'_>) {
     if let Some(subnet) = public_here.first() {
         for x in found {
             let lt = &region.instances[x];
-            if lt.state == "launch-template"
-                && lt.public_ip.is_none()
+            if matches!(
+                lt.state.as_str(),
+                "launch-template" | "launch-configuration"
+            ) && lt.public_ip.is_none()
                 && !bld.public_ip_declared.contains(&lt.id)
             {
                 region.instances[x].public_ip = Some(format!(

@@ -154,7 +154,8 @@ pub(super) fn launch_template(cx: &mut Cx<'_>, raw: &Raw) {
 }
 
 /// `AWS::AutoScaling::LaunchConfiguration`: as a launch template (`IamInstanceProfile` a name or
-/// ARN, `UserData`, `MetadataOptions`, `SecurityGroups`, `BlockDeviceMappings`).
+/// ARN, `UserData`, `MetadataOptions`, `SecurityGroups`, `BlockDeviceMappings`,
+/// `AssociatePublicIpAddress`).
 pub(super) fn launch_configuration(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     let meta = cx
@@ -165,12 +166,16 @@ pub(super) fn launch_configuration(cx: &mut Cx<'_>, raw: &Raw) {
     block_devices(cx, raw, p.get("BlockDeviceMappings"), &Value::Null);
     let imdsv2 =
         crate::map::imdsv2_required(cx.bld, raw, p.get("MetadataOptions").get("HttpTokens"));
+    // `AssociatePublicIpAddress` (AWS::AutoScaling::LaunchConfiguration): judged as a launch
+    // template's network interface setting (EC2.25).
+    let public_ip =
+        crate::map::launch_template_public_ip(cx.bld, raw, p, "AssociatePublicIpAddress");
     cx.bld.region().instances.push(Instance {
         id: raw.id.clone(),
         state: "launch-configuration".to_owned(),
         vpc_id: None,
         subnet_id: None,
-        public_ip: None,
+        public_ip,
         instance_profile: s(p, "IamInstanceProfile"),
         security_groups: p.get("SecurityGroups").strings(),
         network_interfaces: Vec::new(),

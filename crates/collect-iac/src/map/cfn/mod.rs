@@ -57,6 +57,17 @@ impl Index {
             .push(at);
     }
 
+    /// Remembers `raw` also under the expression of its property `key` when that is known only
+    /// at deployment (see [`expr_key`]).
+    pub(super) fn remember_expr(&mut self, kind: Kind, raw: &Raw, key: &str, at: usize) {
+        if let Some(e) = expr_key(&raw.attrs, key) {
+            self.at
+                .entry((kind, raw.scope.clone(), e))
+                .or_default()
+                .push(at);
+        }
+    }
+
     /// The positions of the `kind` named `id` in the template of `child`.
     pub(super) fn find(&self, kind: Kind, child: &Raw, id: Option<&str>) -> Vec<usize> {
         id.and_then(|i| self.at.get(&(kind, child.scope.clone(), i.to_owned())))
@@ -143,6 +154,16 @@ impl Cx<'_> {
     pub(super) fn policy_identity(&self, raw: &Raw) -> Vec<String> {
         self.attached(raw, vec![raw.id.clone()])
     }
+}
+
+/// The key under which a property known only at deployment is matched: its expression, as the
+/// reader kept it (`@expr:KEY`). Two resources of one template naming each other with the same
+/// expression name the same thing.
+pub(super) fn expr_key(attrs: &Value, key: &str) -> Option<String> {
+    attrs
+        .get(&format!("@expr:{key}"))
+        .as_str()
+        .map(|e| format!("@expr:{e}"))
 }
 
 /// When a resource type is mapped.

@@ -29,7 +29,9 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
         tags,
     );
     let marn = meta.arn.clone();
-    let mut bucket = rampart_model::storage::Bucket::new(meta, cx.bld.region.clone());
+    // What S3 gives a new bucket unless the template says otherwise (Block Public Access on,
+    // ACLs disabled): `PublicAccessBlockConfiguration` / `OwnershipControls` replace it.
+    let mut bucket = rampart_model::storage::Bucket::declared(meta, cx.bld.region.clone());
     match p.path(&["VersioningConfiguration", "Status"]) {
         Value::Unknown => {
             cx.bld.gap(
@@ -73,6 +75,22 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
             false,
             (data::S3_BUCKET_PUBLIC_ACCESS_BLOCK, &marn),
         ));
+        bucket.set_declared(rampart_model::storage::DEFAULT_PUBLIC_ACCESS_BLOCK);
+    }
+    // `OwnershipControls.Rules[0].ObjectOwnership` (AWS::S3::Bucket OwnershipControlsRule).
+    let own = p.get("OwnershipControls");
+    if !own.is_null() {
+        let rule = own.get("Rules").items().into_iter().next();
+        bucket.object_ownership = rule.and_then(|r| s(r, "ObjectOwnership"));
+        if bucket.object_ownership.is_none() && own.has_unknown() {
+            cx.bld.gap(
+                data::S3_BUCKET_ACL,
+                &marn,
+                &fl,
+                "the bucket's Object Ownership is not known before deployment",
+            );
+        }
+        bucket.set_declared(rampart_model::storage::DEFAULT_OBJECT_OWNERSHIP);
     }
     if let Some(acl) = s(p, "AccessControl") {
         let all = "http://acs.amazonaws.com/groups/global/AllUsers";
@@ -148,6 +166,12 @@ pub(super) fn bucket(cx: &mut Cx<'_>, raw: &Raw) {
     }
     cx.idx
         .remember(Kind::Bucket, raw, cx.bld.account.buckets.len());
+    cx.idx.remember_expr(
+        Kind::Bucket,
+        raw,
+        "BucketName",
+        cx.bld.account.buckets.len(),
+    );
     cx.bld.account.buckets.push(bucket);
 }
 
@@ -361,6 +385,11 @@ pub(super) fn backup_plan(cx: &mut Cx<'_>, raw: &Raw) {
 pub(super) fn bucket_policy(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     let mut targets = cx.idx.find(Kind::Bucket, raw, s(p, "Bucket").as_deref());
+    if targets.is_empty() {
+        // `Bucket` known only at deployment, written as the bucket's `BucketName` is.
+        let e = super::expr_key(p, "Bucket");
+        targets = cx.idx.find(Kind::Bucket, raw, e.as_deref());
+    }
     if targets.is_empty() {
         targets.push(undeclared_bucket(cx, raw, p.get("Bucket")));
     }

@@ -220,7 +220,7 @@ pub(super) fn launch_template(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
 }
 
 /// `aws_launch_configuration`: as a launch template (plain-text `user_data`, or
-/// `user_data_base64`; `iam_instance_profile` a name or ARN).
+/// `user_data_base64`; `iam_instance_profile` a name or ARN; `associate_public_ip_address`).
 pub(super) fn launch_configuration(bld: &mut Builder, _ix: &mut Index, raw: &Raw) {
     let a = &raw.attrs;
     let meta = bld.meta(raw, None, s(a, "name"), &Value::Null);
@@ -233,12 +233,16 @@ pub(super) fn launch_configuration(bld: &mut Builder, _ix: &mut Index, raw: &Raw
         a.get("user_data_base64"),
     );
     let md = a.get("metadata_options").first();
+    // `associate_public_ip_address` is an argument of the configuration itself (EC2.25's rule
+    // for launch templates applies alike: it overrides the subnet's setting).
+    let public_ip =
+        crate::map::launch_template_public_ip(bld, raw, a, "associate_public_ip_address");
     let inst = Instance {
         id: raw.id.clone(),
         state: "launch-configuration".to_owned(),
         vpc_id: None,
         subnet_id: None,
-        public_ip: None,
+        public_ip,
         instance_profile: s(a, "iam_instance_profile"),
         security_groups: a.get("security_groups").strings(),
         network_interfaces: Vec::new(),

@@ -152,6 +152,7 @@ pub const CHILDREN: &[(&str, Mapper)] = &[
     ("aws_s3_bucket_policy", storage::bucket_part),
     ("aws_s3_bucket_logging", storage::bucket_part),
     ("aws_s3_bucket_acl", storage::bucket_part),
+    ("aws_s3_bucket_ownership_controls", storage::bucket_part),
     (
         "aws_s3_bucket_lifecycle_configuration",
         storage::bucket_part,

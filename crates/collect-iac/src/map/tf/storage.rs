@@ -23,7 +23,10 @@ pub(super) fn s3_bucket(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
         name.clone().or_else(|| Some(raw.address.clone())),
         a.get("tags"),
     );
-    let mut bucket = rampart_model::storage::Bucket::new(meta, bld.region.clone());
+    // What S3 gives a new bucket unless the declaration says otherwise (Block Public Access on,
+    // ACLs disabled): `aws_s3_bucket_public_access_block` / `aws_s3_bucket_ownership_controls`
+    // replace it.
+    let mut bucket = Bucket::declared(meta, bld.region.clone());
     let arn = bucket.meta.arn.clone();
     let fl = file(raw);
     if let Some(acl) = s(a, "acl") {
@@ -518,6 +521,11 @@ pub(super) fn bucket_part(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     if let Some(declared) = ix.outside_buckets.get_mut(&idx) {
         declared.push(bucket_data(kind));
     }
+    // Such a resource's `id` is its bucket's name (AWS provider: `aws_s3_bucket_policy`,
+    // `aws_s3_bucket_public_access_block`, …): a later part may name the bucket through it
+    // (`bucket = aws_s3_bucket_policy.this[0].id`, as terraform-aws-s3-bucket does to order
+    // its calls).
+    ix.buckets.entry(raw.id.clone()).or_insert(idx);
     let mut bucket = bld.account.buckets[idx].clone();
     part(bld, &mut bucket, raw);
     bld.account.buckets[idx] = bucket;
@@ -557,6 +565,28 @@ fn part_public_access_block(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
         false,
         (data::S3_BUCKET_PUBLIC_ACCESS_BLOCK, &bucket.meta.arn),
     ));
+    bucket.set_declared(rampart_model::storage::DEFAULT_PUBLIC_ACCESS_BLOCK);
+}
+
+/// `aws_s3_bucket_ownership_controls`: `rule.object_ownership` (`BucketOwnerEnforced`,
+/// `BucketOwnerPreferred`, `ObjectWriter`).
+///
+/// Not known before apply: whether ACLs apply is not known, a gap on the bucket's ACL.
+fn part_ownership_controls(bld: &mut Builder, bucket: &mut Bucket, raw: &Raw) {
+    let rule = raw.attrs.get("rule");
+    bucket.object_ownership = s(rule.first(), "object_ownership");
+    if bucket.object_ownership.is_none() && (rule.has_unknown() || rule.is_unknown()) {
+        bld.gap(
+            data::S3_BUCKET_ACL,
+            &bucket.meta.arn,
+            &file(raw),
+            format!(
+                "the Object Ownership `{}` sets is not known before apply",
+                raw.address
+            ),
+        );
+    }
+    bucket.set_declared(rampart_model::storage::DEFAULT_OBJECT_OWNERSHIP);
 }
 
 /// `aws_s3_bucket_policy`.
@@ -672,6 +702,7 @@ const BUCKET_PARTS: &[(&str, BucketPart)] = &[
     ("aws_s3_bucket_policy", part_policy),
     ("aws_s3_bucket_logging", part_logging),
     ("aws_s3_bucket_acl", part_acl),
+    ("aws_s3_bucket_ownership_controls", part_ownership_controls),
     (
         "aws_s3_bucket_lifecycle_configuration",
         part_lifecycle_configuration,
@@ -708,6 +739,9 @@ fn outside_bucket(bld: &mut Builder, raw: &Raw, name: Option<String>) -> usize {
             target_prefix: String::new(),
         }),
         object_lock: None,
+        // Outside this input: not known.
+        object_ownership: None,
+        aws_defaults: Vec::new(),
     });
     bld.account.buckets.len() - 1
 }

@@ -71,3 +71,51 @@ resource "aws_autoscaling_group" "web" {
     version = "$Latest"
   }
 }
+
+# Launch configurations: the configuration's own associate_public_ip_address (EC2.25), and the
+# group launching one.
+resource "aws_launch_configuration" "legacy" {
+  name                        = "legacy"
+  image_id                    = "ami-12345678"
+  instance_type               = "t3.micro"
+  associate_public_ip_address = true
+  metadata_options {
+    http_tokens = "required"
+  }
+}
+
+resource "aws_launch_configuration" "legacy_private" {
+  name          = "legacy-private"
+  image_id      = "ami-12345678"
+  instance_type = "t3.micro"
+}
+
+resource "aws_autoscaling_group" "legacy" {
+  name                 = "legacy-asg"
+  min_size             = 1
+  max_size             = 2
+  launch_configuration = aws_launch_configuration.legacy.name
+}
+
+# Encryption at rest (ENC-3): EFS, ElastiCache, OpenSearch.
+resource "aws_efs_file_system" "files" {
+  creation_token = "files"
+  encrypted      = true
+}
+
+resource "aws_efs_file_system" "scratch" {
+  creation_token = "scratch"
+}
+
+resource "aws_elasticache_replication_group" "sessions" {
+  replication_group_id = "sessions"
+  description          = "sessions"
+  engine               = "redis"
+}
+
+resource "aws_opensearch_domain" "search" {
+  domain_name = "search"
+  encrypt_at_rest {
+    enabled = true
+  }
+}

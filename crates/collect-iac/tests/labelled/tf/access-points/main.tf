@@ -80,7 +80,9 @@ resource "aws_s3_access_point" "vpc" {
   }
 }
 
-# Settings off, no policy yet: can be made public.
+# Settings off, no policy yet. Its bucket declares no Block Public Access, so it has S3's default
+# for a new bucket (all four on), and S3 refuses a public request through any access point when
+# the bucket's settings block it: it cannot be made public.
 resource "aws_s3_access_point" "open_settings" {
   bucket = aws_s3_bucket.private.id
   name   = "open-settings"

@@ -157,3 +157,26 @@ resource "aws_autoscaling_group" "elsewhere" {
     version = "3"
   }
 }
+
+# A launch configuration's own associate_public_ip_address (aws_launch_configuration; the same
+# effect as a launch template's interface setting, EC2.25): true gives every instance a public
+# address whatever the subnet; false leaves none.
+resource "aws_launch_configuration" "public_lc" {
+  name_prefix                 = "public-"
+  image_id                    = "ami-12345678"
+  instance_type               = "t3.micro"
+  associate_public_ip_address = true
+  metadata_options {
+    http_tokens = "required"
+  }
+}
+
+resource "aws_launch_configuration" "private_lc" {
+  name_prefix                 = "private-"
+  image_id                    = "ami-12345678"
+  instance_type               = "t3.micro"
+  associate_public_ip_address = false
+  metadata_options {
+    http_tokens = "required"
+  }
+}

@@ -51,7 +51,8 @@ resource "aws_s3_bucket_policy" "star_policy" {
   })
 }
 
-# A public ACL neutralised by the bucket's own Block Public Access.
+# A public ACL that the bucket's own Block Public Access would reject or ignore once applied: the
+# configuration still asks for a public bucket.
 resource "aws_s3_bucket" "blocked" {
   bucket = "lab-blocked"
   acl    = "public-read"
