@@ -2,6 +2,8 @@
 //! users with their groups' policies, roles with their trust policies, groups, and stand-ins
 //! for administrators not in the Inventory. Shared by IAM-109 and `rampart access`.
 
+use std::sync::Arc;
+
 use rampart_model::Account;
 use rampart_policy::escalate::{Graph, Node, NodeKind};
 use rampart_policy::eval::Named;
@@ -13,7 +15,7 @@ use crate::iam_policy::common::{self, Principal};
 pub struct Estate<'a> {
     account: &'a Account,
     pub(crate) principals: Vec<Principal<'a>>,
-    groups: Vec<Vec<(String, Policy)>>,
+    groups: Vec<Vec<(String, Arc<Policy>)>>,
     trusts: Vec<Option<Policy>>,
     arns: Vec<String>,
     probes: Vec<(NodeKind, String)>,
@@ -28,13 +30,19 @@ impl<'a> Estate<'a> {
     /// Reads every principal of `account`.
     #[must_use]
     pub fn new(account: &'a Account) -> Self {
-        let principals = common::principals(account);
-        let groups = group_policies(account);
+        // One parse per managed policy, shared by every principal and group it is attached to.
+        let mut managed = common::Managed::new(account);
+        let principals = common::principals_with(account, &mut managed);
+        let groups = group_policies(account, &mut managed);
         let trusts: Vec<Option<Policy>> = principals
             .iter()
             .map(|p| {
                 p.role.and_then(|r| {
-                    rampart_policy::parse_value(&r.assume_role_policy, PolicyKind::Trust).policy
+                    rampart_policy::parse_document(
+                        r.assume_role_policy.as_json(),
+                        PolicyKind::Trust,
+                    )
+                    .policy
                 })
             })
             .collect();
@@ -264,7 +272,7 @@ fn org_levels(account: &Account) -> (Levels, Levels, Option<String>) {
         for level in levels {
             let mut parsed = Vec::new();
             for p in level {
-                match rampart_policy::parse_value(&p.document, kind).policy {
+                match rampart_policy::parse_document(p.document.as_json(), kind).policy {
                     Some(policy) => parsed.push((format!("{what} `{}`", p.name), policy)),
                     None => return Err(format!("{what} `{}` ({}) does not parse", p.name, p.id)),
                 }
@@ -282,7 +290,10 @@ fn org_levels(account: &Account) -> (Levels, Levels, Option<String>) {
 }
 
 /// Each group's own policies (inline and attached), readable ones.
-fn group_policies(account: &rampart_model::Account) -> Vec<Vec<(String, Policy)>> {
+fn group_policies<'a>(
+    account: &'a rampart_model::Account,
+    managed: &mut common::Managed<'a>,
+) -> Vec<Vec<(String, Arc<Policy>)>> {
     account
         .iam
         .groups
@@ -291,18 +302,17 @@ fn group_policies(account: &rampart_model::Account) -> Vec<Vec<(String, Policy)>
             let mut v = Vec::new();
             for ip in &g.inline_policies {
                 if let Some(p) =
-                    rampart_policy::parse_value(&ip.document, PolicyKind::Identity).policy
+                    rampart_policy::parse_document(ip.document.as_json(), PolicyKind::Identity)
+                        .policy
                 {
                     v.push((
                         format!("inline policy `{}` of group `{}`", ip.name, g.meta.name),
-                        p,
+                        Arc::new(p),
                     ));
                 }
             }
             for arn in &g.attached_policies {
-                if let Some(p) = account.iam.policy(arn).and_then(|m| {
-                    rampart_policy::parse_value(&m.document, PolicyKind::Identity).policy
-                }) {
+                if let Some((_, Some(p))) = managed.get(arn, PolicyKind::Identity) {
                     v.push((format!("managed policy `{arn}`"), p));
                 }
             }

@@ -549,6 +549,54 @@ pub fn parse_value(value: &serde_json::Value, kind: PolicyKind) -> ParseOutcome 
     }
 }
 
+/// Reads a policy from the compact JSON text of an Inventory document (what
+/// `rampart_model::PolicyDocument` holds): the same policy and diagnostics, positions included,
+/// as [`parse_value`] on the value that text writes — without building the value first. A
+/// document that is a JSON string is policy text, parsed (and located) as text.
+#[must_use]
+pub fn parse_document(json_text: &str, kind: PolicyKind) -> ParseOutcome {
+    let Ok(mut root) = json::parse(json_text) else {
+        // Nothing `serde_json` writes should fail here (deeper nesting than `json::MAX_DEPTH`
+        // could): read it as the value it is, as before.
+        return match serde_json::from_str::<serde_json::Value>(json_text) {
+            Ok(v) => parse_value(&v, kind),
+            Err(e) => ParseOutcome {
+                policy: None,
+                diagnostics: vec![Diagnostic::error(
+                    "invalid-json",
+                    Span::default(),
+                    format!("the document is not JSON: {e}"),
+                )],
+            },
+        };
+    };
+    if let JsonKind::String(text) = &root.kind {
+        return parse_text(text, kind);
+    }
+    // A value has no positions: neither has the tree read from its text.
+    forget_positions(&mut root);
+    let policy = from_json(&root, kind);
+    let diagnostics = policy.diagnostics.clone();
+    ParseOutcome {
+        policy: Some(policy),
+        diagnostics,
+    }
+}
+
+fn forget_positions(j: &mut Json) {
+    j.span = Span::default();
+    match &mut j.kind {
+        JsonKind::Array(items) => items.iter_mut().for_each(forget_positions),
+        JsonKind::Object(members) => {
+            for m in members {
+                m.key_span = Span::default();
+                forget_positions(&mut m.value);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Reads a policy from a parsed JSON tree.
 #[must_use]
 pub fn from_json(root: &Json, kind: PolicyKind) -> Policy {

@@ -103,7 +103,8 @@ fn judge(account: &Account, acct: &AccountBlock<'_>, bucket: &Bucket, out: &mut 
     let mut public_statements = Vec::new();
     let mut exposures = Vec::new();
     if let Some(doc) = &bucket.policy
-        && let Some(policy) = rampart_policy::parse_value(doc, PolicyKind::Resource).policy
+        && let Some(policy) =
+            rampart_policy::parse_document(doc.as_json(), PolicyKind::Resource).policy
     {
         for issue in rampart_policy::audit::public_access(&policy, &account.id) {
             public_statements.push(issue.evidence.get("statement").cloned().unwrap_or_default());
