@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `rampart access who-can` and escalation paths (IAM-109 through `rampart scan --checks IAM-109`,
-# then the whole scan) over a generated estate (bench/access/gen_estate.py): wall time, CPU time
+# then the whole scan; and loading alone) over a generated estate (bench/access/gen_estate.py): wall time, CPU time
 # (user + sys) and peak memory, release build, one core, with the load average at the end of
 # each run. Best of RUNS: the machine may be shared, and CPU time is then the fairer figure.
 #
@@ -41,6 +41,8 @@ measure() {
       '{printf "   %s: wall %.2fs cpu %.2fs max RSS %d MB (load %s)\n", n, $1, $2 + $3, $4 / 1024, load}'
   done
 }
+# Loading alone (S3-001 finds no bucket in this estate: nothing to judge): the Inventory's share.
+measure "load only (scan --checks S3-001)" "$RAMPART" scan "$WORK/estate.json" --checks S3-001 --format json -o "$WORK/scan.json"
 measure "who-can s3:GetObject" "$RAMPART" access who-can --action s3:GetObject --resource arn:aws:s3:::b-1/k "$WORK/estate.json"
 measure "escalation paths (scan --checks IAM-109)" "$RAMPART" scan "$WORK/estate.json" --checks IAM-109 --format json -o "$WORK/scan.json"
 measure "scan, every check (IAM-109 escalation paths included)" "$RAMPART" scan "$WORK/estate.json" --format json -o "$WORK/scan.json"

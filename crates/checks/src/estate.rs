@@ -2,6 +2,8 @@
 //! users with their groups' policies, roles with their trust policies, groups, and stand-ins
 //! for administrators not in the Inventory. Shared by IAM-109 and `rampart access`.
 
+use std::sync::Arc;
+
 use rampart_model::Account;
 use rampart_policy::escalate::{Graph, Node, NodeKind};
 use rampart_policy::eval::Named;
@@ -13,7 +15,7 @@ use crate::iam_policy::common::{self, Principal};
 pub struct Estate<'a> {
     account: &'a Account,
     pub(crate) principals: Vec<Principal<'a>>,
-    groups: Vec<Vec<(String, Policy)>>,
+    groups: Vec<Vec<(String, Arc<Policy>)>>,
     /// Per group: the policies it holds that the Inventory lacks or that do not parse.
     group_missing: Vec<Vec<String>>,
     trusts: Vec<Option<Policy>>,
@@ -34,13 +36,19 @@ impl<'a> Estate<'a> {
     /// Reads every principal of `account`.
     #[must_use]
     pub fn new(account: &'a Account) -> Self {
-        let principals = common::principals(account);
-        let (groups, group_missing) = group_policies(account);
+        // One parse per managed policy, shared by every principal and group it is attached to.
+        let mut managed = common::Managed::new(account);
+        let principals = common::principals_with(account, &mut managed);
+        let (groups, group_missing) = group_policies(account, &mut managed);
         let trusts: Vec<Option<Policy>> = principals
             .iter()
             .map(|p| {
                 p.role.and_then(|r| {
-                    rampart_policy::parse_value(&r.assume_role_policy, PolicyKind::Trust).policy
+                    rampart_policy::parse_document(
+                        r.assume_role_policy.as_json(),
+                        PolicyKind::Trust,
+                    )
+                    .policy
                 })
             })
             .collect();
@@ -314,7 +322,7 @@ fn org_levels(account: &Account) -> (Levels, Levels, Option<String>) {
         for level in levels {
             let mut parsed = Vec::new();
             for p in level {
-                match rampart_policy::parse_value(&p.document, kind).policy {
+                match rampart_policy::parse_document(p.document.as_json(), kind).policy {
                     Some(policy) => parsed.push((format!("{what} `{}`", p.name), policy)),
                     None => return Err(format!("{what} `{}` ({}) does not parse", p.name, p.id)),
                 }
@@ -332,12 +340,15 @@ fn org_levels(account: &Account) -> (Levels, Levels, Option<String>) {
 }
 
 /// Policies with their labels.
-type Labelled = Vec<(String, Policy)>;
+type Labelled = Vec<(String, Arc<Policy>)>;
 
 /// Each group's own policies (inline and attached), and what it holds that cannot be read (a
 /// managed policy the Inventory lacks, a document that does not parse): a group judged without
 /// one of its policies would be judged wrong.
-fn group_policies(account: &rampart_model::Account) -> (Vec<Labelled>, Vec<Vec<String>>) {
+fn group_policies<'a>(
+    account: &'a rampart_model::Account,
+    managed: &mut common::Managed<'a>,
+) -> (Vec<Labelled>, Vec<Vec<String>>) {
     account
         .iam
         .groups
@@ -345,10 +356,12 @@ fn group_policies(account: &rampart_model::Account) -> (Vec<Labelled>, Vec<Vec<S
         .map(|g| {
             let (mut v, mut missing) = (Vec::new(), Vec::new());
             for ip in &g.inline_policies {
-                match rampart_policy::parse_value(&ip.document, PolicyKind::Identity).policy {
+                match rampart_policy::parse_document(ip.document.as_json(), PolicyKind::Identity)
+                    .policy
+                {
                     Some(p) => v.push((
                         format!("inline policy `{}` of group `{}`", ip.name, g.meta.name),
-                        p,
+                        Arc::new(p),
                     )),
                     None => missing.push(format!(
                         "a readable inline policy `{}` (not valid JSON)",
@@ -357,24 +370,15 @@ fn group_policies(account: &rampart_model::Account) -> (Vec<Labelled>, Vec<Vec<S
                 }
             }
             for arn in &g.attached_policies {
-                let declared = account.iam.policy(arn).or_else(|| {
-                    account
-                        .iam
-                        .policies
-                        .iter()
-                        .find(|p| p.meta.cloud_arn() == arn)
-                });
-                if let Some(m) = declared {
-                    match rampart_policy::parse_value(&m.document, PolicyKind::Identity).policy {
-                        Some(p) => v.push((format!("managed policy `{arn}`"), p)),
-                        None => missing.push(format!(
-                            "a readable managed policy `{arn}` (not valid JSON)"
-                        )),
-                    }
-                } else if let Some(named) = common::aws_managed(arn, PolicyKind::Identity) {
-                    v.push(named);
-                } else {
-                    missing.push(format!("the attached policy `{arn}`"));
+                match managed.get(arn, PolicyKind::Identity) {
+                    Some((_, Some(p))) => v.push((format!("managed policy `{arn}`"), p)),
+                    Some((_, None)) => missing.push(format!(
+                        "a readable managed policy `{arn}` (not valid JSON)"
+                    )),
+                    None => match managed.published(arn, PolicyKind::Identity) {
+                        Some(named) => v.push(named),
+                        None => missing.push(format!("the attached policy `{arn}`")),
+                    },
                 }
             }
             (v, missing)

@@ -561,13 +561,15 @@ pub(crate) fn ts(dt: Option<&aws_smithy_types::DateTime>) -> Option<rampart_mode
 
 /// Decodes a URL-encoded policy document (IAM returns them so) and parses it as JSON; a document
 /// that is not JSON is kept as a string so nothing is lost.
-pub(crate) fn policy_doc(raw: &str) -> serde_json::Value {
+pub(crate) fn policy_doc(raw: &str) -> rampart_model::PolicyDocument {
     let decoded = if raw.trim_start().starts_with('{') {
         raw.to_owned()
     } else {
         percent_decode(raw)
     };
-    serde_json::from_str(&decoded).unwrap_or(serde_json::Value::String(decoded))
+    serde_json::from_str(&decoded)
+        .unwrap_or(serde_json::Value::String(decoded))
+        .into()
 }
 
 fn percent_decode(s: &str) -> String {
@@ -605,9 +607,9 @@ mod tests {
     #[test]
     fn decodes_iam_documents() {
         let v = policy_doc("%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D");
-        assert_eq!(v["Version"], "2012-10-17");
+        assert_eq!(v.to_value()["Version"], "2012-10-17");
         let plain = policy_doc("{\"a\": 1}");
-        assert_eq!(plain["a"], 1);
+        assert_eq!(plain.to_value()["a"], 1);
         assert_eq!(percent_decode("a%2"), "a%2");
     }
 

@@ -653,7 +653,7 @@ async fn collect_account(
             Ok(Part::S3(buckets)) => account.buckets = buckets,
             Ok(Part::S3Account(pab)) => account.s3_public_access_block = pab,
             Ok(Part::AccessPoints(points)) => account.s3_access_points.extend(points),
-            Ok(Part::TagPolicy(p)) => account.tag_policy = p,
+            Ok(Part::TagPolicy(p)) => account.tag_policy = p.map(Into::into),
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(_) => {}
         }

@@ -186,7 +186,7 @@ pub struct LambdaFunction {
     pub vpc: Option<VpcConfig>,
     /// The resource-based policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<serde_json::Value>,
+    pub policy: Option<crate::PolicyDocument>,
 }
 
 /// A container of an ECS task definition.

@@ -133,7 +133,7 @@ pub struct InlinePolicy {
     /// The policy name.
     pub name: String,
     /// The document.
-    pub document: serde_json::Value,
+    pub document: crate::PolicyDocument,
     /// Where the inline policy is declared (IaC) or read.
     #[serde(default)]
     pub origin: crate::inventory::Origin,
@@ -226,7 +226,7 @@ pub struct Role {
     /// ARN, name, tags, origin.
     pub meta: Meta,
     /// The trust policy.
-    pub assume_role_policy: serde_json::Value,
+    pub assume_role_policy: crate::PolicyDocument,
     /// ARNs of attached managed policies.
     #[serde(default)]
     pub attached_policies: Vec<String>,
@@ -256,7 +256,7 @@ pub struct ManagedPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_version: Option<String>,
     /// The default version's document.
-    pub document: serde_json::Value,
+    pub document: crate::PolicyDocument,
     /// How many principals it is attached to.
     #[serde(default)]
     pub attachment_count: u32,

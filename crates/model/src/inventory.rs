@@ -292,7 +292,7 @@ pub struct Account {
     /// account has none, or when it could not be read — then a gap on
     /// `organizations.tag_policy` says so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tag_policy: Option<serde_json::Value>,
+    pub tag_policy: Option<crate::PolicyDocument>,
     /// The Organizations SCPs and RCPs that reach this account, level by level from the root.
     /// `None` when they were not read (IaC, or a gap on `organizations.policies` says why).
     #[serde(default, skip_serializing_if = "Option::is_none")]

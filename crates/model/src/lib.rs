@@ -14,6 +14,7 @@
 pub mod baseline;
 pub mod compute;
 pub mod data;
+pub mod document;
 pub mod finding;
 pub mod framework;
 pub mod gap;
@@ -30,6 +31,7 @@ pub mod time_util;
 pub mod waiver;
 
 pub use baseline::Baseline;
+pub use document::PolicyDocument;
 pub use finding::{Evidence, Finding, Location, Remediation, Report, Severity, Status, Summary};
 pub use framework::Framework;
 pub use gap::{Gap, GapKind};

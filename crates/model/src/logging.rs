@@ -186,7 +186,7 @@ pub struct SnsTopic {
     pub kms_key_id: Option<String>,
     /// The topic policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<serde_json::Value>,
+    pub policy: Option<crate::PolicyDocument>,
     /// Subscriptions.
     #[serde(default)]
     pub subscriptions: Vec<Subscription>,

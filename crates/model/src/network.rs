@@ -166,7 +166,7 @@ pub struct VpcEndpoint {
     pub endpoint_type: String,
     /// The endpoint policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<serde_json::Value>,
+    pub policy: Option<crate::PolicyDocument>,
     /// Route tables (gateway endpoints).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub route_table_ids: Vec<String>,

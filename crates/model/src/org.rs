@@ -107,5 +107,5 @@ pub struct OrgPolicy {
     #[serde(default)]
     pub aws_managed: bool,
     /// The policy document.
-    pub document: serde_json::Value,
+    pub document: crate::PolicyDocument,
 }

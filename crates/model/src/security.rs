@@ -44,7 +44,7 @@ pub struct KmsKey {
     pub key_origin: Option<String>,
     /// The key policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<serde_json::Value>,
+    pub policy: Option<crate::PolicyDocument>,
     /// Aliases (`alias/app`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,

@@ -150,7 +150,7 @@ pub struct Bucket {
     pub public_access_block: Option<PublicAccessBlock>,
     /// Bucket policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<serde_json::Value>,
+    pub policy: Option<crate::PolicyDocument>,
     /// ACL grants.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acl: Vec<Grant>,
@@ -262,7 +262,7 @@ pub struct AccessPoint {
     pub public_access_block: PublicAccessBlock,
     /// Its policy, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy: Option<serde_json::Value>,
+    pub policy: Option<crate::PolicyDocument>,
 }
 
 /// An EBS volume.
@@ -435,7 +435,7 @@ pub struct BackupVault {
     pub lock_min_retention_days: Option<u32>,
     /// The vault access policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_policy: Option<serde_json::Value>,
+    pub access_policy: Option<crate::PolicyDocument>,
 }
 
 /// One rule of a backup plan.

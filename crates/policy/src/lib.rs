@@ -30,7 +30,9 @@ pub mod wildcard;
 
 pub use diag::{Diagnostic, Level};
 pub use json::Span;
-pub use policy::{Effect, ParseOutcome, Policy, PolicyKind, Statement, parse_text, parse_value};
+pub use policy::{
+    Effect, ParseOutcome, Policy, PolicyKind, Statement, parse_document, parse_text, parse_value,
+};
 
 /// Reads and validates policy text: every diagnostic, reading and validation, in source order.
 #[must_use]
@@ -46,6 +48,13 @@ pub fn lint_value(
     kind: PolicyKind,
 ) -> (Option<Policy>, Vec<Diagnostic>) {
     finish(parse_value(value, kind))
+}
+
+/// Reads and validates an Inventory document held as its compact JSON text
+/// (`rampart_model::PolicyDocument`): the same answer as [`lint_value`] on its value.
+#[must_use]
+pub fn lint_document(json_text: &str, kind: PolicyKind) -> (Option<Policy>, Vec<Diagnostic>) {
+    finish(parse_document(json_text, kind))
 }
 
 fn finish(outcome: ParseOutcome) -> (Option<Policy>, Vec<Diagnostic>) {

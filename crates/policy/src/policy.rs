@@ -549,6 +549,137 @@ pub fn parse_value(value: &serde_json::Value, kind: PolicyKind) -> ParseOutcome 
     }
 }
 
+/// Reads a policy from the compact JSON text of an Inventory document (what
+/// `rampart_model::PolicyDocument` holds): the same policy and diagnostics, positions included,
+/// as [`parse_value`] on the value that text writes — without building that value. A document
+/// that is a JSON string is policy text, parsed (and located) as text.
+#[must_use]
+pub fn parse_document(json_text: &str, kind: PolicyKind) -> ParseOutcome {
+    // Read by `serde_json` straight into the tree `Json::from_value` would build: no positions
+    // (a value has none, and counting columns along a one-line document costs its length per
+    // token), numbers written as `serde_json` writes them.
+    let root = match serde_json::from_str::<Unlocated>(json_text) {
+        Ok(Unlocated(root)) => root,
+        Err(e) => {
+            return ParseOutcome {
+                policy: None,
+                diagnostics: vec![Diagnostic::error(
+                    "invalid-json",
+                    Span::default(),
+                    format!("the document is not JSON: {e}"),
+                )],
+            };
+        }
+    };
+    if let JsonKind::String(text) = &root.kind {
+        return parse_text(text, kind);
+    }
+    let policy = from_json(&root, kind);
+    let diagnostics = policy.diagnostics.clone();
+    ParseOutcome {
+        policy: Some(policy),
+        diagnostics,
+    }
+}
+
+/// A JSON tree without positions, read by `serde_json` as it reads a `serde_json::Value`
+/// (members in order; a repeated key keeps its first place and its last value).
+struct Unlocated(Json);
+
+impl Unlocated {
+    fn of(kind: JsonKind) -> Self {
+        Unlocated(Json {
+            kind,
+            span: Span::default(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Unlocated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UnlocatedVisitor)
+    }
+}
+
+struct UnlocatedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UnlocatedVisitor {
+    type Value = Unlocated;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Unlocated, E> {
+        Ok(Unlocated::of(JsonKind::Null))
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Unlocated, E> {
+        Ok(Unlocated::of(JsonKind::Bool(b)))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Unlocated, E> {
+        Ok(Unlocated::of(JsonKind::Number(
+            serde_json::Number::from(n).to_string(),
+        )))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Unlocated, E> {
+        Ok(Unlocated::of(JsonKind::Number(
+            serde_json::Number::from(n).to_string(),
+        )))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Unlocated, E> {
+        // JSON text holds no NaN or infinity; a `Value` would hold `null` for one.
+        Ok(Unlocated::of(
+            serde_json::Number::from_f64(n)
+                .map_or(JsonKind::Null, |n| JsonKind::Number(n.to_string())),
+        ))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Unlocated, E> {
+        Ok(Unlocated::of(JsonKind::String(s.to_owned())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Unlocated, E> {
+        Ok(Unlocated::of(JsonKind::String(s)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Unlocated, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(Unlocated(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Unlocated::of(JsonKind::Array(items)))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Unlocated, A::Error> {
+        let mut members: Vec<Member> = Vec::new();
+        // Keys seen, by position: looked up linearly while the object is small (policies'
+        // objects are), through a map past that so a huge object stays linear.
+        let mut index: Option<std::collections::HashMap<String, usize>> = None;
+        while let Some((key, Unlocated(value))) = map.next_entry::<String, Unlocated>()? {
+            let seen = if members.len() < 16 {
+                members.iter().position(|m| m.key == key)
+            } else {
+                let index = index.get_or_insert_with(|| {
+                    members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, m)| (m.key.clone(), i))
+                        .collect()
+                });
+                let seen = index.get(&key).copied();
+                if seen.is_none() {
+                    index.insert(key.clone(), members.len());
+                }
+                seen
+            };
+            match seen {
+                Some(i) => members[i].value = value,
+                None => members.push(Member {
+                    key,
+                    key_span: Span::default(),
+                    value,
+                }),
+            }
+        }
+        Ok(Unlocated::of(JsonKind::Object(members)))
+    }
+}
+
 /// Reads a policy from a parsed JSON tree.
 #[must_use]
 pub fn from_json(root: &Json, kind: PolicyKind) -> Policy {

@@ -129,3 +129,75 @@ fn well_known_verdicts() {
     assert!(!e.allows("s3:GetObject", false));
     assert!(escalations(&e).is_empty());
 }
+
+/// `parse_document` (the compact JSON text an Inventory `PolicyDocument` holds) answers exactly
+/// as `parse_value` on the value that text writes: the same policy, the same diagnostics, the
+/// same (absent) positions — on every managed policy of the corpus, as every kind, and on
+/// documents that are not policies, policy text in a JSON string (whose positions are the
+/// text's), and nesting deeper than the span parser takes.
+#[test]
+fn a_document_read_from_its_text_is_the_document_read_from_its_value() {
+    let (policies, _) = corpus();
+    let mut deep = serde_json::json!("x");
+    for _ in 0..40 {
+        deep = serde_json::json!([deep]);
+    }
+    let odd = [
+        serde_json::json!(null),
+        serde_json::json!(true),
+        serde_json::json!([1, 2]),
+        serde_json::json!({"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}),
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", 3],
+            "Resource": "*", "Condition": {"NumericLessThan": {"s3:max-keys": 1.5e3}, "Bool": {"aws:SecureTransport": false}}}]}),
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "NotPrincipal": {"AWS": ["arn:aws:iam::111122223333:root"]},
+            "NotAction": "iam:*", "NotResource": "arn:aws:s3:::b/\u{e9}\"\\\n"}]}),
+        serde_json::json!(
+            "{\"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\",}]}"
+        ),
+        serde_json::json!("not json at all"),
+        serde_json::json!({"Statement": [deep]}),
+    ];
+    let values = policies
+        .values()
+        .map(|t| serde_json::from_str::<serde_json::Value>(t).expect("corpus JSON"))
+        .chain(odd);
+    let mut compared = 0usize;
+    for value in values {
+        let text = value.to_string();
+        for kind in [
+            PolicyKind::Identity,
+            PolicyKind::Resource,
+            PolicyKind::Trust,
+            PolicyKind::Boundary,
+            PolicyKind::Scp,
+            PolicyKind::Key,
+            PolicyKind::Auto,
+        ] {
+            let old = rampart_policy::parse_value(&value, kind);
+            let new = rampart_policy::parse_document(&text, kind);
+            assert_eq!(new.policy, old.policy, "{kind:?}: {text}");
+            assert_eq!(new.diagnostics, old.diagnostics, "{kind:?}: {text}");
+            assert_eq!(
+                rampart_policy::lint_document(&text, kind),
+                rampart_policy::lint_value(&value, kind),
+                "{kind:?}: {text}"
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, (1641 + 9) * 7);
+    // Text with a repeated key (not what a `PolicyDocument` writes, but read as a value reads
+    // it: first place, last value), in a small object and in one past the lookup map's size.
+    let many: Vec<String> = (0..40).map(|i| format!("\"k{}\": {i}", i % 30)).collect();
+    for text in [
+        r#"{"Statement": [], "Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#.to_owned(),
+        format!(r#"{{"Statement": {{"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {{"StringEquals": {{{}}}}}}}}}"#, many.join(", ")),
+    ] {
+        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(
+            rampart_policy::lint_document(&text, PolicyKind::Identity),
+            rampart_policy::lint_value(&value, PolicyKind::Identity),
+            "{text}"
+        );
+    }
+}

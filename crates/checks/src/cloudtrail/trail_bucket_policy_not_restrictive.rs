@@ -83,11 +83,15 @@ fn source_scoped(s: &serde_json::Map<String, Value>) -> bool {
 }
 
 fn problems(owner: &Account, bucket: &Bucket) -> Vec<String> {
-    let Some(policy) = &bucket.policy else {
+    let Some(policy) = bucket
+        .policy
+        .as_ref()
+        .map(rampart_model::PolicyDocument::to_value)
+    else {
         return Vec::new();
     };
     let mut found = Vec::new();
-    for (i, s) in facts::statements(policy).into_iter().enumerate() {
+    for (i, s) in facts::statements(&policy).into_iter().enumerate() {
         if s.get("Effect").and_then(Value::as_str) != Some("Allow") {
             continue;
         }

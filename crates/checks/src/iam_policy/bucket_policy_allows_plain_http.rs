@@ -57,7 +57,8 @@ impl Check for BucketPolicyAllowsPlainHttp {
                     );
                     continue;
                 };
-                let Some(policy) = rampart_policy::parse_value(doc, PolicyKind::Resource).policy
+                let Some(policy) =
+                    rampart_policy::parse_document(doc.as_json(), PolicyKind::Resource).policy
                 else {
                     out.not_assessed(
                         at,
@@ -75,7 +76,7 @@ impl Check for BucketPolicyAllowsPlainHttp {
                     );
                 } else {
                     out.fail(at, format!("bucket `{}`'s policy does not deny requests without TLS (`aws:SecureTransport`)", bucket.meta.name))
-                        .with("policy", doc.clone());
+                        .with("policy", doc.to_value());
                 }
             }
         }

@@ -94,7 +94,8 @@ fn public_policy(account: &Account, bucket: &Bucket) -> (Vec<serde_json::Value>,
     let mut statements = Vec::new();
     let mut exposures = Vec::new();
     if let Some(doc) = &bucket.policy
-        && let Some(policy) = rampart_policy::parse_value(doc, PolicyKind::Resource).policy
+        && let Some(policy) =
+            rampart_policy::parse_document(doc.as_json(), PolicyKind::Resource).policy
     {
         for issue in rampart_policy::audit::public_access(&policy, &account.id) {
             statements.push(issue.evidence.get("statement").cloned().unwrap_or_default());

@@ -2,13 +2,16 @@
 //! and every principal with all the policies that apply to it (its own, its groups', attached
 //! managed policies, AWS managed ones included).
 
-use rampart_model::iam::{Role, User};
-use rampart_model::{Account, Meta, Origin};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rampart_model::iam::{ManagedPolicy, Role, User};
+use rampart_model::{Account, Meta, Origin, PolicyDocument};
 use rampart_policy::analysis::{self, Effective};
 use rampart_policy::audit::Issue;
 use rampart_policy::eval::Named;
 use rampart_policy::{Policy, PolicyKind};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::check::{At, FindingExt, Sink};
 
@@ -22,7 +25,7 @@ pub(crate) struct Doc<'a> {
     /// `managed policy `x``, `inline policy `x` of role `y``.
     pub label: String,
     /// The document.
-    pub value: &'a Value,
+    pub value: &'a PolicyDocument,
     /// Its kind.
     pub kind: PolicyKind,
     /// An AWS managed policy (`arn:aws:iam::aws:policy/…`): only AWS can edit it.
@@ -36,7 +39,7 @@ impl<'a> Doc<'a> {
 
     /// The policy, when the document could be read at all.
     pub(crate) fn parse(&self) -> Option<Policy> {
-        rampart_policy::parse_value(self.value, self.kind).policy
+        rampart_policy::parse_document(self.value.as_json(), self.kind).policy
     }
 }
 
@@ -137,10 +140,11 @@ pub(crate) struct Principal<'a> {
     pub user: Option<&'a User>,
     /// The role, for roles.
     pub role: Option<&'a Role>,
-    /// (label, policy) of every identity policy that applies.
-    pub policies: Vec<(String, Policy)>,
+    /// (label, policy) of every identity policy that applies; a managed policy is parsed once
+    /// and shared by every principal it is attached to.
+    pub policies: Vec<(String, Arc<Policy>)>,
     /// The permissions boundary, when set and readable.
-    pub boundary: Option<Policy>,
+    pub boundary: Option<Arc<Policy>>,
     /// What could not be found in the Inventory (attached ARNs, groups, a boundary).
     pub missing: Vec<String>,
 }
@@ -195,7 +199,7 @@ impl Principal<'_> {
         }
         self.role.is_some_and(|r| {
             !r.service_linked
-                && rampart_policy::parse_value(&r.assume_role_policy, PolicyKind::Trust)
+                && rampart_policy::parse_document(r.assume_role_policy.as_json(), PolicyKind::Trust)
                     .policy
                     .is_some_and(|t| {
                         t.statements.iter().any(|s| {
@@ -232,66 +236,122 @@ impl Principal<'_> {
     }
 }
 
-fn read(value: &Value, label: String, into: &mut Vec<(String, Policy)>, missing: &mut Vec<String>) {
-    match rampart_policy::parse_value(value, PolicyKind::Identity).policy {
-        Some(p) => into.push((label, p)),
+/// Reads an inline policy (parsed for its one holder).
+fn read(
+    value: &PolicyDocument,
+    label: String,
+    into: &mut Vec<(String, Arc<Policy>)>,
+    missing: &mut Vec<String>,
+) {
+    match rampart_policy::parse_document(value.as_json(), PolicyKind::Identity).policy {
+        Some(p) => into.push((label, Arc::new(p))),
         None => missing.push(format!("a readable {label} (not valid JSON)")),
     }
 }
 
-/// The account's managed policies by ARN (the first of a duplicated ARN, as `IamData::policy`):
-/// principals look up thousands of attachments in estates of thousands of policies.
-type ByArn<'a> = std::collections::HashMap<&'a str, &'a rampart_model::iam::ManagedPolicy>;
-
-fn by_arn(account: &Account) -> ByArn<'_> {
-    let mut m = ByArn::with_capacity(account.iam.policies.len());
-    for p in &account.iam.policies {
-        m.entry(p.meta.arn.as_str()).or_insert(p);
-    }
-    // An IaC policy is named by its address, and by the ARN its declaration gives
-    // (`permissions_boundary = aws_iam_policy.b.arn`).
-    for p in &account.iam.policies {
-        m.entry(p.meta.cloud_arn()).or_insert(p);
-    }
-    m
+/// The account's managed policies by ARN (the first of a duplicated ARN, as `IamData::policy`),
+/// each parsed at most once per kind however many principals it is attached to: principals look
+/// up thousands of attachments in estates of thousands of policies, and a policy parsed per
+/// attachment was most of the memory of `rampart access` on such an estate. An IaC policy is
+/// also found by the ARN its declaration gives (`permissions_boundary = aws_iam_policy.b.arn`);
+/// an AWS managed policy the Inventory does not hold (IaC attaches it by ARN) by its published
+/// text.
+pub(crate) struct Managed<'a> {
+    by_arn: HashMap<&'a str, &'a ManagedPolicy>,
+    /// `None`: the document does not parse.
+    identity: HashMap<&'a str, Option<Arc<Policy>>>,
+    boundary: HashMap<&'a str, Option<Arc<Policy>>>,
+    /// AWS managed policies read from their published text, by ARN and kind (`true`: boundary).
+    published: HashMap<(String, bool), Option<(String, Arc<Policy>)>>,
 }
 
-fn attached(
-    by_arn: &ByArn<'_>,
-    arns: &[String],
-    into: &mut Vec<(String, Policy)>,
-    missing: &mut Vec<String>,
-) {
-    for arn in arns {
-        match by_arn.get(arn.as_str()) {
-            Some(p) => read(
-                &p.document,
-                format!("managed policy `{}`", p.meta.name),
-                into,
-                missing,
-            ),
-            // An AWS managed policy the Inventory does not hold (IaC attaches it by ARN): its
-            // published text.
-            None => match aws_managed(arn, PolicyKind::Identity) {
-                Some((label, p)) => into.push((label, p)),
-                None => missing.push(format!("the attached policy `{arn}`")),
-            },
+impl<'a> Managed<'a> {
+    pub(crate) fn new(account: &'a Account) -> Self {
+        let mut by_arn = HashMap::with_capacity(account.iam.policies.len());
+        for p in &account.iam.policies {
+            by_arn.entry(p.meta.arn.as_str()).or_insert(p);
+        }
+        for p in &account.iam.policies {
+            by_arn.entry(p.meta.cloud_arn()).or_insert(p);
+        }
+        Managed {
+            by_arn,
+            identity: HashMap::new(),
+            boundary: HashMap::new(),
+            published: HashMap::new(),
         }
     }
-}
 
-fn boundary(by_arn: &ByArn<'_>, arn: Option<&String>, missing: &mut Vec<String>) -> Option<Policy> {
-    let arn = arn?;
-    match by_arn
-        .get(arn.as_str())
-        .and_then(|p| rampart_policy::parse_value(&p.document, PolicyKind::Boundary).policy)
-        .or_else(|| aws_managed(arn, PolicyKind::Boundary).map(|(_, p)| p))
-    {
-        Some(p) => Some(p),
-        None => {
+    /// The managed policy `arn` and its parsed form as `kind` (`Identity` or `Boundary`); `None`
+    /// when the Inventory does not hold it.
+    pub(crate) fn get(
+        &mut self,
+        arn: &str,
+        kind: PolicyKind,
+    ) -> Option<(&'a ManagedPolicy, Option<Arc<Policy>>)> {
+        let (key, p) = self.by_arn.get_key_value(arn).map(|(k, p)| (*k, *p))?;
+        let cache = if kind == PolicyKind::Boundary {
+            &mut self.boundary
+        } else {
+            &mut self.identity
+        };
+        let parsed = cache
+            .entry(key)
+            .or_insert_with(|| {
+                rampart_policy::parse_document(p.document.as_json(), kind)
+                    .policy
+                    .map(Arc::new)
+            })
+            .clone();
+        Some((p, parsed))
+    }
+
+    /// The published AWS managed policy `arn` as `kind`, with its label; `None` when `arn` is not
+    /// one.
+    pub(crate) fn published(
+        &mut self,
+        arn: &str,
+        kind: PolicyKind,
+    ) -> Option<(String, Arc<Policy>)> {
+        self.published
+            .entry((arn.to_owned(), kind == PolicyKind::Boundary))
+            .or_insert_with(|| aws_managed(arn, kind).map(|(label, p)| (label, Arc::new(p))))
+            .clone()
+    }
+
+    fn attached(
+        &mut self,
+        arns: &[String],
+        into: &mut Vec<(String, Arc<Policy>)>,
+        missing: &mut Vec<String>,
+    ) {
+        for arn in arns {
+            match self.get(arn, PolicyKind::Identity) {
+                Some((p, Some(parsed))) => {
+                    into.push((format!("managed policy `{}`", p.meta.name), parsed));
+                }
+                Some((p, None)) => missing.push(format!(
+                    "a readable managed policy `{}` (not valid JSON)",
+                    p.meta.name
+                )),
+                None => match self.published(arn, PolicyKind::Identity) {
+                    Some(named) => into.push(named),
+                    None => missing.push(format!("the attached policy `{arn}`")),
+                },
+            }
+        }
+    }
+
+    fn boundary(&mut self, arn: Option<&String>, missing: &mut Vec<String>) -> Option<Arc<Policy>> {
+        let arn = arn?;
+        let found = match self.get(arn, PolicyKind::Boundary) {
+            Some((_, p)) => p,
+            None => self.published(arn, PolicyKind::Boundary).map(|(_, p)| p),
+        };
+        if found.is_none() {
             missing.push(format!("the permissions boundary `{arn}`"));
-            None
         }
+        found
     }
 }
 
@@ -306,8 +366,16 @@ pub(crate) fn aws_managed(arn: &str, kind: PolicyKind) -> Option<(String, Policy
 
 /// Every user (with its groups' policies) and role of the account.
 pub(crate) fn principals(account: &Account) -> Vec<Principal<'_>> {
+    principals_with(account, &mut Managed::new(account))
+}
+
+/// [`principals`], with the managed policies parsed through `managed` (which the caller may
+/// go on using).
+pub(crate) fn principals_with<'a>(
+    account: &'a Account,
+    managed: &mut Managed<'a>,
+) -> Vec<Principal<'a>> {
     let iam = &account.iam;
-    let by_arn = by_arn(account);
     let mut out = Vec::new();
     for u in &iam.users {
         let (mut policies, mut missing) = (Vec::new(), Vec::new());
@@ -319,7 +387,7 @@ pub(crate) fn principals(account: &Account) -> Vec<Principal<'_>> {
                 &mut missing,
             );
         }
-        attached(&by_arn, &u.attached_policies, &mut policies, &mut missing);
+        managed.attached(&u.attached_policies, &mut policies, &mut missing);
         for gname in &u.groups {
             match iam.group(gname) {
                 Some(g) => {
@@ -331,12 +399,12 @@ pub(crate) fn principals(account: &Account) -> Vec<Principal<'_>> {
                             &mut missing,
                         );
                     }
-                    attached(&by_arn, &g.attached_policies, &mut policies, &mut missing);
+                    managed.attached(&g.attached_policies, &mut policies, &mut missing);
                 }
                 None => missing.push(format!("the group `{gname}`")),
             }
         }
-        let boundary = boundary(&by_arn, u.permissions_boundary.as_ref(), &mut missing);
+        let boundary = managed.boundary(u.permissions_boundary.as_ref(), &mut missing);
         out.push(Principal {
             kind: "user",
             meta: &u.meta,
@@ -357,8 +425,8 @@ pub(crate) fn principals(account: &Account) -> Vec<Principal<'_>> {
                 &mut missing,
             );
         }
-        attached(&by_arn, &r.attached_policies, &mut policies, &mut missing);
-        let boundary = boundary(&by_arn, r.permissions_boundary.as_ref(), &mut missing);
+        managed.attached(&r.attached_policies, &mut policies, &mut missing);
+        let boundary = managed.boundary(r.permissions_boundary.as_ref(), &mut missing);
         out.push(Principal {
             kind: "role",
             meta: &r.meta,

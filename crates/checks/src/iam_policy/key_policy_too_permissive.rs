@@ -79,7 +79,8 @@ impl Check for KeyPolicyTooPermissive {
                         );
                         continue;
                     };
-                    let Some(policy) = rampart_policy::parse_value(doc, PolicyKind::Key).policy
+                    let Some(policy) =
+                        rampart_policy::parse_document(doc.as_json(), PolicyKind::Key).policy
                     else {
                         out.not_assessed(
                             at,

@@ -2,7 +2,6 @@
 //! unknown services, actions or condition operators, malformed ARNs).
 
 use rampart_policy::{Level, PolicyKind};
-use serde_json::Value;
 
 use super::common::{self, Doc};
 use crate::prelude::*;
@@ -58,13 +57,13 @@ const CATALOGUE_CODES: [&str; 3] = ["unknown-service", "unknown-action", "unknow
 fn judge(
     account: &str,
     label: &str,
-    value: &Value,
+    value: &rampart_model::PolicyDocument,
     kind: PolicyKind,
     aws_managed: bool,
     at: At<'_>,
     out: &mut Sink,
 ) {
-    let (_, diags) = rampart_policy::lint_value(value, kind);
+    let (_, diags) = rampart_policy::lint_document(value.as_json(), kind);
     let (stale, errors): (Vec<_>, Vec<_>) = diags
         .iter()
         .filter(|d| d.level == Level::Error)

@@ -49,8 +49,11 @@ impl Check for RoleTrustsAnyPrincipal {
         for account in ctx.accounts() {
             for role in &account.iam.roles {
                 let at = At::meta(&account.id, None, &role.meta);
-                let Some(policy) =
-                    rampart_policy::parse_value(&role.assume_role_policy, PolicyKind::Trust).policy
+                let Some(policy) = rampart_policy::parse_document(
+                    role.assume_role_policy.as_json(),
+                    PolicyKind::Trust,
+                )
+                .policy
                 else {
                     out.not_assessed(
                         at,

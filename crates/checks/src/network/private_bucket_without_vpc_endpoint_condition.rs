@@ -75,7 +75,7 @@ impl Check for PrivateBucketWithoutVpcEndpointCondition {
                     .policy
                     .as_ref()
                     .map(|p| {
-                        statements(p)
+                        statements(&p.to_value())
                             .into_iter()
                             .filter(|s| {
                                 s.get("Effect").and_then(serde_json::Value::as_str) == Some("Deny")

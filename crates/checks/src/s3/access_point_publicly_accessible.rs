@@ -67,11 +67,12 @@ impl Check for AccessPointPubliclyAccessible {
 /// `s3:DataAccessPointAccount` or `s3:DataAccessPointArn`).
 fn bucket_delegates(owner: &str, bucket: &Bucket) -> bool {
     bucket.policy.as_ref().is_some_and(|doc| {
-        let public = rampart_policy::parse_value(doc, rampart_policy::PolicyKind::Resource)
-            .policy
-            .is_some_and(|p| !rampart_policy::audit::public_access(&p, owner).is_empty());
+        let public =
+            rampart_policy::parse_document(doc.as_json(), rampart_policy::PolicyKind::Resource)
+                .policy
+                .is_some_and(|p| !rampart_policy::audit::public_access(&p, owner).is_empty());
         public
-            || facts::statements(doc).iter().any(|st| {
+            || facts::statements(&doc.to_value()).iter().any(|st| {
                 st.get("Effect").and_then(|e| e.as_str()) == Some("Allow")
                     && facts::condition_keys(st)
                         .iter()
@@ -123,7 +124,8 @@ fn judge(
     });
     let mut public_statements = Vec::new();
     if let Some(doc) = &ap.policy
-        && let Some(policy) = rampart_policy::parse_value(doc, PolicyKind::Resource).policy
+        && let Some(policy) =
+            rampart_policy::parse_document(doc.as_json(), PolicyKind::Resource).policy
     {
         for issue in rampart_policy::audit::public_access(&policy, &account.id) {
             public_statements.push(issue.evidence.get("statement").cloned().unwrap_or_default());

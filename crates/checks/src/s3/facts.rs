@@ -268,7 +268,8 @@ pub(crate) fn public_reasons(account: &Account, bucket: &Bucket) -> Vec<String> 
     if !block.restrict_public_buckets
         && let Some(doc) = &bucket.policy
         && let Some(policy) =
-            rampart_policy::parse_value(doc, rampart_policy::PolicyKind::Resource).policy
+            rampart_policy::parse_document(doc.as_json(), rampart_policy::PolicyKind::Resource)
+                .policy
     {
         for issue in rampart_policy::audit::public_access(&policy, &account.id) {
             reasons.push(format!("its policy: {}", issue.message));
@@ -314,7 +315,7 @@ mod tests {
             {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*"},
             {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::x/*",
              "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}
-        ]}));
+        ]}).into());
         b.acl.push(Grant {
             grantee_type: "Group".into(),
             grantee: "http://acs.amazonaws.com/groups/global/AllUsers".into(),

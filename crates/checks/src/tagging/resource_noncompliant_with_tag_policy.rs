@@ -137,7 +137,7 @@ impl Check for ResourceNoncompliantWithTagPolicy {
             let Some(doc) = &account.tag_policy else {
                 continue;
             };
-            let keys = policy_keys(doc);
+            let keys = policy_keys(&doc.to_value());
             if keys.is_empty() {
                 continue;
             }

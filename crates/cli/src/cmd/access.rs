@@ -100,11 +100,12 @@ fn resource_policy(account: &Account, action: &str, resource: &str) -> Option<Po
     } else {
         return None;
     };
-    rampart_policy::parse_value(doc, kind).policy
+    rampart_policy::parse_document(doc.as_json(), kind).policy
 }
 
 fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
     let inventory = crate::inputs::load(&args.inputs)?.inventory;
+    memtrace("inventory loaded");
     let mut rows: Vec<Value> = Vec::new();
     let mut notes: Vec<Value> = Vec::new();
     let mut text = String::new();
@@ -115,7 +116,9 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
         .map(Estate::new);
     for account in &inventory.accounts {
         let estate = Estate::new(account);
+        memtrace("estate parsed");
         let graph = estate.graph(None);
+        memtrace("graph built");
         let resource_policy = resource_policy(account, &args.action, &args.resource);
         let resource_account = named_account.unwrap_or(&account.id);
         let rcps = if resource_account == account.id {
@@ -180,6 +183,7 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
         // Then one backward search over "act as" edges from the principals allowed directly.
         let targets: Vec<bool> = direct.iter().map(Option::is_some).collect();
         let chains = graph.chains_to(&targets);
+        memtrace("decided");
         for i in 0..real {
             let name = describe(&graph, i);
             if let Some(deciding) = &direct[i] {
@@ -227,6 +231,26 @@ fn who_can(args: &WhoCanArgs) -> anyhow::Result<Outcome> {
         crate::output::write_stdout(&text)?;
     }
     Ok(Outcome::Clean)
+}
+
+/// With `RAMPART_MEMTRACE` set, the process's resident memory now and at its peak so far, on
+/// stderr (Linux; `bench/access/` uses it to say what holds the memory of a run).
+fn memtrace(point: &str) {
+    if std::env::var_os("RAMPART_MEMTRACE").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map_or_else(|| "?".to_owned(), |v| v.trim().to_owned())
+    };
+    eprintln!(
+        "memtrace {point}: rss {}, peak {}",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
 }
 
 fn describe(graph: &Graph<'_>, i: usize) -> String {

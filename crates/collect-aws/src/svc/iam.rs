@@ -238,10 +238,7 @@ fn inline(list: &[PolicyDetail]) -> Vec<InlinePolicy> {
     list.iter()
         .map(|p| InlinePolicy {
             name: p.policy_name().unwrap_or_default().to_owned(),
-            document: p
-                .policy_document()
-                .map(policy_doc)
-                .unwrap_or(serde_json::Value::Null),
+            document: p.policy_document().map(policy_doc).unwrap_or_default(),
             origin: origin(IAM, GAAD),
         })
         .collect()
@@ -274,7 +271,7 @@ async fn managed_policy(ctx: &Ctx, c: &Client, arn: &str) -> Option<ManagedPolic
         .policy_version()
         .and_then(|v| v.document())
         .map(policy_doc)
-        .unwrap_or(serde_json::Value::Null);
+        .unwrap_or_default();
     Some(ManagedPolicy {
         meta: Meta::new(
             arn,
@@ -622,7 +619,7 @@ fn digest(
             assume_role_policy: r
                 .assume_role_policy_document()
                 .map(policy_doc)
-                .unwrap_or(serde_json::Value::Null),
+                .unwrap_or_default(),
             attached_policies: r
                 .attached_managed_policies()
                 .iter()
@@ -652,7 +649,7 @@ fn digest(
             .find(|v| v.is_default_version())
             .and_then(|v| v.document())
             .map(policy_doc)
-            .unwrap_or(serde_json::Value::Null);
+            .unwrap_or_default();
         d.policies.push(ManagedPolicy {
             meta: Meta::new(arn, name_or_arn(p.policy_name(), arn), origin(IAM, GAAD)),
             aws_managed,

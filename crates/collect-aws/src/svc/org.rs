@@ -725,7 +725,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            m.levels[1].scps[1].document["Statement"][0]["Sid"],
+            m.levels[1].scps[1].document.to_value()["Statement"][0]["Sid"],
             "NoLeaving"
         );
         assert!(m.levels[0].scps[0].aws_managed);

@@ -937,7 +937,10 @@ pub fn vpc_endpoint(bld: &mut Builder, raw: &Raw, keys: [&str; 7]) {
         vpc_id: s(a, vpc).unwrap_or_default(),
         service_name: s(a, service).unwrap_or_default(),
         endpoint_type: s(a, kind).unwrap_or_else(|| "Gateway".to_owned()),
-        policy: policy::parse(a.get(policy_key)).ok().flatten(),
+        policy: policy::parse(a.get(policy_key))
+            .ok()
+            .flatten()
+            .map(Into::into),
         route_table_ids: a.get(tables).strings(),
         subnet_ids: a.get(subnets).strings(),
         meta,
@@ -1123,7 +1126,11 @@ pub fn bare_user(meta: Meta, permissions_boundary: Option<String>) -> rampart_mo
 
 /// An inline policy with its origin.
 #[must_use]
-pub fn inline(name: &str, document: serde_json::Value, origin: &Origin) -> InlinePolicy {
+pub fn inline(
+    name: &str,
+    document: rampart_model::PolicyDocument,
+    origin: &Origin,
+) -> InlinePolicy {
     InlinePolicy {
         name: name.to_owned(),
         document,
@@ -1144,7 +1151,7 @@ pub(super) fn policy_or_gap(
     arn: &str,
     v: &Value,
     data_set: &str,
-) -> Option<serde_json::Value> {
+) -> Option<rampart_model::PolicyDocument> {
     match policy::parse(v) {
         Ok(Some(doc)) => {
             if policy::has_unknown(&doc) {
@@ -1158,7 +1165,7 @@ pub(super) fn policy_or_gap(
                     ),
                 );
             }
-            Some(doc)
+            Some(doc.into())
         }
         Ok(None) => None,
         Err(policy::NotKnown) => {

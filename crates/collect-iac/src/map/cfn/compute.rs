@@ -326,7 +326,7 @@ fn sam_role(bld: &mut crate::map::Builder, raw: &Raw, fn_arn: &str, p: &Value) -
     let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
     let mut role = Role {
         meta,
-        assume_role_policy: trust,
+        assume_role_policy: trust.into(),
         attached_policies: vec![
             "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole".to_owned(),
         ],
@@ -354,7 +354,7 @@ fn sam_role(bld: &mut crate::map::Builder, raw: &Raw, fn_arn: &str, p: &Value) -
             Value::Map(_) if !pol.get("Statement").is_null() => {
                 role.inline_policies.push(inline(
                     &format!("{}Policy{n}", raw.address),
-                    policy::to_json_marked(pol),
+                    policy::to_json_marked(pol).into(),
                     &nested_origin(raw, pol),
                 ));
             }

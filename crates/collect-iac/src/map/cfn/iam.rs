@@ -43,7 +43,7 @@ pub(super) fn role(cx: &mut Cx<'_>, raw: &Raw) {
         p.get("AssumeRolePolicyDocument"),
         data::IAM_ROLES,
     )
-    .unwrap_or(serde_json::Value::Null);
+    .unwrap_or_default();
     let mut role = Role {
         meta,
         assume_role_policy: trust,

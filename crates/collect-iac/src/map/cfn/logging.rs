@@ -170,8 +170,10 @@ pub(super) fn sns_topic_policy(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;
     for t in p.get("Topics").strings() {
         for x in cx.parent(Kind::Topic, raw, Some(&t), data::SNS, "SNS topic") {
-            cx.bld.region().sns_topics[x].policy =
-                policy::parse(p.get("PolicyDocument")).ok().flatten();
+            cx.bld.region().sns_topics[x].policy = policy::parse(p.get("PolicyDocument"))
+                .ok()
+                .flatten()
+                .map(Into::into);
         }
     }
 }

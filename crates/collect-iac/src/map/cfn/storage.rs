@@ -346,7 +346,10 @@ pub(super) fn backup_vault(cx: &mut Cx<'_>, raw: &Raw) {
         locked: !lock.is_null(),
         lock_compliance_mode: !lock.get("ChangeableForDays").is_null(),
         lock_min_retention_days: u(lock, "MinRetentionDays"),
-        access_policy: policy::parse(p.get("AccessPolicy")).ok().flatten(),
+        access_policy: policy::parse(p.get("AccessPolicy"))
+            .ok()
+            .flatten()
+            .map(Into::into),
     });
 }
 

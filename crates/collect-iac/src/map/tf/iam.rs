@@ -16,7 +16,7 @@ pub(super) fn iam_role(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
     let meta = bld.meta(raw, None, name.clone(), a.get("tags"));
     let marn = meta.arn.clone();
     let trust = match policy::parse(a.get("assume_role_policy")) {
-        Ok(p) => p.unwrap_or(serde_json::Value::Null),
+        Ok(p) => p.map(Into::into).unwrap_or_default(),
         Err(policy::NotKnown) => {
             bld.gap(
                 data::IAM_ROLES,
@@ -24,7 +24,7 @@ pub(super) fn iam_role(bld: &mut Builder, ix: &mut Index, raw: &Raw) {
                 &file(raw),
                 "the role's trust policy is not known before apply",
             );
-            serde_json::Value::Null
+            rampart_model::PolicyDocument::null()
         }
     };
     let mut role = Role {
@@ -219,7 +219,7 @@ fn outside_principal(bld: &mut Builder, raw: &Raw, kind: &str, name: Option<&str
         "role" => {
             iam.roles.push(Role {
                 meta,
-                assume_role_policy: serde_json::Value::Null,
+                assume_role_policy: rampart_model::PolicyDocument::null(),
                 attached_policies: Vec::new(),
                 inline_policies: Vec::new(),
                 permissions_boundary: None,

@@ -441,7 +441,7 @@ pub(super) fn bucket_policy(bld: &mut Builder, bucket: &mut Bucket, v: &Value, f
                     "parts of the bucket policy are not known before apply",
                 );
             }
-            bucket.policy = Some(doc);
+            bucket.policy = Some(doc.into());
         }
         Ok(None) => {}
         Err(policy::NotKnown) => bld.gap(
