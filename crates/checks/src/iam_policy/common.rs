@@ -249,6 +249,9 @@ fn read(
     }
 }
 
+/// A parsed policy with its label (`managed policy `NAME``).
+type Labelled = (String, Arc<Policy>);
+
 /// The account's managed policies by ARN (the first of a duplicated ARN, as `IamData::policy`),
 /// each parsed at most once per kind however many principals it is attached to: principals look
 /// up thousands of attachments in estates of thousands of policies, and a policy parsed per
@@ -262,7 +265,7 @@ pub(crate) struct Managed<'a> {
     identity: HashMap<&'a str, Option<Arc<Policy>>>,
     boundary: HashMap<&'a str, Option<Arc<Policy>>>,
     /// AWS managed policies read from their published text, by ARN and kind (`true`: boundary).
-    published: HashMap<(String, bool), Option<(String, Arc<Policy>)>>,
+    published: HashMap<(String, bool), Option<Labelled>>,
 }
 
 impl<'a> Managed<'a> {

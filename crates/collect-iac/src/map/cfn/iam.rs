@@ -123,6 +123,35 @@ pub(super) fn managed_policy(cx: &mut Cx<'_>, raw: &Raw) {
     }
 }
 
+/// `AWS::SSO::PermissionSet`: its `InlinePolicy` is an identity policy of every role the
+/// permission set provisions in the accounts it is assigned to (Terraform declares the same with
+/// `aws_ssoadmin_permission_set_inline_policy`); judged as a customer managed policy named by the
+/// permission set. A permission set without one holds no policy text to judge.
+pub(super) fn permission_set(cx: &mut Cx<'_>, raw: &Raw) {
+    let p = &raw.attrs;
+    if p.get("InlinePolicy").is_null() {
+        return;
+    }
+    let name = s(p, "Name").map(|n| format!("permission set {n}"));
+    let meta = cx.bld.meta(raw, None, name, &Value::Null);
+    let marn = meta.arn.clone();
+    if let Some(doc) = policy_or_gap(
+        cx.bld,
+        raw,
+        &marn,
+        p.get("InlinePolicy"),
+        data::IAM_POLICIES,
+    ) {
+        cx.bld.account.iam.policies.push(ManagedPolicy {
+            meta,
+            aws_managed: false,
+            default_version: Some("v1".to_owned()),
+            document: doc,
+            attachment_count: 1,
+        });
+    }
+}
+
 /// `AWS::IAM::InstanceProfile`.
 pub(super) fn instance_profile(cx: &mut Cx<'_>, raw: &Raw) {
     let p = &raw.attrs;

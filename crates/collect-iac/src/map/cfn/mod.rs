@@ -268,6 +268,7 @@ pub(super) static TYPES: &[(&str, Phase, MapFn)] = &[
     ("AWS::IAM::User", Phase::Own, iam::user),
     ("AWS::IAM::Group", Phase::Own, iam::group),
     ("AWS::IAM::ManagedPolicy", Phase::Own, iam::managed_policy),
+    ("AWS::SSO::PermissionSet", Phase::Own, iam::permission_set),
     (
         "AWS::IAM::ManagedPolicy",
         Phase::Child,
