@@ -239,13 +239,15 @@ fn group(g: &aws_sdk_autoscaling::types::AutoScalingGroup) -> (AutoScalingGroup,
 ///   every instance a group launches into a subnet that maps public addresses on launch (EC2
 ///   User Guide, "Amazon EC2 instance IP addressing"): it then assigns public addresses. When
 ///   the groups could not be read, that is unknown: a gap on each such template or
-///   configuration for `ec2.instances.public_ip`.
+///   configuration for `ec2.instances.public_ip`. So it is, for those a group launches, when
+///   the region's subnets (`subnets_read` false) could not be.
 pub(crate) fn apply(
     ctx: &Ctx,
     region: &mut Region,
     scaling: Scaling,
     templates: &[TemplateFacts],
     ebs_default: Option<bool>,
+    subnets_read: bool,
 ) {
     let Scaling {
         groups,
@@ -289,6 +291,8 @@ pub(crate) fn apply(
         .map(|s| s.id.as_str())
         .collect();
     let mut assigned: Vec<(String, String)> = Vec::new();
+    // Templates and configurations left to the subnets of groups whose subnets are unknown.
+    let mut unknown: BTreeSet<String> = BTreeSet::new();
     for (mut g, wanted) in groups {
         let public_subnet = g
             .subnet_ids
@@ -351,16 +355,17 @@ pub(crate) fn apply(
                     ),
                     code,
                 ),
-                None => {
-                    if let Some(subnet) = &public_subnet
-                        && open.contains(id.as_str())
-                    {
-                        assigned.push((id.clone(), format!(
-                            "(assigned on launch: subnet `{subnet}` of Auto Scaling group `{}` maps public addresses)",
-                            g.meta.name
-                        )));
+                None if !open.contains(id.as_str()) => {}
+                None => match &public_subnet {
+                    Some(subnet) => assigned.push((id.clone(), format!(
+                        "(assigned on launch: subnet `{subnet}` of Auto Scaling group `{}` maps public addresses)",
+                        g.meta.name
+                    ))),
+                    None if !subnets_read => {
+                        unknown.insert(id.clone());
                     }
-                }
+                    None => {}
+                },
             }
             g.launches.push(LaunchSource {
                 kind: w.kind.to_owned(),
@@ -377,6 +382,21 @@ pub(crate) fn apply(
             .find(|i| i.is_launch_template() && i.id == id && i.public_ip.is_none())
         {
             i.public_ip = Some(why);
+        }
+    }
+    for i in &region.instances {
+        if i.is_launch_template() && i.public_ip.is_none() && unknown.contains(&i.id) {
+            ctx.unknown_for(
+                data::EC2_LAUNCH_PUBLIC_IP,
+                "EC2",
+                "DescribeSubnets",
+                &i.meta.arn,
+                format!(
+                    "`{}` leaves public addresses to the subnet, and the subnets of the Auto Scaling groups that launch it could not be read",
+                    i.meta.name
+                ),
+                "Unknown",
+            );
         }
     }
 }
@@ -528,7 +548,14 @@ mod tests {
                 lc,
             ],
         )];
-        apply(&c, &mut r, scaling(Some(groups)), &templates(), Some(false));
+        apply(
+            &c,
+            &mut r,
+            scaling(Some(groups)),
+            &templates(),
+            Some(false),
+            true,
+        );
         assert!(
             public_ip(&r, "lt-open").is_some_and(|p| p.contains("subnet-pub")),
             "{:?}",
@@ -555,7 +582,14 @@ mod tests {
             "subnet-priv",
             vec![template(Some("lt-open"), None, None)],
         )];
-        apply(&c, &mut r, scaling(Some(groups)), &templates(), Some(false));
+        apply(
+            &c,
+            &mut r,
+            scaling(Some(groups)),
+            &templates(),
+            Some(false),
+            true,
+        );
         assert_eq!(public_ip(&r, "lt-open"), None);
         assert!(c.take_gaps().is_empty());
     }
@@ -588,7 +622,14 @@ mod tests {
                 vec![template(Some("lt-deleted"), None, None)],
             ),
         ];
-        apply(&c, &mut r, scaling(Some(groups)), &templates(), Some(false));
+        apply(
+            &c,
+            &mut r,
+            scaling(Some(groups)),
+            &templates(),
+            Some(false),
+            true,
+        );
         let gaps = c.take_gaps();
         let on: Vec<&str> = gaps
             .iter()
@@ -605,7 +646,7 @@ mod tests {
     fn unread_groups_leave_open_templates_unknown() {
         let c = ctx();
         let mut r = region();
-        apply(&c, &mut r, scaling(None), &templates(), Some(false));
+        apply(&c, &mut r, scaling(None), &templates(), Some(false), true);
         let gaps = c.take_gaps();
         let mut on: Vec<&str> = gaps
             .iter()
@@ -616,5 +657,49 @@ mod tests {
         on.sort_unstable();
         assert_eq!(on, ["lt-open", "lt-versioned", "web-lc"]);
         assert!(r.autoscaling_groups.is_empty());
+    }
+
+    /// Groups read, subnets not: whether a subnet maps public addresses is unknown, so each open
+    /// template or configuration a group launches is a gap, never a pass.
+    #[test]
+    fn unread_subnets_leave_launched_open_templates_unknown() {
+        let c = ctx();
+        let mut r = region();
+        r.subnets.clear();
+        let lc = Wanted {
+            kind: Instance::LAUNCH_CONFIGURATION,
+            id: None,
+            name: Some("web-lc".to_owned()),
+            version: None,
+        };
+        let groups = vec![group(
+            "pub",
+            "subnet-pub",
+            vec![
+                template(Some("lt-open"), None, None),
+                template(Some("lt-closed"), None, None),
+                lc,
+            ],
+        )];
+        apply(
+            &c,
+            &mut r,
+            scaling(Some(groups)),
+            &templates(),
+            Some(false),
+            false,
+        );
+        let gaps = c.take_gaps();
+        let mut on: Vec<&str> = gaps
+            .iter()
+            .filter(|g| g.data == data::EC2_LAUNCH_PUBLIC_IP)
+            .filter_map(|g| g.resource.as_deref())
+            .map(|r| r.rsplit(':').next().unwrap_or(r))
+            .collect();
+        on.sort_unstable();
+        // lt-closed sets its interface; lt-versioned is launched by no group.
+        assert_eq!(on, ["lt-open", "web-lc"], "{gaps:#?}");
+        assert_eq!(public_ip(&r, "lt-open"), None);
+        assert_eq!(r.autoscaling_groups.len(), 1);
     }
 }

@@ -101,7 +101,8 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
         super::autoscaling::read(ctx, &config),
     );
     region.vpcs = vpcs;
-    region.subnets = subnets;
+    let subnets_read = subnets.is_some();
+    region.subnets = subnets.unwrap_or_default();
     region.route_tables = route_tables;
     region.internet_gateways = igws;
     region.internet_gateways.extend(eigws);
@@ -121,7 +122,14 @@ pub(crate) async fn collect(ctx: Ctx, config: SdkConfig) -> Region {
     );
     region.ebs_encryption_by_default = ebs_default;
     region.ebs_default_kms_key = ebs_key;
-    super::autoscaling::apply(ctx, &mut region, scaling, &template_facts, ebs_default);
+    super::autoscaling::apply(
+        ctx,
+        &mut region,
+        scaling,
+        &template_facts,
+        ebs_default,
+        subnets_read,
+    );
     region
 }
 
@@ -162,7 +170,8 @@ async fn vpcs(ctx: &Ctx, c: &Client) -> Vec<Vpc> {
         .collect()
 }
 
-async fn subnets(ctx: &Ctx, c: &Client) -> Vec<Subnet> {
+/// The region's subnets; `None` when they could not be listed (a gap, through [`Ctx::list`]).
+async fn subnets(ctx: &Ctx, c: &Client) -> Option<Vec<Subnet>> {
     let list = ctx
         .list(
             data::EC2_VPC,
@@ -172,24 +181,26 @@ async fn subnets(ctx: &Ctx, c: &Client) -> Vec<Subnet> {
             |o| (o.subnets.unwrap_or_default(), o.next_token),
         )
         .await;
-    list.unwrap_or_default()
-        .iter()
-        .map(|s| {
-            let id = s.subnet_id().unwrap_or_default();
-            Subnet {
-                meta: meta(ctx, "subnet", id, s.tags(), "DescribeSubnets"),
-                id: id.to_owned(),
-                vpc_id: s.vpc_id().unwrap_or_default().to_owned(),
-                cidr: s.cidr_block().map(str::to_owned),
-                ipv6_cidr: s
-                    .ipv6_cidr_block_association_set()
-                    .iter()
-                    .find_map(|a| a.ipv6_cidr_block().map(str::to_owned)),
-                availability_zone: s.availability_zone().map(str::to_owned),
-                map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
-            }
-        })
-        .collect()
+    let list = list?;
+    Some(
+        list.iter()
+            .map(|s| {
+                let id = s.subnet_id().unwrap_or_default();
+                Subnet {
+                    meta: meta(ctx, "subnet", id, s.tags(), "DescribeSubnets"),
+                    id: id.to_owned(),
+                    vpc_id: s.vpc_id().unwrap_or_default().to_owned(),
+                    cidr: s.cidr_block().map(str::to_owned),
+                    ipv6_cidr: s
+                        .ipv6_cidr_block_association_set()
+                        .iter()
+                        .find_map(|a| a.ipv6_cidr_block().map(str::to_owned)),
+                    availability_zone: s.availability_zone().map(str::to_owned),
+                    map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),
+                }
+            })
+            .collect(),
+    )
 }
 
 async fn route_tables(ctx: &Ctx, c: &Client) -> Vec<RouteTable> {
